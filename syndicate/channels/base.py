@@ -1,0 +1,183 @@
+"""The one interface every channel (network or mailing list) implements.
+
+A channel module owns everything about its network: HTTP details, limits, counting, media rules,
+error mapping. The core (``syndicate/runner.py``) only sees the names below:
+
+* :meth:`Channel.render` turns a manifest item (or one live update of it) into a :class:`Post`.
+  It never talks to the network and is what ``--dry-run`` and ``pregon check`` show. Problems that
+  would make the post fail (too long, no image where one is required…) are listed in
+  ``Post.problems`` in Spanish; the core never sends a post that has problems, and nothing is ever
+  truncated silently.
+* :meth:`Channel.publish` sends a rendered post **once** (a single attempt, no retry loop) and
+  returns :class:`Published`. Failures are raised as :class:`ChannelError` subclasses, so the core
+  decides about retries and reconciliation uniformly.
+* :meth:`Channel.find_existing` looks for a post already made for ``post.key`` (after a crash
+  between send and confirm) and returns it, or ``None`` when the network surely has none.
+* :meth:`Channel.delete`, :meth:`Channel.account_stats`, :meth:`Channel.post_stats` and
+  :meth:`Channel.mentions` are optional; the defaults say "not supported".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from ..manifest import Item, Media, Update
+
+
+@dataclass(frozen=True)
+class Post:
+    """A post exactly as it would be sent: what ``--dry-run`` and the PR preview show."""
+
+    channel: str
+    item_id: str
+    key: str
+    """Deterministic idempotency key for (item, channel, update); see :func:`post_key`."""
+    text: str
+    length: int
+    """Length of ``text`` counted by the network's own rules."""
+    limit: int
+    link: str | None = None
+    media: tuple[Media, ...] = ()
+    update_id: str | None = None
+    reply_to: Published | None = None
+    """For a live update: the post it replies to (the thread's previous post)."""
+    card: Mapping[str, Any] = field(default_factory=dict)
+    """Link card fields where the client builds it (title, description, thumbnail URL)."""
+    problems: tuple[str, ...] = ()
+    """Spanish messages; a post with problems is never sent."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Channel-specific rendered values (e.g. e-mail subject, HTML body)."""
+
+    @property
+    def sendable(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Published:
+    """Where a post lives on the network once sent."""
+
+    remote_id: str
+    url: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AccountStats:
+    followers: int | None
+    posts: int | None = None
+
+
+@dataclass(frozen=True)
+class PostStats:
+    impressions: int | None = None
+    reactions: int | None = None
+    shares: int | None = None
+    replies: int | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A reply to or mention of the official account (personal data: kept out of the repo)."""
+
+    remote_id: str
+    author: str
+    text: str
+    created_at: datetime
+    in_reply_to: str | None = None
+    url: str | None = None
+
+
+class ChannelError(Exception):
+    """A publish or read that did not succeed.
+
+    ``message`` is fit for the office (Spanish, no secrets). ``retryable`` says whether the same
+    post may be tried again later; ``retry_after`` is the network's own hint in seconds.
+    """
+
+    retryable: ClassVar[bool] = False
+
+    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+        self.status = status
+
+
+class PermanentError(ChannelError):
+    """The network refused the post for a reason a retry will not fix (validation, auth)."""
+
+
+class TransientError(ChannelError):
+    """Timeout, connection error or 5xx: the post may or may not exist; reconcile, then retry."""
+
+    retryable = True
+
+
+class RateLimited(TransientError):
+    """The network asked us to slow down (HTTP 429, Graph codes 4/17/32/613…)."""
+
+
+class DuplicateRejected(ChannelError):
+    """The network says this content already exists; ``existing`` names it when the API does."""
+
+    def __init__(self, message: str, *, existing: Published | None = None, **kw: Any):
+        super().__init__(message, **kw)
+        self.existing = existing
+
+
+class NotSupported(ChannelError):
+    """The network's API does not offer this operation."""
+
+
+def post_key(item_id: str, channel: str, update_id: str | None = None) -> str:
+    """Deterministic key of one (item, channel, update) post: 32 hex characters."""
+    raw = f"{item_id}\x1f{channel}\x1f{update_id or ''}".encode()
+    return hashlib.sha256(raw).hexdigest()[:32]
+
+
+class Channel(ABC):
+    """Base class of every channel. Subclasses declare their limits as class constants."""
+
+    name: ClassVar[str]
+    """Configuration key and ledger name, e.g. ``"bluesky"``."""
+    text_limit: ClassVar[int]
+    requires_media: ClassVar[bool] = False
+    max_images: ClassVar[int] = 4
+
+    def __init__(self, config: Mapping[str, Any] | None = None):
+        self.config: Mapping[str, Any] = dict(config or {})
+
+    @abstractmethod
+    def render(
+        self, item: Item, update: Update | None = None, reply_to: Published | None = None
+    ) -> Post:
+        """Render the post for ``item`` (or one of its live ``update``s); never touches the network."""
+
+    @abstractmethod
+    def publish(self, post: Post) -> Published:
+        """Send ``post`` once. Raise :class:`ChannelError` subclasses on failure."""
+
+    @abstractmethod
+    def find_existing(self, post: Post) -> Published | None:
+        """Find the post already made for ``post.key``, for reconciliation after a crash."""
+
+    def delete(self, published: Published) -> None:
+        raise NotSupported(f"{self.name}: la API no permite borrar publicaciones")
+
+    def account_stats(self) -> AccountStats:
+        raise NotSupported(f"{self.name}: la API no ofrece el número de seguidores")
+
+    def post_stats(self, published: Published) -> PostStats:
+        raise NotSupported(f"{self.name}: la API no ofrece métricas por publicación")
+
+    def mentions(self, since: datetime | None = None) -> list[Mention]:
+        raise NotSupported(f"{self.name}: la API no ofrece respuestas ni menciones")
+
+    def close(self) -> None:
+        """Release network resources (HTTP clients, SMTP connections)."""

@@ -1,0 +1,133 @@
+"""The publication manifest: the only contract between the portal build and syndication.
+
+The build (``plugins/``) writes it to ``/pregon/manifest.json`` on the site; ``pregon syndicate``
+reads it **from the live site** and never from local files. This module is the reader's side: it
+validates what it fetched and gives syndication typed, frozen values. The format is documented in
+the README ("Manifiesto de publicación") and versioned by ``version``; a reader refuses a version it
+does not know rather than guessing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MANIFEST_PATH = "pregon/manifest.json"
+"""Where the manifest lives, relative to the site root."""
+
+SUPPORTED_VERSION = 1
+
+DIGEST_META = "pregon:digest"
+"""Name of the ``<meta>`` tag that carries an item's digest on its live page."""
+
+ID_META = "pregon:id"
+"""Name of the ``<meta>`` tag that carries an item's stable id on its live page."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Media(_Frozen):
+    """An image or video of a release, already published on the portal."""
+
+    kind: Literal["image", "video"]
+    url: str = Field(description="Absolute URL on the live site (or the video page for YouTube).")
+    alt: str = Field("", description="Alternative text; required for images.")
+    mime: str | None = None
+    width: int | None = None
+    height: int | None = None
+    bytes: int | None = Field(None, description="File size in bytes, when the file is local.")
+    youtube_id: str | None = Field(None, description="Set when the video is an existing YouTube video.")
+
+
+class Dependencia(_Frozen):
+    slug: str
+    name: str
+
+
+class Source(_Frozen):
+    path: str = Field(description="Path of the source file in the repository, e.g. content/prensa/…")
+    commit: str | None = Field(None, description="Git commit that last changed the source, if known.")
+
+
+class Update(_Frozen):
+    """A timestamped update of a live-covered release (``live: true``)."""
+
+    id: str = Field(description="Stable id of the update, unique within the item.")
+    time: datetime
+    text: str
+    digest: str
+    url: str = Field(description="Absolute URL of the update (the release page with an anchor).")
+    media: tuple[Media, ...] = ()
+
+
+class Item(_Frozen):
+    """One live press release as the build saw it."""
+
+    id: str = Field(description="Stable id: survives edits of title, date and body.")
+    url: str = Field(description="Canonical absolute URL of the release page.")
+    digest: str = Field(description="'sha256:<hex>' of the approved source and its media files.")
+    title: str
+    summary: str
+    date: datetime = Field(description="Publication moment (timezone-aware).")
+    updated: datetime | None = None
+    expires: datetime | None = None
+    dependencia: Dependencia
+    tags: tuple[str, ...] = ()
+    featured: bool = False
+    media: tuple[Media, ...] = Field((), description="Main image first, then gallery, then video.")
+    social: dict[str, str] = Field(default_factory=dict, description="Per-network text overrides.")
+    press_lists: tuple[str, ...] = ()
+    source: Source
+    live: bool = False
+    updates: tuple[Update, ...] = ()
+
+    @property
+    def images(self) -> tuple[Media, ...]:
+        return tuple(m for m in self.media if m.kind == "image")
+
+
+class Feeds(_Frozen):
+    rss: str
+    atom: str
+    json_feed: str = Field(alias="json")
+
+
+class Manifest(_Frozen):
+    format: Literal["pregon-manifest"]
+    version: int
+    generated_at: datetime
+    site_url: str
+    feeds: Feeds
+    items: tuple[Item, ...]
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+class ManifestError(ValueError):
+    """The manifest could not be read or is not a version this reader knows."""
+
+
+def parse_manifest(raw: bytes | str) -> Manifest:
+    """Validate a manifest document; raise :class:`ManifestError` with a readable message."""
+    import json
+
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ManifestError(f"el manifiesto no es JSON válido: {exc}") from exc
+    if not isinstance(data, dict) or data.get("format") != "pregon-manifest":
+        raise ManifestError("el documento no es un manifiesto de Pregón (falta format: pregon-manifest)")
+    if data.get("version") != SUPPORTED_VERSION:
+        raise ManifestError(
+            f"versión de manifiesto {data.get('version')!r} no soportada; "
+            f"esta versión de Pregón lee la versión {SUPPORTED_VERSION}"
+        )
+    try:
+        return Manifest.model_validate(data)
+    except ValueError as exc:
+        raise ManifestError(f"manifiesto inválido: {exc}") from exc

@@ -1,0 +1,91 @@
+"""Media as the networks want it: fetched from the live portal, resized or re-encoded if needed.
+
+Web-first: every image a post carries is downloaded from its already-published URL, never read
+from the working tree. Derivatives (smaller, or JPEG instead of PNG) are made with Pillow when a
+network's limit asks for it, and never upscaled.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import httpx
+from PIL import Image, ImageOps
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    data: bytes
+    mime: str
+    width: int
+    height: int
+
+
+class MediaError(Exception):
+    """An image could not be fetched or made to fit; the message is in Spanish."""
+
+
+def fetch(url: str, client: httpx.Client | None = None, timeout: float = 30.0) -> bytes:
+    """Download a published media file; raise :class:`MediaError` unless it answers 200."""
+    try:
+        if client is not None:
+            response = client.get(url, timeout=timeout)
+        else:
+            response = httpx.get(url, timeout=timeout, follow_redirects=True)
+    except httpx.HTTPError as exc:
+        raise MediaError(f"no se pudo descargar {url}: {exc.__class__.__name__}") from exc
+    if response.status_code != 200:
+        raise MediaError(f"{url} respondió {response.status_code}; la imagen no está publicada")
+    return response.content
+
+
+def describe(data: bytes) -> ImageFile:
+    """Format and size of an image in memory."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            mime = Image.MIME.get(img.format or "", "application/octet-stream")
+            return ImageFile(data, mime, img.width, img.height)
+    except OSError as exc:
+        raise MediaError("el archivo no es una imagen que se pueda leer") from exc
+
+
+def fit_image(
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_side: int | None = None,
+    formats: tuple[str, ...] = ("image/jpeg", "image/png"),
+    min_side: int = 320,
+) -> ImageFile:
+    """Return ``data`` unchanged if it fits, else a JPEG derivative within ``max_bytes``/``max_side``.
+
+    The derivative drops EXIF (GPS included) and keeps orientation. Quality steps down, then the
+    image shrinks, until it fits; an image that cannot fit above ``min_side`` raises MediaError.
+    """
+    original = describe(data)
+    if (
+        len(data) <= max_bytes
+        and original.mime in formats
+        and (max_side is None or max(original.width, original.height) <= max_side)
+    ):
+        return original
+    with Image.open(io.BytesIO(data)) as img:
+        img = ImageOps.exif_transpose(img)
+        if img.mode not in ("RGB", "L"):
+            background = Image.new("RGB", img.size, "white")
+            background.paste(img, mask=img.convert("RGBA").getchannel("A"))
+            img = background
+        if max_side and max(img.size) > max_side:
+            img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        while True:
+            for quality in (88, 80, 70, 60):
+                out = io.BytesIO()
+                img.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+                if out.tell() <= max_bytes:
+                    return ImageFile(out.getvalue(), "image/jpeg", img.width, img.height)
+            if min(img.size) * 0.8 < min_side:
+                raise MediaError(
+                    f"la imagen no cabe en {max_bytes} bytes sin quedar por debajo de {min_side} px"
+                )
+            img = img.resize((int(img.width * 0.8), int(img.height * 0.8)), Image.Resampling.LANCZOS)

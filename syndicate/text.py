@@ -1,0 +1,45 @@
+"""The words of a post: per-network override from the front matter, or a configurable template.
+
+Template fields: ``{title}``, ``{summary}``, ``{url}``, ``{hashtags}``, ``{dependencia}``.
+An override (``social: {x: "…"}`` in the release) is the editor's exact text for that network; the
+release URL is appended when the override does not already contain it, because web-first means
+every post points back to the portal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .manifest import Item, Update
+
+DEFAULT_TEMPLATE = "{title}\n\n{summary}\n\n{url}"
+DEFAULT_UPDATE_TEMPLATE = "{text}\n\n{url}"
+
+
+def hashtag(tag: str) -> str:
+    """``"salud pública"`` → ``"#SaludPública"`` (accents kept, spaces and punctuation removed)."""
+    words = re.split(r"[^\w]+", unicodedata.normalize("NFC", tag))
+    return "#" + "".join(w[:1].upper() + w[1:] for w in words if w)
+
+
+def compose(item: Item, channel: str, template: str | None = None) -> str:
+    """The text of ``item``'s post on ``channel``."""
+    override = item.social.get(channel)
+    if override:
+        text = override.strip()
+        return text if item.url in text else f"{text}\n\n{item.url}"
+    fields = {
+        "title": item.title,
+        "summary": item.summary,
+        "url": item.url,
+        "hashtags": " ".join(hashtag(t) for t in item.tags),
+        "dependencia": item.dependencia.name,
+    }
+    text = (template or DEFAULT_TEMPLATE).format(**fields)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def compose_update(update: Update, template: str | None = None) -> str:
+    """The text of one live-coverage update."""
+    return (template or DEFAULT_UPDATE_TEMPLATE).format(text=update.text.strip(), url=update.url).strip()
