@@ -14,7 +14,7 @@ import click
 COMMANDS: dict[str, str] = {
     "demo": "pregon.demo:demo",
     "syndicate": "pregon.syndicate.cli:syndicate",
-    "approve": "pregon.syndicate.cli:approve",
+    "approve": "pregon.review.approve:approve",
     "check": "pregon.review.cli:check",
     "new": "pregon.review.cli:new",
     "collect": "pregon.insights.cli:collect",

@@ -1,0 +1,51 @@
+"""Every gate decision, appended to ``<records>/decisions/AAAA-MM.jsonl``::
+
+    {"v": 1, "at": "…Z", "item": "<id>", "update": null, "digest": "sha256:…",
+     "provider": "github", "approved": false, "reason": "…", "approvers": null, "reference": "PR #12"}
+
+A run repeats the previous decision for the same item, digest and provider without writing it
+again, so a cron every 15 minutes does not bloat the records with identical lines.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .base import Decision
+
+
+class DecisionLog:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._last: dict[tuple[str, str | None, str, str], tuple[bool, str]] = {}
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.jsonl")):
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        d = json.loads(line)
+                        self._last[(d["item"], d.get("update"), d["digest"], d["provider"])] = (d["approved"], d["reason"])
+
+    def record(self, item: str, update: str | None, decision: Decision) -> None:
+        """Append ``decision`` unless it repeats the last one for the same item and digest."""
+        key = (item, update, decision.digest, decision.provider)
+        if self._last.get(key) == (decision.approved, decision.reason):
+            return
+        at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        line = {
+            "v": 1,
+            "at": at,
+            "item": item,
+            "update": update,
+            "digest": decision.digest,
+            "provider": decision.provider,
+            "approved": decision.approved,
+            "reason": decision.reason,
+            "approvers": decision.approvers,
+            "reference": decision.reference,
+        }
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with (self.folder / f"{at[:7]}.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self._last[key] = (decision.approved, decision.reason)

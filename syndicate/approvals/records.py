@@ -1,0 +1,65 @@
+"""Approvals from records: ``<records>/approvals/AAAA-MM.jsonl``, written by ``pregon approve``.
+
+One line per approval (append-only, committed in the merge that publishes the release)::
+
+    {"v": 1, "at": "2026-11-19T16:40:00Z", "by": "jefa-prensa", "role": "contenido",
+     "digest": "sha256:…", "source": "content/prensa/2026/11/x.md", "pr": 42,
+     "updates": {"<update id>": "sha256:…"}}
+
+A record approves exactly the content it was made for: it counts only for the digest it names
+(an approval of an older version does not count after an edit). A live update is approved when
+records for every control point list its digest under ``updates``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..manifest import Item, Update
+from .base import ApprovalProvider, Decision
+
+
+class RecordsApprovals(ApprovalProvider):
+    name = "records"
+
+    def __init__(self, folder: Path, control_points: dict[str, tuple[str, ...]]):
+        self.folder = folder
+        self.control_points = control_points
+        # digest -> role -> logins that approved it
+        self._by_digest: dict[str, dict[str, list[str]]] = {}
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.jsonl")):
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        self._add(json.loads(line))
+
+    def _add(self, record: dict) -> None:
+        digests = [record.get("digest")] + list((record.get("updates") or {}).values())
+        for digest in digests:
+            if digest:
+                roles = self._by_digest.setdefault(str(digest), {})
+                roles.setdefault(str(record.get("role")), []).append(str(record.get("by")))
+
+    def decide(self, item: Item, update: Update | None = None) -> Decision:
+        digest = update.digest if update is not None else item.digest
+        roles = self._by_digest.get(digest, {})
+        approvers: dict[str, str] = {}
+        missing: list[str] = []
+        for point, allowed in self.control_points.items():
+            who = next((login for login in roles.get(point, []) if login in allowed), None)
+            if who is None:
+                missing.append(point)
+            else:
+                approvers[point] = who
+        if missing:
+            what = f"la actualización {update.id}" if update is not None else "esta versión"
+            reason = (
+                f"falta la aprobación de {', '.join(missing)} para {what} (huella {digest[:19]}…); "
+                f"registre la aprobación con `pregon approve` (aprobadores: "
+                + "; ".join(f"{p}: {', '.join(self.control_points[p])}" for p in missing)
+                + ")"
+            )
+            return Decision(False, reason, self.name, digest)
+        who = ", ".join(f"{p}: {login}" for p, login in approvers.items())
+        return Decision(True, f"aprobado en registros ({who})", self.name, digest, approvers)

@@ -1,0 +1,107 @@
+"""``pregon syndicate``: post what is live and approved, exactly once, and say what happened.
+
+Exit status: 0 when everything due was posted (or is waiting for a gate), 1 when something that
+should have been posted could not be (or the site/manifest could not be read), 2 for a
+configuration error, 3 when another run holds the lock.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from .config import ConfigError, load_config
+from .ledger import LedgerError
+from .lock import LockBusy
+from .report import LABELS, RunReport
+from .runner import syndicate as run_syndicate
+
+_STYLES = {"published": "green", "reconciled": "green", "adopted": "green", "seeded": "cyan", "would_post": "cyan",
+           "waiting": "yellow", "changed": "magenta", "error": "bold red", "already": "dim"}
+
+
+def print_report(report: RunReport, console: Console) -> None:
+    """The dry-run previews (exact text, counts and limits) and the per-item, per-channel table."""
+    if report.fatal:
+        console.print(f"[bold red]Error:[/] {report.fatal}")
+        return
+    for outcome in report.outcomes:
+        if outcome.status == "would_post" and outcome.post is not None:
+            post = outcome.post
+            title = f"{outcome.channel} · {outcome.item}" + (f" · actualización {outcome.update}" if outcome.update else "")
+            media = "".join(f"\n[imagen] {m.url} — alt: {m.alt}" for m in post.media)
+            reply = f"\n[en respuesta a] {post.reply_to.remote_id}" if post.reply_to else ""
+            console.print(Panel(post.text + media + reply, title=title,
+                                subtitle=f"{post.length} / {post.limit} {_unit(post.channel)}", expand=False))
+    rows = [o for o in report.outcomes if o.status != "already"]
+    if rows:
+        table = Table(title="Difusión: resultado por comunicado y red" + (" (simulación, nada cambió)" if report.dry_run else ""))
+        for column in ("Comunicado", "Red", "Actualización", "Estado", "Detalle"):
+            table.add_column(column, overflow="fold")
+        for o in rows:
+            length = f" ({o.post.length}/{o.post.limit})" if o.post is not None else ""
+            table.add_row(o.item, o.channel, o.update or "", f"[{_STYLES.get(o.status, '')}]{LABELS[o.status]}[/]",
+                          o.detail + length + (f" {o.url}" if o.url and o.status != "would_post" else ""))
+        console.print(table)
+    for note in report.notes:
+        console.print(note)
+    if not rows:
+        console.print("Nada nuevo que publicar.")
+    if not report.ok:
+        console.print("[bold red]Hubo publicaciones que no se pudieron hacer; revise la tabla.[/]")
+
+
+def _unit(channel: str) -> str:
+    from .counting import RULES
+
+    return RULES[channel].unit if channel in RULES else "caracteres"
+
+
+def _now() -> datetime | None:
+    # PREGON_NOW fixes the schedule's clock (reproducible tests and demos), as it does for builds.
+    value = os.environ.get("PREGON_NOW")
+    return datetime.fromisoformat(value) if value else None
+
+
+@click.command()
+@click.option("--site", envvar="PREGON_SITE_URL", required=True, help="URL del portal publicado (de ahí se lee el manifiesto).")
+@click.option("-f", "--config", "config_path", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path),
+              help="Archivo mkdocs.yml con la sección syndicate del plugin pregon.")
+@click.option("--dry-run", is_flag=True, help="Muestra exactamente qué se publicaría, sin cambiar nada.")
+@click.option("--seed", is_flag=True, help="Marca lo ya publicado en el portal como difundido, sin publicar (adopción de Pregón).")
+@click.option("--publish-backlog", is_flag=True, help="Permite publicar todo el archivo la primera vez que se usa un canal.")
+def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_backlog: bool) -> None:
+    """Difunde en las redes lo que está publicado en el portal y aprobado, una única vez."""
+    console = Console()
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        console=Console(stderr=True), transient=True)
+    task = progress.add_task("Revisando comunicados", total=None)
+
+    def on_item(number: int, total: int, item: object) -> None:
+        progress.update(task, completed=number, total=total)
+
+    try:
+        with progress:
+            report = run_syndicate(site, config, dry_run=dry_run, seed=seed, publish_backlog=publish_backlog,
+                                   now=_now(), on_item=on_item)
+    except LockBusy as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(3)
+    except LedgerError as exc:
+        click.echo(f"Error del registro de publicaciones: {exc}. No se publicó nada más.", err=True)
+        sys.exit(1)
+    print_report(report, console)
+    sys.exit(0 if report.ok else 1)

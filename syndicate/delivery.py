@@ -1,0 +1,112 @@
+"""Sending one rendered post exactly once: intent, publish, confirm; reconcile before any retry.
+
+The protocol, for one post key, with the ledger as the only memory:
+
+1. If the last ledger line is an unanswered ``intent`` (crash, timeout) or an ``uncertain``
+   failure, ask the network (:meth:`Channel.find_existing`) first: found → ``reconciled``.
+2. Write ``intent`` (fsynced), call :meth:`Channel.publish` once, write ``confirmed``.
+3. ``RateLimited``/``TransientError``: wait ``retry_after`` (or a doubling backoff) and try again,
+   up to ``retry.max_attempts`` in this run and never waiting longer than ``retry.max_wait``;
+   beyond that the post is left for the next run. A transient error other than a rate limit may
+   have posted anyway, so the network is asked (step 1) before the next attempt.
+4. ``DuplicateRejected``: the network already has it; adopt the existing post as confirmed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from .channels.base import Channel, ChannelError, DuplicateRejected, Post, Published, RateLimited, TransientError
+from .config import RetryConfig
+from .ledger import Ledger
+from .report import Outcome
+
+
+class Delivery:
+    def __init__(self, ledger: Ledger, retry: RetryConfig, sleep: Callable[[float], None] = time.sleep):
+        self.ledger = ledger
+        self.retry = retry
+        self.sleep = sleep
+
+    def send(self, channel: Channel, post: Post, digest: str, title: str) -> Outcome:
+        """Deliver ``post`` (its item's ``digest`` goes into every ledger line)."""
+
+        def outcome(status: str, detail: str, published: Published | None = None) -> Outcome:
+            return Outcome(
+                post.item_id, title, channel.name, status, detail, post.update_id,  # type: ignore[arg-type]
+                post, published.url if published else None,
+            )
+
+        def write(state: str, attempt: int, published: Published | None = None, **fields: object) -> None:
+            self.ledger.append(
+                state,  # type: ignore[arg-type]
+                key=post.key, item=post.item_id, channel=channel.name, digest=digest, update=post.update_id,
+                attempt=attempt, remote_id=published.remote_id if published else None,
+                url=published.url if published else None, **fields,
+            )
+
+        history = self.ledger.history(post.key)
+        attempt = history.attempts
+        if history.needs_reconciliation:
+            try:
+                existing = channel.find_existing(post)
+            except ChannelError as exc:
+                return outcome("error", f"no se pudo comprobar si ya se publicó ({exc.message}); se reintentará")
+            if existing is not None:
+                write("reconciled", attempt, existing)
+                return outcome("reconciled", "la publicación ya existía en la red (ejecución interrumpida)", existing)
+
+        delay = self.retry.backoff
+        for try_number in range(1, self.retry.max_attempts + 1):
+            attempt += 1
+            write("intent", attempt)
+            try:
+                published = channel.publish(post)
+            except DuplicateRejected as exc:
+                existing = exc.existing or self._find(channel, post)
+                if existing is not None:
+                    write("confirmed", attempt, existing, error="duplicado: se adopta la publicación existente")
+                    return outcome("adopted", "la red ya tenía esta publicación; se adoptó", existing)
+                write("failed", attempt, error=exc.message)
+                return outcome("error", exc.message)
+            except TransientError as exc:
+                uncertain = False
+                if not isinstance(exc, RateLimited):
+                    try:
+                        existing = channel.find_existing(post)
+                    except ChannelError:
+                        uncertain = True
+                    else:
+                        if existing is not None:
+                            write("reconciled", attempt, existing)
+                            return outcome("reconciled", "la red confirmó la publicación tras un error temporal", existing)
+                wait = exc.retry_after if exc.retry_after is not None else delay
+                delay *= 2
+                if uncertain or try_number == self.retry.max_attempts or wait > self.retry.max_wait:
+                    later = f"{exc.message}; se reintentará en la próxima ejecución"
+                    if wait > self.retry.max_wait:
+                        later = f"{exc.message}; la red pide esperar {wait:g} s (más que el máximo de {self.retry.max_wait:g} s): se reintentará en la próxima ejecución"
+                    write("failed", attempt, error=later, uncertain=uncertain)
+                    return outcome("error", later)
+                write("failed", attempt, error=exc.message)
+                self.sleep(wait)
+            except ChannelError as exc:
+                write("failed", attempt, error=exc.message)
+                return outcome("error", exc.message)
+            except Exception as exc:  # noqa: BLE001 - a channel bug must not take the other channels down
+                # Only the class name: the text of an unexpected exception may carry a secret.
+                detail = f"error inesperado del canal ({exc.__class__.__name__}); se comprobará en la próxima ejecución"
+                write("failed", attempt, error=detail, uncertain=True)
+                return outcome("error", detail)
+            else:
+                write("confirmed", attempt, published)
+                return outcome("published", "publicado", published)
+        raise AssertionError("unreachable: the loop returns on its last attempt")
+
+    @staticmethod
+    def _find(channel: Channel, post: Post) -> Published | None:
+        try:
+            return channel.find_existing(post)
+        except ChannelError:
+            return None

@@ -1,0 +1,161 @@
+"""The exactly-once ledger: ``<records>/ledger/AAAA-MM.jsonl``, append-only JSON Lines.
+
+One line per state change of one (item, channel[, update]) post, in the file of the month the
+change happened (UTC)::
+
+    {"v": 1, "at": "2026-11-20T15:02:11.412Z", "state": "confirmed", "key": "<post_key>",
+     "item": "<item id>", "channel": "bluesky", "update": null, "digest": "sha256:…",
+     "attempt": 1, "remote_id": "at://…", "url": "https://…", "error": null, "run": "<run id>"}
+
+States: ``intent`` (written and fsynced before sending), ``confirmed`` (the network answered),
+``failed`` (not sent; ``error`` says why; ``uncertain: true`` when the network could not be asked
+whether it exists), ``reconciled`` (an unconfirmed intent was found on the network),
+``seeded`` (backlog adopted without posting, ``pregon syndicate --seed``) and
+``changed_after_publication`` (the item's digest changed after it was posted; recorded once per
+new digest, for the correction workflow). A post is *done* once it has a confirmed, reconciled or
+seeded line; it then never goes out again, whatever later runs see.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from .channels.base import Published
+
+State = Literal["intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication"]
+DONE_STATES = ("confirmed", "reconciled", "seeded")
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ledger line."""
+
+    state: State
+    key: str
+    item: str
+    channel: str
+    digest: str
+    at: str
+    update: str | None = None
+    attempt: int = 0
+    remote_id: str | None = None
+    url: str | None = None
+    error: str | None = None
+    uncertain: bool = False
+    run: str | None = None
+
+    @property
+    def published(self) -> Published | None:
+        return Published(self.remote_id, self.url) if self.remote_id else None
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {"v": VERSION, **self.__dict__}
+        if not self.uncertain:
+            del data["uncertain"]
+        return json.dumps(data, ensure_ascii=False, sort_keys=False)
+
+
+@dataclass
+class PostHistory:
+    """Everything the ledger knows about one post key, in order."""
+
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def last(self) -> Entry | None:
+        return self.entries[-1] if self.entries else None
+
+    @property
+    def done(self) -> Entry | None:
+        """The line that made the post done (confirmed/reconciled/seeded), if any."""
+        return next((e for e in self.entries if e.state in DONE_STATES), None)
+
+    @property
+    def attempts(self) -> int:
+        return max((e.attempt for e in self.entries), default=0)
+
+    @property
+    def needs_reconciliation(self) -> bool:
+        """An intent never followed by an outcome, or a failure that may have posted anyway."""
+        last = self.last
+        return last is not None and (last.state == "intent" or (last.state == "failed" and last.uncertain))
+
+    def changed_recorded(self, digest: str) -> bool:
+        return any(e.state == "changed_after_publication" and e.digest == digest for e in self.entries)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Ledger:
+    """Reads all monthly files once, then appends (fsynced) as the run goes."""
+
+    def __init__(self, folder: Path, run: str | None = None, *, read_only: bool = False):
+        self.folder = folder
+        self.run = run
+        self.read_only = read_only
+        self._history: dict[str, PostHistory] = {}
+        self._channels_seen: set[str] = set()
+        for entry in self._read():
+            self._remember(entry)
+
+    def _read(self) -> Iterator[Entry]:
+        if not self.folder.is_dir():
+            return
+        for path in sorted(self.folder.glob("*.jsonl")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                    data.pop("v", None)
+                    yield Entry(**data)
+                except (ValueError, TypeError) as exc:
+                    # A torn last line (crash mid-write) is the only expected damage: say where.
+                    raise LedgerError(f"{path}:{number}: línea del registro ilegible ({exc})") from None
+
+    def _remember(self, entry: Entry) -> None:
+        self._history.setdefault(entry.key, PostHistory()).entries.append(entry)
+        self._channels_seen.add(entry.channel)
+
+    def history(self, key: str) -> PostHistory:
+        return self._history.get(key) or PostHistory()
+
+    def knows_channel(self, channel: str) -> bool:
+        """Whether any post of ``channel`` was ever recorded (guards a new channel's backlog)."""
+        return channel in self._channels_seen
+
+    def thread_tip(self, keys: list[str]) -> Published | None:
+        """The most recent done post among ``keys`` (item post, then updates in order)."""
+        tip = None
+        for key in keys:
+            done = self.history(key).done
+            if done is not None and done.published is not None:
+                tip = done.published
+        return tip
+
+    def append(self, state: State, *, key: str, item: str, channel: str, digest: str, **fields: Any) -> Entry:
+        """Write one line and fsync it before returning (the intent must survive a crash)."""
+        entry = Entry(state=state, key=key, item=item, channel=channel, digest=digest, at=_now(), run=self.run, **fields)
+        if self.read_only:
+            raise LedgerError("el registro está en modo de solo lectura (--dry-run)")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{entry.at[:7]}.jsonl"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(entry.to_json() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        self._remember(entry)
+        return entry
+
+
+class LedgerError(RuntimeError):
+    """The ledger cannot be read or written; nothing is posted without it."""

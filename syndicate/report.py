@@ -1,0 +1,62 @@
+"""What a run did, per item and channel: the values the CLI prints and tests assert on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .channels.base import Post
+
+Status = Literal[
+    "published", "reconciled", "adopted", "already", "waiting", "error", "would_post", "seeded", "changed"
+]
+
+LABELS: dict[str, str] = {
+    "published": "publicado",
+    "reconciled": "ya existía (conciliado)",
+    "adopted": "duplicado adoptado",
+    "already": "ya publicado",
+    "waiting": "en espera",
+    "error": "ERROR",
+    "would_post": "se publicaría",
+    "seeded": "marcado como publicado",
+    "changed": "cambiado después de publicar",
+}
+
+ALL_CHANNELS = "(todos)"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One row of the summary: an item (or live update) on one channel, or the whole item."""
+
+    item: str
+    title: str
+    channel: str
+    status: Status
+    detail: str
+    update: str | None = None
+    post: Post | None = None
+    url: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "error"
+
+
+@dataclass
+class RunReport:
+    site: str
+    dry_run: bool = False
+    outcomes: list[Outcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    fatal: str | None = None
+    """Why nothing could be done at all (site unreachable, bad manifest…)."""
+
+    @property
+    def ok(self) -> bool:
+        """False when something that should have been posted could not be (exit non-zero)."""
+        return self.fatal is None and not any(o.failed for o in self.outcomes)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)

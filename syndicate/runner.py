@@ -1,0 +1,257 @@
+"""One syndication run: the live manifest's items through the gates, then to every channel once.
+
+Other code (``pregon demo``, tests, a scheduler) calls :func:`syndicate`; the CLI is a thin layer
+over it. Gates, in order, for each item that still has something to post:
+
+1. **Live** (:class:`live.LiveCheck`) — the page and the feed on the live site match the manifest;
+2. **Approved** (:mod:`approvals`) — the configured provider approves this digest;
+3. **Due** (:mod:`schedule`) — per channel, now is inside its schedule.
+
+An item failing a gate is reported and left for a later run. Then each channel renders its post;
+a post with problems is reported as an error and never sent; others go through
+:class:`delivery.Delivery` (exactly once). Live updates follow their item's post on each channel,
+in time order, as replies to the thread's previous post.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import httpx
+
+from .approvals import ApprovalProvider, ApprovalUnavailable, Decision, provider_for
+from .approvals.decisions import DecisionLog
+from .channels import channel_class
+from .channels.base import Channel, post_key
+from .config import SyndicateConfig
+from .delivery import Delivery
+from .ledger import Ledger
+from .live import LiveCheck, SiteUnreachable, fetch_manifest
+from .lock import RunLock
+from .manifest import Item, ManifestError, Update
+from .report import ALL_CHANNELS, Outcome, RunReport
+from .schedule import Scheduler, load_best_hours
+
+ItemProgress = Callable[[int, int, Item], None]
+
+
+def syndicate(
+    site: str,
+    config: SyndicateConfig,
+    *,
+    dry_run: bool = False,
+    seed: bool = False,
+    publish_backlog: bool = False,
+    now: datetime | None = None,
+    on_item: ItemProgress | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> RunReport:
+    """Run syndication against the live ``site`` (base URL). Holds the records lock unless dry-run.
+
+    Raises :class:`lock.LockBusy` when another run holds the lock. Never raises for a network,
+    site or channel failure: those are in the returned report (``report.ok`` is False).
+    """
+    site = site if site.endswith("/") else site + "/"
+    if dry_run:
+        return _Run(site, config, dry_run=True, seed=seed, publish_backlog=publish_backlog, now=now, on_item=on_item, sleep=sleep).execute()
+    with RunLock(config.records):
+        return _Run(site, config, dry_run=False, seed=seed, publish_backlog=publish_backlog, now=now, on_item=on_item, sleep=sleep).execute()
+
+
+class _Run:
+    def __init__(self, site: str, config: SyndicateConfig, *, dry_run: bool, seed: bool, publish_backlog: bool,
+                 now: datetime | None, on_item: ItemProgress | None, sleep: Callable[[float], None]):
+        self.site = site
+        self.config = config
+        self.dry_run = dry_run
+        self.seed = seed
+        self.publish_backlog = publish_backlog
+        self.now = now or datetime.now(UTC)
+        self.on_item = on_item
+        self.report = RunReport(site, dry_run=dry_run)
+        self.ledger = Ledger(config.records / "ledger", run=uuid.uuid4().hex[:12], read_only=dry_run)
+        self.decisions = None if dry_run else DecisionLog(config.records / "decisions")
+        self.delivery = Delivery(self.ledger, config.retry, sleep)
+        self.scheduler = Scheduler(config.schedule, load_best_hours(config.records))
+        self.channels: dict[str, Channel] = {}
+        self.approvals: ApprovalProvider | None = None
+        self._decided: dict[tuple[str, str | None], Decision | str] = {}
+
+    # --- setup -----------------------------------------------------------------------------
+    def _open_channels(self) -> None:
+        for name, options in self.config.channels.items():
+            try:
+                self.channels[name] = channel_class(name)(options)
+            except Exception as exc:  # noqa: BLE001 - one bad channel must not block the others
+                message = exc.args[0] if isinstance(exc, (KeyError, ValueError)) and exc.args else exc.__class__.__name__
+                self.report.outcomes.append(
+                    Outcome("—", "—", name, "error", f"el canal no se pudo configurar: {message}")
+                )
+
+    def execute(self) -> RunReport:
+        with httpx.Client(timeout=30.0, follow_redirects=False) as client:
+            try:
+                manifest = fetch_manifest(self.site, client)
+            except (SiteUnreachable, ManifestError) as exc:
+                self.report.fatal = f"{exc} — no se publicó nada"
+                return self.report
+            self._open_channels()
+            try:
+                if self.seed:
+                    self._seed(manifest.items)
+                    return self.report
+                self.approvals = provider_for(self.config.approvals, self.config.records)
+                live = LiveCheck(self.site, manifest, client)
+                blocked = self._backlog_guard(len(manifest.items))
+                for number, item in enumerate(manifest.items, 1):
+                    if self.on_item:
+                        self.on_item(number, len(manifest.items), item)
+                    self._item(item, live, blocked)
+            finally:
+                for channel in self.channels.values():
+                    channel.close()
+                if self.approvals is not None:
+                    self.approvals.close()
+        already = self.report.count("already")
+        if already:
+            self.report.notes.append(f"{already} publicaciones ya estaban hechas en ejecuciones anteriores")
+        return self.report
+
+    def _backlog_guard(self, items: int) -> set[str]:
+        """Channels never used before that would post more than ``backlog_limit`` items at once."""
+        blocked = set()
+        for name in self.channels:
+            if not self.ledger.knows_channel(name) and items > self.config.backlog_limit and not self.publish_backlog:
+                blocked.add(name)
+                self.report.outcomes.append(Outcome(
+                    "—", "—", name, "error",
+                    f"primera ejecución de este canal con {items} comunicados en el portal (más de "
+                    f"{self.config.backlog_limit}): no se publica el archivo histórico. Use `pregon syndicate --seed` "
+                    "para marcarlo como ya publicado, o `--publish-backlog` para publicarlo todo",
+                ))
+        return blocked
+
+    def _seed(self, items: tuple[Item, ...]) -> None:
+        for item in items:
+            for name in self.channels:
+                units: list[tuple[str | None, str]] = [(None, item.digest)] + [(u.id, u.digest) for u in item.updates]
+                for update_id, digest in units:
+                    key = post_key(item.id, name, update_id)
+                    if self.ledger.history(key).done is not None:
+                        continue
+                    if not self.dry_run:
+                        self.ledger.append("seeded", key=key, item=item.id, channel=name, digest=item.digest, update=update_id)
+                    self.report.outcomes.append(Outcome(item.id, item.title, name, "seeded", "marcado como ya publicado, sin publicar", update_id))
+
+    # --- one item --------------------------------------------------------------------------
+    def _item(self, item: Item, live: LiveCheck, blocked: set[str]) -> None:
+        channels = [c for name, c in self.channels.items() if name not in blocked]
+        pending_main = []
+        for channel in channels:
+            history = self.ledger.history(post_key(item.id, channel.name))
+            done = history.done
+            if done is None:
+                pending_main.append(channel)
+            elif done.digest != item.digest:
+                self._changed(item, channel, history.changed_recorded(item.digest))
+            else:
+                self._add(item, channel.name, "already", "ya publicado")
+        updates = sorted(item.updates, key=lambda u: u.time) if item.live else []
+        pending_updates = any(
+            self.ledger.history(post_key(item.id, c.name, u.id)).done is None for c in channels for u in updates
+        )
+        if not pending_main and not pending_updates:
+            return
+        verdict = live.check(item)
+        if not verdict.ok:
+            self._add(item, ALL_CHANNELS, "waiting", f"no está en el portal: {verdict.reason}")
+            return
+        decision = self._decide(item, None)
+        if decision is None:
+            return
+        for channel in pending_main:
+            self._post(item, channel, None)
+        for channel in channels:
+            self._updates(item, channel, updates, live)
+
+    def _changed(self, item: Item, channel: Channel, recorded: bool) -> None:
+        if not recorded and not self.dry_run:
+            self.ledger.append("changed_after_publication", key=post_key(item.id, channel.name), item=item.id,
+                               channel=channel.name, digest=item.digest)
+        self._add(item, channel.name, "changed",
+                  "el comunicado cambió después de publicarse en esta red; no se vuelve a publicar (use el flujo de corrección)")
+
+    def _decide(self, item: Item, update: Update | None) -> Decision | None:
+        """The approval decision, or None (reported) when refused or unavailable."""
+        cache_key = (item.id, update.id if update else None)
+        if cache_key not in self._decided:
+            assert self.approvals is not None
+            try:
+                decision: Decision | str = self.approvals.decide(item, update)
+            except ApprovalUnavailable as exc:
+                decision = str(exc)
+            else:
+                if self.decisions is not None:
+                    self.decisions.record(item.id, update.id if update else None, decision)
+            self._decided[cache_key] = decision
+            channel = ALL_CHANNELS
+            if isinstance(decision, str):
+                self._add(item, channel, "error", f"aprobación no verificable: {decision}", update)
+            elif not decision.approved:
+                self._add(item, channel, "waiting", f"sin aprobación: {decision.reason}", update)
+        decided = self._decided[cache_key]
+        return decided if isinstance(decided, Decision) and decided.approved else None
+
+    def _post(self, item: Item, channel: Channel, update: Update | None, keys: list[str] | None = None) -> bool:
+        """Render and send one post; True when it is done (so later updates may follow)."""
+        due = self.scheduler.due(channel.name, self.now)
+        if not due.due:
+            self._add(item, channel.name, "waiting", due.reason, update)
+            return False
+        reply_to = self.ledger.thread_tip(keys) if keys else None
+        try:
+            post = channel.render(item, update, reply_to)
+        except Exception as exc:  # noqa: BLE001 - a channel bug is this channel's error only
+            self._add(item, channel.name, "error", f"no se pudo preparar la publicación ({exc.__class__.__name__})", update)
+            return False
+        if post.problems:
+            self._add(item, channel.name, "error", "; ".join(post.problems), update, post)
+            return False
+        if self.dry_run:
+            history = self.ledger.history(post.key)
+            note = " (antes se comprobará si una ejecución interrumpida ya la publicó)" if history.needs_reconciliation else ""
+            self._add(item, channel.name, "would_post", f"se publicaría{note}", update, post)
+            return False
+        digest = update.digest if update else item.digest
+        outcome = self.delivery.send(channel, post, digest, item.title)
+        self.report.outcomes.append(outcome)
+        return not outcome.failed
+
+    def _updates(self, item: Item, channel: Channel, updates: list[Update], live: LiveCheck) -> None:
+        keys = [post_key(item.id, channel.name)]
+        if self.ledger.history(keys[0]).done is None:
+            if updates and not self.dry_run:
+                self._add(item, channel.name, "waiting", "las actualizaciones esperan la publicación principal", updates[0])
+            return
+        for update in updates:
+            key = post_key(item.id, channel.name, update.id)
+            if self.ledger.history(key).done is not None:
+                keys.append(key)
+                continue
+            verdict = live.check_update(item, update)
+            if not verdict.ok:
+                self._add(item, channel.name, "waiting", verdict.reason, update)
+                return
+            if self._decide(item, update) is None:
+                return
+            if not self._post(item, channel, update, keys):
+                return  # order matters: later updates wait for this one
+            keys.append(key)
+
+    def _add(self, item: Item, channel: str, status: str, detail: str, update: Update | None = None, post=None) -> None:
+        self.report.outcomes.append(
+            Outcome(item.id, item.title, channel, status, detail, update.id if update else None, post)  # type: ignore[arg-type]
+        )
