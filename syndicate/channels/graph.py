@@ -1,0 +1,421 @@
+"""What Facebook Pages, Instagram and Threads share: Meta's Graph API conventions.
+
+The three networks speak the same dialect (``graph.facebook.com`` for Pages and Instagram,
+``graph.threads.net`` for Threads):
+
+* **Errors** come as ``{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"…}}``
+  and the HTTP status is not a reliable signal; :func:`channel_error` branches on ``code`` and
+  ``error_subcode`` (Graph API "Handling Errors" guide) and maps them to the core's errors.
+* **Rate limits** are error codes 4, 17, 32, 341, 613, 80000-range (Business Use Case throttles)
+  and Instagram's publishing cap (subcode 2207042). How long to wait is only told by the
+  ``X-Business-Use-Case-Usage`` header (``estimated_time_to_regain_access``, in minutes); the
+  platform headers ``X-App-Usage``/``X-Page-Usage`` carry percentages only ("Rate Limits" guide).
+* **Containers** (Instagram, Threads): a post is first created as a container, polled until it is
+  ``FINISHED``, then published; :meth:`GraphAPI.wait_until_finished`.
+* **Publishing caps** are read from ``…/content_publishing_limit`` (Instagram) and
+  ``…/threads_publishing_limit`` (Threads), same shape; :meth:`GraphAPI.check_publishing_limit`.
+* **Lists** page with ``paging.next`` (a full URL, cursors inside); :meth:`GraphAPI.pages`.
+
+The access token travels only in the ``Authorization: Bearer`` header, never in a URL: URLs end up
+in httpx's own INFO log lines and in exception text, and Graph's ``paging.next`` links carry an
+``access_token`` query parameter when one was sent there; we strip it before following them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from ..counting import count, too_long_message
+from ..manifest import Item, Update
+from ..text import compose, compose_update
+from .base import (
+    Channel,
+    ChannelError,
+    DuplicateRejected,
+    PermanentError,
+    Post,
+    Published,
+    RateLimited,
+    TransientError,
+)
+
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613})
+"""Application, user, page, app-limit and custom-limit throttling (Graph error reference)."""
+BUC_RATE_LIMIT_RANGE = range(80000, 80100)
+"""Business Use Case throttles (80001 Pages, 80002 Instagram, …)."""
+POLICY_BLOCK_CODE = 368
+"""'Temporarily blocked for policy violations': the guide's advice is to wait and retry."""
+TOKEN_EXPIRED_CODE = 190
+DUPLICATE_POST_CODE = 506
+TRANSIENT_CODES = frozenset({1, 2})
+"""'API Unknown' and 'API Service': temporary downtime per the error guide."""
+PUBLISH_CAP_SUBCODES = frozenset({2207042})
+"""Instagram: the account reached its API publishing limit for the moving 24 hours."""
+
+PUBLISH_CAP_RETRY = 3600.0
+"""The publishing-limit endpoints say how many posts were made, not when the oldest leaves the
+moving window, so a full quota is retried after an hour (the next scheduled run)."""
+
+
+@dataclass(frozen=True)
+class GraphError:
+    """The parts of a Graph error body that decide what to do."""
+
+    code: int | None
+    subcode: int | None
+    message: str
+    is_transient: bool = False
+
+    @classmethod
+    def from_body(cls, body: Any) -> GraphError | None:
+        if not isinstance(body, Mapping) or not isinstance(body.get("error"), Mapping):
+            return None
+        err = body["error"]
+        return cls(
+            code=as_int(err.get("code")),
+            subcode=as_int(err.get("error_subcode")),
+            message=str(err.get("error_user_msg") or err.get("message") or ""),
+            is_transient=bool(err.get("is_transient")),
+        )
+
+
+def as_int(value: Any) -> int | None:
+    """``int(value)``, or ``None`` when Meta left the field out or sent something else."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def retry_after_from_headers(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait according to ``X-Business-Use-Case-Usage`` (the only header with a time).
+
+    The header maps each business object id to a list of usages, each with
+    ``estimated_time_to_regain_access`` in minutes; the longest wait wins.
+    """
+    raw = headers.get("x-business-use-case-usage")
+    if not raw:
+        return None
+    try:
+        usage = json.loads(raw)
+    except ValueError:
+        return None
+    minutes = [
+        float(entry.get("estimated_time_to_regain_access") or 0)
+        for entries in (usage.values() if isinstance(usage, Mapping) else [])
+        if isinstance(entries, list)
+        for entry in entries
+        if isinstance(entry, Mapping)
+    ]
+    longest = max(minutes, default=0.0)
+    return longest * 60 if longest > 0 else None
+
+
+def channel_error(
+    network: str, status: int, body: Any, headers: Mapping[str, str], secret: str = ""
+) -> ChannelError:
+    """Map one failed Graph response to the core's error classes (message in Spanish, no secret)."""
+    error = GraphError.from_body(body)
+    detail = _scrub(error.message if error else "", secret)
+    code_text = ""
+    if error is not None and error.code is not None:
+        code_text = f" (código {error.code}" + (f"/{error.subcode}" if error.subcode else "") + ")"
+    wait = retry_after_from_headers(headers)
+    if error is not None:
+        if (
+            error.code in RATE_LIMIT_CODES
+            or (error.code is not None and error.code in BUC_RATE_LIMIT_RANGE)
+            or error.code == POLICY_BLOCK_CODE
+        ):
+            return RateLimited(f"{network}: Meta pide esperar{code_text}: {detail}", retry_after=wait, status=status)
+        if error.subcode in PUBLISH_CAP_SUBCODES:
+            return RateLimited(
+                f"{network}: se alcanzó el límite de publicaciones por API en 24 horas{code_text}",
+                retry_after=wait or PUBLISH_CAP_RETRY,
+                status=status,
+            )
+        if error.code == TOKEN_EXPIRED_CODE:
+            return PermanentError(
+                f"{network}: token vencido o revocado{code_text}; genere un token nuevo y "
+                "actualice la variable de entorno configurada",
+                status=status,
+            )
+        if error.code == DUPLICATE_POST_CODE:
+            return DuplicateRejected(f"{network}: Meta rechaza la publicación por duplicada{code_text}", status=status)
+        if error.code in TRANSIENT_CODES or error.is_transient:
+            return TransientError(f"{network}: error temporal de Meta{code_text}: {detail}", status=status)
+    if status >= 500 or status == 429:
+        cls = RateLimited if status == 429 else TransientError
+        return cls(f"{network}: Meta respondió {status}{code_text}", retry_after=wait, status=status)
+    return PermanentError(f"{network}: Meta rechazó la solicitud ({status}){code_text}: {detail}", status=status)
+
+
+def _scrub(text: str, secret: str) -> str:
+    return text.replace(secret, "***") if secret else text
+
+
+def _without_token(url: str) -> str:
+    """``paging.next`` minus any ``access_token`` query parameter (the header carries it)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "access_token"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+class GraphAPI:
+    """A small Graph client: token in the header, errors mapped, lists paged, containers polled."""
+
+    def __init__(
+        self,
+        network: str,
+        api_base: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+        poll_interval: float = 3.0,
+        poll_attempts: int = 20,
+    ):
+        self.network = network
+        self.api_base = api_base.rstrip("/")
+        self._token = token
+        self.poll_interval = poll_interval
+        self.poll_attempts = poll_attempts
+        self._http = httpx.Client(
+            timeout=timeout,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "pregon"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- requests ---------------------------------------------------------------------------
+    def get(self, path: str, **params: Any) -> Any:
+        return self._request("GET", self._url(path), params=params)
+
+    def post(self, path: str, **form: Any) -> Any:
+        """POST a form (``application/x-www-form-urlencoded``), as the Graph reference shows."""
+        data = {k: _form_value(v) for k, v in form.items() if v is not None}
+        return self._request("POST", self._url(path), data=data)
+
+    def delete(self, path: str) -> Any:
+        return self._request("DELETE", self._url(path))
+
+    def _url(self, path: str) -> str:
+        return f"{self.api_base}/{path.lstrip('/')}"
+
+    def _request(self, method: str, url: str, **kw: Any) -> Any:
+        try:
+            response = self._http.request(method, url, **kw)
+        except httpx.TimeoutException:
+            raise TransientError(f"{self.network}: Meta no respondió a tiempo") from None
+        except httpx.TransportError as exc:
+            raise TransientError(f"{self.network}: error de conexión con Meta ({exc.__class__.__name__})") from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400 or GraphError.from_body(body) is not None:
+            raise channel_error(self.network, response.status_code, body, response.headers, self._token)
+        return body
+
+    # --- lists ------------------------------------------------------------------------------
+    def pages(self, path: str, *, max_pages: int = 10, **params: Any) -> Iterator[Mapping[str, Any]]:
+        """Yield the ``data`` entries of a list, following ``paging.next`` up to ``max_pages``."""
+        body = self.get(path, **params)
+        for _ in range(max_pages):
+            yield from body.get("data") or []
+            next_url = (body.get("paging") or {}).get("next")
+            if not next_url:
+                return
+            body = self._request("GET", _without_token(next_url))
+
+    # --- containers (Instagram, Threads) -------------------------------------------------------
+    def wait_until_finished(self, container_id: str, status_field: str, error_field: str | None = None) -> str:
+        """Poll a container until it is ready; return its final status (``FINISHED``/``PUBLISHED``).
+
+        ``ERROR`` is permanent (Meta could not fetch or process the media); ``EXPIRED`` (24 h unused)
+        and still ``IN_PROGRESS`` after the last attempt are transient: a new run makes a new one.
+        """
+        fields = ",".join(f for f in (status_field, error_field) if f)
+        for attempt in range(self.poll_attempts):
+            body = self.get(container_id, fields=fields)
+            status = str(body.get(status_field) or "")
+            if status in ("FINISHED", "PUBLISHED"):
+                return status
+            if status == "ERROR":
+                reason = body.get(error_field) if error_field else None
+                raise PermanentError(
+                    f"{self.network}: Meta no pudo procesar el contenedor {container_id}"
+                    + (f": {reason}" if reason else "")
+                )
+            if status == "EXPIRED":
+                raise TransientError(f"{self.network}: el contenedor {container_id} venció sin publicarse")
+            if attempt + 1 < self.poll_attempts:
+                time.sleep(self.poll_interval)
+        raise TransientError(
+            f"{self.network}: el contenedor {container_id} sigue en proceso tras {self.poll_attempts} consultas"
+        )
+
+    def container_status(self, container_id: str, status_field: str) -> str | None:
+        """Status of a container, or ``None`` when it cannot be read right now."""
+        try:
+            return str(self.get(container_id, fields=status_field).get(status_field) or "") or None
+        except ChannelError:
+            return None
+
+    def check_publishing_limit(self, path: str) -> None:
+        """Raise :class:`RateLimited` when the account's moving-24-hour publishing quota is used up."""
+        body = self.get(path, fields="quota_usage,config")
+        entries = body.get("data") or []
+        if not entries:
+            return
+        usage = as_int(entries[0].get("quota_usage")) or 0
+        total = as_int((entries[0].get("config") or {}).get("quota_total"))
+        if total is not None and usage >= total:
+            raise RateLimited(
+                f"{self.network}: la cuenta ya hizo {usage} de {total} publicaciones por API en 24 horas; "
+                "se reintentará cuando se libere la ventana",
+                retry_after=PUBLISH_CAP_RETRY,
+            )
+
+    def permalink(self, object_id: str, field: str = "permalink") -> str | None:
+        """Public URL of a just-published object; ``None`` if the lookup fails (the post exists)."""
+        try:
+            value = self.get(object_id, fields=field).get(field)
+        except ChannelError:
+            return None
+        return str(value) if value else None
+
+
+def _form_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    return str(value)
+
+
+def same_text(a: str | None, b: str) -> bool:
+    """Whether a listed post's text is the text we sent (Meta normalises line endings and edges)."""
+    if a is None:
+        return False
+    return _norm(a) == _norm(b)
+
+
+def _norm(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
+
+
+def required(config: Mapping[str, Any], network: str, key: str) -> str:
+    """A required configuration value, or a Spanish error naming the key."""
+    value = config.get(key)
+    if not value:
+        raise ValueError(
+            f"mkdocs.yml: falta `{key}` en plugins → pregon → syndicate → channels → {network}"
+        )
+    return str(value)
+
+
+class GraphChannel(Channel):
+    """Common ground of the three Meta channels: configuration, client, text and length rules."""
+
+    default_api_base: ClassVar[str]
+    token_key: ClassVar[str]
+    """Configuration key of the access token (filled by ``!ENV`` in mkdocs.yml)."""
+
+    def __init__(self, config: Mapping[str, Any] | None = None):
+        super().__init__(config)
+        self._api: GraphAPI | None = None
+        self._pending: dict[str, str] = {}
+        """Container made for a post key whose publish call failed ambiguously in this process."""
+
+    @property
+    def api(self) -> GraphAPI:
+        if self._api is None:
+            self._api = GraphAPI(
+                self.name,
+                str(self.config.get("api_base") or self.default_api_base),
+                required(self.config, self.name, self.token_key),
+                timeout=float(self.config.get("timeout", 30.0)),
+                poll_interval=float(self.config.get("poll_interval", 3.0)),
+                poll_attempts=int(self.config.get("poll_attempts", 20)),
+            )
+        return self._api
+
+    def close(self) -> None:
+        if self._api is not None:
+            self._api.close()
+            self._api = None
+
+    def compose(self, item: Item, update: Update | None) -> str:
+        """The post's words: the release's override/template, or the live update's text."""
+        if update is not None:
+            return compose_update(update, self.config.get("update_template"))
+        return compose(item, self.name, self.config.get("template"))
+
+    def length_problems(self, text: str) -> tuple[int, list[str]]:
+        """Length by this network's counting rule, and the problem if it is over the limit."""
+        length = count(self.name, text)
+        limit = self.text_limit
+        return length, ([too_long_message(self.name, length, limit)] if length > limit else [])
+
+    def find_by_text(self, path: str, post: Post, *, text_field: str, fields: str, **params: Any) -> Published | None:
+        """The listed post whose text is exactly ``post.text`` (that text carries the release URL)."""
+        for entry in self.api.pages(path, fields=fields, **params):
+            if same_text(entry.get(text_field), post.text):
+                url = entry.get(self.permalink_field)
+                return Published(str(entry["id"]), str(url) if url else None)
+        return None
+
+    def publish_via_container(
+        self,
+        post: Post,
+        make_container: Callable[[], str],
+        *,
+        publish_path: str,
+        status_field: str,
+        error_field: str | None = None,
+    ) -> Published:
+        """Create (or reuse) the post's container, wait for ``FINISHED``, publish it once.
+
+        If a publish call of this post failed ambiguously earlier in this process, its container is
+        checked first: ``PUBLISHED`` means the post exists (found by listing), ``FINISHED`` is
+        published as is; only otherwise is a new container made. An ambiguous failure now leaves
+        the container id in the error message and in memory for the next attempt.
+        """
+        container_id = self._pending.get(post.key)
+        status = self.api.container_status(container_id, status_field) if container_id else None
+        if status == "PUBLISHED":
+            found = self.find_existing(post)
+            if found is not None:
+                self._pending.pop(post.key, None)
+                return Published(found.remote_id, found.url, {"container_id": container_id})
+        if container_id is None or status not in ("FINISHED", "IN_PROGRESS"):
+            container_id = make_container()
+        if self.api.wait_until_finished(container_id, status_field, error_field) == "PUBLISHED":
+            found = self.find_existing(post)
+            if found is not None:
+                return Published(found.remote_id, found.url, {"container_id": container_id})
+        self._pending[post.key] = container_id
+        try:
+            media_id = str(self.api.post(publish_path, creation_id=container_id)["id"])
+        except TransientError as exc:
+            if self.api.container_status(container_id, status_field) == "PUBLISHED":
+                found = self.find_existing(post)
+                if found is not None:
+                    self._pending.pop(post.key, None)
+                    return Published(found.remote_id, found.url, {"container_id": container_id})
+            exc.message = exc.message + f" (contenedor {container_id})"
+            exc.args = (exc.message,)
+            raise
+        self._pending.pop(post.key, None)
+        return Published(media_id, self.api.permalink(media_id), {"container_id": container_id})
+
+    permalink_field: ClassVar[str] = "permalink"
+    """Name of the field with a post's public URL (Facebook calls it ``permalink_url``)."""
