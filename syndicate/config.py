@@ -83,6 +83,9 @@ class SyndicateConfig(_Strict):
     approvals: ApprovalsConfig = ApprovalsConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     channels: dict[str, dict[str, Any]] = Field(default_factory=lambda: {"outbox": {"folder": "outbox"}})
+    insights: dict[str, Any] = Field(
+        default_factory=dict, description="Options of pregon collect/report/audit, validated by pregon.insights.config."
+    )
 
     @field_validator("channels", mode="before")
     @classmethod

@@ -129,6 +129,10 @@ class Ledger:
     def history(self, key: str) -> PostHistory:
         return self._history.get(key) or PostHistory()
 
+    def histories(self) -> Iterator[tuple[str, PostHistory]]:
+        """Every post key with its history, for reports (``pregon audit``, insights)."""
+        yield from self._history.items()
+
     def knows_channel(self, channel: str) -> bool:
         """Whether any post of ``channel`` was ever recorded (guards a new channel's backlog)."""
         return channel in self._channels_seen
