@@ -1,0 +1,85 @@
+"""Options of the ``pregon`` MkDocs plugin, as written under ``plugins: - pregon:`` in mkdocs.yml.
+
+Every option is typed and has a default, so this file doubles as the reference of the options.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class LinksConfig(Config):
+    """Legal and service pages every public entity must link from its portal."""
+
+    privacy = c.Optional(c.Type(str))
+    terms = c.Optional(c.Type(str))
+    pqrsd = c.Optional(
+        c.Type(str)
+    )  # peticiones, quejas, reclamos, sugerencias y denuncias
+    accessibility = c.Optional(c.Type(str))
+
+
+class EntityConfig(Config):
+    """The public entity that publishes the portal (shown in the footer and in feeds)."""
+
+    name = c.Type(str, default="Entidad pública")
+    nit = c.Optional(c.Type(str))
+    address = c.Optional(c.Type(str))
+    city = c.Optional(c.Type(str))
+    hours = c.Optional(c.Type(str))
+    phone = c.Optional(c.Type(str))
+    email = c.Optional(c.Type(str))
+    notifications_email = c.Optional(c.Type(str))  # notificaciones judiciales
+    # Network name (facebook, x, instagram, youtube, tiktok, linkedin, …) → profile URL.
+    networks = c.DictOfItems(c.Type(str), default={})
+    links = c.SubConfig(LinksConfig)
+
+
+class AnnouncementConfig(Config):
+    """A site-wide notice (emergencies, closures); hidden once ``expires`` has passed."""
+
+    text = c.Optional(c.Type(str))
+    link = c.Optional(c.Type(str))
+    expires = c.Optional(c.Type((str, datetime.date, datetime.datetime)))
+    kind = c.Choice(("banner", "popup"), default="banner")
+
+
+class FeedsConfig(Config):
+    """RSS 2.0, Atom 1.0 and JSON Feed 1.1, site-wide and per dependencia."""
+
+    limit = c.Type(int, default=50)
+    # Date part of the `tag:` URIs that identify entries. Set once when the portal starts and
+    # never change it: feed readers use these ids to tell new entries from old ones.
+    id_date = c.Type(str, default="2026")
+
+
+class PaginationConfig(Config):
+    per_page = c.Type(int, default=20)
+
+
+class PregonConfig(Config):
+    enabled = c.Type(bool, default=True)
+
+    # Clock and calendar (naive dates in front matter are in this zone)
+    timezone = c.Type(str, default="America/Bogota")
+
+    # The entity and its offices
+    entity = c.SubConfig(EntityConfig)
+    dependencias = c.DictOfItems(c.Type(str), default={})  # slug → display name
+
+    # Where releases live under docs_dir (content/prensa/AAAA/MM/<slug>.md)
+    releases_dir = c.Type(str, default="prensa")
+
+    # Site-wide notice
+    announcement = c.SubConfig(AnnouncementConfig)
+
+    # Listings and feeds
+    pagination = c.SubConfig(PaginationConfig)
+    feeds = c.SubConfig(FeedsConfig)
+    home_latest = c.Type(int, default=9)
+
+    # After-deploy options, validated by `pregon syndicate` itself (pregon.syndicate.config)
+    syndicate = c.Type(dict, default={})

@@ -1,0 +1,140 @@
+"""Feeds: RSS 2.0 and Atom 1.0 (feedgen) and JSON Feed 1.1, site-wide and per dependencia.
+
+Paths (relative to the site root): ``feed.xml`` (RSS), ``atom.xml`` (Atom), ``feed.json``
+(JSON Feed); per dependencia ``dependencias/<slug>/feed.xml``, ``…/atom.xml``, ``…/feed.json``.
+Entry ids are ``tag:<host>,<id_date>:<item id>`` URIs, so editing a title or a date does not turn
+an entry into a new one for feed readers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+from feedgen.feed import FeedGenerator
+
+from .catalog import Entry
+
+FORMATS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+
+@dataclass(frozen=True)
+class FeedSite:
+    """Site facts every feed repeats."""
+
+    url: str  # site_url with trailing slash
+    title: str
+    description: str
+    author: str
+    email: str | None
+    id_date: str
+    now: datetime
+
+    def absolute(self, path: str) -> str:
+        return urljoin(self.url, path)
+
+    def tag(self, specific: str) -> str:
+        return f"tag:{urlsplit(self.url).hostname},{self.id_date}:{specific}"
+
+
+def feed_paths(prefix: str = "") -> dict[str, str]:
+    """Site-relative paths of the three feeds under ``prefix`` (``""`` or ``dependencias/<slug>/``)."""
+    return {kind: prefix + name for kind, name in FORMATS.items()}
+
+
+def render_feeds(
+    site: FeedSite, entries: list[Entry], *, prefix: str, title: str, home: str
+) -> dict[str, bytes]:
+    """The three feeds of ``entries`` (already newest first and limited); map site path → bytes."""
+    paths = feed_paths(prefix)
+    updated = max((e.updated or e.release.date for e in entries), default=site.now)
+    return {
+        paths["rss"]: _feedgen(
+            site, entries, paths, "rss", title, home, updated
+        ).rss_str(pretty=True),
+        paths["atom"]: _feedgen(
+            site, entries, paths, "atom", title, home, updated
+        ).atom_str(pretty=True),
+        paths["json"]: _json_feed(site, entries, paths, title, home),
+    }
+
+
+def _feedgen(
+    site: FeedSite,
+    entries: list[Entry],
+    paths: dict[str, str],
+    kind: str,
+    title: str,
+    home: str,
+    updated: datetime,
+) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.id(site.tag(paths["atom"]))
+    fg.title(title)
+    fg.subtitle(site.description)  # RSS <description>
+    fg.link(href=site.absolute(home), rel="alternate")
+    fg.link(href=site.absolute(paths[kind]), rel="self")
+    fg.language("es")
+    fg.author({"name": site.author, **({"email": site.email} if site.email else {})})
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    fg.generator("Pregón")
+    for e in entries:
+        r = e.release
+        fe = fg.add_entry(order="append")
+        fe.id(site.tag(r.id))
+        fe.title(r.title)
+        fe.link(href=site.absolute(e.url), rel="alternate")
+        fe.summary(r.meta.summary)  # RSS <description>
+        fe.published(r.date)
+        fe.updated(e.updated or r.date)
+        fe.category(term=r.meta.dependencia, label=e.dependencia_name)
+        for tag in r.meta.tags:
+            fe.category(term=tag)
+        if r.meta.author:
+            fe.author({"name": r.meta.author})
+        if r.image is not None and r.image.src:
+            fe.enclosure(
+                site.absolute(r.image.src),
+                str(r.image.bytes or 0),
+                r.image.mime or "image/jpeg",
+            )
+    return fg
+
+
+def _json_feed(
+    site: FeedSite, entries: list[Entry], paths: dict[str, str], title: str, home: str
+) -> bytes:
+    items = []
+    for e in entries:
+        r = e.release
+        item: dict[str, object] = {
+            "id": site.tag(r.id),
+            "url": site.absolute(e.url),
+            "title": r.title,
+            "summary": r.meta.summary,
+            "content_text": r.meta.summary,
+            "date_published": r.date.isoformat(),
+            "tags": [e.dependencia_name, *r.meta.tags],
+        }
+        if e.updated:
+            item["date_modified"] = e.updated.isoformat()
+        if r.image is not None and r.image.src:
+            item["image"] = site.absolute(r.image.src)
+        if r.meta.author:
+            item["authors"] = [{"name": r.meta.author}]
+        items.append(item)
+    feed = {
+        "version": JSON_FEED_VERSION,
+        "title": title,
+        "home_page_url": site.absolute(home),
+        "feed_url": site.absolute(paths["json"]),
+        "description": site.description,
+        "language": "es",
+        "authors": [{"name": site.author}],
+        "items": items,
+    }
+    return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8")

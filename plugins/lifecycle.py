@@ -1,0 +1,54 @@
+"""When a release is shown: draft, embargo, expiry and featured, from one clock.
+
+Pages, listings, feeds and the manifest all ask this module, so they always agree.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from datetime import datetime, tzinfo
+
+from .release import Release, Update, parse_moment
+
+CLOCK_ENV = "PREGON_NOW"
+
+
+class State(enum.Enum):
+    DRAFT = "draft"  # never built
+    EMBARGOED = "embargoed"  # `date` is in the future: no page at all yet
+    LIVE = "live"  # page, listings, feeds, manifest
+    EXPIRED = "expired"  # page says it is no longer in force; out of listings, feeds, manifest
+
+
+def now(tz: tzinfo) -> datetime:
+    """The build's clock: ``PREGON_NOW`` (ISO 8601; naive means ``tz``) if set, else the real time."""
+    value = os.environ.get(CLOCK_ENV)
+    if not value:
+        return datetime.now(tz)
+    try:
+        return parse_moment(value, tz)
+    except ValueError:
+        raise ValueError(
+            f"{CLOCK_ENV}={value!r} no es una fecha ISO 8601 (por ejemplo 2026-11-20T10:00:00-05:00)"
+        ) from None
+
+
+def state(release: Release, at: datetime) -> State:
+    if release.meta.draft:
+        return State.DRAFT
+    if release.date > at:
+        return State.EMBARGOED
+    if release.meta.expires is not None and release.meta.expires <= at:
+        return State.EXPIRED
+    return State.LIVE
+
+
+def is_featured(release: Release, at: datetime) -> bool:
+    until = release.meta.featured_until
+    return release.meta.featured and (until is None or at < until)
+
+
+def published_updates(release: Release, at: datetime) -> tuple[Update, ...]:
+    """Updates whose time has come, newest first (an update can be written ahead and wait)."""
+    return tuple(u for u in release.updates if u.time <= at)

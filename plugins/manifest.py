@@ -1,0 +1,91 @@
+"""Writer of ``/pregon/manifest.json``, the publication manifest read by ``pregon syndicate``.
+
+The reader's model and the format's documentation are ``pregon.syndicate.manifest`` and the
+README ("Manifiesto de publicación"); this writer emits exactly that shape, version 1.
+Only entries in listings (live, not expired, not embargoed, not drafts) are included.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from .catalog import Entry
+from .feeds import FeedSite
+from .release import Media
+
+MANIFEST_PATH = "pregon/manifest.json"
+FORMAT = "pregon-manifest"
+VERSION = 1
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def media_item(site: FeedSite, media: Media) -> dict[str, Any]:
+    url = (
+        site.absolute(media.src)
+        if media.src
+        else f"https://www.youtube.com/watch?v={media.youtube_id}"
+    )
+    return {
+        "kind": media.kind,
+        "url": url,
+        "alt": media.alt,
+        "mime": media.mime,
+        "width": media.width,
+        "height": media.height,
+        "bytes": media.bytes,
+        "youtube_id": media.youtube_id,
+    }
+
+
+def manifest_item(site: FeedSite, entry: Entry) -> dict[str, Any]:
+    r = entry.release
+    page = site.absolute(entry.url)
+    return {
+        "id": r.id,
+        "url": page,
+        "digest": r.digest,
+        "title": r.title,
+        "summary": r.meta.summary,
+        "date": _iso(r.date),
+        "updated": _iso(entry.updated),
+        "expires": _iso(r.meta.expires),
+        "dependencia": {"slug": r.meta.dependencia, "name": entry.dependencia_name},
+        "tags": list(r.meta.tags),
+        "featured": entry.featured,
+        "media": [media_item(site, m) for m in r.media],
+        "social": dict(r.meta.social),
+        "press_lists": list(r.meta.press_lists),
+        "source": {"path": r.display_path, "commit": entry.commit},
+        "live": r.meta.live,
+        "updates": [
+            {
+                "id": u.id,
+                "time": _iso(u.time),
+                "text": u.text,
+                "digest": u.digest,
+                "url": f"{page}#{u.id}",
+                "media": [media_item(site, m) for m in u.media],
+            }
+            for u in entry.updates
+        ],
+    }
+
+
+def render_manifest(
+    site: FeedSite, entries: list[Entry], feeds: dict[str, str]
+) -> bytes:
+    """The manifest document for ``entries``; ``feeds`` maps rss/atom/json to site paths."""
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "generated_at": _iso(site.now),
+        "site_url": site.url,
+        "feeds": {kind: site.absolute(path) for kind, path in feeds.items()},
+        "items": [manifest_item(site, e) for e in entries],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")

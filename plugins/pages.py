@@ -1,0 +1,213 @@
+"""Generated listing pages: home, all releases (paginated), archive, dependencias.
+
+Each view is a real MkDocs page (``File.generated``) rendered by a template in
+``theme/pregon/``; the plugin hands the view to the template in ``on_page_context``.
+Listings only slice lists built once per build, so their cost is linear in the number of pages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from .catalog import Catalog, Entry
+from .site import MONTHS
+
+
+@dataclass
+class View:
+    """What one generated page shows."""
+
+    kind: str  # home | list | archive | year | month | dependencias | dependencia
+    src_uri: str
+    title: str
+    entries: list[Entry] = field(default_factory=list)
+    featured: list[Entry] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    previous: str | None = None  # site-relative URLs of the neighbour pages
+    next: str | None = None
+    groups: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # archive/dependencias summaries
+    dependencia: str | None = None
+    feeds: dict[str, str] = field(default_factory=dict)
+    list_url: str | None = None  # the home links to the full list
+
+
+def _paginate(
+    kind: str, base: str, title: str, entries: list[Entry], per_page: int, **extra: Any
+) -> list[View]:
+    """``base/index.md``, ``base/pagina/2/index.md``, …; always at least one page."""
+    chunks = [entries[i : i + per_page] for i in range(0, len(entries), per_page)] or [
+        []
+    ]
+    uris = [
+        f"{base}/index.md" if n == 1 else f"{base}/pagina/{n}/index.md"
+        for n in range(1, len(chunks) + 1)
+    ]
+    urls = [u[: -len("index.md")] for u in uris]
+    return [
+        View(
+            kind,
+            uris[i],
+            title if i == 0 else f"{title} (página {i + 1})",
+            chunk,
+            page=i + 1,
+            pages=len(chunks),
+            previous=urls[i - 1] if i else None,
+            next=urls[i + 1] if i + 1 < len(chunks) else None,
+            **extra,
+        )
+        for i, chunk in enumerate(chunks)
+    ]
+
+
+def build_views(
+    catalog: Catalog,
+    *,
+    per_page: int,
+    home_latest: int,
+    feeds: dict[str, dict[str, str]],
+) -> list[View]:
+    """Every listing page of the site, from the catalog's listed entries."""
+    listed = catalog.listed
+    base = catalog.rules.releases_dir
+    views = [
+        View(
+            "home",
+            "index.md",
+            "Inicio",
+            listed[:home_latest],
+            featured=[e for e in listed if e.featured],
+            list_url=f"{base}/",
+        )
+    ]
+    views += _paginate("list", base, "Comunicados de prensa", listed, per_page)
+
+    by_month: dict[int, dict[int, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    for e in listed:
+        by_month[e.release.date.year][e.release.date.month].append(e)
+    years = []
+    for year in sorted(by_month, reverse=True):
+        months = [
+            {
+                "title": f"{MONTHS[m - 1].capitalize()} de {year}",
+                "url": f"{base}/{year}/{m:02d}/",
+                "count": len(by_month[year][m]),
+            }
+            for m in sorted(by_month[year], reverse=True)
+        ]
+        years.append(
+            {
+                "title": str(year),
+                "url": f"{base}/{year}/",
+                "count": sum(x["count"] for x in months),
+                "months": months,
+            }
+        )
+        views.append(
+            View(
+                "year",
+                f"{base}/{year}/index.md",
+                f"Comunicados de {year}",
+                groups=months,
+            )
+        )
+        for m in sorted(by_month[year]):
+            views.append(
+                View(
+                    "month",
+                    f"{base}/{year}/{m:02d}/index.md",
+                    f"Comunicados de {MONTHS[m - 1]} de {year}",
+                    by_month[year][m],
+                )
+            )
+    views.append(
+        View(
+            "archive",
+            f"{base}/archivo/index.md",
+            "Archivo de comunicados",
+            groups=years,
+        )
+    )
+
+    groups = catalog.by_dependencia()
+    summary = []
+    for slug, name in catalog.rules.dependencias.items():
+        entries = groups.get(slug, [])
+        summary.append(
+            {
+                "title": name,
+                "url": f"dependencias/{slug}/",
+                "count": len(entries),
+                "feeds": feeds.get(slug, {}),
+            }
+        )
+        views += _paginate(
+            "dependencia",
+            f"dependencias/{slug}",
+            name,
+            entries,
+            per_page,
+            dependencia=slug,
+            feeds=feeds.get(slug, {}),
+        )
+    views.append(
+        View("dependencias", "dependencias/index.md", "Dependencias", groups=summary)
+    )
+    return views
+
+
+def add_view_files(
+    views: list[View], files: Files, config: MkDocsConfig
+) -> dict[str, View]:
+    """Add a generated page per view (an existing file with that path keeps its text); map src_uri → view."""
+    by_uri: dict[str, View] = {}
+    for view in views:
+        if files.get_file_from_path(view.src_uri) is None:
+            files.append(File.generated(config, view.src_uri, content=""))
+        by_uri[view.src_uri] = view
+    return by_uri
+
+
+def share_links(url: str, title: str) -> list[dict[str, str]]:
+    """Share links for a release page; each network's documented share URL, no scripts."""
+    u, t = quote(url, safe=""), quote(title, safe="")
+    return [
+        {
+            "network": "facebook",
+            "label": "Facebook",
+            "href": f"https://www.facebook.com/sharer/sharer.php?u={u}",
+        },
+        {
+            "network": "x",
+            "label": "X",
+            "href": f"https://x.com/intent/post?url={u}&text={t}",
+        },
+        {
+            "network": "linkedin",
+            "label": "LinkedIn",
+            "href": f"https://www.linkedin.com/sharing/share-offsite/?url={u}",
+        },
+        {
+            "network": "whatsapp",
+            "label": "WhatsApp",
+            "href": f"https://wa.me/?text={t}%20{u}",
+        },
+        {
+            "network": "telegram",
+            "label": "Telegram",
+            "href": f"https://t.me/share/url?url={u}&text={t}",
+        },
+        {
+            "network": "email",
+            "label": "Correo electrónico",
+            "href": f"mailto:?subject={t}&body={u}",
+        },
+    ]

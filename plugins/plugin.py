@@ -1,0 +1,233 @@
+"""The ``pregon`` MkDocs plugin: wires MkDocs events to the modules that do the work.
+
+``on_config`` reads the clock and registers the theme; ``on_files`` loads every release once,
+applies the lifecycle and adds listing pages, feeds and the manifest as generated files;
+``on_page_*`` give templates their data; ``on_post_page`` injects head tags.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from . import lifecycle, meta, themedir
+from .catalog import Catalog, Entry, load_catalog
+from .config import PregonConfig
+from .feeds import FeedSite, feed_paths, render_feeds
+from .manifest import MANIFEST_PATH, render_manifest
+from .pages import View, add_view_files, build_views, share_links
+from .release import ReleaseRules
+from .site import SiteContext, current_announcement, fecha
+
+log = logging.getLogger("mkdocs.plugins.pregon")
+
+TEMPLATES = {
+    "home": "pregon/home.html",
+    "list": "pregon/listing.html",
+    "month": "pregon/listing.html",
+    "dependencia": "pregon/listing.html",
+    "year": "pregon/archive.html",
+    "archive": "pregon/archive.html",
+    "dependencias": "pregon/archive.html",
+}
+
+
+class PregonPlugin(BasePlugin[PregonConfig]):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        try:
+            tz = ZoneInfo(self.config.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise PluginError(
+                f"pregon: `timezone: {self.config.timezone}` no es una zona horaria válida (ej.: America/Bogota)"
+            ) from None
+        try:
+            self.now = lifecycle.now(tz)
+        except ValueError as exc:
+            raise PluginError(f"pregon: {exc}") from None
+        if not config.site_url:
+            raise PluginError(
+                "pregon: falta `site_url` en mkdocs.yml: los feeds y el manifiesto necesitan direcciones absolutas"
+            )
+        themedir.register(config)
+        self.tz = tz
+        self.rules = ReleaseRules(
+            dependencias=dict(self.config.dependencias),
+            timezone=tz,
+            docs_dir=Path(config.docs_dir),
+            root=Path(config.config_file_path).resolve().parent,
+            releases_dir=self.config.releases_dir.strip("/"),
+        )
+        entity = self.config.entity
+        self.site = FeedSite(
+            url=config.site_url
+            if config.site_url.endswith("/")
+            else config.site_url + "/",
+            title=config.site_name,
+            description=config.site_description
+            or f"Comunicados de prensa de {entity.name}",
+            author=entity.name,
+            email=entity.email,
+            id_date=self.config.feeds.id_date,
+            now=self.now,
+        )
+        self.feeds = feed_paths()
+        self.dependencia_feeds = {
+            slug: feed_paths(f"dependencias/{slug}/")
+            for slug in self.config.dependencias
+        }
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        self.catalog = catalog = load_catalog(files, self.rules, self.now)
+        for warning in catalog.warnings:
+            log.warning(str(warning))
+        if catalog.problems:
+            for problem in catalog.problems:
+                log.error(str(problem))
+            raise PluginError(
+                f"{len(catalog.problems)} problema(s) en los comunicados: corríjalos según los mensajes anteriores"
+            )
+        _drop_unpublished(files, catalog)
+        for src_uri, entry in catalog.entries.items():
+            file = files.get_file_from_path(src_uri)
+            if file is not None:
+                file.content_string = (
+                    entry.release.body
+                )  # front matter already parsed once
+        self.views = add_view_files(
+            build_views(
+                catalog,
+                per_page=self.config.pagination.per_page,
+                home_latest=self.config.home_latest,
+                feeds=self.dependencia_feeds,
+            ),
+            files,
+            config,
+        )
+        self._add_generated(files, config)
+        return files
+
+    def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
+        listed = self.catalog.listed
+        limit = self.config.feeds.limit
+        outputs = render_feeds(
+            self.site, listed[:limit], prefix="", title=config.site_name, home=""
+        )
+        groups = self.catalog.by_dependencia()
+        for slug, name in self.config.dependencias.items():
+            outputs |= render_feeds(
+                self.site,
+                groups.get(slug, [])[:limit],
+                prefix=f"dependencias/{slug}/",
+                title=f"{name} — {config.site_name}",
+                home=f"dependencias/{slug}/",
+            )
+        outputs[MANIFEST_PATH] = render_manifest(self.site, listed, self.feeds)
+        for path, content in outputs.items():
+            files.append(File.generated(config, path, content=content))
+
+    def on_env(
+        self, env: Environment, *, config: MkDocsConfig, files: Files
+    ) -> Environment | None:
+        if not self.config.enabled:
+            return None
+        env.globals["pregon"] = SiteContext(
+            entity=self.config.entity,
+            announcement=current_announcement(
+                self.config.announcement, self.now, self.tz
+            ),
+            feeds={kind: self.site.absolute(path) for kind, path in self.feeds.items()},
+            dependencias=dict(self.config.dependencias),
+        )
+        env.filters["fecha"] = fecha
+        return env
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled:
+            return None
+        entry = self.catalog.entries.get(page.file.src_uri)
+        if entry is not None:
+            # Escaped once here: the theme prints page titles and descriptions without escaping.
+            page.meta.setdefault("template", "pregon/release.html")
+            page.meta["title"] = escape(entry.release.title)
+            page.meta["description"] = escape(entry.release.meta.summary)
+        view = self.views.get(page.file.src_uri)
+        if view is not None:
+            page.meta.setdefault("template", TEMPLATES[view.kind])
+            page.meta.setdefault("title", view.title)
+        return markdown
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any] | None:
+        if not self.config.enabled:
+            return None
+        entry = self.catalog.entries.get(page.file.src_uri)
+        if entry is not None:
+            context["entry"] = entry
+            context["share"] = share_links(
+                self.site.absolute(entry.url), entry.release.title
+            )
+        view = self.views.get(page.file.src_uri)
+        if view is not None:
+            context["view"] = view
+        return context
+
+    def on_post_page(
+        self, output: str, *, page: Page, config: MkDocsConfig
+    ) -> str | None:
+        if not self.config.enabled:
+            return None
+        tags = meta.feed_links(self.site, self.feeds, config.site_name)
+        entry: Entry | None = self.catalog.entries.get(page.file.src_uri)
+        view: View | None = self.views.get(page.file.src_uri)
+        dependencia = (
+            entry.release.meta.dependencia
+            if entry
+            else (view.dependencia if view else None)
+        )
+        if dependencia:
+            name = self.config.dependencias.get(dependencia, dependencia)
+            tags += meta.feed_links(
+                self.site, self.dependencia_feeds.get(dependencia, {}), name
+            )
+        if entry is not None:
+            tags = meta.release_tags(self.site, entry, config.site_name) + tags
+            if 'rel="canonical"' not in output:
+                tags += f'<link rel="canonical" href="{escape(self.site.absolute(entry.url))}">'
+            output = meta.fix_title(
+                output, escape(entry.release.title), entry.release.title
+            )
+        return meta.inject(output, tags)
+
+
+def _drop_unpublished(files: Files, catalog: Catalog) -> None:
+    """Drafts and embargoed releases get no page, and their media stay unpublished too."""
+    shown = {m.src for e in catalog.entries.values() for m in _all_media(e.release)}
+    for release in catalog.hidden:
+        for src in [release.src_uri] + [
+            m.src for m in _all_media(release) if m.src not in shown
+        ]:
+            file = files.get_file_from_path(src) if src else None
+            if file is not None:
+                files.remove(file)
+
+
+def _all_media(release: Any) -> list[Any]:
+    return [*release.media, *(m for u in release.updates for m in u.media)]

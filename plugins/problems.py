@@ -1,0 +1,27 @@
+"""Problems found in a press release, worded in Spanish for the editors who must fix them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one release: which file, which field, where, and how to fix it."""
+
+    path: str
+    field: str | None
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class ReleaseError(ValueError):
+    """A release cannot be published as written; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
