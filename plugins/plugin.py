@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import lifecycle, meta, themedir
+from . import lifecycle, meta, search, themedir
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
 from .feeds import FeedSite, feed_paths, render_feeds
@@ -119,6 +119,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             config,
         )
         self._add_generated(files, config)
+        search.add_search_page(files, config)
         return files
 
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
@@ -215,6 +216,10 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 output, escape(entry.release.title), entry.release.title
             )
         return meta.inject(output, tags)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled:
+            search.build_index(config.site_dir)
 
 
 def _drop_unpublished(files: Files, catalog: Catalog) -> None:

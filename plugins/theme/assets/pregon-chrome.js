@@ -1,0 +1,63 @@
+/* Pregón site chrome: the announcement (banner or dialog) and the search page.
+ * Loaded deferred on every page (registered by pregon.plugins.theme); no external requests. */
+(function () {
+  "use strict";
+
+  var DISMISSED = "pregon:aviso"; // sessionStorage: key of the announcement closed this session
+
+  function dismissedKey() {
+    try { return sessionStorage.getItem(DISMISSED); } catch (e) { return null; }
+  }
+
+  function remember(key) {
+    try { sessionStorage.setItem(DISMISSED, key); } catch (e) { /* private mode: forget it */ }
+  }
+
+  function expired(el) {
+    var when = el.dataset.expires;
+    return Boolean(when) && Date.parse(when) <= Date.now();
+  }
+
+  function setUpAnnouncement(el) {
+    // A banner sits inside Material's <aside class="md-banner">: hide the whole strip.
+    var box = el.tagName === "DIALOG" ? el : (el.closest(".md-banner") || el);
+    if (expired(el) || dismissedKey() === el.dataset.key) {
+      box.hidden = true;
+      return;
+    }
+    if (el.tagName === "DIALOG") {
+      el.addEventListener("close", function () { remember(el.dataset.key); });
+      if (typeof el.showModal === "function") el.showModal();
+      else el.setAttribute("open", "");
+      return;
+    }
+    var button = el.querySelector("[data-pregon-dismiss]");
+    if (button) {
+      button.addEventListener("click", function () {
+        remember(el.dataset.key);
+        box.hidden = true;
+        var main = document.getElementById("contenido");
+        if (main) main.focus(); // the focused button disappeared: move on to the content
+      });
+    }
+  }
+
+  function setUpSearch(el) {
+    if (typeof window.PagefindUI !== "function") return;
+    var query = new URLSearchParams(window.location.search).get("q") || "";
+    // Pagefind derives its bundle and the site's base path from the script's URL, so the page
+    // works under any sub-path. Images stay off: results are read on mobile data too.
+    var ui = new window.PagefindUI({
+      element: el,
+      showImages: false,
+      showSubResults: false,
+      autofocus: !query,
+    });
+    var header = document.getElementById("pregon-search-q");
+    if (header) header.value = query;
+    if (query) ui.triggerSearch(query);
+  }
+
+  document.querySelectorAll("[data-pregon-announcement]").forEach(setUpAnnouncement);
+  document.querySelectorAll("[data-pregon-search]").forEach(setUpSearch);
+})();
