@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from pregon.syndicate.channels.base import (
     DuplicateRejected,
     PermanentError,
@@ -24,6 +23,7 @@ from pregon.syndicate.channels.base import (
     TransientError,
 )
 from pregon.syndicate.channels.facebook import FacebookChannel
+
 from tests.conftest import serve_directory
 from tests.fakes.api_server import Reply
 from tests.syndicate.channels.fakes_graph import (

@@ -1,0 +1,252 @@
+"""The Meta channels through the syndication core's fault scenarios (exactly once, loud failure).
+
+Each scenario runs the real core (:func:`pregon.syndicate.runner.syndicate`: live check against a
+real HTTP portal, records approvals, ledger on disk) with Facebook, Instagram or Threads pointed at
+its local API reproduction (fakes_graph.py, which follows the Pages API, Instagram Content
+Publishing and Threads Posts documentation). Scenarios:
+
+* **crash between send and confirm**: the run is a separate process, SIGKILLed by the fake right
+  after the network made the post and before the answer left; the next run must reconcile
+  (find the post) instead of posting again;
+* **rate limit then success**: Graph code 4 with ``X-Business-Use-Case-Usage`` → the core waits
+  what Meta said and the second attempt posts, once;
+* **permanent error**: reported with Meta's reason, never retried.
+
+The portal here is a minimal live site written by the test (manifest, page with the digest meta
+tags, JSON feed, image) rather than the example build, so these tests do not depend on the theme.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pregon.syndicate.channels.base import post_key
+from pregon.syndicate.config import SyndicateConfig
+from pregon.syndicate.ledger import Ledger
+from pregon.syndicate.runner import syndicate
+
+from tests.conftest import serve_directory
+from tests.fakes.api_server import Request
+from tests.syndicate.channels.fakes_graph import (
+    TOKEN,
+    ContainerFake,
+    FacebookFake,
+    GraphFake,
+    InstagramFake,
+    ThreadsFake,
+    graph_error,
+    make_images,
+    make_item,
+    publish_count,
+    rate_limited,
+)
+
+ITEM_ID = "prensa/2026/11/jornada-de-vacunacion"
+
+
+@dataclass(frozen=True)
+class Network:
+    name: str
+    fake: Callable[[], GraphFake]
+    publish_route: str
+    """The route whose success makes the post visible (where the crash is injected)."""
+    config: Callable[[Any], dict[str, Any]]
+    throttled_object: Callable[[Any], str]
+
+
+NETWORKS = [
+    Network(
+        "facebook",
+        FacebookFake,
+        "feed",
+        lambda f: {"page_id": f.page_id, "page_access_token": TOKEN, "api_base": f.api_base},
+        lambda f: f.page_id,
+    ),
+    Network(
+        "instagram",
+        InstagramFake,
+        "media_publish",
+        lambda f: {"ig_user_id": f.ig_user_id, "access_token": TOKEN, "api_base": f.api_base, "poll_interval": 0.01},
+        lambda f: f.ig_user_id,
+    ),
+    Network(
+        "threads",
+        ThreadsFake,
+        "threads_publish",
+        lambda f: {"threads_user_id": f.user_id, "access_token": TOKEN, "api_base": f.api_base, "poll_interval": 0.01},
+        lambda f: f.user_id,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live portal with one approved release (with a live update) and its image."""
+    root = tmp_path_factory.mktemp("portal")
+    with serve_directory(root) as site:
+        page = root / ITEM_ID
+        page.mkdir(parents=True)
+        make_images(page, [("portada.jpg", "JPEG", 1200, 630)])
+        update = {
+            "id": "u1",
+            "time": "2026-11-20T11:00:00-05:00",
+            "text": "Se habilitan dos puntos más de vacunación.",
+            "digest": "sha256:" + "cd" * 32,
+            "url": f"{site}{ITEM_ID}/#u1",
+        }
+        item = make_item(site, [(f"{ITEM_ID}/portada.jpg", 1200, 630)], item_id=ITEM_ID, live=True, updates=[update])
+        item = item.model_copy(update={"url": f"{site}{ITEM_ID}/"})
+        (page / "index.html").write_text(
+            f'<html><head><meta name="pregon:digest" content="{item.digest}">'
+            f'<meta name="pregon:id" content="{item.id}"></head>'
+            f'<body><h1>{item.title}</h1><section id="u1">{update["text"]}</section></body></html>',
+            encoding="utf-8",
+        )
+        (root / "feed.json").write_text(
+            json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [{"id": item.id, "url": item.url}]}),
+            encoding="utf-8",
+        )
+        (root / "pregon").mkdir()
+        manifest = {
+            "format": "pregon-manifest",
+            "version": 1,
+            "generated_at": "2026-11-20T15:00:00+00:00",
+            "site_url": site,
+            "feeds": {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"},
+            "items": [json.loads(item.model_dump_json(by_alias=True))],
+        }
+        (root / "pregon" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        yield site
+
+
+def _records(tmp_path: Path) -> Path:
+    """Records folder with the release and its update approved at both control points."""
+    records = tmp_path / "records"
+    (records / "approvals").mkdir(parents=True)
+    lines = [
+        {"v": 1, "at": "2026-11-20T14:00:00Z", "by": login, "role": role, "digest": "sha256:" + "ab" * 32,
+         "source": f"content/{ITEM_ID}.md", "updates": {"u1": "sha256:" + "cd" * 32}}
+        for role, login in (("contenido", "jefa-prensa"), ("diseño", "disenador"))
+    ]
+    (records / "approvals" / "2026-11.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    return records
+
+
+def _config(records: Path, network: Network, fake: GraphFake) -> SyndicateConfig:
+    return SyndicateConfig.model_validate(
+        {
+            "records": records,
+            "retry": {"max_attempts": 3, "max_wait": 600, "backoff": 0},
+            "channels": {network.name: network.config(fake)},
+        }
+    )
+
+
+@pytest.fixture(params=NETWORKS, ids=lambda n: n.name)
+def network(request: pytest.FixtureRequest) -> Iterator[tuple[Network, GraphFake]]:
+    spec: Network = request.param
+    fake = spec.fake()
+    fake.start()
+    try:
+        yield spec, fake
+    finally:
+        fake.stop()
+
+
+def _key(network: Network, update: str | None = None) -> str:
+    return post_key(ITEM_ID, network.name, update)
+
+
+def test_crash_between_send_and_confirm_then_rerun_posts_exactly_once(
+    network: tuple[Network, GraphFake], portal: str, tmp_path: Path
+) -> None:
+    spec, fake = network
+    records = _records(tmp_path)
+    config = _config(records, spec, fake)
+    child: dict[str, int] = {}
+
+    def kill_runner(req: Request) -> None:
+        # The post exists on the network now; the runner dies before it hears about it.
+        os.kill(child["pid"], signal.SIGKILL)
+
+    fake.after_next(spec.publish_route, kill_runner)
+    process = multiprocessing.get_context("fork").Process(target=syndicate, args=(portal, config))
+    process.start()
+    child["pid"] = process.pid or 0
+    process.join(60)
+    assert process.exitcode == -signal.SIGKILL
+    assert publish_count(fake) == 1
+    history = Ledger(records / "ledger").history(_key(spec))
+    assert history.last is not None and history.last.state == "intent" and history.needs_reconciliation
+
+    report = syndicate(portal, config)
+    fake.assert_no_violations()
+    main = [o for o in report.outcomes if o.channel == spec.name and o.update is None]
+    assert [o.status for o in main] == ["reconciled"], report.outcomes
+    assert publish_count(fake) == 1 + (1 if spec.name != "instagram" else 0)  # + the live update
+    done = Ledger(records / "ledger").history(_key(spec)).done
+    assert done is not None and done.state == "reconciled"
+    assert done.remote_id == _first_post_id(fake)
+
+    publishes = len(fake.calls(spec.publish_route))
+    again = syndicate(portal, config)
+    assert [o.status for o in again.outcomes if o.channel == spec.name and o.update is None] == ["already"]
+    assert len(fake.calls(spec.publish_route)) == publishes
+
+
+def test_rate_limit_then_success_posts_once(network: tuple[Network, GraphFake], portal: str, tmp_path: Path) -> None:
+    spec, fake = network
+    records = _records(tmp_path)
+    waits: list[float] = []
+    fake.fail_next(spec.publish_route, rate_limited(spec.throttled_object(fake), minutes=2))
+    report = syndicate(portal, _config(records, spec, fake), sleep=waits.append)
+    fake.assert_no_violations()
+    main = [o for o in report.outcomes if o.channel == spec.name and o.update is None]
+    assert [o.status for o in main] == ["published"], report.outcomes
+    assert waits[0] == 120.0  # estimated_time_to_regain_access = 2 minutes
+    assert _first_post_id(fake) == Ledger(records / "ledger").history(_key(spec)).done.remote_id  # type: ignore[union-attr]
+    assert sum(1 for c in fake.calls(spec.publish_route)) >= 2
+    if isinstance(fake, ContainerFake):
+        # The throttled container was published on the retry, not made again.
+        assert sum(1 for c in fake.containers.values() if c["status"] == "PUBLISHED") == publish_count(fake)
+
+
+def test_permanent_error_is_reported_and_not_retried(
+    network: tuple[Network, GraphFake], portal: str, tmp_path: Path
+) -> None:
+    spec, fake = network
+    records = _records(tmp_path)
+    fake.fail_next(spec.publish_route, graph_error(400, 100, "(#100) Invalid parameter"))
+    report = syndicate(portal, _config(records, spec, fake), sleep=lambda s: pytest.fail("no retry expected"))
+    main = [o for o in report.outcomes if o.channel == spec.name and o.update is None]
+    assert [o.status for o in main] == ["error"] and "Invalid parameter" in main[0].detail
+    assert not report.ok
+    assert len(fake.calls(spec.publish_route)) == 1
+    assert publish_count(fake) == 0
+    history = Ledger(records / "ledger").history(_key(spec))
+    assert history.last is not None and history.last.state == "failed"
+
+
+def test_threads_live_update_replies_to_the_release_post(portal: str, tmp_path: Path) -> None:
+    spec = NETWORKS[2]
+    with ThreadsFake() as fake:
+        syndicate(portal, _config(_records(tmp_path), spec, fake))
+        fake.assert_no_violations()
+        first, reply = fake.media  # type: ignore[attr-defined]
+    assert reply["reply_to_id"] == first["id"] and "dos puntos más" in reply["text"]
+
+
+def _first_post_id(fake: GraphFake) -> str:
+    if isinstance(fake, FacebookFake):
+        return str(fake.live_posts()[0]["id"])
+    assert isinstance(fake, ContainerFake)
+    return str(fake.media[0]["id"])
+
