@@ -1,0 +1,125 @@
+"""``pregon check``: every rule applied to each release, collected in one :class:`CheckResult`.
+
+Errors (the release cannot go out as written) come from the portal's own loader, broken links,
+images no network can take, and posts over a network's limit. Warnings and notices are hints for
+the reviewer: language, personal data, electoral periods, spelling, plain language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pregon.plugins.lifecycle import now
+from pregon.plugins.problems import ReleaseError
+from pregon.plugins.release import Media, Release, load_release, update_id
+from pregon.plugins.source import display_path, line_of, read_source
+
+from . import electoral, inclusive, links, media, personal, plain, preview, prose, spelling
+from .findings import CheckResult, Finding, ReleaseReport, Severity
+from .project import Project
+
+RULE_SCHEMA = "esquema"
+RULE_CONFIG = "configuracion"
+DEFAULT_MAX_SENTENCE_WORDS = 20
+
+
+@dataclass
+class Toolkit:
+    """Rule data loaded once per run."""
+
+    terms: list[inclusive.Term]
+    periods: list[electoral.Period]
+    speller: spelling.SpellChecker | None
+    max_sentence_words: int
+
+
+def load_toolkit(project: Project, result: CheckResult) -> Toolkit | None:
+    """Load the office's rule files; problems go to ``result`` (None if a file is unusable)."""
+    config = str(project.config_file)
+    try:
+        terms = inclusive.load_terms(project.rule_file("inclusive_language"))
+        periods = electoral.load_calendar(project.rule_file("electoral_calendar"))
+    except inclusive.RuleFileError as exc:
+        result.general.append(Finding(Severity.ERROR, RULE_CONFIG, config, str(exc)))
+        return None
+    speller = None
+    if project.review.get("spelling", True):
+        try:
+            words = spelling.load_words(project.rule_file("words"))
+            speller = spelling.SpellChecker(str(project.review.get("dictionary", "es_CO")), words)
+        except spelling.DictionaryMissing as exc:
+            result.general.append(Finding(Severity.WARNING, spelling.RULE, config, str(exc)))
+    return Toolkit(terms, periods, speller, int(project.review.get("max_sentence_words", DEFAULT_MAX_SENTENCE_WORDS)))
+
+
+def _images(release: Release, raw_updates: list[object]) -> list[tuple[str, Media, tuple[str | int, ...]]]:
+    """(field, media, front-matter location) of every image of the release and its live updates."""
+    out: list[tuple[str, Media, tuple[str | int, ...]]] = []
+    if release.image is not None:
+        out.append(("image", release.image, ("image",)))
+    out.extend((f"gallery[{i}].src", m, ("gallery", i, "src")) for i, m in enumerate(release.gallery))
+    by_id = {u.id: u for u in release.updates}
+    for i, raw in enumerate(raw_updates):
+        update = by_id.get(update_id(raw)) if isinstance(raw, dict) else None
+        if update is not None:
+            out.extend((f"updates[{i}].image", m, ("updates", i, "image")) for m in update.media)
+    return out
+
+
+def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: bool = False) -> ReleaseReport:
+    """Apply every rule to the release at ``path``."""
+    report = ReleaseReport(display_path(path, project.root))
+    try:
+        source = read_source(path, project.root)
+    except ReleaseError as exc:
+        for problem in exc.problems:
+            report.error(RULE_SCHEMA, problem.message, problem.line)
+        return report
+    fm = source.front_matter
+    if isinstance(source.meta.get("title"), str):
+        report.title = source.meta["title"]
+    links.check(report, source, project.rules.docs_dir)
+
+    release: Release | None = None
+    try:
+        release = load_release(path, project.rules)
+    except ReleaseError as exc:
+        for problem in exc.problems:
+            if problem.field != "body":  # body images are reported by links.check, with their line
+                report.error(RULE_SCHEMA, problem.message, problem.line)
+    if release is not None:
+        for problem in release.warnings:
+            report.warning(RULE_SCHEMA, problem.message, problem.line)
+        images = [(name, m, line_of(fm, loc)) for name, m, loc in _images(release, source.meta.get("updates") or [])]
+        media.check(report, images, project.channels)
+        docs_dir = project.rules.docs_dir
+        personal.check_images(report, [(n, docs_dir / m.src, ln) for n, m, ln in images if m.src], strip=strip_exif)
+        lines = {"title": line_of(fm, ("title",))}
+        lines.update({f"social.{k}": line_of(fm, ("social", k)) for k in release.meta.social})
+        preview.check(report, project, release, lines)
+        plain.check_preview_lengths(report, release.meta.title, release.meta.summary, lines["title"], line_of(fm, ("summary",)))
+        tz = project.rules.timezone
+        day = electoral.publication_day(release.date.astimezone(tz), now(tz))
+        electoral.check(report, day, tools.periods, line_of(fm, ("date",)))
+
+    pieces = list(prose.pieces(source))
+    inclusive.check(report, pieces, tools.terms)
+    personal.check_text(report, pieces, (*project.entity_emails, *project.review.get("allowed_emails", ())))
+    if tools.speller is not None:
+        spelling.check(report, pieces, tools.speller)
+    plain.check_sentences(report, pieces, tools.max_sentence_words)
+    report.findings.sort(key=lambda f: (f.line or 0, f.severity != Severity.ERROR))
+    return report
+
+
+def run(project: Project, paths: Iterable[Path], *, strip_exif: bool = False) -> CheckResult:
+    """Check every release in ``paths`` (files that are not releases are skipped)."""
+    result = CheckResult()
+    tools = load_toolkit(project, result)
+    if tools is None:
+        return result
+    for path in paths:
+        result.reports.append(check_release(path, project, tools, strip_exif=strip_exif))
+    return result

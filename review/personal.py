@@ -1,0 +1,120 @@
+"""Personal data that should not be published: cédulas, phone numbers, e-mail, GPS in photos.
+
+Habeas data (Ley 1581 de 2012) makes the office responsible for what it publishes about people.
+Text findings are warnings for the reviewer (a published institutional line is fine). Photos'
+EXIF GPS tags are reported too and can be removed with ``pregon check --strip-exif``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import regex
+from PIL import Image, ImageOps
+
+from .findings import ReleaseReport
+from .prose import Piece
+
+RULE = "datos-personales"
+
+# A cédula written with thousands separators (1.023.456.789, 79.123.456) or after "C.C."/"cédula".
+_CEDULA = regex.compile(
+    r"(?<![\d.])\d{1,3}(?:\.\d{3}){2,3}(?![\d.]*\d)"
+    r"|(?i:\b(?:c\.?\s?c\.?|cédula(?:\s+de\s+ciudadanía)?|documento(?:\s+de\s+identidad)?)"
+    r"(?:\s+(?:n\.?[°ºo]\.?|número|no\.?))?\s*:?\s*)\d{6,10}\b"
+)
+# Colombian mobiles: 3xx xxx xxxx (optionally +57); landlines: 60X + 7 digits (since 2021), or
+# the old 7-digit local numbers written with separators after "tel"/"teléfono".
+_PHONE = regex.compile(
+    r"(?<![\w+])(?:\+?57[\s.-]?)?(?:\(?3\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{4}|\(?60\d\)?[\s.-]?\d{3}[\s.-]?\d{4})(?!\d)"
+)
+_EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_GPS_IFD = 0x8825
+
+
+def institutional_domains(addresses: Iterable[str]) -> frozenset[str]:
+    """The ``@domain`` parts of the entity's configured addresses (``@entidad.gov.co``)."""
+    return frozenset("@" + a.rsplit("@", 1)[1].lower() for a in addresses if "@" in a)
+
+
+def check_text(report: ReleaseReport, pieces: Iterable[Piece], institutional: Iterable[str]) -> None:
+    """Warn about cédulas, phone numbers and e-mail addresses outside the entity's own.
+
+    ``institutional`` holds addresses (``prensa@entidad.gov.co``) or whole domains
+    (``@entidad.gov.co``); the domains of the configured addresses count as the entity's own.
+    """
+    institutional = list(institutional)
+    allowed = {e.lower() for e in institutional} | institutional_domains(institutional)
+    for piece in pieces:
+        for match in _CEDULA.finditer(piece.text):
+            report.warning(
+                RULE,
+                f"`{piece.field}`: «{match.group(0).strip()}» parece un número de cédula; "
+                "no publique documentos de identidad (Ley 1581 de 2012)",
+                piece.line_at(match.start()),
+            )
+        for match in _PHONE.finditer(piece.text):
+            report.warning(
+                RULE,
+                f"`{piece.field}`: «{match.group(0).strip()}» parece un número de teléfono; "
+                "publique solo líneas institucionales, nunca números personales",
+                piece.line_at(match.start()),
+            )
+        for match in _EMAIL.finditer(piece.text):
+            address = match.group(0).rstrip(".")
+            if address.lower() in allowed or "@" + address.rsplit("@", 1)[1].lower() in allowed:
+                continue
+            report.warning(
+                RULE,
+                f"`{piece.field}`: «{address}» es un correo fuera del dominio de la entidad; si es personal, "
+                "retírelo (si es institucional, agréguelo a `review.allowed_emails` en mkdocs.yml)",
+                piece.line_at(match.start()),
+            )
+
+
+def has_gps(data: bytes) -> bool:
+    """True if the image carries EXIF GPS tags."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return bool(img.getexif().get_ifd(_GPS_IFD))
+    except Exception:  # unreadable images are reported by the schema check
+        return False
+
+
+def strip_exif(path: Path) -> None:
+    """Rewrite the image at ``path`` without EXIF, turned upright first so orientation is kept."""
+    with Image.open(path) as img:
+        fmt = img.format
+        upright = ImageOps.exif_transpose(img)
+    keep = {k: upright.info[k] for k in ("icc_profile", "transparency", "dpi") if k in upright.info}
+    if fmt == "JPEG":
+        keep["quality"] = 95
+    buffer = io.BytesIO()
+    upright.save(buffer, format=fmt, exif=b"", **keep)
+    path.write_bytes(buffer.getvalue())
+
+
+def check_images(report: ReleaseReport, images: Iterable[tuple[str, Path, int | None]], *, strip: bool) -> None:
+    """Warn about photos with GPS data, or strip their EXIF when ``strip`` is set.
+
+    ``images`` holds (field, file, line) of each local image of the release.
+    """
+    for field_name, path, line in images:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if not has_gps(data):
+            continue
+        if strip:
+            strip_exif(path)
+            report.notice(RULE, f"`{field_name}`: se quitaron los datos EXIF (ubicación GPS) de `{path.name}`", line)
+        else:
+            report.warning(
+                RULE,
+                f"`{field_name}`: la imagen `{path.name}` contiene la ubicación GPS donde se tomó; "
+                "quítela con `pregon check --strip-exif`",
+                line,
+            )

@@ -1,0 +1,114 @@
+"""Per-network previews of a release's posts, rendered by the channels themselves.
+
+The release is turned into the same :class:`pregon.syndicate.manifest.Item` the build will publish
+(URLs from ``site_url`` and MkDocs' page-URL rule), and each configured channel's ``render()``
+produces the post, so the reviewer sees exactly what will go out. When a channel module cannot be
+loaded or rendered here, the preview falls back to the shared template and counting rules and
+says so.
+"""
+
+from __future__ import annotations
+
+from pregon.plugins.release import Release
+from pregon.syndicate import counting
+from pregon.syndicate.channels import channel_class
+from pregon.syndicate.manifest import Dependencia, Item, Media, Source
+from pregon.syndicate.text import compose
+
+from .findings import Preview, ReleaseReport
+from .project import Project
+
+RULE = "longitud"
+
+# Channels whose posts are not length-limited texts (e-mail) or have no counting rule here.
+_NOT_COUNTED = {"email", "outbox"}
+
+
+def manifest_item(project: Project, release: Release) -> Item:
+    """The manifest item the build will publish for ``release`` (before it is live)."""
+    meta = release.meta
+    media = tuple(
+        Media(
+            kind=m.kind,  # type: ignore[arg-type]
+            url=project.media_url(m.src) if m.src else f"https://www.youtube.com/watch?v={m.youtube_id}",
+            alt=m.alt,
+            mime=m.mime,
+            width=m.width,
+            height=m.height,
+            bytes=m.bytes,
+            youtube_id=m.youtube_id,
+        )
+        for m in release.media
+    )
+    return Item(
+        id=release.id,
+        url=project.release_url(release),
+        digest=release.digest,
+        title=meta.title,
+        summary=meta.summary,
+        date=meta.date,
+        expires=meta.expires,
+        dependencia=Dependencia(slug=meta.dependencia, name=project.rules.dependencias.get(meta.dependencia, meta.dependencia)),
+        tags=tuple(meta.tags),
+        featured=meta.featured,
+        media=media,
+        social=dict(meta.social),
+        press_lists=tuple(meta.press_lists),
+        source=Source(path=release.display_path),
+        live=meta.live,
+    )
+
+
+def _counting_rule(channel: str, item: Item) -> str | None:
+    if channel == "telegram" and not item.images:
+        return "telegram_text"
+    return channel if channel in counting.RULES and channel not in _NOT_COUNTED else None
+
+
+def render(channel: str, config: dict, item: Item) -> Preview:
+    """The preview of ``item`` on ``channel``: by the channel's own ``render()`` when possible."""
+    rule = _counting_rule(channel, item)
+    unit = counting.RULES[rule].unit if rule else ""
+    try:
+        post = channel_class(channel)(config).render(item)
+    except Exception as exc:  # a missing module or a channel that needs what only CI has
+        reason = "el módulo de esta red aún no está disponible" if isinstance(exc, ImportError) else exc.__class__.__name__
+        text = compose(item, channel, config.get("template"))
+        length = counting.count(rule, text) if rule else None
+        limit = counting.RULES[rule].limit if rule else None
+        problems = (counting.too_long_message(rule, length, limit),) if rule and length and limit and length > limit else ()
+        return Preview(
+            channel,
+            text,
+            length,
+            limit,
+            unit,
+            media=tuple((m.url, m.alt) for m in item.media[:1]),
+            problems=problems,
+            note=f"vista aproximada con la plantilla y las reglas de conteo ({reason})",
+        )
+    return Preview(
+        channel,
+        post.text,
+        post.length,
+        post.limit,
+        unit,
+        media=tuple((m.url, m.alt) for m in post.media),
+        card=dict(post.card),
+        problems=tuple(post.problems),
+    )
+
+
+def check(report: ReleaseReport, project: Project, release: Release, lines: dict[str, int | None]) -> None:
+    """Render every configured channel's post; what would make a post fail is an error.
+
+    ``lines`` maps ``title`` and ``social.<channel>`` to their lines, where problems are shown.
+    """
+    item = manifest_item(project, release)
+    report.url = item.url
+    for channel, config in project.channels.items():
+        preview = render(channel, dict(config), item)
+        report.previews.append(preview)
+        line = lines.get(f"social.{channel}") or lines.get("title")
+        for problem in preview.problems:
+            report.error(RULE, problem, line)

@@ -1,0 +1,118 @@
+"""The project being checked: its mkdocs.yml, read once, and what every check needs from it.
+
+Release rules come from the portal plugin (``pregon.plugins.release.load_rules``) and the channel
+configuration from ``pregon.syndicate.config``, so ``pregon check`` validates releases and renders
+posts exactly as the build and syndication will. Review options live under the plugin's
+``review:`` key::
+
+    plugins:
+      - pregon:
+          review:
+            inclusive_language: review/lenguaje_incluyente.yml  # the office's own rule file
+            electoral_calendar: review/calendario_electoral.yml
+            words: review/palabras_oficina.txt                  # local names for the spell checker
+            allowed_emails: [prensa@entidad.gov.co]             # besides entity.email
+            max_sentence_words: 20
+            spelling: true
+            dictionary: es_CO
+
+Paths are relative to mkdocs.yml; a missing option uses the file shipped with Pregón.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.files import File
+
+from pregon.plugins.release import Release, ReleaseRules, load_rules
+
+RULES_PACKAGE = "pregon.review"
+
+DEFAULT_FILES = {
+    "inclusive_language": "rules/lenguaje_incluyente.yml",
+    "electoral_calendar": "rules/calendario_electoral.yml",
+    "words": "rules/palabras_oficina.txt",
+}
+
+
+class ProjectError(ValueError):
+    """mkdocs.yml cannot be used for checking; the message is Spanish and names the file."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """One site's configuration, as ``pregon check`` and ``pregon new`` need it."""
+
+    config_file: Path
+    rules: ReleaseRules
+    site_url: str
+    use_directory_urls: bool
+    entity_emails: tuple[str, ...]
+    channels: Mapping[str, Mapping[str, Any]]
+    review: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        return self.rules.root
+
+    @property
+    def releases_root(self) -> Path:
+        return (self.rules.docs_dir / self.rules.releases_dir).resolve()
+
+    def rule_file(self, option: str) -> Path:
+        """The office's file for ``option`` if configured, else the one shipped with Pregón."""
+        configured = self.review.get(option)
+        if configured:
+            return (self.root / str(configured)).resolve()
+        return Path(str(resources.files(RULES_PACKAGE).joinpath(DEFAULT_FILES[option])))
+
+    def release_url(self, release: Release) -> str:
+        """The release's canonical URL, by MkDocs' own rule for a page's URL (``File.url``)."""
+        page = File(release.src_uri, str(self.rules.docs_dir), "", self.use_directory_urls)
+        return self.site_url + page.url
+
+    def media_url(self, src: str) -> str:
+        return self.site_url + src
+
+    def is_release(self, path: Path) -> bool:
+        path = path.resolve()
+        return path.suffix == ".md" and self.releases_root in path.parents
+
+
+def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
+    """Read ``config_file`` with MkDocs (nothing is built) and the plugin's release rules."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    from pregon.syndicate.config import ConfigError, parse_config
+
+    config_file = Path(config_file)
+    if not config_file.is_file():
+        raise ProjectError(f"{config_file}: no existe; ejecute el comando en la carpeta del portal o use --config")
+    try:
+        config = load_config(str(config_file))
+        rules = load_rules(config_file)
+    except ConfigurationError as exc:
+        raise ProjectError(f"{config_file}: configuración inválida: {exc}") from None
+    options = config.plugins["pregon"].config
+    try:
+        syndicate = parse_config(options.get("syndicate") or {}, config_file)
+    except ConfigError as exc:
+        raise ProjectError(str(exc)) from None
+    entity = options.get("entity") or {}
+    emails = tuple(e for e in (entity.get("email"), entity.get("notifications_email")) if e)
+    site_url = str(config.get("site_url") or "http://127.0.0.1:8000/")
+    return Project(
+        config_file=config_file.resolve(),
+        rules=rules,
+        site_url=site_url if site_url.endswith("/") else site_url + "/",
+        use_directory_urls=bool(config.get("use_directory_urls", True)),
+        entity_emails=emails,
+        channels={name: dict(value) for name, value in syndicate.channels.items()},
+        review=dict(options.get("review") or {}),
+    )

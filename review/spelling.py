@@ -1,0 +1,94 @@
+"""Spelling in Spanish: Hunspell's ``es_CO`` dictionary through pyenchant, plus the office's words.
+
+The dictionary is a system package (Debian ``hunspell-es``, with ``libenchant-2-2``). When it is not
+installed the check says so once, as a warning, and the rest of ``pregon check`` goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import regex
+
+from .findings import ReleaseReport
+from .prose import Piece
+
+RULE = "ortografia"
+_WORD = regex.compile(r"(?<![\w@#/.-])\p{L}+(?:['’]\p{L}+)?(?![\w@/-]|\.\w)")
+_MAX_SUGGESTIONS = 3
+
+
+class DictionaryMissing(RuntimeError):
+    """The spelling dictionary is not installed (message in Spanish, says how to install it)."""
+
+
+def load_words(path: Path) -> frozenset[str]:
+    """The office word list: one word per line, ``#`` comments, compared without case."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+class SpellChecker:
+    """Spanish spell checking with an office word list on top of the dictionary."""
+
+    def __init__(self, language: str, words: Iterable[str] = ()):
+        try:
+            import enchant
+        except ImportError as exc:  # pyenchant raises ImportError when libenchant is missing
+            raise DictionaryMissing(
+                f"no se pudo cargar el corrector ortográfico ({exc}); instale `libenchant-2-2` y `hunspell-es`"
+            ) from None
+        try:
+            self._dict = enchant.Dict(language)
+        except enchant.errors.DictNotFoundError:
+            raise DictionaryMissing(
+                f"no está instalado el diccionario `{language}`; instale el paquete `hunspell-es` "
+                "(apt-get install hunspell-es) para revisar la ortografía"
+            ) from None
+        self._words = frozenset(w.casefold() for w in words)
+
+    def known(self, word: str) -> bool:
+        if word.casefold() in self._words or self._dict.check(word):
+            return True
+        # Sentence-initial or title-cased words: accept when the lower-case form is known.
+        return word[:1].isupper() and self._dict.check(word.lower())
+
+    def suggest(self, word: str) -> list[str]:
+        return self._dict.suggest(word)[:_MAX_SUGGESTIONS]
+
+
+def _sentence_start(text: str, offset: int) -> bool:
+    before = text[:offset].rstrip(" \t\n«\"“¿¡(*_-—")
+    return not before or before[-1] in ".!?:…"
+
+
+def check(report: ReleaseReport, pieces: Iterable[Piece], checker: SpellChecker) -> None:
+    """Warn about each unknown word, once per release, with suggestions.
+
+    Skipped: acronyms (all capitals) and capitalised words inside a sentence, which in Spanish
+    are proper names (places, people, film titles): those belong in the office word list, and
+    flagging every one would drown the real typos.
+    """
+    seen: set[str] = set()
+    for piece in pieces:
+        for match in _WORD.finditer(piece.text):
+            word = match.group(0)
+            if len(word) < 2 or word.isupper() or word in seen:
+                continue
+            if word[:1].isupper() and not _sentence_start(piece.text, match.start()):
+                continue
+            if checker.known(word):
+                continue
+            seen.add(word)
+            options = checker.suggest(word)
+            hint = f"; ¿quiso decir {', '.join(f'«{o}»' for o in options)}?" if options else ""
+            report.warning(
+                RULE,
+                f"`{piece.field}`: «{word}» no está en el diccionario{hint} "
+                "(si es un nombre propio, agréguelo a la lista de palabras de la oficina)",
+                piece.line_at(match.start()),
+            )
