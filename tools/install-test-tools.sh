@@ -17,3 +17,6 @@ apt_install() {
 
 # --- Browser tests (Chromium driven by Playwright, never a downloaded browser) ---
 apt_install chromium
+
+# --- Spelling in `pregon check`: libenchant + Hunspell's Spanish dictionaries (es_CO) ---
+apt_install hunspell-es libenchant-2-2
