@@ -1,0 +1,153 @@
+"""``pregon audit``: the month's "registros" for oversight bodies, as xlsx and csv.
+
+Three tables, each also written as a CSV (UTF-8 with BOM, so Excel opens accents correctly):
+
+* decisions — every gate decision of ``records/decisions`` (release, digest, approved or not,
+  why, approvers by control point, PR or record);
+* approvals — every approval of ``records/approvals`` (who, in which role, for which digest, PR);
+* posts — every post of the ledger made or attempted during the month (release, network, remote
+  URL, posting time, attempts, outcome).
+
+Times are shown in the office's time zone; the month is the local month.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..syndicate.schedule import TIMEZONE
+from .growth import display_name
+from .jsonl import read_folder
+from .months import Month
+from .posts import SyndicatedPost
+from .workbook import Column, Report
+
+OUTCOMES = {
+    "confirmed": "publicado",
+    "reconciled": "publicado (conciliado)",
+    "seeded": "adoptado sin publicar (siembra)",
+    "failed": "fallido",
+    "intent": "pendiente de confirmar",
+}
+
+DECISION_COLUMNS = (
+    Column("Fecha y hora", 17, "datetime"),
+    Column("Comunicado", 34),
+    Column("Actualización", 14),
+    Column("Huella", 22),
+    Column("Proveedor", 11),
+    Column("Decisión", 11),
+    Column("Motivo", 60, "wrap"),
+    Column("Aprobadores y roles", 34, "wrap"),
+    Column("Referencia (PR)", 16),
+)
+
+APPROVAL_COLUMNS = (
+    Column("Fecha y hora", 17, "datetime"),
+    Column("Aprobador", 18),
+    Column("Rol", 14),
+    Column("Huella", 22),
+    Column("Archivo fuente", 40),
+    Column("PR", 8, "int"),
+    Column("Actualizaciones aprobadas", 30, "wrap"),
+)
+
+POST_COLUMNS = (
+    Column("Comunicado", 34),
+    Column("Actualización", 14),
+    Column("Red", 12),
+    Column("URL remota", 44),
+    Column("Primer intento", 17, "datetime"),
+    Column("Publicado", 17, "datetime"),
+    Column("Intentos", 9, "int"),
+    Column("Resultado", 24),
+    Column("Error", 50, "wrap"),
+)
+
+
+def _local(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(TIMEZONE)
+
+
+def _naive(moment: datetime | None) -> datetime | None:
+    """Local wall-clock time without zone, as spreadsheets and CSVs show it."""
+    return moment.astimezone(TIMEZONE).replace(tzinfo=None) if moment is not None else None
+
+
+@dataclass(frozen=True)
+class Audit:
+    month: Month
+    decisions: list[list[Any]]
+    approvals: list[list[Any]]
+    posts: list[list[Any]]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.decisions or self.approvals or self.posts)
+
+
+def build(month: Month, records: Path, posts: list[SyndicatedPost]) -> Audit:
+    """Collect the month's rows from ``records`` and the ledger's ``posts``."""
+    decisions = []
+    for line in read_folder(records / "decisions"):
+        at = _local(line["at"])
+        if month.contains(at, TIMEZONE):
+            approvers = "; ".join(f"{role}: {login}" for role, login in (line.get("approvers") or {}).items())
+            decisions.append([
+                _naive(at), line["item"], line.get("update"), line.get("digest"), line.get("provider"),
+                "aprobado" if line.get("approved") else "rechazado", line.get("reason"), approvers or None,
+                line.get("reference"),
+            ])  # fmt: skip
+    approvals = []
+    for line in read_folder(records / "approvals"):
+        at = _local(line["at"])
+        if month.contains(at, TIMEZONE):
+            updates = "; ".join(f"{u}: {d}" for u, d in (line.get("updates") or {}).items())
+            approvals.append([
+                _naive(at), line.get("by"), line.get("role"), line.get("digest"), line.get("source"),
+                line.get("pr"), updates or None,
+            ])  # fmt: skip
+    rows = []
+    for post in posts:
+        if month.contains(post.first_at, TIMEZONE) or (post.done_at and month.contains(post.done_at, TIMEZONE)):
+            rows.append([
+                post.item_id, post.update_id, display_name(post.channel), post.url, _naive(post.first_at),
+                _naive(post.done_at), post.attempts, OUTCOMES.get(post.outcome, post.outcome), post.error,
+            ])  # fmt: skip
+    return Audit(month, sorted(decisions, key=_first), sorted(approvals, key=_first), rows)
+
+
+def _first(row: list[Any]) -> Any:
+    return row[0]
+
+
+def write(audit: Audit, folder: Path) -> list[Path]:
+    """Write ``auditoria-AAAA-MM.xlsx`` and one CSV per table into ``folder``; return the paths."""
+    stem = f"auditoria-{audit.month}"
+    tables = (
+        ("Decisiones", "decisiones", DECISION_COLUMNS, audit.decisions),
+        ("Aprobaciones", "aprobaciones", APPROVAL_COLUMNS, audit.approvals),
+        ("Publicaciones", "publicaciones", POST_COLUMNS, audit.posts),
+    )
+    xlsx = folder / f"{stem}.xlsx"
+    with Report(xlsx) as book:
+        for title, _, columns, rows in tables:
+            sheet = book.sheet(title)
+            start = book.heading(
+                sheet, f"{title} — {audit.month.name_es}", f"Registros de Pregón; horas de Colombia ({TIMEZONE})"
+            )
+            book.table(sheet, start, 0, columns, rows)
+    paths = [xlsx]
+    for _, suffix, columns, rows in tables:
+        path = folder / f"{stem}-{suffix}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([c.title for c in columns])
+            for row in rows:
+                writer.writerow(["" if v is None else v.isoformat(sep=" ") if isinstance(v, datetime) else v for v in row])
+        paths.append(path)
+    return paths

@@ -1,0 +1,266 @@
+"""``pregon collect``, ``pregon report growth|sentiment``, ``pregon audit``, ``pregon sentiment train``.
+
+Exit status: 0 on success (an empty month is a success with a message), 1 when a channel could
+not be read or a report could not be made, 2 for a configuration or input error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..syndicate.config import ConfigError
+from .config import Settings, load_settings
+from .jsonl import RecordsError
+from .months import Month
+from .private import PrivateStore, PrivateStoreError
+from .sentiment.classifier import ClassifierError
+from .sentiment.labelled import LabelledFileError
+from .sentiment.xlsx import CorrectionsError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_CONFIG = click.option(
+    "-f", "--config", "config_path", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path),
+    help="Archivo mkdocs.yml con la sección syndicate del plugin pregon.",
+)  # fmt: skip
+_MONTH = click.option("--month", "--mes", "month", required=True, help="Mes del informe, AAAA-MM.")
+_OUTPUT = click.option("-o", "--salida", "output", type=click.Path(path_type=Path), help="Archivo o carpeta de salida.")
+
+
+def _now() -> datetime:
+    # PREGON_NOW fixes the clock for reproducible tests and demos, as for builds and syndicate.
+    value = os.environ.get("PREGON_NOW")
+    return datetime.fromisoformat(value) if value else datetime.now(UTC)
+
+
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--month") from None
+
+
+def _errors(func: F) -> F:
+    """Turn the expected errors into a Spanish message and an exit status, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, PrivateStoreError, LabelledFileError, CorrectionsError, ClassifierError) as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+        except RecordsError as exc:
+            click.echo(f"Error en los registros: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(config_path: Path) -> Settings:
+    return load_settings(config_path)
+
+
+@click.command()
+@_CONFIG
+@_errors
+def collect(config_path: Path) -> None:
+    """Toma la foto diaria de seguidores, métricas por publicación, respuestas y menciones."""
+    from ..syndicate.channels import channel_class
+    from . import best_hours
+    from .collect import collect as run_collect
+    from .metrics import MetricsStore
+    from .posts import syndicated_posts
+
+    settings = _settings(config_path)
+    private = PrivateStore.from_env(required=False)
+    channels, failures = {}, []
+    for name, options in settings.syndicate.channels.items():
+        try:
+            channels[name] = channel_class(name)(options)
+        except Exception as exc:  # noqa: BLE001 - one bad channel must not block the others
+            failures.append(f"{name}: el canal no se pudo configurar ({type(exc).__name__})")
+    now = _now()
+    posts = syndicated_posts(settings.records)
+    metrics = MetricsStore(settings.records / "metrics")
+    try:
+        result = run_collect(channels, posts, metrics, private, now=now, retention_days=settings.insights.retention_days)
+    finally:
+        for channel in channels.values():
+            channel.close()
+    result.failures[:0] = failures
+    hours = settings.insights.best_hours
+    best = best_hours.compute(posts, metrics.posts(), channels, min_posts=hours.min_posts, top=hours.top)
+    path = best_hours.write(settings.records, best_hours.to_document(best, now, hours.min_posts))
+
+    click.echo(
+        f"Métricas: {result.accounts} cuentas y {result.posts} publicaciones medidas; "
+        f"{result.mentions} respuestas o menciones nuevas; {result.purged} textos borrados por antigüedad."
+    )
+    click.echo(f"Mejores horas: {path} ({len(best.hours)} redes con datos suficientes).")
+    for channel, reason in best.insufficient.items():
+        click.echo(f"  {channel}: sin mejores horas ({reason}).")
+    for note in result.notes:
+        click.echo(f"Aviso: {note}")
+    for failure in result.failures:
+        click.echo(f"Error: {failure}", err=True)
+    if result.failures:
+        click.echo("Hubo redes que no se pudieron leer; las demás se guardaron.", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def report() -> None:
+    """Informes mensuales en Excel."""
+
+
+@report.command()
+@_CONFIG
+@_MONTH
+@_OUTPUT
+@_errors
+def growth(config_path: Path, month: str, output: Path | None) -> None:
+    """Crecimiento de seguidores, publicaciones e interacción por red (.xlsx)."""
+    from . import growth as figures
+    from .growth_page import write_page
+    from .growth_xlsx import write_growth
+    from .metrics import MetricsStore
+    from .posts import syndicated_posts
+
+    settings = _settings(config_path)
+    the_month = _month(month)
+    data = figures.build(the_month, MetricsStore(settings.records / "metrics"), syndicated_posts(settings.records))
+    if data.empty:
+        click.echo(
+            f"No hay datos de redes para {the_month.name_es}: no se recogieron métricas ni se difundieron "
+            "comunicados ese mes (las métricas se toman a diario con `pregon collect`). No se generó el informe."
+        )
+        return
+    path = _target(output, settings.reports_dir(), f"redes-{the_month}.xlsx")
+    click.echo(f"Informe de crecimiento: {write_growth(data, path)}")
+    if settings.insights.portal_page:
+        click.echo(f"Página del portal: {write_page(data, settings.project, settings.insights.portal_page)}")
+
+
+@report.command(name="sentiment")
+@_CONFIG
+@_MONTH
+@_OUTPUT
+@click.option("--correcciones", "corrections", type=click.Path(path_type=Path),
+              help="Informe de sentimiento con la columna etiqueta_corregida llena por una persona.")  # fmt: skip
+@_errors
+def sentiment_report(config_path: Path, month: str, output: Path | None, corrections: Path | None) -> None:
+    """Sentimiento (positivo, neutro, negativo) de respuestas y menciones (.xlsx, seudonimizado)."""
+    from .posts import syndicated_posts
+    from .sentiment.classifier import load_classifier
+    from .sentiment.report import build
+    from .sentiment.xlsx import read_corrections, write_sentiment
+
+    settings = _settings(config_path)
+    the_month = _month(month)
+    store = PrivateStore.from_env()
+    assert store is not None
+    if corrections is not None:
+        fixes = read_corrections(corrections)
+        store.add_corrections(fixes, _now())
+        click.echo(f"Correcciones guardadas: {len(fixes)} (se aplican en este y en los próximos informes).")
+    if not store.mentions(the_month) and not store.mentions(the_month.next()):
+        click.echo(
+            f"No hay respuestas ni menciones recogidas para {the_month.name_es} en la carpeta privada "
+            f"{store.root}: `pregon collect` las recoge a diario. No se generó el informe."
+        )
+        return
+    options = settings.insights.sentiment
+    classifier = load_classifier(options.classifier)
+    data = build(the_month, store, classifier, syndicated_posts(settings.records))
+    if data.empty:
+        click.echo(f"No hay respuestas ni menciones de {the_month.name_es}. No se generó el informe.")
+        return
+    note = (
+        "Clasificador por defecto: TF-IDF + léxico, entrenado con SentiMP-21 (CC BY-SA 4.0) y las etiquetas "
+        "propias de la oficina; revise las muestras antes de sacar conclusiones."
+        if options.classifier.endswith(":default_classifier")
+        else f"Clasificador configurado: {options.classifier}."
+    )
+    # Pseudonymised texts may still carry personal details: by default the report stays private.
+    path = _target(output, store.root / "informes", f"sentimiento-{the_month}.xlsx")
+    write_sentiment(data, path, options.samples, note)
+    totals = data.totals()
+    click.echo(
+        f"Informe de sentimiento: {path} ({len(data.rows)} textos: {totals['positivo']} positivos, "
+        f"{totals['neutro']} neutros, {totals['negativo']} negativos; {data.corrections_applied} corregidos)."
+    )
+
+
+@click.command()
+@_CONFIG
+@_MONTH
+@_OUTPUT
+@_errors
+def audit(config_path: Path, month: str, output: Path | None) -> None:
+    """Registros del mes para los entes de control: decisiones, aprobaciones y publicaciones (.xlsx y .csv)."""
+    from . import audit as registers
+    from .posts import syndicated_posts
+
+    settings = _settings(config_path)
+    the_month = _month(month)
+    data = registers.build(the_month, settings.records, syndicated_posts(settings.records))
+    if data.empty:
+        click.echo(
+            f"No hay decisiones de aprobación, aprobaciones ni publicaciones registradas en {the_month.name_es}. "
+            "No se generaron archivos."
+        )
+        return
+    folder = output or settings.reports_dir()
+    for path in registers.write(data, folder):
+        click.echo(f"Registro: {path}")
+    click.echo(f"{len(data.decisions)} decisiones, {len(data.approvals)} aprobaciones, {len(data.posts)} publicaciones.")
+
+
+@click.group()
+def sentiment() -> None:
+    """Modelo de sentimiento: reentrenar con las etiquetas propias de la oficina."""
+
+
+@sentiment.command()
+@click.argument("labelled", type=click.Path(path_type=Path))
+@_errors
+def train(labelled: Path) -> None:
+    """Reentrena con ARCHIVO (.csv o .xlsx con columnas texto y etiqueta) y mide el macro-F1."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from .sentiment.labelled import read_labelled
+    from .sentiment.model import build_pipeline, cached_classifier
+
+    examples = read_labelled(labelled)
+    store = PrivateStore.from_env()
+    assert store is not None
+    counts = {label: sum(e.label == label for e in examples) for label in sorted({e.label for e in examples})}
+    click.echo(f"{labelled}: {len(examples)} textos etiquetados ({', '.join(f'{k}: {v}' for k, v in counts.items())}).")
+    folds = min(5, *counts.values())
+    if folds >= 2 and len(counts) > 1:
+        from sklearn.metrics import f1_score
+
+        texts, labels = [e.text for e in examples], [e.label for e in examples]
+        predicted = cross_val_predict(build_pipeline(), texts, labels, cv=StratifiedKFold(folds, shuffle=True, random_state=1))
+        score = f1_score(labels, predicted, average="macro")
+        click.echo(f"Macro-F1 con validación cruzada ({folds} particiones, solo sus textos): {score:.2f}")
+    else:
+        click.echo("Muy pocos ejemplos por clase para medir el macro-F1 (se necesitan al menos 2 de cada una).")
+    store.set_office_labels(examples)
+    cached_classifier(examples)
+    click.echo(f"Modelo reentrenado con SentiMP-21 y sus {len(examples)} textos; etiquetas guardadas en {store.root}.")
+
+
+def _target(output: Path | None, default_folder: Path, name: str) -> Path:
+    if output is None:
+        return default_folder / name
+    return output / name if output.is_dir() or not output.suffix else output

@@ -1,0 +1,90 @@
+"""Options of ``pregon collect``, ``report``, ``audit`` and ``sentiment``: ``syndicate.insights`` in mkdocs.yml.
+
+Every key is optional::
+
+    syndicate:
+      insights:
+        retention_days: 365            # reply/mention texts older than this are purged on collect
+        reports: informes              # folder of the .xlsx/.csv reports (relative to mkdocs.yml)
+        portal_page: content/transparencia/redes-{mes}.md   # growth figures as a portal page; omit to skip
+        best_hours:
+          min_posts: 4                 # posts needed behind an hour before it is trusted
+          top: 3                       # hours kept per network and weekday
+        sentiment:
+          classifier: pregon.insights.sentiment.classifier:default_classifier
+          samples: 200                 # pseudonymised samples in the report
+
+The private folder for texts is not configured here: it comes from ``PREGON_PRIVATE_DIR`` so it
+never appears in the public repository.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..syndicate.config import ConfigError, SyndicateConfig, load_config
+from .sentiment.classifier import DEFAULT
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BestHoursConfig(_Strict):
+    min_posts: int = Field(4, ge=1, description="Posts behind an hour before it counts as evidence.")
+    top: int = Field(3, ge=1, le=24, description="Best hours kept per network and weekday.")
+
+
+class SentimentConfig(_Strict):
+    classifier: str = Field(DEFAULT, pattern=r"^[\w.]+:\w+$")
+    samples: int = Field(200, ge=0, description="Pseudonymised samples listed in the report.")
+
+
+class InsightsConfig(_Strict):
+    retention_days: int = Field(365, ge=1)
+    reports: Path = Path("informes")
+    portal_page: str | None = Field(None, description="Markdown page path with {mes} = AAAA-MM, or none.")
+    best_hours: BestHoursConfig = BestHoursConfig()
+    sentiment: SentimentConfig = SentimentConfig()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything insights needs from mkdocs.yml: the syndication config and its own options."""
+
+    project: Path
+    """Folder of mkdocs.yml: relative paths resolve here."""
+    syndicate: SyndicateConfig
+    insights: InsightsConfig
+
+    @property
+    def records(self) -> Path:
+        return self.syndicate.records
+
+    def reports_dir(self) -> Path:
+        return self.insights.reports if self.insights.reports.is_absolute() else self.project / self.insights.reports
+
+
+def parse_insights(raw: Mapping[str, Any] | None, path: Path) -> InsightsConfig:
+    """Validate the ``insights`` mapping; errors name the file and the key, in Spanish."""
+    try:
+        return InsightsConfig.model_validate(raw or {})
+    except ValidationError as exc:
+        where = [
+            " → ".join(["plugins", "pregon", "syndicate", "insights", *(str(p) for p in e["loc"])])
+            + f": {e['msg']}"
+            for e in exc.errors()
+        ]
+        raise ConfigError(f"{path}: configuración de métricas inválida:\n  - " + "\n  - ".join(where)) from None
+
+
+def load_settings(path: str | Path = "mkdocs.yml") -> Settings:
+    """Read mkdocs.yml: the validated ``syndicate`` section and its ``insights`` options."""
+    path = Path(path)
+    syndicate = load_config(path)
+    return Settings(path.parent.resolve(), syndicate, parse_insights(syndicate.insights, path))

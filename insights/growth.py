@@ -1,0 +1,160 @@
+"""The figures of the monthly growth report, computed from ``records/`` (no formatting here).
+
+Followers come from the daily account snapshots; posts from the ledger (posts confirmed during
+the month, local time); engagement from the latest post snapshot measured during the month
+(reactions + shares + replies; impressions apart, since few networks give them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..syndicate.schedule import TIMEZONE
+from .metrics import AccountSnapshot, MentionCount, MetricsStore, PostSnapshot
+from .months import Month
+from .posts import SyndicatedPost
+
+NETWORK_NAMES = {
+    "bluesky": "Bluesky", "mastodon": "Mastodon", "facebook": "Facebook", "instagram": "Instagram",
+    "threads": "Threads", "x": "X", "linkedin": "LinkedIn", "telegram": "Telegram",
+    "youtube": "YouTube", "email": "Correo", "outbox": "Bandeja local",
+}  # fmt: skip
+
+
+def display_name(channel: str) -> str:
+    return NETWORK_NAMES.get(channel, channel.capitalize())
+
+
+@dataclass(frozen=True)
+class DailyFollowers:
+    day: date
+    followers: int | None
+    net: int | None
+    """Change since the previous snapshot (None on the first one)."""
+    rate: float | None
+    """``net`` as a fraction of the previous value (0.012 = 1.2 %)."""
+
+
+@dataclass(frozen=True)
+class PostRow:
+    channel: str
+    item_id: str
+    update_id: str | None
+    posted_at: date
+    url: str | None
+    snapshot: PostSnapshot | None
+
+    @property
+    def engagement(self) -> int | None:
+        return self.snapshot.engagement if self.snapshot else None
+
+
+@dataclass
+class NetworkGrowth:
+    channel: str
+    days: list[DailyFollowers]
+    start: int | None
+    """Followers at the start: last snapshot of the previous month, else the month's first."""
+    end: int | None
+    posts: list[PostRow] = field(default_factory=list)
+    replies: int = 0
+    mentions: int = 0
+
+    @property
+    def net(self) -> int | None:
+        return self.end - self.start if self.start is not None and self.end is not None else None
+
+    @property
+    def rate(self) -> float | None:
+        return self.net / self.start if self.net is not None and self.start else None
+
+    @property
+    def measured(self) -> list[PostRow]:
+        return [p for p in self.posts if p.snapshot is not None]
+
+    @property
+    def engagement(self) -> int:
+        return sum(p.engagement or 0 for p in self.posts)
+
+    @property
+    def engagement_per_post(self) -> float | None:
+        return self.engagement / len(self.measured) if self.measured else None
+
+
+@dataclass(frozen=True)
+class ReleaseRow:
+    item_id: str
+    posts: int
+    engagement: int
+    impressions: int
+    channels: tuple[str, ...]
+
+
+@dataclass
+class GrowthReport:
+    month: Month
+    networks: list[NetworkGrowth]
+    releases: list[ReleaseRow]
+
+    @property
+    def empty(self) -> bool:
+        return not any(n.days or n.posts or n.replies or n.mentions for n in self.networks)
+
+
+def _daily(snapshots: list[AccountSnapshot], before: AccountSnapshot | None) -> list[DailyFollowers]:
+    rows: list[DailyFollowers] = []
+    previous = before.followers if before is not None else None
+    for snap in snapshots:
+        net = snap.followers - previous if snap.followers is not None and previous is not None else None
+        rate = net / previous if net is not None and previous else None
+        rows.append(DailyFollowers(snap.day, snap.followers, net, rate))
+        if snap.followers is not None:
+            previous = snap.followers
+    return rows
+
+
+def build(month: Month, metrics: MetricsStore, posts: Iterable[SyndicatedPost]) -> GrowthReport:
+    """Every figure of the growth report for ``month``."""
+    accounts = metrics.accounts(month)
+    before = {s.channel: s for s in metrics.accounts(month.previous()) if s.followers is not None}
+    snapshots = {(s.channel, s.item_id, s.update_id): s for s in metrics.posts(month)}
+    counts: list[MentionCount] = metrics.mention_counts(month)
+    month_posts = [
+        p for p in posts if p.done_at is not None and month.contains(p.done_at, TIMEZONE)
+    ]
+    channels = sorted({a.channel for a in accounts} | {p.channel for p in month_posts} | {c.channel for c in counts})
+
+    networks: list[NetworkGrowth] = []
+    for channel in channels:
+        own = [a for a in accounts if a.channel == channel]
+        known = [a.followers for a in own if a.followers is not None]
+        start = before[channel].followers if channel in before else (known[0] if known else None)
+        network = NetworkGrowth(channel, _daily(own, before.get(channel)), start, known[-1] if known else None)
+        for post in (p for p in month_posts if p.channel == channel):
+            assert post.done_at is not None
+            network.posts.append(
+                PostRow(channel, post.item_id, post.update_id, post.done_at.astimezone(TIMEZONE).date(), post.url,
+                        snapshots.get((channel, post.item_id, post.update_id)))
+            )  # fmt: skip
+        network.replies = sum(c.replies for c in counts if c.channel == channel)
+        network.mentions = sum(c.mentions for c in counts if c.channel == channel)
+        networks.append(network)
+
+    by_item: dict[str, list[PostRow]] = {}
+    for network in networks:
+        for row in network.posts:
+            by_item.setdefault(row.item_id, []).append(row)
+    releases = [
+        ReleaseRow(
+            item_id=item,
+            posts=len(rows),
+            engagement=sum(r.engagement or 0 for r in rows),
+            impressions=sum((r.snapshot.impressions or 0) if r.snapshot else 0 for r in rows),
+            channels=tuple(sorted({r.channel for r in rows})),
+        )
+        for item, rows in by_item.items()
+    ]
+    releases.sort(key=lambda r: (-r.engagement, -r.impressions, r.item_id))
+    return GrowthReport(month, networks, releases)

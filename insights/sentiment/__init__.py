@@ -1,0 +1,1 @@
+"""Offline Spanish sentiment (positivo / neutro / negativo) for replies and mentions."""

@@ -1,0 +1,94 @@
+"""The default sentiment classifier: TF-IDF n-grams plus lexicon cues into a logistic regression.
+
+No model file is shipped: the pipeline is trained from the bundled corpus (and the office's own
+labels, when it has some) on first use, in a few seconds, and cached in the user's cache directory
+under a key made of the scikit-learn version, this module's revision and the training data. A new
+scikit-learn or new labels simply train a new model; a stale pickle is never loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import joblib
+import platformdirs
+import sklearn
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from .labelled import Example, bundled_corpus, corpus_bytes
+from .lexicon import LexiconFeatures, fold, normalise
+
+REVISION = "1"
+"""Bump when the pipeline below changes, so cached models trained by older code are not used."""
+
+
+def preprocess(text: str) -> str:
+    """What the n-gram vectorizers see: links and @mentions replaced, lower case, no accents."""
+    return fold(normalise(text))
+
+
+def build_pipeline() -> Pipeline:
+    """The untrained pipeline (word 1–2-grams + char 2–5-grams + lexicon/emoji cues)."""
+    features = FeatureUnion(
+        [
+            ("palabras", TfidfVectorizer(preprocessor=preprocess, ngram_range=(1, 2), sublinear_tf=True)),
+            (
+                "caracteres",
+                TfidfVectorizer(
+                    preprocessor=preprocess, analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True
+                ),
+            ),
+            ("lexico", LexiconFeatures()),
+        ]
+    )
+    classifier = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000)
+    return Pipeline([("rasgos", features), ("clasificador", classifier)])
+
+
+class TfidfClassifier:
+    """A trained pipeline behind the :class:`~.classifier.Classifier` protocol."""
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+
+    @classmethod
+    def train(cls, examples: Sequence[Example]) -> TfidfClassifier:
+        pipeline = build_pipeline()
+        pipeline.fit([e.text for e in examples], [e.label for e in examples])
+        return cls(pipeline)
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        if not texts:
+            return []
+        return [str(label) for label in self.pipeline.predict(list(texts))]
+
+
+def cache_dir() -> Path:
+    """Where trained models are cached: ``PREGON_CACHE_DIR`` or the user's cache directory."""
+    return Path(os.environ.get("PREGON_CACHE_DIR") or platformdirs.user_cache_dir("pregon")) / "sentimiento"
+
+
+def cached_classifier(office: Sequence[Example] = ()) -> TfidfClassifier:
+    """The classifier trained on the bundled corpus plus ``office`` examples, from cache if possible."""
+    key = hashlib.sha256()
+    for part in (sklearn.__version__, REVISION, corpus_bytes()):
+        key.update(part if isinstance(part, bytes) else part.encode())
+    for example in office:
+        key.update(f"\x1e{example.label}\x1f{example.text}".encode())
+    path = cache_dir() / f"modelo-{key.hexdigest()[:20]}.joblib"
+    if path.is_file():
+        try:
+            return TfidfClassifier(joblib.load(path))
+        except Exception:  # noqa: BLE001 - a corrupt or foreign cache file is retrained, not fatal
+            path.unlink(missing_ok=True)
+    classifier = TfidfClassifier.train([*bundled_corpus(), *office])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    joblib.dump(classifier.pipeline, tmp)
+    tmp.replace(path)
+    return classifier
