@@ -20,3 +20,23 @@ apt_install chromium
 
 # --- Spelling in `pregon check`: libenchant + Hunspell's Spanish dictionaries (es_CO) ---
 apt_install hunspell-es libenchant-2-2
+# axe-core checks accessibility inside the page; pinned, into an ignored folder.
+AXE_CORE_VERSION=4.11.0
+if [ ! -s .cache/node/node_modules/axe-core/axe.min.js ] \
+  || ! grep -q "\"version\": \"$AXE_CORE_VERSION\"" .cache/node/node_modules/axe-core/package.json; then
+  echo "instalando axe-core@$AXE_CORE_VERSION"
+  mkdir -p .cache/node
+  npm install --silent --no-audit --no-fund --prefix .cache/node "axe-core@$AXE_CORE_VERSION" >/dev/null
+fi
+
+# --- GitHub approvals: GitHub's official OpenAPI description, to validate the fake GitHub API ---
+# One file out of the npm package (npm pack, not installed); pinned so the tests are reproducible.
+OCTOKIT_OPENAPI_VERSION=23.0.2
+OPENAPI_DIR=.cache/octokit-openapi-$OCTOKIT_OPENAPI_VERSION
+if [ ! -s "$OPENAPI_DIR/api.github.com.json" ]; then
+  echo "descargando @octokit/openapi@$OCTOKIT_OPENAPI_VERSION (descripción OpenAPI de GitHub)"
+  mkdir -p "$OPENAPI_DIR"
+  (cd "$OPENAPI_DIR" && npm pack --silent "@octokit/openapi@$OCTOKIT_OPENAPI_VERSION" >/dev/null \
+    && tar -xzf "octokit-openapi-$OCTOKIT_OPENAPI_VERSION.tgz" --strip-components=2 package/generated/api.github.com.json \
+    && rm -f "octokit-openapi-$OCTOKIT_OPENAPI_VERSION.tgz")
+fi
