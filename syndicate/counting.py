@@ -6,7 +6,8 @@ can never disagree. Sources are in ``../shared/reference/networks.md`` §12.
 
 * Bluesky: grapheme clusters (``maxGraphemes`` 300), URLs at full length.
 * X: twitter-text v3 weighting: code points in a few Latin/punctuation ranges weigh 1, everything
-  else 2; every emoji (ZWJ sequences and flags included) weighs 2; every URL weighs 23; NFC first.
+  else 2; every emoji (ZWJ sequences and flags included) weighs 2; every URL weighs 23, also one
+  written without ``https://``; NFC first.
 * Mastodon: grapheme clusters, every URL 23, a mention counts as ``@user`` without its domain.
 * Threads: characters, with emoji counted as their UTF-8 bytes (the documented worst case).
 * LinkedIn: characters (code points).
@@ -23,6 +24,15 @@ import regex
 
 URL_RE = regex.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]}'»”]")
 """A URL as editors write it: scheme, then no spaces; trailing punctuation is not part of it."""
+
+# twitter-text also counts links written without a scheme ("www.alcaldia.gov.co/pqrsd",
+# "alcaldia.gov.co") as 23. It knows every TLD; lower-case two-letter country codes plus the
+# common generic ones cover what press releases contain. Never after "@" (e-mail addresses).
+_X_URL = regex.compile(
+    URL_RE.pattern
+    + r"|(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{2}|com|org|net|edu|gov|int|mil|info|biz|app|dev)"
+    r"(?![\w@-])(?::\d+)?(?:/[^\s<>\"]*[^\s<>\".,;:!?)\]}'»”])?"
+)
 
 _GRAPHEME = regex.compile(r"\X")
 _EMOJI = regex.compile(r"^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|[#*0-9]\uFE0F?\u20E3)")
@@ -63,7 +73,7 @@ def x_weighted(text: str) -> int:
     """X (Twitter) weighted length: the number compared with 280."""
     text = unicodedata.normalize("NFC", text)
     total, last = 0, 0
-    for match in URL_RE.finditer(text):
+    for match in _X_URL.finditer(text):
         total += _x_weight_plain(text[last : match.start()]) + X_URL_WEIGHT
         last = match.end()
     return total + _x_weight_plain(text[last:])
