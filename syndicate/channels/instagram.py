@@ -30,10 +30,9 @@ exact caption we sent (which carries the release URL).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, ClassVar
-
-import regex
 
 from .. import media as media_files
 from ..manifest import Item, Media, Update
@@ -51,8 +50,8 @@ from .graph import GraphChannel, as_int, required
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MIN_RATIO, MAX_RATIO = 4 / 5, 1.91
 MAX_HASHTAGS, MAX_MENTIONS = 30, 20
-_HASHTAG = regex.compile(r"(?<![\w&])#\w+")
-_MENTION = regex.compile(r"(?<![\w@])@[\w.]+")
+_HASHTAG = re.compile(r"(?<![\w&])#\w+")
+_MENTION = re.compile(r"(?<![\w@])@[\w.]+")
 MEDIA_METRICS = ("views", "reach", "saved", "likes", "comments", "shares")
 
 

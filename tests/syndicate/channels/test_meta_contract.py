@@ -12,8 +12,9 @@ Publishing and Threads Posts documentation). Scenarios:
   what Meta said and the second attempt posts, once;
 * **permanent error**: reported with Meta's reason, never retried.
 
-The portal here is a minimal live site written by the test (manifest, page with the digest meta
-tags, JSON feed, image) rather than the example build, so these tests do not depend on the theme.
+The fault scenarios use a minimal live site written by the test (manifest, page with the digest
+meta tags, JSON feed, image) so each fault hits one known post; the last test runs the built
+example portal (``served_site``) through all three networks at once.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pregon.syndicate.channels.base import post_key
 from pregon.syndicate.config import SyndicateConfig
 from pregon.syndicate.ledger import Ledger
+from pregon.syndicate.live import fetch_manifest
 from pregon.syndicate.runner import syndicate
 
 from tests.conftest import serve_directory
@@ -250,3 +253,57 @@ def _first_post_id(fake: GraphFake) -> str:
     assert isinstance(fake, ContainerFake)
     return str(fake.media[0]["id"])
 
+
+
+def test_example_site_goes_out_once_to_all_three_meta_networks(served_site: str, tmp_path: Path) -> None:
+    """The built example portal (real HTTP) through the core to Facebook, Instagram and Threads.
+
+    Every release is posted once per network, with images Meta downloads from the portal; live
+    updates become link posts on Facebook and replies on Threads, and are refused for Instagram
+    (no image) as problems. A second run sends nothing.
+    """
+    with httpx.Client() as client:
+        manifest = fetch_manifest(served_site, client)
+    records = tmp_path / "records"
+    (records / "approvals").mkdir(parents=True)
+    with (records / "approvals" / "2026-11.jsonl").open("w") as out:
+        for item in manifest.items:
+            for role, login in (("contenido", "jefa-prensa"), ("diseño", "disenador")):
+                updates = {u.id: u.digest for u in item.updates}
+                record = {"v": 1, "at": "2026-11-20T14:00:00Z", "by": login, "role": role, "digest": item.digest,
+                          "source": item.source.path, "updates": updates}
+                out.write(json.dumps(record) + "\n")
+    fb, ig, th = FacebookFake(), InstagramFake(), ThreadsFake()
+    for fake in (fb, ig, th):
+        fake.start()
+    try:
+        config = SyndicateConfig.model_validate(
+            {
+                "records": records,
+                "retry": {"max_attempts": 2, "max_wait": 1, "backoff": 0},
+                "channels": {spec.name: spec.config(fake) for spec, fake in zip(NETWORKS, (fb, ig, th), strict=True)},
+            }
+        )
+        report = syndicate(served_site, config, publish_backlog=True)
+        for fake in (fb, ig, th):
+            fake.assert_no_violations()
+        items = len(manifest.items)
+        updates = sum(len(i.updates) for i in manifest.items if i.live)
+        assert updates > 0
+        assert publish_count(fb) == items + updates
+        assert publish_count(ig) == sum(1 for i in manifest.items if i.images)
+        assert publish_count(th) == items + updates
+        assert {o.status for o in report.outcomes if o.channel == "instagram" and o.update} == {"error"}
+        assert all(url.startswith(served_site) for fake in (fb, ig, th) for url in fake.fetched)
+        assert ig.fetched and th.fetched
+        replies = [m for m in th.media if m["reply_to_id"]]
+        assert len(replies) == updates and all(any(p["id"] == r["reply_to_id"] for p in th.media) for r in replies)
+
+        before = {name: len(f.requests) for name, f in (("fb", fb), ("ig", ig), ("th", th))}
+        again = syndicate(served_site, config, publish_backlog=True)
+        assert not [o for o in again.outcomes if o.status in ("published", "reconciled", "adopted")]
+        assert publish_count(fb) == items + updates and publish_count(th) == items + updates
+        assert {name: len(f.requests) for name, f in (("fb", fb), ("ig", ig), ("th", th))} == before
+    finally:
+        for fake in (fb, ig, th):
+            fake.stop()
