@@ -14,11 +14,13 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from .catalog import Entry
 
 FORMATS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,9 @@ def render_feeds(
         paths["rss"]: _feedgen(
             site, entries, paths, "rss", title, home, updated
         ).rss_str(pretty=True),
-        paths["atom"]: _feedgen(
-            site, entries, paths, "atom", title, home, updated
-        ).atom_str(pretty=True),
+        paths["atom"]: _atom(
+            _feedgen(site, entries, paths, "atom", title, home, updated)
+        ),
         paths["json"]: _json_feed(site, entries, paths, title, home),
     }
 
@@ -103,6 +105,28 @@ def _feedgen(
                 r.image.mime or "image/jpeg",
             )
     return fg
+
+
+def _atom(fg: FeedGenerator) -> bytes:
+    """Atom output with each entry link's rel/type/length restored.
+
+    feedgen 1.0.0 drops every attribute but href on entry links (lkiesow/python-feedgen#135),
+    which would turn the image enclosure into a second "alternate" link. Entries and their links
+    come out in the order they were added, so the attributes can be put back one by one.
+    """
+    root = etree.fromstring(fg.atom_str())
+    for element, entry in zip(
+        root.findall(f"{{{ATOM_NS}}}entry"), fg.entry(), strict=True
+    ):
+        for link, spec in zip(
+            element.findall(f"{{{ATOM_NS}}}link"), entry.link(), strict=True
+        ):
+            for key in ("rel", "type", "length", "hreflang", "title"):
+                if spec.get(key):
+                    link.set(key, str(spec[key]))
+    return etree.tostring(
+        root, xml_declaration=True, encoding="UTF-8", pretty_print=True
+    )
 
 
 def _json_feed(

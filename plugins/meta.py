@@ -158,9 +158,11 @@ def _json_ld(
     data = json.dumps(
         {"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False
     )
-    # "</" would end the script element early; JSON allows "<\/" for the same text.
+    # "<" escaped as \u003c: no "</script>" or "<!--" can end or confuse the script element.
     return (
-        '<script type="application/ld+json">' + data.replace("</", "<\\/") + "</script>"
+        '<script type="application/ld+json">'
+        + data.replace("<", "\\u003c")
+        + "</script>"
     )
 
 

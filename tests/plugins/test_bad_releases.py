@@ -1,0 +1,119 @@
+"""A release with a mistake stops `mkdocs build --strict` with a Spanish message naming the file and
+the field, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXED_NOW, build_site
+
+from .conftest import edit
+
+ITEM = "prensa/2026/03/biblioteca-amplia-horario"
+SHOWN = f"content/{ITEM}.md"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "title: La biblioteca municipal abre también los sábados y domingos\n",
+            "",
+            "falta `title`",
+        ),
+        (
+            "date: 2026-03-16 09:00",
+            "date: 2026-13-45 09:00",
+            "`date`: «2026-13-45 09:00» no es una fecha válida",
+        ),
+        (
+            "image_alt: Ilustración de tres estantes de madera llenos de libros de colores.\n",
+            "",
+            "falta `image_alt` para la imagen `biblioteca-horario-extendido.jpg`: describa la imagen",
+        ),
+        (
+            "dependencia: educacion",
+            "dependencia: hacienda",
+            "la dependencia `hacienda` no existe",
+        ),
+        (
+            "tags: [lectura, bibliotecas]",
+            "tags: [lectura, bibliotecas",
+            "el encabezado YAML no se puede leer",
+        ),
+        (
+            "image: biblioteca-horario-extendido.jpg",
+            "image: no-existe.jpg",
+            "no se encuentra el archivo `no-existe.jpg`",
+        ),
+    ],
+    ids=[
+        "missing-title",
+        "bad-date",
+        "missing-image-alt",
+        "unknown-dependencia",
+        "malformed-yaml",
+        "missing-image",
+    ],
+)
+def test_bad_front_matter_fails_the_build_in_spanish(
+    project_copy: Path, tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    edit(project_copy, ITEM, old, new)
+    result = build_site(
+        tmp_path / "site", "http://portal.example/", project=project_copy
+    )
+    assert result.returncode != 0
+    assert SHOWN in result.stderr and expected in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_bad_field_message_points_at_the_line(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    edit(project_copy, ITEM, "dependencia: educacion", "dependencia: hacienda")
+    result = build_site(
+        tmp_path / "site", "http://portal.example/", project=project_copy
+    )
+    assert f"{SHOWN}:5: la dependencia `hacienda` no existe" in result.stderr
+
+
+def test_unknown_field_is_a_warning_that_strict_refuses(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    edit(project_copy, ITEM, "image_alt:", "imagen: x\nimage_alt:")
+    env = {
+        **os.environ,
+        "PREGON_SITE_URL": "http://portal.example/",
+        "PREGON_NOW": FIXED_NOW,
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "-d",
+        str(tmp_path / "site"),
+    ]
+    result = subprocess.run(
+        cmd, cwd=project_copy, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode != 0
+    assert "WARNING" in result.stderr and f"{SHOWN}:" in result.stderr
+    assert "campo desconocido `imagen`: ¿quiso decir `image`?" in result.stderr
+    assert "Traceback" not in result.stderr
+    relaxed = subprocess.run(
+        cmd[:4] + cmd[5:],
+        cwd=project_copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert relaxed.returncode == 0, relaxed.stderr

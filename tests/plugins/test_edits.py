@@ -1,0 +1,106 @@
+"""Edits of the example content: stable ids, escaped HTML titles, pagination."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import feedparser
+from pregon.syndicate.manifest import parse_manifest
+
+from tests.conftest import build_site
+
+from .conftest import edit, meta_content, page
+
+ITEM = "prensa/2026/05/reparacion-puente-la-esperanza"
+TITLE = "title: Comienza la reparación del puente de La Esperanza"
+
+
+def _build(project: Path, dest: Path) -> Path:
+    result = build_site(dest, "http://portal.example/", project=project)
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+def test_ids_survive_a_title_edit_and_digest_changes(
+    built_site: Path, project_copy: Path, tmp_path: Path
+) -> None:
+    before = parse_manifest((built_site / "pregon/manifest.json").read_bytes()).item(
+        ITEM
+    )
+    edit(
+        project_copy,
+        ITEM,
+        TITLE,
+        "title: Empieza la reparación del puente de La Esperanza",
+    )
+    site = _build(project_copy, tmp_path / "site")
+    after = parse_manifest((site / "pregon/manifest.json").read_bytes()).item(ITEM)
+    assert before is not None and after is not None
+    assert after.id == before.id and after.title.startswith("Empieza")
+    assert after.digest != before.digest
+    ids = {
+        e.title: e.id
+        for e in feedparser.parse((site / "atom.xml").read_bytes()).entries
+    }
+    assert (
+        ids["Empieza la reparación del puente de La Esperanza"]
+        == "tag:portal.example,2026:" + ITEM
+    )
+
+
+def test_front_matter_id_overrides_the_path(project_copy: Path, tmp_path: Path) -> None:
+    edit(project_copy, ITEM, TITLE, TITLE + "\nid: puente-la-esperanza")
+    site = _build(project_copy, tmp_path / "site")
+    manifest = parse_manifest((site / "pregon/manifest.json").read_bytes())
+    assert (
+        manifest.item("puente-la-esperanza") is not None and manifest.item(ITEM) is None
+    )
+    assert meta_content(page(site, ITEM), "pregon:id") == ["puente-la-esperanza"]
+
+
+def test_html_in_a_title_is_shown_as_text(project_copy: Path, tmp_path: Path) -> None:
+    edit(
+        project_copy,
+        ITEM,
+        TITLE,
+        'title: "<script>alert(1)</script> Puente </title><b>x</b>"',
+    )
+    site = _build(project_copy, tmp_path / "site")
+    html = page(site, ITEM)
+    assert "<script>alert(1)" not in html and "<b>x</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Puente" in html
+    for listing in (
+        "index.html",
+        "prensa/index.html",
+        "dependencias/infraestructura/index.html",
+    ):
+        assert "<script>alert(1)" not in (site / listing).read_text(encoding="utf-8"), (
+            listing
+        )
+    rss = (site / "feed.xml").read_text(encoding="utf-8")
+    assert "<script>" not in rss and "&lt;script&gt;alert(1)" in rss
+    titles = [
+        i["title"]
+        for i in json.loads((site / "feed.json").read_text(encoding="utf-8"))["items"]
+    ]
+    assert (
+        "<script>alert(1)</script> Puente </title><b>x</b>" in titles
+    )  # JSON carries plain text
+
+
+def test_pagination_splits_long_lists(project_copy: Path, tmp_path: Path) -> None:
+    config = project_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("per_page: 20", "per_page: 4"),
+        encoding="utf-8",
+    )
+    site = _build(project_copy, tmp_path / "site")
+    first = (site / "prensa/index.html").read_text(encoding="utf-8")
+    assert 'rel="next" href="pagina/2/"' in first and "Página 1 de 3" in first
+    last = (site / "prensa/pagina/3/index.html").read_text(encoding="utf-8")
+    assert (
+        'rel="prev"' in last
+        and 'rel="next"' not in last
+        and last.count('class="pregon-card"') == 2
+    )
