@@ -38,7 +38,7 @@ def write_media(folder: Path) -> None:
         _photo(folder / name, (800, 600), 10 + n)
     _photo(folder / "panorama.jpg", (4200, 180), 3)  # aspect ratio > 20: Telegram refuses it by URL
     # Noise does not compress: a PNG well over X's 5 MB image limit.
-    Image.frombytes("RGB", (1800, 1800), os.urandom(1800 * 1800 * 3)).save(folder / "enorme.png")
+    Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3)).save(folder / "enorme.png")
     (folder / "video.mp4").write_bytes(os.urandom(VIDEO_BYTES))
 
 
