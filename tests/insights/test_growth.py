@@ -1,0 +1,165 @@
+"""`pregon report growth`: the workbook's numbers match the raw records, and it has native charts.
+
+Expected values are recomputed here straight from the JSON Lines files (not through insights/).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import zipfile
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pregon.cli import main as pregon
+
+BOGOTA = ZoneInfo("America/Bogota")
+MONTH = "2026-03"
+NAMES = {"bluesky": "Bluesky", "mastodon": "Mastodon", "facebook": "Facebook", "x": "X"}
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()] if path.exists() else []
+
+
+def expected_figures(records: Path, month: str, previous: str) -> dict[str, dict[str, float]]:
+    """Followers at start/end, posts and engagement per channel, from the raw files."""
+    def last_followers(month_name: str) -> dict[str, dict[str, int]]:
+        days: dict[str, dict[str, int]] = defaultdict(dict)
+        for line in _lines(records / "metrics" / f"{month_name}.jsonl"):
+            if line["kind"] == "account":
+                days[line["channel"]][line["date"]] = line["followers"]
+        return days
+
+    now, before = last_followers(month), last_followers(previous)
+    confirmed = {}
+    for path in sorted((records / "ledger").glob("*.jsonl")):
+        for line in _lines(path):
+            at = datetime.fromisoformat(line["at"].replace("Z", "+00:00")).astimezone(BOGOTA)
+            if line["state"] == "confirmed" and at.strftime("%Y-%m") == month:
+                confirmed[(line["channel"], line["item"])] = line
+    latest: dict[tuple[str, str], dict] = {}
+    for line in _lines(records / "metrics" / f"{month}.jsonl"):
+        if line["kind"] == "post":
+            key = (line["channel"], line["item_id"])
+            if key not in latest or line["taken_at"] >= latest[key]["taken_at"]:
+                latest[key] = line
+    out = {}
+    for channel, days in now.items():
+        start = before[channel][max(before[channel])] if channel in before else days[min(days)]
+        end = days[max(days)]
+        posts = [k for k in confirmed if k[0] == channel]
+        engagement = sum(
+            latest[k]["reactions"] + latest[k]["shares"] + latest[k]["replies"] for k in posts if k in latest
+        )
+        measured = sum(1 for k in posts if k in latest)
+        out[channel] = {"start": start, "end": end, "net": end - start, "rate": (end - start) / start,
+                        "posts": len(posts), "engagement": engagement, "per_post": engagement / measured}  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="module")
+def growth_book(year, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("growth") / "redes.xlsx"
+    result = CliRunner().invoke(pregon, ["report", "growth", "-f", str(year.config), "--month", MONTH, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+    return out
+
+
+def test_summary_sheet_comes_first_and_matches_records(year, growth_book: Path) -> None:
+    book = openpyxl.load_workbook(growth_book)
+    assert book.sheetnames[0] == "Resumen"
+    assert {"Bluesky", "Mastodon", "Facebook", "X", "Publicaciones", "Comunicados"} <= set(book.sheetnames)
+    sheet = book["Resumen"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "Red")
+    table = {r[0]: r for r in rows[header + 1 :] if r[0] in NAMES.values()}
+    expected = expected_figures(year.records, MONTH, "2026-02")
+    assert set(table) == {NAMES[c] for c in expected}
+    for channel, figures in expected.items():
+        row = table[NAMES[channel]]
+        assert row[1:4] == (figures["start"], figures["end"], figures["net"])
+        assert row[4] == pytest.approx(figures["rate"])
+        assert row[5] == figures["posts"] and row[6] == figures["engagement"]
+        assert row[7] == pytest.approx(figures["per_post"])
+    # The head of office's one-minute reading: key facts above the table name the best network.
+    best = max(expected, key=lambda c: expected[c]["rate"])
+    facts = " ".join(str(r[0]) for r in rows[:header] if r[0])
+    assert f"Mayor crecimiento: {NAMES[best]}, +{expected[best]['net']}" in facts
+
+
+def test_network_sheet_has_daily_followers_growth_and_rate(year, growth_book: Path) -> None:
+    sheet = openpyxl.load_workbook(growth_book)["Bluesky"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "Fecha")
+    daily = list(itertools.takewhile(lambda r: isinstance(r[0], datetime), rows[header + 1 :]))
+    raw = {
+        line["date"]: line["followers"]
+        for line in _lines(year.records / "metrics" / f"{MONTH}.jsonl")
+        if line["kind"] == "account" and line["channel"] == "bluesky"
+    }
+    assert [d[0].date().isoformat() for d in daily] == sorted(raw)
+    assert [d[1] for d in daily] == [raw[k] for k in sorted(raw)]
+    values = [raw[k] for k in sorted(raw)]
+    for row, value, previous in zip(daily[1:], values[1:], values[:-1], strict=True):
+        assert row[2] == value - previous
+        assert row[3] == pytest.approx((value - previous) / previous)
+
+
+def test_workbook_has_native_line_and_bar_charts(growth_book: Path) -> None:
+    with zipfile.ZipFile(growth_book) as archive:
+        charts = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        drawings = [n for n in archive.namelist() if n.startswith("xl/drawings/drawing")]
+        media = [n for n in archive.namelist() if n.startswith("xl/media/")]
+    assert charts and drawings and not media  # charts, not pictures
+    assert any("<c:lineChart>" in c for c in charts)
+    assert any("<c:barChart>" in c for c in charts)
+    # Charts point at the sheet's own cells, so Excel redraws them when an analyst edits a value.
+    assert all("<c:f>" in c for c in charts)
+
+
+def test_top_releases_are_ordered_by_engagement(growth_book: Path) -> None:
+    rows = list(openpyxl.load_workbook(growth_book)["Comunicados"].iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "Comunicado")
+    engagement = [r[3] for r in rows[header + 1 :] if r[0]]
+    assert len(engagement) == 15
+    assert engagement == sorted(engagement, reverse=True)
+
+
+def test_empty_month_says_so_in_spanish_and_writes_nothing(year, tmp_path: Path) -> None:
+    out = tmp_path / "vacio.xlsx"
+    result = CliRunner().invoke(pregon, ["report", "growth", "-f", str(year.config), "--month", "2024-01", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "No hay datos de redes para enero de 2024" in result.output
+    assert not out.exists()
+
+
+def test_bad_month_is_a_clear_error(year) -> None:
+    result = CliRunner().invoke(pregon, ["report", "growth", "-f", str(year.config), "--month", "marzo"])
+    assert result.exit_code == 2
+    assert "use el formato AAAA-MM" in result.output
+
+
+def test_portal_page_is_written_when_configured(year, tmp_path: Path) -> None:
+    project = tmp_path / "portal"
+    project.mkdir()
+    config = year.config.read_text().replace(
+        "        insights:\n", "        insights:\n          portal_page: content/transparencia/redes-{mes}.md\n"
+    )
+    (project / "mkdocs.yml").write_text(config.replace("records: records", f"records: {year.records}"))
+    result = CliRunner().invoke(pregon, ["report", "growth", "-f", str(project / "mkdocs.yml"), "--month", MONTH,
+                                         "-o", str(tmp_path / "r.xlsx")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = (project / "content" / "transparencia" / f"redes-{MONTH}.md").read_text()
+    expected = expected_figures(year.records, MONTH, "2026-02")
+    assert page.startswith("---\ntitle:")
+    net = expected["facebook"]["net"]
+    assert f"| Facebook | {expected['facebook']['start']:,d}".replace(",", ".") in page
+    assert f"| {net:,d} |".replace(",", ".") in page
