@@ -19,11 +19,13 @@ from .prose import Piece
 
 RULE = "datos-personales"
 
-# A cédula written with thousands separators (1.023.456.789, 79.123.456) or after "C.C."/"cédula".
+# A cédula is only told apart from an amount or a population count by the words before it
+# ("C.C.", "cédula", "identificado con", "documento"), written with or without thousands dots.
 _CEDULA = regex.compile(
-    r"(?<![\d.])\d{1,3}(?:\.\d{3}){2,3}(?![\d.]*\d)"
-    r"|(?i:\b(?:c\.?\s?c\.?|cédula(?:\s+de\s+ciudadanía)?|documento(?:\s+de\s+identidad)?)"
-    r"(?:\s+(?:n\.?[°ºo]\.?|número|no\.?))?\s*:?\s*)\d{6,10}\b"
+    r"(?i:\b(?:c\.\s?c\.?|cc|cédula(?:\s+de\s+ciudadanía)?|documento(?:\s+de\s+identidad)?"
+    r"|identificad[oa]\s+con(?:\s+(?:la\s+)?(?:c\.\s?c\.?|cédula(?:\s+de\s+ciudadanía)?))?)"
+    r"(?:\s+(?:n\.?[°ºo]\.?|número|no\.?))?\s*:?\s*)"
+    r"(?P<number>\d{1,3}(?:\.\d{3}){1,3}|\d{6,10})(?![\d.]*\d)"
 )
 # Colombian mobiles: 3xx xxx xxxx (optionally +57); landlines: 60X + 7 digits (since 2021), or
 # the old 7-digit local numbers written with separators after "tel"/"teléfono".
@@ -51,9 +53,9 @@ def check_text(report: ReleaseReport, pieces: Iterable[Piece], institutional: It
         for match in _CEDULA.finditer(piece.text):
             report.warning(
                 RULE,
-                f"`{piece.field}`: «{match.group(0).strip()}» parece un número de cédula; "
+                f"`{piece.field}`: «{match.group('number')}» parece un número de cédula; "
                 "no publique documentos de identidad (Ley 1581 de 2012)",
-                piece.line_at(match.start()),
+                piece.line_at(match.start("number")),
             )
         for match in _PHONE.finditer(piece.text):
             report.warning(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pregon.plugins.release import Release
 from pregon.syndicate import counting
 from pregon.syndicate.channels import channel_class
+from pregon.syndicate.channels.base import Channel
 from pregon.syndicate.manifest import Dependencia, Item, Media, Source
 from pregon.syndicate.text import compose
 
@@ -65,12 +66,27 @@ def _counting_rule(channel: str, item: Item) -> str | None:
     return channel if channel in counting.RULES and channel not in _NOT_COUNTED else None
 
 
+# Pull requests (from forks, above all) get no secrets, so `!ENV` values are None there. Rendering
+# never uses them, but channels validate their options on construction: fill the gaps.
+_NO_SECRET = "pregon-check-sin-secreto"
+
+
+def _channel(channel: str, config: dict) -> Channel:
+    cls = channel_class(channel)
+    try:
+        return cls(config)
+    except Exception:
+        if not any(v is None for v in config.values()):
+            raise
+        return cls({k: (_NO_SECRET if v is None else v) for k, v in config.items()})
+
+
 def render(channel: str, config: dict, item: Item) -> Preview:
     """The preview of ``item`` on ``channel``: by the channel's own ``render()`` when possible."""
     rule = _counting_rule(channel, item)
     unit = counting.RULES[rule].unit if rule else ""
     try:
-        post = channel_class(channel)(config).render(item)
+        post = _channel(channel, config).render(item)
     except Exception as exc:  # a missing module or a channel that needs what only CI has
         reason = "el módulo de esta red aún no está disponible" if isinstance(exc, ImportError) else exc.__class__.__name__
         text = compose(item, channel, config.get("template"))

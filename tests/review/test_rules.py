@@ -1,0 +1,235 @@
+"""Each rule of `pregon check` fires on a crafted release, at the right line, and stays quiet on a
+clean one and on the example content."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pregon.review import check as checking
+from pregon.review.findings import Severity
+from pregon.review.project import load_project
+
+from .conftest import ROOT_EXAMPLE, Workspace, jpeg, line_of_text, rules
+
+
+def test_a_clean_release_has_no_findings(ws: Workspace) -> None:
+    report = ws.report(ws.write("limpio"))
+    assert report.findings == []
+    assert report.url == "http://127.0.0.1:8000/prensa/2026/11/limpio/"
+    assert [p.channel for p in report.previews] == ["outbox"]
+
+
+def test_example_content_passes_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREGON_NOW", "2026-11-20T10:00:00-05:00")
+    project = load_project(ROOT_EXAMPLE / "mkdocs.yml")
+    releases = sorted(project.releases_root.rglob("*.md"))
+    releases = [r for r in releases if r.name != "index.md"]
+    assert len(releases) >= 10
+    result = checking.run(project, releases)
+    assert result.count(Severity.ERROR) == 0, [str(f) for f in result.findings if f.severity is Severity.ERROR]
+    # Only link-preview lengths may remain (reported to the portal's content author).
+    noisy = {f.rule for f in result.findings} - {"vista-previa"}
+    assert noisy == set(), [f for f in result.findings if f.rule in noisy]
+
+
+# --- Errors -------------------------------------------------------------------------------------
+
+
+def test_schema_errors_come_from_the_portal_loader_with_their_line(ws: Workspace) -> None:
+    path = ws.write("sin-alt", {"image_alt": None, "dependencia": "hacienda"})
+    report = ws.report(path)
+    errors = rules(report, "esquema")
+    assert all(f.severity is Severity.ERROR for f in errors)
+    messages = " ".join(f.message for f in errors)
+    assert "image_alt" in messages and "hacienda" in messages
+    assert any(f.line == line_of_text(path, "dependencia:") for f in errors)
+
+
+def test_a_release_needs_an_image_or_a_video(ws: Workspace) -> None:
+    report = ws.report(ws.write("sin-imagen", {"image": None, "image_alt": None}))
+    assert any("imagen o un video" in f.message for f in rules(report, "esquema"))
+
+
+def test_broken_relative_links_and_images_in_the_body(ws: Workspace) -> None:
+    body = "Primer párrafo.\n\nVea [el decreto](../no-existe.md) y el [otro](prueba.jpg).\n\n![Mapa de la vereda.](mapa.png)\n"
+    path = ws.write("enlaces", body=body)
+    report = ws.report(path)
+    found = {(f.line, f.message.split("`")[1]) for f in rules(report, "enlaces")}
+    assert found == {(line_of_text(path, "el decreto"), "../no-existe.md"), (line_of_text(path, "![Mapa"), "mapa.png")}
+    assert all(f.severity is Severity.ERROR for f in rules(report, "enlaces"))
+    assert not rules(report, "esquema")  # the body image is reported once, with its line
+
+
+def test_post_over_a_network_limit_is_an_error_with_the_channels_own_render(ws: Workspace) -> None:
+    ws.configure(channels="bluesky: {service: 'https://bsky.social', handle: alcaldia.bsky.social, app_password: !ENV PREGON_TEST_NO_SUCH_SECRET}\n")
+    long_text = "Ñandú " * 60  # 360 graphemes
+    path = ws.write("largo", extra=f"social:\n  bluesky: \"{long_text.strip()}\"")
+    report = ws.report(path)
+    errors = rules(report, "longitud")
+    assert len(errors) == 1 and errors[0].severity is Severity.ERROR
+    assert "bluesky" in errors[0].message and "300" in errors[0].message
+    assert errors[0].line == line_of_text(path, "  bluesky:")
+    preview = next(p for p in report.previews if p.channel == "bluesky")
+    assert preview.note is None  # rendered by BlueskyChannel, without its secret
+    assert preview.length is not None and preview.length > 300 and preview.limit == 300
+
+
+def test_preview_falls_back_to_counting_rules_when_a_channel_cannot_render(ws: Workspace) -> None:
+    ws.configure(channels="bluesky: {opcion_inexistente: 1}\n")  # the channel refuses to build
+    report = ws.report(ws.write("aprox", extra='social:\n  bluesky: "' + "a" * 301 + '"'))
+    preview = next(p for p in report.previews if p.channel == "bluesky")
+    assert preview.note and "aproximada" in preview.note
+    assert preview.length == 301 + 2 + len(report.url or "")  # override + blank line + URL, full length
+    assert rules(report, "longitud")
+
+
+def test_images_against_network_limits(ws: Workspace) -> None:
+    ws.configure(channels="instagram: {}\nbluesky: {}\n")
+    heavy = jpeg(2400, 800, quality=95, noise=True)  # 3:1, well over 1,000,000 bytes
+    assert len(heavy) > 1_000_000
+    ws.image("panoramica.jpg", heavy)
+    buffer = io.BytesIO()
+    Image.new("RGB", (150, 150), "red").save(buffer, "PNG")
+    ws.image("icono.png", buffer.getvalue())
+    path = ws.write("imagenes", {"image": "panoramica.jpg"}, extra="gallery:\n  - src: icono.png\n    alt: Un cuadrado rojo.")
+    report = ws.report(path)
+    found = rules(report, "imagenes")
+    by = {(f.severity, f.message.split(":")[0].strip("`"), "instagram" in f.message, "bluesky" in f.message) for f in found}
+    assert (Severity.ERROR, "image", True, False) in by  # aspect ratio: editorial, no automatic fix
+    assert (Severity.WARNING, "image", False, True) in by  # too heavy for Bluesky: a derivative is made
+    assert (Severity.WARNING, "gallery[0].src", True, False) in by  # PNG on Instagram: converted
+    assert any(f.severity is Severity.ERROR and "150×150" in f.message for f in found)  # too small anywhere
+    assert next(f for f in found if "1.000.000 B" in f.message).line == line_of_text(path, "image: panoramica.jpg")
+
+
+# --- Warnings -----------------------------------------------------------------------------------
+
+
+def test_inclusive_language_suggestions(ws: Workspace) -> None:
+    body = "Invitamos a los ciudadanos a participar.\n\nHabrá rampas para discapacitados y atención a indigentes.\n"
+    path = ws.write("incluyente", body=body, fields={"summary": '"No fue un crimen pasional, fue un feminicidio."'})
+    report = ws.report(path)
+    found = rules(report, "lenguaje-incluyente")
+    assert all(f.severity is Severity.WARNING for f in found)
+    text = {f.message.split("«")[1].split("»")[0]: f for f in found}
+    assert set(text) == {"los ciudadanos", "discapacitados", "indigentes", "crimen pasional"}
+    assert "la ciudadanía" in text["los ciudadanos"].message
+    assert "persona con discapacidad" in text["discapacitados"].message
+    assert "feminicidio" in text["crimen pasional"].message
+    assert text["discapacitados"].line == line_of_text(path, "discapacitados")
+    assert text["crimen pasional"].line == line_of_text(path, "summary:")
+
+
+def test_an_office_rule_file_replaces_the_default(ws: Workspace) -> None:
+    (ws.root / "reglas.yml").write_text(
+        "rules:\n  - family: estilo\n    terms: [plaza principal]\n    suggest: [Plaza de Bolívar]\n", encoding="utf-8"
+    )
+    ws.configure(review="inclusive_language: reglas.yml\n")
+    report = ws.report(ws.write("oficina", body="Invitamos a los ciudadanos a la plaza principal.\n"))
+    assert {f.message.split("«")[1].split("»")[0] for f in rules(report, "lenguaje-incluyente")} == {"plaza principal"}
+
+
+def test_personal_data_in_text(ws: Workspace) -> None:
+    body = (
+        "El ganador, identificado con C.C. 79123456, recibió el premio.\n\n"
+        "Su cédula 1.023.456.789 quedó registrada.\n\n"
+        "Informes al 310 555 1234, al (601) 555 1234 o a juan.perez@gmail.com.\n\n"
+        "Escriba a contactenos@sanisidrodelrio.example o a prensa@sanisidrodelrio.example. "
+        "La obra cuesta $ 1.200.000.000 y dura 2026 días.\n"
+    )
+    path = ws.write("datos", body=body)
+    report = ws.report(path)
+    found = [f.message.split("«")[1].split("»")[0] for f in rules(report, "datos-personales")]
+    assert sorted(found) == sorted(["79123456", "1.023.456.789", "310 555 1234", "(601) 555 1234", "juan.perez@gmail.com"])
+
+
+def test_gps_in_photos_is_reported_and_stripped_on_request(ws: Workspace) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (4.0, 36.0, 0.0), 3: "W", 4: (74.0, 4.0, 0.0)})
+    photo = ws.image("gps.jpg", jpeg(1200, 630, exif=exif))
+    path = ws.write("gps", {"image": "gps.jpg"})
+    report = ws.report(path)
+    [finding] = rules(report, "datos-personales")
+    assert finding.severity is Severity.WARNING and "--strip-exif" in finding.message
+    assert finding.line == line_of_text(path, "image: gps.jpg")
+
+    report = ws.report(path, strip_exif=True)
+    assert [f.severity for f in rules(report, "datos-personales")] == [Severity.NOTICE]
+    with Image.open(photo) as img:
+        assert not img.getexif().get_ifd(0x8825)
+        assert img.getexif().get(0x0112) in (None, 1)
+        assert img.size == (630, 1200)  # turned upright, so it still displays the same way
+    assert rules(ws.report(path), "datos-personales") == []
+
+
+def test_electoral_periods_use_the_day_the_release_goes_out(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = ws.write("garantias", {"date": "2026-02-10 09:00"})
+    monkeypatch.setenv("PREGON_NOW", "2026-02-01T10:00:00-05:00")
+    found = rules(ws.report(path), "ley-de-garantias")
+    # 10 February 2026 is inside both the congressional and the presidential period.
+    assert ["Congreso" in f.message for f in found] == [True, False]
+    for finding in found:
+        assert finding.severity is Severity.WARNING and "2026-02-10" in finding.message and "Ley 996" in finding.message
+        assert finding.line == line_of_text(path, "date:")
+    monkeypatch.setenv("PREGON_NOW", "2026-11-20T10:00:00-05:00")  # merged later: goes out today
+    assert rules(ws.report(path), "ley-de-garantias") == []
+
+
+def test_spelling_with_office_words(ws: Workspace) -> None:
+    (ws.root / "palabras.txt").write_text("# nombres locales\nchiva\n", encoding="utf-8")
+    ws.configure(review="words: palabras.txt\n")
+    body = "La jornada de vacunacion llega en chiva a la vereda Quebradaseca.\n\nTrae el carnet.\n"
+    report = ws.report(ws.write("ortografia", body=body))
+    found = {f.message.split("«")[1].split("»")[0]: f for f in rules(report, "ortografia")}
+    assert set(found) == {"vacunacion"}  # "chiva" is an office word, "Quebradaseca" a proper name
+    assert "vacunación" in found["vacunacion"].message
+
+
+def test_missing_dictionary_is_one_warning_not_a_crash(ws: Workspace) -> None:
+    ws.configure(review="dictionary: xx_XX\n")
+    result = ws.check(ws.write("sin-diccionario", body="Texto con herrores.\n"), ws.write("otro"))
+    [general] = result.general
+    assert general.severity is Severity.WARNING and "hunspell-es" in general.message
+    assert not result.failed and len(result.reports) == 2
+
+
+def test_long_sentences_and_preview_lengths(ws: Workspace) -> None:
+    words = " ".join(["palabra"] * 24)
+    very_long = " ".join(["palabra"] * 35)
+    path = ws.write(
+        "largas",
+        {"title": '"' + "Título " * 11 + '"', "summary": "Resumen corto."},
+        body=f"Frase corta.\n\nUna {words}.\n\nOtra {very_long}.\n",
+    )
+    report = ws.report(path)
+    sentences = rules(report, "lenguaje-claro")
+    assert [(f.severity, f.line) for f in sentences] == [
+        (Severity.NOTICE, line_of_text(path, "Una palabra")),
+        (Severity.WARNING, line_of_text(path, "Otra palabra")),
+    ]
+    [title] = rules(report, "vista-previa")
+    assert title.severity is Severity.WARNING and "76 caracteres" in title.message  # trailing space stripped
+
+
+def test_rule_file_errors_fail_the_run(ws: Workspace) -> None:
+    (ws.root / "calendario.yml").write_text("periods:\n  - name: malo\n    start: 2026-05-01\n", encoding="utf-8")
+    ws.configure(review="electoral_calendar: calendario.yml\n")
+    result = ws.check(ws.write("x"))
+    assert result.failed and "calendario.yml" in result.general[0].message
+
+
+def test_unknown_fields_are_warnings(ws: Workspace) -> None:
+    report = ws.report(ws.write("campo", {"sumary": "typo"}))
+    [warning] = rules(report, "esquema")
+    assert warning.severity is Severity.WARNING and "summary" in warning.message
+
+
+def test_paths_outside_releases_are_ignored(ws: Workspace) -> None:
+    guide = Path(ws.root / "content" / "guia" / "index.md")
+    assert not ws.project().is_release(guide)
