@@ -1,0 +1,58 @@
+"""The ledger's file format and the outbox's reconciliation after an interrupted run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pregon.syndicate.channels.base import post_key
+from pregon.syndicate.ledger import Ledger, LedgerError
+from tests.syndicate.harness import run_syndicate
+from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
+
+
+def test_lines_are_versioned_monthly_and_replayed(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path, run="r1")
+    ledger.append("intent", key="k", item="i", channel="outbox", digest="sha256:1", attempt=1)
+    ledger.append("confirmed", key="k", item="i", channel="outbox", digest="sha256:1", attempt=1, remote_id="id1", url="u")
+    files = list(tmp_path.glob("*.jsonl"))
+    assert len(files) == 1 and len(files[0].stem) == 7  # AAAA-MM
+    first = json.loads(files[0].read_text().splitlines()[0])
+    assert first["v"] == 1 and first["state"] == "intent" and first["run"] == "r1" and first["at"].endswith("Z")
+    again = Ledger(tmp_path)
+    assert again.history("k").done is not None and again.history("k").done.remote_id == "id1"
+    assert again.knows_channel("outbox") and not again.knows_channel("x")
+
+
+def test_torn_line_is_reported_with_its_place(tmp_path: Path) -> None:
+    (tmp_path / "2026-11.jsonl").write_text('{"v": 1, "state": "intent", "key": "k"\n')
+    with pytest.raises(LedgerError, match=r"2026-11.jsonl:1"):
+        Ledger(tmp_path)
+
+
+def test_dry_run_ledger_refuses_writes(tmp_path: Path) -> None:
+    with pytest.raises(LedgerError):
+        Ledger(tmp_path, read_only=True).append("intent", key="k", item="i", channel="c", digest="d")
+    assert not list(tmp_path.iterdir())
+
+
+def test_outbox_reconciles_an_intent_left_by_a_crash(tmp_path: Path, hand_site: HandSite) -> None:
+    """The outbox wrote its files, the run died before confirming: the next run adopts them."""
+    project = make_project(tmp_path / "project", {})
+    spec = Spec("uno")
+    hand_site.write([spec])
+    approve(project, spec.digest)
+    with hand_site.serve() as site:
+        assert run_syndicate(project, site).returncode == 0
+        key = post_key("uno", "outbox")
+        written = (project / "outbox" / f"{key}.json").read_text()
+        lines = (project / "records" / "ledger").glob("*.jsonl")
+        path = next(lines)
+        path.write_text(path.read_text().splitlines()[0] + "\n")  # keep only the intent
+        result = run_syndicate(project, site)
+    assert result.returncode == 0, result.output
+    assert "ya existía" in result.stdout
+    assert [line["state"] for line in ledger_lines(project)] == ["intent", "reconciled"]
+    assert (project / "outbox" / f"{key}.json").read_text() == written
