@@ -103,6 +103,7 @@ class GraphFake(FakeAPI):
         self.token_expired = False
         self.fetched: list[str] = []
         """Every media URL the fake downloaded, like Meta's crawler would."""
+        self._crawler = httpx.Client(timeout=10)
 
     @property
     def api_base(self) -> str:
@@ -110,6 +111,7 @@ class GraphFake(FakeAPI):
 
     def stop(self) -> None:
         """Stop without waiting for the serve loop's half-second poll (keeps the suite fast)."""
+        self._crawler.close()
         server, self._server = self._server, None
         if server is not None:
             threading.Thread(target=lambda: (server.shutdown(), server.server_close()), daemon=True).start()
@@ -179,7 +181,7 @@ class GraphFake(FakeAPI):
         """Fetch a media URL from its public server, as Meta does; ``None`` if it is not there."""
         self.fetched.append(url)
         try:
-            response = httpx.get(url, timeout=10)
+            response = self._crawler.get(url)
         except httpx.HTTPError:
             return None
         return response.content if response.status_code == 200 else None
