@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-
 from pregon.plugins.digest import release_digest, update_digests
 from pregon.plugins.problems import ReleaseError
 from pregon.syndicate.config import ConfigError, load_config
@@ -29,7 +28,14 @@ def _existing(folder: Path) -> set[tuple[str, str, str, str]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 r = json.loads(line)
-                seen.add((r["digest"], r["role"], r["by"], json.dumps(r.get("updates") or {}, sort_keys=True)))
+                seen.add(
+                    (
+                        r["digest"],
+                        r["role"],
+                        r["by"],
+                        json.dumps(r.get("updates") or {}, sort_keys=True),
+                    )
+                )
     return seen
 
 
@@ -41,16 +47,46 @@ def _shown(path: Path) -> str:
 
 
 @click.command()
-@click.argument("releases", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "releases", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--by", "login", required=True, help="Usuario (login) de quien aprueba.")
-@click.option("--role", required=True, help="Punto de control: contenido o diseño (según mkdocs.yml).")
+@click.option(
+    "--role",
+    required=True,
+    help="Punto de control: contenido o diseño (según mkdocs.yml).",
+)
 @click.option("--pr", type=int, default=None, help="Número del pull request aprobado.")
-@click.option("--all", "approve_all", is_flag=True, help="Aprobar todos los comunicados de la carpeta de contenido.")
-@click.option("--content", type=click.Path(file_okay=False, path_type=Path), default=Path("content/prensa"),
-              show_default=True, help="Carpeta de comunicados para --all.")
-@click.option("-f", "--config", "config_path", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path))
-def approve(releases: tuple[Path, ...], login: str, role: str, pr: int | None, approve_all: bool, content: Path,
-            config_path: Path) -> None:
+@click.option(
+    "--all",
+    "approve_all",
+    is_flag=True,
+    help="Aprobar todos los comunicados de la carpeta de contenido.",
+)
+@click.option(
+    "--content",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("content/prensa"),
+    show_default=True,
+    help="Carpeta de comunicados para --all.",
+)
+@click.option(
+    "-f",
+    "--config",
+    "config_path",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(path_type=Path),
+)
+def approve(
+    releases: tuple[Path, ...],
+    login: str,
+    role: str,
+    pr: int | None,
+    approve_all: bool,
+    content: Path,
+    config_path: Path,
+) -> None:
     """Registra la aprobación de uno o varios comunicados (ligada a su huella de contenido)."""
     try:
         config = load_config(config_path)
@@ -59,12 +95,22 @@ def approve(releases: tuple[Path, ...], login: str, role: str, pr: int | None, a
         sys.exit(2)
     points = config.approvals.control_points
     if role not in points:
-        click.echo(f"el punto de control {role!r} no existe; los configurados son: {', '.join(points)}", err=True)
+        click.echo(
+            f"el punto de control {role!r} no existe; los configurados son: {', '.join(points)}",
+            err=True,
+        )
         sys.exit(2)
     if config.approvals.provider == "records" and login not in points[role]:
-        click.echo(f"{login} no está entre los aprobadores de {role} ({', '.join(points[role])}) en {config_path}", err=True)
+        click.echo(
+            f"{login} no está entre los aprobadores de {role} ({', '.join(points[role])}) en {config_path}",
+            err=True,
+        )
         sys.exit(2)
-    paths = list(releases) + (sorted(p for p in content.rglob("*.md") if p.name != "index.md") if approve_all else [])
+    paths = list(releases) + (
+        sorted(p for p in content.rglob("*.md") if p.name != "index.md")
+        if approve_all
+        else []
+    )
     if not paths:
         click.echo("indique uno o más comunicados, o --all", err=True)
         sys.exit(2)
@@ -74,19 +120,34 @@ def approve(releases: tuple[Path, ...], login: str, role: str, pr: int | None, a
     lines, failed = [], False
     for path in paths:
         try:
-            record = {"v": 1, "at": at, "by": login, "role": role, "digest": release_digest(path),
-                      "source": _shown(path), "pr": pr, "updates": update_digests(path)}
+            record = {
+                "v": 1,
+                "at": at,
+                "by": login,
+                "role": role,
+                "digest": release_digest(path),
+                "source": _shown(path),
+                "pr": pr,
+                "updates": update_digests(path),
+            }
         except ReleaseError as exc:
             click.echo(str(exc), err=True)
             failed = True
             continue
-        key = (record["digest"], role, login, json.dumps(record["updates"], sort_keys=True))
+        key = (
+            record["digest"],
+            role,
+            login,
+            json.dumps(record["updates"], sort_keys=True),
+        )
         if key in seen:
             click.echo(f"{record['source']}: ya aprobado ({role}, {login})")
             continue
         seen.add(key)
         lines.append(json.dumps(record, ensure_ascii=False))
-        click.echo(f"{record['source']}: aprobado ({role}, {login}) huella {record['digest'][:19]}…")
+        click.echo(
+            f"{record['source']}: aprobado ({role}, {login}) huella {record['digest'][:19]}…"
+        )
     if lines:
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / f"{at[:7]}.jsonl").open("a", encoding="utf-8") as handle:

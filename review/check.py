@@ -7,6 +7,7 @@ the reviewer: language, personal data, electoral periods, spelling, plain langua
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,19 @@ def _images(release: Release, raw_updates: list[object]) -> list[tuple[str, Medi
     return out
 
 
+def _near(front_matter: str, field_name: str | None) -> int | None:
+    """Line of the field a missing one belongs to: `image` for a missing `image_alt`, and so on."""
+    if not field_name:
+        return None
+    owner = re.sub(r"(_alt|\.alt)$", "", field_name)
+    if owner == field_name:
+        return None
+    loc = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", owner)]
+    if field_name.endswith(".alt"):
+        loc.append("src")
+    return line_of(front_matter, tuple(loc))
+
+
 def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: bool = False) -> ReleaseReport:
     """Apply every rule to the release at ``path``."""
     report = ReleaseReport(display_path(path, project.root))
@@ -88,7 +102,7 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
     except ReleaseError as exc:
         for problem in exc.problems:
             if problem.field != "body":  # body images are reported by links.check, with their line
-                report.error(RULE_SCHEMA, problem.message, problem.line)
+                report.error(RULE_SCHEMA, problem.message, problem.line or _near(fm, problem.field))
     if release is not None:
         for problem in release.warnings:
             report.warning(RULE_SCHEMA, problem.message, problem.line)

@@ -1,0 +1,66 @@
+"""`pregon new`: a release skeleton that passes the schema once its blanks are filled."""
+
+from __future__ import annotations
+
+import pytest
+
+from pregon.plugins.problems import ReleaseError
+from pregon.plugins.release import load_release
+from pregon.review.new import ReleaseExists, UnknownDependencia, create_release, slugify
+
+from .conftest import Workspace, jpeg
+from .test_output import run_cli
+
+
+def test_slug_has_no_accents_and_is_short() -> None:
+    assert slugify("¡Vacunación gratis en Ñame y Cúcuta!") == "vacunacion-gratis-en-name-y-cucuta"
+    assert len(slugify("palabra " * 20)) <= 60 and not slugify("palabra " * 20).endswith("-")
+    assert slugify("¿?") == "comunicado"
+
+
+def test_new_release_fails_the_schema_until_filled_then_passes(ws: Workspace) -> None:
+    project = ws.project()
+    created = create_release(project, 'Jornada de "salud" en la plaza', "salud")
+    assert created.path == ws.root / "content/prensa/2026/11/jornada-de-salud-en-la-plaza.md"  # PREGON_NOW month
+    assert created.folder.is_dir()
+    text = created.path.read_text(encoding="utf-8")
+    assert 'title: "Jornada de \\"salud\\" en la plaza"' in text and "date: 2026-11-20 10:00" in text
+
+    with pytest.raises(ReleaseError) as blank:
+        load_release(created.path, project.rules)
+    assert {p.field for p in blank.value.problems} == {"summary"}  # the blank the editor must fill, named
+
+    text = text.replace('summary: ""', "summary: Atención gratuita el sábado en la plaza principal.", 1)
+    created.path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReleaseError) as blank:
+        load_release(created.path, project.rules)
+    assert {p.field for p in blank.value.problems} == {"image", "image_alt"}  # no photo yet, no description
+
+    (created.folder / "foto.jpg").write_bytes(jpeg())
+    text = text.replace('image_alt: ""', "image_alt: Una enfermera toma la presión a un señor en una carpa.", 1)
+    created.path.write_text(text, encoding="utf-8")
+    release = load_release(created.path, project.rules)
+    assert release.meta.dependencia == "salud" and release.image is not None
+
+    report = ws.report(created.path)
+    assert [f for f in report.findings if f.severity.value == "error"] == []
+
+
+def test_new_refuses_to_overwrite_and_checks_the_dependencia(ws: Workspace) -> None:
+    project = ws.project()
+    create_release(project, "Un título", "salud")
+    with pytest.raises(ReleaseExists):
+        create_release(project, "Un título", "cultura")
+    with pytest.raises(UnknownDependencia, match="salud"):
+        create_release(project, "Otro título", "hacienda")
+
+
+def test_new_command_prints_next_steps_in_spanish(ws: Workspace) -> None:
+    result = run_cli(ws.root, "new", "Cierre de la vía al Alto", "--dependencia", "gobierno")
+    assert result.returncode == 0, result.stderr
+    assert "content/prensa/2026/11/cierre-de-la-via-al-alto.md" in result.stdout
+    assert "pull request" in result.stdout and "pregon check" in result.stdout
+    again = run_cli(ws.root, "new", "Cierre de la vía al Alto", "--dependencia", "gobierno")
+    assert again.returncode == 1 and "ya existe" in again.stderr
+    wrong = run_cli(ws.root, "new", "Algo", "--dependencia", "hacienda")
+    assert wrong.returncode == 1 and "gobierno" in wrong.stderr
