@@ -1,11 +1,12 @@
 """The Meta channels through the syndication core's fault scenarios (exactly once, loud failure).
 
-Each scenario runs the real core (:func:`pregon.syndicate.runner.syndicate`: live check against a
-real HTTP portal, records approvals, ledger on disk) with Facebook, Instagram or Threads pointed at
+Each scenario runs the real core (the ``pregon syndicate`` CLI or :func:`runner.syndicate`: live
+check against a real HTTP portal, records approvals, ledger on disk) with Facebook, Instagram or Threads pointed at
 its local API reproduction (fakes_graph.py, which follows the Pages API, Instagram Content
 Publishing and Threads Posts documentation). Scenarios:
 
-* **crash between send and confirm**: the run is a separate process, SIGKILLed by the fake right
+* **crash between send and confirm**: ``pregon syndicate`` runs as a subprocess
+  (tests/syndicate/harness.py) with the token from the environment, SIGKILLed by the fake right
   after the network made the post and before the answer left; the next run must reconcile
   (find the post) instead of posting again;
 * **rate limit then success**: Graph code 4 with ``X-Business-Use-Case-Usage`` → the core waits
@@ -20,9 +21,6 @@ example portal (``served_site``) through all three networks at once.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
-import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +29,12 @@ from typing import Any
 import httpx
 import pytest
 from pregon.syndicate.channels.base import post_key
-from pregon.syndicate.config import SyndicateConfig
+from pregon.syndicate.config import SyndicateConfig, load_config
 from pregon.syndicate.ledger import Ledger
 from pregon.syndicate.live import fetch_manifest
 from pregon.syndicate.runner import syndicate
 
 from tests.conftest import serve_directory
-from tests.fakes.api_server import Request
 from tests.syndicate.channels.fakes_graph import (
     TOKEN,
     ContainerFake,
@@ -51,8 +48,13 @@ from tests.syndicate.channels.fakes_graph import (
     publish_count,
     rate_limited,
 )
+from tests.syndicate.harness import SyndicateProcess, run_syndicate
+from tests.syndicate.sitekit import approve, make_project
 
 ITEM_ID = "prensa/2026/11/jornada-de-vacunacion"
+DIGEST = "sha256:" + "ab" * 32  # make_item's digest
+UPDATE_DIGEST = "sha256:" + "cd" * 32
+TOKEN_VAR = "PREGON_TEST_META_TOKEN"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Network:
     """The route whose success makes the post visible (where the crash is injected)."""
     config: Callable[[Any], dict[str, Any]]
     throttled_object: Callable[[Any], str]
+    token_key: str
 
 
 NETWORKS = [
@@ -72,6 +75,7 @@ NETWORKS = [
         "feed",
         lambda f: {"page_id": f.page_id, "page_access_token": TOKEN, "api_base": f.api_base},
         lambda f: f.page_id,
+        "page_access_token",
     ),
     Network(
         "instagram",
@@ -79,6 +83,7 @@ NETWORKS = [
         "media_publish",
         lambda f: {"ig_user_id": f.ig_user_id, "access_token": TOKEN, "api_base": f.api_base, "poll_interval": 0.01},
         lambda f: f.ig_user_id,
+        "access_token",
     ),
     Network(
         "threads",
@@ -86,6 +91,7 @@ NETWORKS = [
         "threads_publish",
         lambda f: {"threads_user_id": f.user_id, "access_token": TOKEN, "api_base": f.api_base, "poll_interval": 0.01},
         lambda f: f.user_id,
+        "access_token",
     ),
 ]
 
@@ -102,7 +108,7 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "id": "u1",
             "time": "2026-11-20T11:00:00-05:00",
             "text": "Se habilitan dos puntos más de vacunación.",
-            "digest": "sha256:" + "cd" * 32,
+            "digest": UPDATE_DIGEST,
             "url": f"{site}{ITEM_ID}/#u1",
         }
         item = make_item(site, [(f"{ITEM_ID}/portada.jpg", 1200, 630)], item_id=ITEM_ID, live=True, updates=[update])
@@ -130,27 +136,29 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield site
 
 
-def _records(tmp_path: Path) -> Path:
-    """Records folder with the release and its update approved at both control points."""
-    records = tmp_path / "records"
-    (records / "approvals").mkdir(parents=True)
-    lines = [
-        {"v": 1, "at": "2026-11-20T14:00:00Z", "by": login, "role": role, "digest": "sha256:" + "ab" * 32,
-         "source": f"content/{ITEM_ID}.md", "updates": {"u1": "sha256:" + "cd" * 32}}
-        for role, login in (("contenido", "jefa-prensa"), ("diseño", "disenador"))
-    ]
-    (records / "approvals" / "2026-11.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
-    return records
+def _project(tmp_path: Path, network: Network, fake: GraphFake) -> Path:
+    """A project whose mkdocs.yml enables ``network`` (token from the environment) with the
+    release and its update approved at both control points."""
+    options = {**network.config(fake), network.token_key: "__TOKEN__"}
+    syndicate_options = {
+        "records": "records",
+        "retry": {"max_attempts": 3, "max_wait": 600, "backoff": 0},
+        "channels": {network.name: options},
+    }
+    project = make_project(tmp_path / "project", syndicate_options, env_tags={"__TOKEN__": TOKEN_VAR})
+    approve(project, DIGEST, updates={"u1": UPDATE_DIGEST})
+    return project
 
 
-def _config(records: Path, network: Network, fake: GraphFake) -> SyndicateConfig:
-    return SyndicateConfig.model_validate(
-        {
-            "records": records,
-            "retry": {"max_attempts": 3, "max_wait": 600, "backoff": 0},
-            "channels": {network.name: network.config(fake)},
-        }
-    )
+def _config(project: Path) -> SyndicateConfig:
+    """The project's configuration as ``pregon syndicate`` loads it (``!ENV`` token included)."""
+    return load_config(project / "mkdocs.yml")
+
+
+@pytest.fixture(autouse=True)
+def meta_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The access token reaches the configuration only through the environment (``!ENV``)."""
+    monkeypatch.setenv(TOKEN_VAR, TOKEN)
 
 
 @pytest.fixture(params=NETWORKS, ids=lambda n: n.name)
@@ -171,46 +179,40 @@ def _key(network: Network, update: str | None = None) -> str:
 def test_crash_between_send_and_confirm_then_rerun_posts_exactly_once(
     network: tuple[Network, GraphFake], portal: str, tmp_path: Path
 ) -> None:
+    """`pregon syndicate` in a subprocess is SIGKILLed after Meta made the post, before the answer."""
     spec, fake = network
-    records = _records(tmp_path)
-    config = _config(records, spec, fake)
-    child: dict[str, int] = {}
-
-    def kill_runner(req: Request) -> None:
-        # The post exists on the network now; the runner dies before it hears about it.
-        os.kill(child["pid"], signal.SIGKILL)
-
-    fake.after_next(spec.publish_route, kill_runner)
-    process = multiprocessing.get_context("fork").Process(target=syndicate, args=(portal, config))
-    process.start()
-    child["pid"] = process.pid or 0
-    process.join(60)
-    assert process.exitcode == -signal.SIGKILL
+    project = _project(tmp_path, spec, fake)
+    env = {TOKEN_VAR: TOKEN}
+    run = SyndicateProcess(project, portal, env=env)
+    fake.after_next(spec.publish_route, run.kill_now)  # the post exists; the run dies unaware
+    killed = run.start().wait()
+    assert killed.killed
     assert publish_count(fake) == 1
+    records = project / "records"
     history = Ledger(records / "ledger").history(_key(spec))
     assert history.last is not None and history.last.state == "intent" and history.needs_reconciliation
 
-    report = syndicate(portal, config)
+    again = run_syndicate(project, portal, env=env)
     fake.assert_no_violations()
-    main = [o for o in report.outcomes if o.channel == spec.name and o.update is None]
-    assert [o.status for o in main] == ["reconciled"], report.outcomes
-    assert publish_count(fake) == 1 + (1 if spec.name != "instagram" else 0)  # + the live update
+    assert TOKEN not in again.output
     done = Ledger(records / "ledger").history(_key(spec)).done
-    assert done is not None and done.state == "reconciled"
+    assert done is not None and done.state == "reconciled", again.output
     assert done.remote_id == _first_post_id(fake)
+    assert publish_count(fake) == 1 + (1 if spec.name != "instagram" else 0)  # + the live update
 
     publishes = len(fake.calls(spec.publish_route))
-    again = syndicate(portal, config)
-    assert [o.status for o in again.outcomes if o.channel == spec.name and o.update is None] == ["already"]
+    report = syndicate(portal, _config(project))
+    assert [o.status for o in report.outcomes if o.channel == spec.name and o.update is None] == ["already"]
     assert len(fake.calls(spec.publish_route)) == publishes
 
 
 def test_rate_limit_then_success_posts_once(network: tuple[Network, GraphFake], portal: str, tmp_path: Path) -> None:
     spec, fake = network
-    records = _records(tmp_path)
+    project = _project(tmp_path, spec, fake)
+    records = project / "records"
     waits: list[float] = []
     fake.fail_next(spec.publish_route, rate_limited(spec.throttled_object(fake), minutes=2))
-    report = syndicate(portal, _config(records, spec, fake), sleep=waits.append)
+    report = syndicate(portal, _config(project), sleep=waits.append)
     fake.assert_no_violations()
     main = [o for o in report.outcomes if o.channel == spec.name and o.update is None]
     assert [o.status for o in main] == ["published"], report.outcomes
@@ -226,9 +228,10 @@ def test_permanent_error_is_reported_and_not_retried(
     network: tuple[Network, GraphFake], portal: str, tmp_path: Path
 ) -> None:
     spec, fake = network
-    records = _records(tmp_path)
+    project = _project(tmp_path, spec, fake)
+    records = project / "records"
     fake.fail_next(spec.publish_route, graph_error(400, 100, "(#100) Invalid parameter"))
-    report = syndicate(portal, _config(records, spec, fake), sleep=lambda s: pytest.fail("no retry expected"))
+    report = syndicate(portal, _config(project), sleep=lambda s: pytest.fail("no retry expected"))
     main = [o for o in report.outcomes if o.channel == spec.name and o.update is None]
     assert [o.status for o in main] == ["error"] and "Invalid parameter" in main[0].detail
     assert not report.ok
@@ -241,7 +244,7 @@ def test_permanent_error_is_reported_and_not_retried(
 def test_threads_live_update_replies_to_the_release_post(portal: str, tmp_path: Path) -> None:
     spec = NETWORKS[2]
     with ThreadsFake() as fake:
-        syndicate(portal, _config(_records(tmp_path), spec, fake))
+        syndicate(portal, _config(_project(tmp_path, spec, fake)))
         fake.assert_no_violations()
         first, reply = fake.media  # type: ignore[attr-defined]
     assert reply["reply_to_id"] == first["id"] and "dos puntos más" in reply["text"]
