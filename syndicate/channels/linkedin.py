@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -89,13 +89,27 @@ class LinkedInChannel(Channel):
         super().__init__(config)
         self._client: httpx.Client | None = None
         organization = str(self.config.get("organization", ""))
-        self.author = organization if organization.startswith("urn:") else f"urn:li:organization:{organization}"
+        self.author = (
+            organization
+            if organization.startswith("urn:")
+            else f"urn:li:organization:{organization}"
+        )
 
     # --- rendering (no network) --------------------------------------------------------------
-    def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
+    def render(
+        self,
+        item: Item,
+        update: Update | None = None,
+        reply_to: Published | None = None,
+    ) -> Post:
         template = self.config.get("template")
         if update is None:
-            plain, link, title, description = compose(item, self.name, template), item.url, item.title, item.summary
+            plain, link, title, description = (
+                compose(item, self.name, template),
+                item.url,
+                item.title,
+                item.summary,
+            )
             images = item.images
         else:
             plain, link = compose_update(update, template), update.url
@@ -104,10 +118,16 @@ class LinkedInChannel(Channel):
         commentary = little_text(plain)
         # The limit applies to the field as sent, escapes included (the conservative reading).
         length = count(self.name, commentary)
-        problems = [too_long_message(self.name, length, self.text_limit)] if length > self.text_limit else []
+        problems = (
+            [too_long_message(self.name, length, self.text_limit)]
+            if length > self.text_limit
+            else []
+        )
         thumbnail = images[0] if images else None
         if thumbnail is not None and not thumbnail.alt.strip():
-            problems.append(f"linkedin: la imagen {thumbnail.url} no tiene texto alternativo")
+            problems.append(
+                f"linkedin: la imagen {thumbnail.url} no tiene texto alternativo"
+            )
         card = {"source": link, "title": title, "description": description}
         if thumbnail is not None:
             card["thumbnail"] = thumbnail.url
@@ -140,8 +160,11 @@ class LinkedInChannel(Channel):
             "author": self.author,
             "commentary": post.text,
             "visibility": "PUBLIC",
-            "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [],
-                             "thirdPartyDistributionChannels": []},
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
             "content": {"article": article},
             "lifecycleState": "PUBLISHED",
             "isReshareDisabledByAuthor": False,
@@ -149,7 +172,9 @@ class LinkedInChannel(Channel):
         response = self._call("POST", "/rest/posts", json=body)
         urn = response.headers.get("x-restli-id")
         if response.status_code != 201 or not urn:
-            raise PermanentError(f"linkedin: respuesta inesperada al publicar ({response.status_code}, sin x-restli-id)")
+            raise PermanentError(
+                f"linkedin: respuesta inesperada al publicar ({response.status_code}, sin x-restli-id)"
+            )
         return Published(remote_id=urn, url=post_url(urn))
 
     def _upload_image(self, image: Media) -> str:
@@ -159,8 +184,15 @@ class LinkedInChannel(Channel):
             pixels = info.width * info.height
             max_side = None
             if pixels > MAX_PIXELS:
-                max_side = int(max(info.width, info.height) * math.sqrt(MAX_PIXELS / pixels))
-            fitted = media_files.fit_image(data, max_bytes=IMAGE_MAX_BYTES, max_side=max_side, formats=IMAGE_FORMATS)
+                max_side = int(
+                    max(info.width, info.height) * math.sqrt(MAX_PIXELS / pixels)
+                )
+            fitted = media_files.fit_image(
+                data,
+                max_bytes=IMAGE_MAX_BYTES,
+                max_side=max_side,
+                formats=IMAGE_FORMATS,
+            )
         except media_files.MediaError as exc:
             raise PermanentError(f"linkedin: {exc}") from exc
         init = self._call(
@@ -170,7 +202,11 @@ class LinkedInChannel(Channel):
             json={"initializeUploadRequest": {"owner": self.author}},
         ).json()["value"]
         upload = send(
-            self._http(), "PUT", init["uploadUrl"], network=self.name, content=fitted.data,
+            self._http(),
+            "PUT",
+            init["uploadUrl"],
+            network=self.name,
+            content=fitted.data,
             headers={"Content-Type": "application/octet-stream"},
         )
         if not upload.is_success:
@@ -187,20 +223,28 @@ class LinkedInChannel(Channel):
                 headers={"X-RestLi-Method": "FINDER"},
             ).json()
             for element in answer.get("elements", []):
-                if element.get("content", {}).get("article", {}).get("source") == post.card.get("source"):
-                    return Published(remote_id=element["id"], url=post_url(element["id"]))
+                if element.get("content", {}).get("article", {}).get(
+                    "source"
+                ) == post.card.get("source"):
+                    return Published(
+                        remote_id=element["id"], url=post_url(element["id"])
+                    )
             if len(answer.get("elements", [])) < PAGE_SIZE:
                 return None
         return None
 
     def delete(self, published: Published) -> None:
-        self._call("DELETE", f"/rest/posts/{quote(published.remote_id, safe='')}",
-                   headers={"X-RestLi-Method": "DELETE"})
+        self._call(
+            "DELETE",
+            f"/rest/posts/{quote(published.remote_id, safe='')}",
+            headers={"X-RestLi-Method": "DELETE"},
+        )
 
     # --- metrics -----------------------------------------------------------------------------
     def account_stats(self) -> AccountStats:
         answer = self._call(
-            "GET", f"/rest/networkSizes/{quote(self.author, safe='')}?edgeType=COMPANY_FOLLOWED_BY_MEMBER"
+            "GET",
+            f"/rest/networkSizes/{quote(self.author, safe='')}?edgeType=COMPANY_FOLLOWED_BY_MEMBER",
         ).json()
         return AccountStats(followers=answer.get("firstDegreeSize"))
 
@@ -213,7 +257,9 @@ class LinkedInChannel(Channel):
             f"&{kind}=List({quote(published.remote_id, safe='')})",
         ).json()
         if not answer.get("elements"):
-            raise PermanentError(f"linkedin: no hay estadísticas para {published.remote_id}")
+            raise PermanentError(
+                f"linkedin: no hay estadísticas para {published.remote_id}"
+            )
         totals = answer["elements"][0].get("totalShareStatistics", {})
         return PostStats(
             impressions=totals.get("impressionCount"),
@@ -231,9 +277,13 @@ class LinkedInChannel(Channel):
         ).json()
         found = []
         for element in recent.get("elements", []):
-            comments = self._call("GET", f"/rest/socialActions/{quote(element['id'], safe='')}/comments").json()
+            comments = self._call(
+                "GET", f"/rest/socialActions/{quote(element['id'], safe='')}/comments"
+            ).json()
             for comment in comments.get("elements", []):
-                created = datetime.fromtimestamp(comment["created"]["time"] / 1000, tz=timezone.utc)
+                created = datetime.fromtimestamp(
+                    comment["created"]["time"] / 1000, tz=UTC
+                )
                 if since is not None and created < since:
                     continue
                 found.append(
@@ -266,7 +316,9 @@ class LinkedInChannel(Channel):
                 base_url=str(self.config.get("api_base") or self.API_BASE),
                 headers={
                     "Authorization": f"Bearer {token}",
-                    "LinkedIn-Version": str(self.config.get("linkedin_version") or DEFAULT_VERSION),
+                    "LinkedIn-Version": str(
+                        self.config.get("linkedin_version") or DEFAULT_VERSION
+                    ),
                     "X-Restli-Protocol-Version": "2.0.0",
                 },
                 timeout=float(self.config.get("timeout", 30)),
@@ -296,7 +348,7 @@ def _error(response: httpx.Response) -> Exception:
             status=status,
         )
     if status == 429:
-        wait = seconds_until_midnight(timezone.utc)
+        wait = seconds_until_midnight(UTC)
         return RateLimited(
             f"linkedin: se alcanzó el límite diario de la API; se restablece a medianoche UTC (en {int(wait)} s)",
             retry_after=wait,
@@ -321,5 +373,9 @@ def _error(response: httpx.Response) -> Exception:
             status=status,
         )
     if status >= 500:
-        return TransientError(f"linkedin: error del servidor de LinkedIn ({status})", status=status)
-    return PermanentError(f"linkedin: LinkedIn respondió {status}: {message}", status=status)
+        return TransientError(
+            f"linkedin: error del servidor de LinkedIn ({status})", status=status
+        )
+    return PermanentError(
+        f"linkedin: LinkedIn respondió {status}: {message}", status=status
+    )

@@ -81,14 +81,24 @@ class _RedactToken(logging.Filter):
 def _needs_upload(image: Media) -> bool:
     """Whether Telegram would refuse to fetch this published photo by URL."""
     too_big = image.bytes is not None and image.bytes > URL_PHOTO_MAX_BYTES
-    too_wide = image.width is not None and image.height is not None and image.width + image.height > MAX_SIDES_SUM
+    too_wide = (
+        image.width is not None
+        and image.height is not None
+        and image.width + image.height > MAX_SIDES_SUM
+    )
     return too_big or too_wide or (image.mime not in (None, "image/jpeg", "image/png"))
 
 
 def _aspect_problem(image: Media) -> str | None:
-    if image.width and image.height and max(image.width, image.height) > MAX_ASPECT * min(image.width, image.height):
-        return (f"telegram: la imagen {image.url} mide {image.width}×{image.height}; Telegram no acepta fotos "
-                f"con una proporción mayor de {MAX_ASPECT}:1 (recórtela o quítela)")
+    if (
+        image.width
+        and image.height
+        and max(image.width, image.height) > MAX_ASPECT * min(image.width, image.height)
+    ):
+        return (
+            f"telegram: la imagen {image.url} mide {image.width}×{image.height}; Telegram no acepta fotos "
+            f"con una proporción mayor de {MAX_ASPECT}:1 (recórtela o quítela)"
+        )
     return None
 
 
@@ -105,19 +115,39 @@ class TelegramChannel(Channel):
         self._filter: _RedactToken | None = None
 
     # --- rendering (no network) --------------------------------------------------------------
-    def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
+    def render(
+        self,
+        item: Item,
+        update: Update | None = None,
+        reply_to: Published | None = None,
+    ) -> Post:
         template = self.config.get("template")
         if update is None:
-            text, link, images = compose(item, self.name, template), item.url, item.images
+            text, link, images = (
+                compose(item, self.name, template),
+                item.url,
+                item.images,
+            )
         else:
             text = compose_update(update, template)
-            link, images = update.url, tuple(m for m in update.media if m.kind == "image")
+            link, images = (
+                update.url,
+                tuple(m for m in update.media if m.kind == "image"),
+            )
         images = images[:GROUP_MAX]
         rule = "telegram" if images else "telegram_text"
         length, limit = count(rule, text), (1024 if images else self.text_limit)
-        problems = [too_long_message(self.name, length, limit)] if length > limit else []
+        problems = (
+            [too_long_message(self.name, length, limit)] if length > limit else []
+        )
         problems += [p for p in map(_aspect_problem, images) if p]
-        method = "sendMessage" if not images else "sendPhoto" if len(images) == 1 else "sendMediaGroup"
+        method = (
+            "sendMessage"
+            if not images
+            else "sendPhoto"
+            if len(images) == 1
+            else "sendMediaGroup"
+        )
         return Post(
             channel=self.name,
             item_id=item.id,
@@ -138,37 +168,63 @@ class TelegramChannel(Channel):
         common: dict[str, Any] = {"chat_id": self._chat()}
         if post.reply_to is not None:
             first = post.reply_to.remote_id.split(",")[0]
-            common["reply_parameters"] = {"message_id": int(first), "allow_sending_without_reply": True}
+            common["reply_parameters"] = {
+                "message_id": int(first),
+                "allow_sending_without_reply": True,
+            }
         caption = post.extra["html"]
         uploads: dict[str, tuple[str, bytes, str]] = {}
         if not post.media:
-            result = self._call("sendMessage", {
-                **common, "text": caption, "parse_mode": "HTML",
-                "link_preview_options": {"url": post.link, "prefer_large_media": True},
-            })
+            result = self._call(
+                "sendMessage",
+                {
+                    **common,
+                    "text": caption,
+                    "parse_mode": "HTML",
+                    "link_preview_options": {
+                        "url": post.link,
+                        "prefer_large_media": True,
+                    },
+                },
+            )
             messages = [result]
         elif len(post.media) == 1:
             photo = self._photo(post.media[0], "foto0", uploads)
-            result = self._call("sendPhoto", {**common, "photo": photo, "caption": caption, "parse_mode": "HTML"},
-                                uploads)
+            result = self._call(
+                "sendPhoto",
+                {**common, "photo": photo, "caption": caption, "parse_mode": "HTML"},
+                uploads,
+            )
             messages = [result]
         else:
-            group = [{"type": "photo", "media": self._photo(m, f"foto{n}", uploads)} for n, m in enumerate(post.media)]
+            group = [
+                {"type": "photo", "media": self._photo(m, f"foto{n}", uploads)}
+                for n, m in enumerate(post.media)
+            ]
             group[0].update(caption=caption, parse_mode="HTML")
             messages = self._call("sendMediaGroup", {**common, "media": group}, uploads)
         ids = [str(m["message_id"]) for m in messages]
         return Published(remote_id=",".join(ids), url=_message_url(messages[0]))
 
-    def _photo(self, image: Media, name: str, uploads: dict[str, tuple[str, bytes, str]]) -> str:
+    def _photo(
+        self, image: Media, name: str, uploads: dict[str, tuple[str, bytes, str]]
+    ) -> str:
         """The published URL, or an ``attach://`` reference to an uploaded derivative."""
         if not _needs_upload(image):
             return image.url
         try:
-            fitted = media_files.fit_image(media_files.fetch(image.url), max_bytes=UPLOAD_PHOTO_MAX_BYTES,
-                                           max_side=MAX_SIDES_SUM // 2)
+            fitted = media_files.fit_image(
+                media_files.fetch(image.url),
+                max_bytes=UPLOAD_PHOTO_MAX_BYTES,
+                max_side=MAX_SIDES_SUM // 2,
+            )
         except media_files.MediaError as exc:
             raise PermanentError(f"telegram: {exc}") from exc
-        uploads[name] = (f"{name}.{fitted.mime.split('/')[1]}", fitted.data, fitted.mime)
+        uploads[name] = (
+            f"{name}.{fitted.mime.split('/')[1]}",
+            fitted.data,
+            fitted.mime,
+        )
         return f"attach://{name}"
 
     def find_existing(self, post: Post) -> Published | None:
@@ -177,10 +233,15 @@ class TelegramChannel(Channel):
 
     def delete(self, published: Published) -> None:
         for message_id in published.remote_id.split(","):
-            self._call("deleteMessage", {"chat_id": self._chat(), "message_id": int(message_id)})
+            self._call(
+                "deleteMessage",
+                {"chat_id": self._chat(), "message_id": int(message_id)},
+            )
 
     def account_stats(self) -> AccountStats:
-        return AccountStats(followers=int(self._call("getChatMemberCount", {"chat_id": self._chat()})))
+        return AccountStats(
+            followers=int(self._call("getChatMemberCount", {"chat_id": self._chat()}))
+        )
 
     def close(self) -> None:
         if self._client is not None:
@@ -194,30 +255,50 @@ class TelegramChannel(Channel):
     def _chat(self) -> str:
         chat = self.config.get("chat_id")
         if not chat:
-            raise PermanentError("telegram: falta `chat_id` (el @canal o su id numérico) en la configuración")
+            raise PermanentError(
+                "telegram: falta `chat_id` (el @canal o su id numérico) en la configuración"
+            )
         return str(chat)
 
     def _http(self) -> tuple[httpx.Client, str]:
         token = str(self.config.get("bot_token") or "")
         if not token:
-            raise PermanentError("telegram: falta `bot_token` en la configuración (defínalo con !ENV en mkdocs.yml)")
+            raise PermanentError(
+                "telegram: falta `bot_token` en la configuración (defínalo con !ENV en mkdocs.yml)"
+            )
         if self._client is None:
             self._filter = _RedactToken(token)
             logging.getLogger("httpx").addFilter(self._filter)
-            self._client = httpx.Client(base_url=str(self.config.get("api_base") or self.API_BASE),
-                                        timeout=float(self.config.get("timeout", 60)))
+            self._client = httpx.Client(
+                base_url=str(self.config.get("api_base") or self.API_BASE),
+                timeout=float(self.config.get("timeout", 60)),
+            )
         return self._client, token
 
-    def _call(self, method: str, params: dict[str, Any], uploads: Mapping[str, tuple[str, bytes, str]] | None = None
-              ) -> Any:
+    def _call(
+        self,
+        method: str,
+        params: dict[str, Any],
+        uploads: Mapping[str, tuple[str, bytes, str]] | None = None,
+    ) -> Any:
         client, token = self._http()
         if uploads:
             # Files go as multipart parts; the other parameters as form fields (objects JSON-encoded).
-            fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
-            response = send(client, "POST", f"/bot{token}/{method}", network=self.name, data=fields,
-                            files=dict(uploads))
+            fields = {
+                k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()
+            }
+            response = send(
+                client,
+                "POST",
+                f"/bot{token}/{method}",
+                network=self.name,
+                data=fields,
+                files=dict(uploads),
+            )
         else:
-            response = send(client, "POST", f"/bot{token}/{method}", network=self.name, json=params)
+            response = send(
+                client, "POST", f"/bot{token}/{method}", network=self.name, json=params
+            )
         try:
             body = response.json()
         except ValueError:
@@ -243,14 +324,26 @@ def _error(status: int, body: Mapping[str, Any]) -> Exception:
     description = str(body.get("description") or f"HTTP {status}")
     if code == 429:
         wait = float(body.get("parameters", {}).get("retry_after") or 5)
-        return RateLimited(f"telegram: demasiados mensajes seguidos; Telegram pide esperar {wait:g} s",
-                           retry_after=wait, status=code)
+        return RateLimited(
+            f"telegram: demasiados mensajes seguidos; Telegram pide esperar {wait:g} s",
+            retry_after=wait,
+            status=code,
+        )
     if code == 401 or code == 404:
-        return PermanentError("telegram: Telegram no reconoce el token del bot (¿se revocó en @BotFather?)",
-                              status=code)
+        return PermanentError(
+            "telegram: Telegram no reconoce el token del bot (¿se revocó en @BotFather?)",
+            status=code,
+        )
     if code == 403:
-        return PermanentError(f"telegram: el bot no puede publicar en el canal ({description}); hágalo "
-                              "administrador con permiso para publicar", status=code)
+        return PermanentError(
+            f"telegram: el bot no puede publicar en el canal ({description}); hágalo "
+            "administrador con permiso para publicar",
+            status=code,
+        )
     if code >= 500:
-        return TransientError(f"telegram: error del servidor de Telegram ({code})", status=code)
-    return PermanentError(f"telegram: Telegram rechazó el mensaje: {description}", status=code)
+        return TransientError(
+            f"telegram: error del servidor de Telegram ({code})", status=code
+        )
+    return PermanentError(
+        f"telegram: Telegram rechazó el mensaje: {description}", status=code
+    )

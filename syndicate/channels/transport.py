@@ -8,7 +8,7 @@ token in the path and httpx puts the URL in its exception text.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 import httpx
@@ -16,22 +16,28 @@ import httpx
 from .base import TransientError
 
 
-def send(client: httpx.Client, method: str, url: str, *, network: str, **kwargs: Any) -> httpx.Response:
+def send(
+    client: httpx.Client, method: str, url: str, *, network: str, **kwargs: Any
+) -> httpx.Response:
     """One HTTP request; a transport failure becomes a URL-free :class:`TransientError`."""
     try:
         return client.request(method, url, **kwargs)
     except httpx.TimeoutException:
-        error = TransientError(f"{network}: la API no respondió a tiempo; la publicación pudo o no llegar")
+        error = TransientError(
+            f"{network}: la API no respondió a tiempo; la publicación pudo o no llegar"
+        )
     except httpx.HTTPError as exc:
-        error = TransientError(f"{network}: fallo de conexión con la API ({exc.__class__.__name__})")
+        error = TransientError(
+            f"{network}: fallo de conexión con la API ({exc.__class__.__name__})"
+        )
     # Raised outside the except block so the httpx exception (whose text holds the URL) is not
     # chained into tracebacks.
     raise error
 
 
-def seconds_until_midnight(zone: tzinfo = timezone.utc, now: datetime | None = None) -> float:
+def seconds_until_midnight(zone: tzinfo = UTC, now: datetime | None = None) -> float:
     """Seconds from ``now`` to the next midnight in ``zone`` (daily quotas reset then)."""
-    current = (now or datetime.now(timezone.utc)).astimezone(zone)
+    current = (now or datetime.now(UTC)).astimezone(zone)
     tomorrow = (current + timedelta(days=1)).date()
     midnight = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=zone)
     return max(1.0, (midnight - current).total_seconds())

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Generator, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import httpx
@@ -65,7 +65,9 @@ class OAuth1(httpx.Auth):
     RFC (§3.4.1.3) and X's "Creating a signature" page say.
     """
 
-    def __init__(self, consumer_key: str, consumer_secret: str, token: str, token_secret: str):
+    def __init__(
+        self, consumer_key: str, consumer_secret: str, token: str, token_secret: str
+    ):
         self._client = OAuth1Client(
             consumer_key,
             client_secret=consumer_secret,
@@ -73,11 +75,17 @@ class OAuth1(httpx.Auth):
             resource_owner_secret=token_secret,
         )
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
+    def auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        form = request.headers.get("content-type", "").startswith(
+            "application/x-www-form-urlencoded"
+        )
         body = request.read().decode() if form else None
         headers = {"Content-Type": request.headers["content-type"]} if form else {}
-        _, signed, _ = self._client.sign(str(request.url), request.method, body, headers)
+        _, signed, _ = self._client.sign(
+            str(request.url), request.method, body, headers
+        )
         request.headers["Authorization"] = signed["Authorization"]
         yield request
 
@@ -95,13 +103,25 @@ class XChannel(Channel):
         self._user_id: str | None = self.config.get("user_id")
 
     # --- rendering (no network) --------------------------------------------------------------
-    def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
+    def render(
+        self,
+        item: Item,
+        update: Update | None = None,
+        reply_to: Published | None = None,
+    ) -> Post:
         template = self.config.get("template")
         if update is None:
-            text, link, images = compose(item, self.name, template), item.url, item.images
+            text, link, images = (
+                compose(item, self.name, template),
+                item.url,
+                item.images,
+            )
         else:
             text = compose_update(update, template)
-            link, images = update.url, tuple(m for m in update.media if m.kind == "image")
+            link, images = (
+                update.url,
+                tuple(m for m in update.media if m.kind == "image"),
+            )
         length = count(self.name, text)
         problems = []
         if length > self.text_limit:
@@ -136,7 +156,9 @@ class XChannel(Channel):
     def _upload_image(self, image: Media) -> str:
         try:
             fitted = media_files.fit_image(
-                media_files.fetch(image.url), max_bytes=IMAGE_MAX_BYTES, formats=IMAGE_FORMATS
+                media_files.fetch(image.url),
+                max_bytes=IMAGE_MAX_BYTES,
+                formats=IMAGE_FORMATS,
             )
         except media_files.MediaError as exc:
             raise PermanentError(f"x: {exc}") from exc
@@ -161,7 +183,10 @@ class XChannel(Channel):
 
         X returns t.co links in ``text``; the original URL is in ``entities.urls[].expanded_url``.
         """
-        params: dict[str, Any] = {"max_results": 100, "tweet.fields": "entities,created_at"}
+        params: dict[str, Any] = {
+            "max_results": 100,
+            "tweet.fields": "entities,created_at",
+        }
         for _ in range(RECONCILE_PAGES):
             page = self._call("GET", f"/2/users/{self._me()}/tweets", params=params)
             for tweet in page.get("data", []):
@@ -179,16 +204,24 @@ class XChannel(Channel):
 
     # --- metrics -----------------------------------------------------------------------------
     def account_stats(self) -> AccountStats:
-        data = self._call("GET", "/2/users/me", params={"user.fields": "public_metrics"})["data"]
+        data = self._call(
+            "GET", "/2/users/me", params={"user.fields": "public_metrics"}
+        )["data"]
         metrics = data.get("public_metrics", {})
-        return AccountStats(followers=metrics.get("followers_count"), posts=metrics.get("tweet_count"))
+        return AccountStats(
+            followers=metrics.get("followers_count"), posts=metrics.get("tweet_count")
+        )
 
     def post_stats(self, published: Published) -> PostStats:
         answer = self._call(
-            "GET", "/2/tweets", params={"ids": published.remote_id, "tweet.fields": "public_metrics"}
+            "GET",
+            "/2/tweets",
+            params={"ids": published.remote_id, "tweet.fields": "public_metrics"},
         )
         if not answer.get("data"):
-            raise PermanentError(f"x: la publicación {published.remote_id} ya no existe")
+            raise PermanentError(
+                f"x: la publicación {published.remote_id} ya no existe"
+            )
         metrics = answer["data"][0]["public_metrics"]
         return PostStats(
             impressions=metrics.get("impression_count"),
@@ -204,18 +237,26 @@ class XChannel(Channel):
             "expansions": "author_id",
         }
         if since is not None:
-            params["start_time"] = since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            params["start_time"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         answer = self._call("GET", f"/2/users/{self._me()}/mentions", params=params)
-        users = {u["id"]: u["username"] for u in answer.get("includes", {}).get("users", [])}
+        users = {
+            u["id"]: u["username"] for u in answer.get("includes", {}).get("users", [])
+        }
         found = []
         for tweet in answer.get("data", []):
-            replied = [r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "replied_to"]
+            replied = [
+                r["id"]
+                for r in tweet.get("referenced_tweets", [])
+                if r["type"] == "replied_to"
+            ]
             found.append(
                 Mention(
                     remote_id=tweet["id"],
-                    author=users.get(tweet.get("author_id", ""), tweet.get("author_id", "")),
+                    author=users.get(
+                        tweet.get("author_id", ""), tweet.get("author_id", "")
+                    ),
                     text=tweet["text"],
-                    created_at=datetime.fromisoformat(tweet["created_at"].replace("Z", "+00:00")),
+                    created_at=datetime.fromisoformat(tweet["created_at"]),
                     in_reply_to=replied[0] if replied else None,
                     url=f"https://x.com/i/web/status/{tweet['id']}",
                 )
@@ -229,7 +270,9 @@ class XChannel(Channel):
 
     # --- HTTP --------------------------------------------------------------------------------
     def _published(self, tweet_id: str) -> Published:
-        return Published(remote_id=str(tweet_id), url=f"https://x.com/i/web/status/{tweet_id}")
+        return Published(
+            remote_id=str(tweet_id), url=f"https://x.com/i/web/status/{tweet_id}"
+        )
 
     def _me(self) -> str:
         if self._user_id is None:
@@ -251,7 +294,9 @@ class XChannel(Channel):
             )
         return self._client
 
-    def _call(self, method: str, path: str, *, expect: int | None = None, **kwargs: Any) -> dict[str, Any]:
+    def _call(
+        self, method: str, path: str, *, expect: int | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         response = send(self._http(), method, path, network=self.name, **kwargs)
         if response.is_success and (expect is None or response.status_code == expect):
             return response.json() if response.content else {}
@@ -262,7 +307,9 @@ def _alt_problems(image: Media) -> list[str]:
     if not image.alt.strip():
         return [f"x: la imagen {image.url} no tiene texto alternativo"]
     if len(image.alt) > ALT_TEXT_MAX:
-        return [f"x: el texto alternativo de {image.url} tiene {len(image.alt)} caracteres; X admite {ALT_TEXT_MAX}"]
+        return [
+            f"x: el texto alternativo de {image.url} tiene {len(image.alt)} caracteres; X admite {ALT_TEXT_MAX}"
+        ]
     return []
 
 
@@ -272,7 +319,9 @@ def _error(response: httpx.Response) -> Exception:
         problem = response.json()
     except ValueError:
         problem = {}
-    detail = str(problem.get("detail") or problem.get("title") or response.reason_phrase)
+    detail = str(
+        problem.get("detail") or problem.get("title") or response.reason_phrase
+    )
     kind = str(problem.get("type", ""))
     status = response.status_code
     reset = response.headers.get("x-rate-limit-reset")
@@ -283,7 +332,11 @@ def _error(response: httpx.Response) -> Exception:
             "cuesta US$0,20); recargue créditos o suba el tope de gasto en la consola de X"
         )
         if wait is not None:
-            return RateLimited(message + f"; X indica reintentar en {int(wait)} s", retry_after=wait, status=status)
+            return RateLimited(
+                message + f"; X indica reintentar en {int(wait)} s",
+                retry_after=wait,
+                status=status,
+            )
         return PermanentError(message, status=status)
     if status == 429:
         return RateLimited(
@@ -292,10 +345,13 @@ def _error(response: httpx.Response) -> Exception:
             status=status,
         )
     if status == 403 and "duplicate content" in detail:
-        return DuplicateRejected("x: X rechazó la publicación por contenido duplicado", status=status)
+        return DuplicateRejected(
+            "x: X rechazó la publicación por contenido duplicado", status=status
+        )
     if status == 401:
         return PermanentError(
-            "x: X rechazó las credenciales (¿se regeneraron las claves o el token de acceso?)", status=status
+            "x: X rechazó las credenciales (¿se regeneraron las claves o el token de acceso?)",
+            status=status,
         )
     if status >= 500:
         return TransientError(f"x: error del servidor de X ({status})", status=status)

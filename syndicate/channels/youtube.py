@@ -75,7 +75,12 @@ CHUNK_SIZE = 8 * 1024 * 1024
 RESUME_ATTEMPTS = 5
 PACIFIC = ZoneInfo("America/Los_Angeles")
 RECONCILE_PAGES = 4
-_QUOTA_REASONS = {"quotaExceeded", "uploadLimitExceeded", "rateLimitExceeded", "userRateLimitExceeded"}
+_QUOTA_REASONS = {
+    "quotaExceeded",
+    "uploadLimitExceeded",
+    "rateLimitExceeded",
+    "userRateLimitExceeded",
+}
 
 
 def key_tag(key: str) -> str:
@@ -97,7 +102,12 @@ class YouTubeChannel(Channel):
         self._uploads_playlist: str | None = None
 
     # --- rendering (no network) --------------------------------------------------------------
-    def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
+    def render(
+        self,
+        item: Item,
+        update: Update | None = None,
+        reply_to: Published | None = None,
+    ) -> Post:
         key = post_key(item.id, self.name, update.id if update else None)
         video = next((m for m in item.media if m.kind == "video"), None)
         skip = None
@@ -107,7 +117,9 @@ class YouTubeChannel(Channel):
             skip = "el comunicado no tiene video"
         elif video.youtube_id:
             skip = f"el video ya está en YouTube ({video.youtube_id}); el portal lo incrusta y no hay nada que subir"
-        description = compose(item, self.name, self.config.get("template") or DEFAULT_TEMPLATE)
+        description = compose(
+            item, self.name, self.config.get("template") or DEFAULT_TEMPLATE
+        )
         title = item.title.strip()
         problems: list[str] = []
         if skip is None:
@@ -115,10 +127,14 @@ class YouTubeChannel(Channel):
             if title_length > 100:
                 problems.append(too_long_message("youtube_title", title_length, 100))
             if len(description.encode()) > DESCRIPTION_MAX_BYTES:
-                problems.append(f"youtube: la descripción ocupa {len(description.encode())} bytes y el límite es "
-                                f"{DESCRIPTION_MAX_BYTES}; acórtela en `social.youtube`")
+                problems.append(
+                    f"youtube: la descripción ocupa {len(description.encode())} bytes y el límite es "
+                    f"{DESCRIPTION_MAX_BYTES}; acórtela en `social.youtube`"
+                )
             if any(c in title + description for c in "<>"):
-                problems.append("youtube: YouTube no acepta los caracteres < ni > en el título ni en la descripción")
+                problems.append(
+                    "youtube: YouTube no acepta los caracteres < ni > en el título ni en la descripción"
+                )
         return Post(
             channel=self.name,
             item_id=item.id,
@@ -131,27 +147,56 @@ class YouTubeChannel(Channel):
             update_id=update.id if update else None,
             reply_to=reply_to,
             problems=tuple(problems),
-            extra={"title": title, "tags": [key_tag(key), *item.tags], **({"skip": skip} if skip else {})},
+            extra={
+                "title": title,
+                "tags": [key_tag(key), *item.tags],
+                **({"skip": skip} if skip else {}),
+            },
         )
 
     # --- publishing --------------------------------------------------------------------------
     def publish(self, post: Post) -> Published:
         if post.extra.get("skip") or not post.media:
-            raise NotSupported(f"youtube: nada que subir: {post.extra.get('skip', 'sin video')}")
+            raise NotSupported(
+                f"youtube: nada que subir: {post.extra.get('skip', 'sin video')}"
+            )
         video = post.media[0]
         body = {
-            "snippet": {"title": post.extra["title"], "description": post.text, "tags": post.extra["tags"],
-                        "categoryId": str(self.config.get("category_id", "25")), "defaultLanguage": "es"},
-            "status": {"privacyStatus": self.config.get("privacy_status", "public"), "selfDeclaredMadeForKids": False},
+            "snippet": {
+                "title": post.extra["title"],
+                "description": post.text,
+                "tags": post.extra["tags"],
+                "categoryId": str(self.config.get("category_id", "25")),
+                "defaultLanguage": "es",
+            },
+            "status": {
+                "privacyStatus": self.config.get("privacy_status", "public"),
+                "selfDeclaredMadeForKids": False,
+            },
         }
         with tempfile.TemporaryFile() as handle:
             mime = _download(video, handle)
-            media = MediaIoBaseUpload(handle, mimetype=mime, resumable=True,
-                                      chunksize=int(self.config.get("chunk_size", CHUNK_SIZE)))
-            request = self._youtube().videos().insert(part="snippet,status", body=body, media_body=media,
-                                                      notifySubscribers=True)
+            media = MediaIoBaseUpload(
+                handle,
+                mimetype=mime,
+                resumable=True,
+                chunksize=int(self.config.get("chunk_size", CHUNK_SIZE)),
+            )
+            request = (
+                self._youtube()
+                .videos()
+                .insert(
+                    part="snippet,status",
+                    body=body,
+                    media_body=media,
+                    notifySubscribers=True,
+                )
+            )
             result = self._upload(request)
-        return Published(remote_id=result["id"], url=f"https://www.youtube.com/watch?v={result['id']}")
+        return Published(
+            remote_id=result["id"],
+            url=f"https://www.youtube.com/watch?v={result['id']}",
+        )
 
     def _upload(self, request: Any) -> dict[str, Any]:
         """Send chunks until YouTube answers with the video; resume after an interrupted chunk."""
@@ -167,21 +212,41 @@ class YouTubeChannel(Channel):
                 failures += 1
                 if failures > RESUME_ATTEMPTS:
                     raise
-                time.sleep(min(2.0**failures, 30.0) * float(self.config.get("resume_backoff", 1.0)))
+                time.sleep(
+                    min(2.0**failures, 30.0)
+                    * float(self.config.get("resume_backoff", 1.0))
+                )
         return dict(response)
 
     def find_existing(self, post: Post) -> Published | None:
         """Look for an upload tagged with ``post.key`` among the channel's latest uploads."""
         youtube, tag, page_token = self._youtube(), key_tag(post.key), None
         for _ in range(RECONCILE_PAGES):
-            page = _execute(youtube.playlistItems().list(
-                part="contentDetails", playlistId=self._uploads(), maxResults=50, pageToken=page_token).execute)
-            ids = [entry["contentDetails"]["videoId"] for entry in page.get("items", [])]
+            page = _execute(
+                youtube.playlistItems()
+                .list(
+                    part="contentDetails",
+                    playlistId=self._uploads(),
+                    maxResults=50,
+                    pageToken=page_token,
+                )
+                .execute
+            )
+            ids = [
+                entry["contentDetails"]["videoId"] for entry in page.get("items", [])
+            ]
             if ids:
-                videos = _execute(youtube.videos().list(part="snippet", id=",".join(ids), maxResults=50).execute)
+                videos = _execute(
+                    youtube.videos()
+                    .list(part="snippet", id=",".join(ids), maxResults=50)
+                    .execute
+                )
                 for video in videos.get("items", []):
                     if tag in video["snippet"].get("tags", []):
-                        return Published(remote_id=video["id"], url=f"https://www.youtube.com/watch?v={video['id']}")
+                        return Published(
+                            remote_id=video["id"],
+                            url=f"https://www.youtube.com/watch?v={video['id']}",
+                        )
             page_token = page.get("nextPageToken")
             if not page_token:
                 return None
@@ -192,27 +257,50 @@ class YouTubeChannel(Channel):
 
     # --- metrics -----------------------------------------------------------------------------
     def account_stats(self) -> AccountStats:
-        answer = _execute(self._youtube().channels().list(part="statistics", mine=True).execute)
+        answer = _execute(
+            self._youtube().channels().list(part="statistics", mine=True).execute
+        )
         if not answer.get("items"):
-            raise PermanentError("youtube: la cuenta autorizada no tiene canal de YouTube")
+            raise PermanentError(
+                "youtube: la cuenta autorizada no tiene canal de YouTube"
+            )
         stats = answer["items"][0]["statistics"]
-        return AccountStats(followers=_int(stats.get("subscriberCount")), posts=_int(stats.get("videoCount")))
+        return AccountStats(
+            followers=_int(stats.get("subscriberCount")),
+            posts=_int(stats.get("videoCount")),
+        )
 
     def post_stats(self, published: Published) -> PostStats:
-        answer = _execute(self._youtube().videos().list(part="statistics", id=published.remote_id).execute)
+        answer = _execute(
+            self._youtube()
+            .videos()
+            .list(part="statistics", id=published.remote_id)
+            .execute
+        )
         if not answer.get("items"):
-            raise PermanentError(f"youtube: el video {published.remote_id} ya no existe")
+            raise PermanentError(
+                f"youtube: el video {published.remote_id} ya no existe"
+            )
         stats = answer["items"][0]["statistics"]
-        return PostStats(impressions=_int(stats.get("viewCount")), reactions=_int(stats.get("likeCount")),
-                         replies=_int(stats.get("commentCount")))
+        return PostStats(
+            impressions=_int(stats.get("viewCount")),
+            reactions=_int(stats.get("likeCount")),
+            replies=_int(stats.get("commentCount")),
+        )
 
     # --- client ------------------------------------------------------------------------------
     def _youtube(self) -> Resource:
         if self._service is None:
-            missing = [k for k in ("client_id", "client_secret", "refresh_token") if not self.config.get(k)]
+            missing = [
+                k
+                for k in ("client_id", "client_secret", "refresh_token")
+                if not self.config.get(k)
+            ]
             if missing:
-                raise PermanentError(f"youtube: faltan credenciales en la configuración: {', '.join(missing)} "
-                                     "(defínalas con !ENV en mkdocs.yml)")
+                raise PermanentError(
+                    f"youtube: faltan credenciales en la configuración: {', '.join(missing)} "
+                    "(defínalas con !ENV en mkdocs.yml)"
+                )
             credentials = Credentials(
                 token=None,
                 refresh_token=self.config["refresh_token"],
@@ -221,10 +309,16 @@ class YouTubeChannel(Channel):
                 token_uri=str(self.config.get("token_uri") or self.TOKEN_URI),
             )
             document = json.loads(
-                resources.files("googleapiclient.discovery_cache").joinpath("documents/youtube.v3.json").read_text()
+                resources.files("googleapiclient.discovery_cache")
+                .joinpath("documents/youtube.v3.json")
+                .read_text()
             )
-            document["rootUrl"] = str(self.config.get("api_base") or self.API_BASE).rstrip("/") + "/"
-            transport = build_http()  # keeps 308 "Resume Incomplete" from being followed as a redirect
+            document["rootUrl"] = (
+                str(self.config.get("api_base") or self.API_BASE).rstrip("/") + "/"
+            )
+            transport = (
+                build_http()
+            )  # keeps 308 "Resume Incomplete" from being followed as a redirect
             transport.timeout = float(self.config.get("timeout", 60))
             http = google_auth_httplib2.AuthorizedHttp(credentials, http=transport)
             self._service = build_from_document(document, http=http)
@@ -232,10 +326,19 @@ class YouTubeChannel(Channel):
 
     def _uploads(self) -> str:
         if self._uploads_playlist is None:
-            answer = _execute(self._youtube().channels().list(part="contentDetails", mine=True).execute)
+            answer = _execute(
+                self._youtube()
+                .channels()
+                .list(part="contentDetails", mine=True)
+                .execute
+            )
             if not answer.get("items"):
-                raise PermanentError("youtube: la cuenta autorizada no tiene canal de YouTube")
-            self._uploads_playlist = answer["items"][0]["contentDetails"]["relatedPlaylists"]["uploads"]
+                raise PermanentError(
+                    "youtube: la cuenta autorizada no tiene canal de YouTube"
+                )
+            self._uploads_playlist = answer["items"][0]["contentDetails"][
+                "relatedPlaylists"
+            ]["uploads"]
         return self._uploads_playlist
 
     def close(self) -> None:
@@ -247,14 +350,20 @@ class YouTubeChannel(Channel):
 def _download(video: Media, handle: IO[bytes]) -> str:
     """Stream the published video file into ``handle`` (web-first); return its MIME type."""
     try:
-        with httpx.stream("GET", video.url, timeout=60, follow_redirects=True) as response:
+        with httpx.stream(
+            "GET", video.url, timeout=60, follow_redirects=True
+        ) as response:
             if response.status_code != 200:
-                raise PermanentError(f"youtube: {video.url} respondió {response.status_code}; el video no está publicado")
+                raise PermanentError(
+                    f"youtube: {video.url} respondió {response.status_code}; el video no está publicado"
+                )
             for chunk in response.iter_bytes(1024 * 1024):
                 handle.write(chunk)
             mime = video.mime or response.headers.get("content-type", "").split(";")[0]
     except httpx.HTTPError as exc:
-        raise TransientError(f"youtube: no se pudo descargar el video del portal ({exc.__class__.__name__})") from None
+        raise TransientError(
+            f"youtube: no se pudo descargar el video del portal ({exc.__class__.__name__})"
+        ) from None
     handle.seek(0)
     return mime if mime.startswith("video/") else "video/*"
 
@@ -275,7 +384,9 @@ def _execute(call: Any) -> Any:
             "«Testing», vence a los 7 días): autorice de nuevo y actualice la variable de entorno"
         ) from None
     except (TransportError, httplib2.HttpLib2Error, OSError) as exc:
-        raise TransientError(f"youtube: fallo de conexión con la API ({exc.__class__.__name__})") from None
+        raise TransientError(
+            f"youtube: fallo de conexión con la API ({exc.__class__.__name__})"
+        ) from None
 
 
 def _error(exc: HttpError) -> Exception:
@@ -288,11 +399,26 @@ def _error(exc: HttpError) -> Exception:
     message = str(error.get("message") or exc.resp.reason)
     if reasons & _QUOTA_REASONS or status == 429:
         wait = seconds_until_midnight(PACIFIC)
-        what = "de subidas de video del canal" if "uploadLimitExceeded" in reasons else "de la API de YouTube"
-        return RateLimited(f"youtube: se agotó la cuota diaria {what}; se restablece a medianoche, hora del "
-                           f"Pacífico (en {int(wait)} s)", retry_after=wait, status=status)
+        what = (
+            "de subidas de video del canal"
+            if "uploadLimitExceeded" in reasons
+            else "de la API de YouTube"
+        )
+        return RateLimited(
+            f"youtube: se agotó la cuota diaria {what}; se restablece a medianoche, hora del "
+            f"Pacífico (en {int(wait)} s)",
+            retry_after=wait,
+            status=status,
+        )
     if status == 401:
-        return PermanentError("youtube: Google rechazó la autorización; autorice de nuevo la aplicación", status=status)
+        return PermanentError(
+            "youtube: Google rechazó la autorización; autorice de nuevo la aplicación",
+            status=status,
+        )
     if status >= 500:
-        return TransientError(f"youtube: error del servidor de YouTube ({status})", status=status)
-    return PermanentError(f"youtube: YouTube respondió {status}: {message}", status=status)
+        return TransientError(
+            f"youtube: error del servidor de YouTube ({status})", status=status
+        )
+    return PermanentError(
+        f"youtube: YouTube respondió {status}: {message}", status=status
+    )

@@ -48,3 +48,34 @@ def bluesky_config(bluesky_account: dict[str, str], tmp_path: Path) -> dict[str,
 
 
 # --- end Bluesky ---------------------------------------------------------------------------
+
+
+# --- X, LinkedIn, Telegram, YouTube (also used by Bluesky and Mastodon) -------------------
+# ``media_site``: published images and a video on a real HTTP server (see sample_release.py).
+from tests.syndicate.channels.sample_release import media_site  # noqa: F401
+# --- end X, LinkedIn, Telegram, YouTube ----------------------------------------------------
+
+
+# --- E-mail: a real aiosmtpd server with STARTTLS (self-signed CA made here) and AUTH ----------
+SMTP_USER = "prensa@alcaldia.test"
+SMTP_PASSWORD = "contraseña-smtp-de-prueba-42"
+
+
+@pytest.fixture(scope="session")
+def smtp_tls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A throwaway CA and a certificate for 127.0.0.1/localhost signed by it (``ca``, ``cert``, ``key``)."""
+    from tests.syndicate.channels.smtp_server import make_certificates
+
+    return make_certificates(tmp_path_factory.mktemp("smtp-tls"))
+
+
+@pytest.fixture()
+def smtp_server(smtp_tls: dict[str, Path]):
+    """An SMTP server on 127.0.0.1 that requires STARTTLS and AUTH; ``.messages`` holds deliveries."""
+    from tests.syndicate.channels.smtp_server import SMTPServer
+
+    with SMTPServer(smtp_tls, SMTP_USER, SMTP_PASSWORD) as server:
+        yield server
+
+
+# --- end E-mail ----------------------------------------------------------------------------

@@ -19,12 +19,19 @@ ORG = "urn:li:organization:5590"
 
 NETWORK = Network(
     name="linkedin",
-    config=lambda fake: {"organization": "5590", "access_token": "li-tok-8e21", "api_base": fake.url},
+    config=lambda fake: {
+        "organization": "5590",
+        "access_token": "li-tok-8e21",
+        "api_base": fake.url,
+    },
     env={"li-tok-8e21": "LINKEDIN_TOKEN"},
     publish_route="create_post",
     posts=lambda fake: len(fake.posts),  # type: ignore[attr-defined]
     throttle=FakeLinkedIn.throttled,
-    refuse=lambda: Reply(400, {"status": 400, "message": "Invalid value for field content.article.source"}),
+    refuse=lambda: Reply(
+        400,
+        {"status": 400, "message": "Invalid value for field content.article.source"},
+    ),
     refusal_text="Invalid value for field",
 )
 
@@ -36,13 +43,18 @@ def scenario(hand_site: HandSite, tmp_path: Path) -> Iterator[Scenario]:
         fake.assert_no_violations()
 
 
-def test_crash_between_send_and_confirm_then_rerun_posts_once(scenario: Scenario) -> None:
+def test_crash_between_send_and_confirm_then_rerun_posts_once(
+    scenario: Scenario,
+) -> None:
     killed = scenario.run_killed_after_publish()
     assert killed.killed and scenario.states() == ["intent"]
     again = scenario.run()
     assert again.returncode == 0, again.output
     assert scenario.states() == ["intent", "reconciled"]
-    assert NETWORK.posts(scenario.fake) == 1 and len(scenario.fake.calls("create_post")) == 1
+    assert (
+        NETWORK.posts(scenario.fake) == 1
+        and len(scenario.fake.calls("create_post")) == 1
+    )
     assert scenario.ledger()[-1]["remote_id"] in scenario.fake.posts  # type: ignore[attr-defined]
     assert not scenario.secrets_leaked(killed.output, again.output)
 
@@ -62,6 +74,9 @@ def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None
     scenario.fake.fail_next(NETWORK.publish_route, NETWORK.refuse())
     result = scenario.run()
     assert result.returncode != 0 and NETWORK.refusal_text in result.output
-    assert NETWORK.posts(scenario.fake) == 0 and len(scenario.fake.calls(NETWORK.publish_route)) == 1
+    assert (
+        NETWORK.posts(scenario.fake) == 0
+        and len(scenario.fake.calls(NETWORK.publish_route)) == 1
+    )
     assert scenario.states() == ["intent", "failed"]
     assert not scenario.secrets_leaked(result.output)

@@ -22,12 +22,18 @@ TOKEN = "7012345678:AAH-contract-s3cret"
 
 NETWORK = Network(
     name="telegram",
-    config=lambda fake: {"bot_token": TOKEN, "chat_id": "@alcaldia_demo", "api_base": fake.url},
+    config=lambda fake: {
+        "bot_token": TOKEN,
+        "chat_id": "@alcaldia_demo",
+        "api_base": fake.url,
+    },
     env={TOKEN: "TELEGRAM_BOT_TOKEN"},
     publish_route="bot",
     posts=lambda fake: len(fake.messages),  # type: ignore[attr-defined]
     throttle=lambda: FakeTelegram.flood(retry_after=1),
-    refuse=lambda: FakeTelegram.bad_request("not enough rights to send photos to the chat"),
+    refuse=lambda: FakeTelegram.bad_request(
+        "not enough rights to send photos to the chat"
+    ),
     refusal_text="not enough rights",
 )
 
@@ -39,7 +45,9 @@ def scenario(hand_site: HandSite, tmp_path: Path) -> Iterator[Scenario]:
         fake.assert_no_violations()
 
 
-def test_crash_between_send_and_confirm_posts_again_as_documented(scenario: Scenario) -> None:
+def test_crash_between_send_and_confirm_posts_again_as_documented(
+    scenario: Scenario,
+) -> None:
     killed = scenario.run_killed_after_publish()
     assert killed.killed and scenario.states() == ["intent"]
     assert NETWORK.posts(scenario.fake) == 1
@@ -67,6 +75,9 @@ def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None
     scenario.fake.fail_next(NETWORK.publish_route, NETWORK.refuse())
     result = scenario.run()
     assert result.returncode != 0 and NETWORK.refusal_text in result.output
-    assert NETWORK.posts(scenario.fake) == 0 and len(scenario.fake.calls(NETWORK.publish_route)) == 1
+    assert (
+        NETWORK.posts(scenario.fake) == 0
+        and len(scenario.fake.calls(NETWORK.publish_route)) == 1
+    )
     assert scenario.states() == ["intent", "failed"]
     assert not scenario.secrets_leaked(result.output)

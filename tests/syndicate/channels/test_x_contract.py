@@ -16,13 +16,22 @@ from tests.syndicate.channels.contract_kit import Network, Scenario
 from tests.syndicate.channels.fakes_x import FakeX
 from tests.syndicate.sitekit import HandSite
 
-SECRETS = {"x-ck-1f3a": "X_CONSUMER_KEY", "x-cs-9b2e": "X_CONSUMER_SECRET", "x-at-77c1": "X_ACCESS_TOKEN",
-           "x-ats-5d0f": "X_ACCESS_TOKEN_SECRET"}
+SECRETS = {
+    "x-ck-1f3a": "X_CONSUMER_KEY",
+    "x-cs-9b2e": "X_CONSUMER_SECRET",
+    "x-at-77c1": "X_ACCESS_TOKEN",
+    "x-ats-5d0f": "X_ACCESS_TOKEN_SECRET",
+}
 
 NETWORK = Network(
     name="x",
-    config=lambda fake: {"consumer_key": "x-ck-1f3a", "consumer_secret": "x-cs-9b2e", "access_token": "x-at-77c1",
-                         "access_token_secret": "x-ats-5d0f", "api_base": fake.url},
+    config=lambda fake: {
+        "consumer_key": "x-ck-1f3a",
+        "consumer_secret": "x-cs-9b2e",
+        "access_token": "x-at-77c1",
+        "access_token_secret": "x-ats-5d0f",
+        "api_base": fake.url,
+    },
     env=SECRETS,
     publish_route="create_tweet",
     posts=lambda fake: len(fake.tweets),  # type: ignore[attr-defined]
@@ -39,7 +48,9 @@ def scenario(hand_site: HandSite, tmp_path: Path) -> Iterator[Scenario]:
         fake.assert_no_violations()
 
 
-def test_crash_between_send_and_confirm_then_rerun_posts_once(scenario: Scenario) -> None:
+def test_crash_between_send_and_confirm_then_rerun_posts_once(
+    scenario: Scenario,
+) -> None:
     killed = scenario.run_killed_after_publish()
     assert killed.killed and scenario.states() == ["intent"]
     again = scenario.run()
@@ -47,7 +58,10 @@ def test_crash_between_send_and_confirm_then_rerun_posts_once(scenario: Scenario
     assert scenario.states() == ["intent", "reconciled"]
     assert NETWORK.posts(scenario.fake) == 1
     # Reconciled through the account's own timeline, matching the release URL.
-    assert scenario.fake.calls("user_tweets") and len(scenario.fake.calls("create_tweet")) == 1
+    assert (
+        scenario.fake.calls("user_tweets")
+        and len(scenario.fake.calls("create_tweet")) == 1
+    )
     assert scenario.ledger()[-1]["remote_id"] in scenario.fake.tweets  # type: ignore[attr-defined]
     assert not scenario.secrets_leaked(killed.output, again.output)
 
@@ -64,6 +78,9 @@ def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None
     scenario.fake.fail_next(NETWORK.publish_route, NETWORK.refuse())
     result = scenario.run()
     assert result.returncode != 0 and NETWORK.refusal_text in result.output
-    assert NETWORK.posts(scenario.fake) == 0 and len(scenario.fake.calls(NETWORK.publish_route)) == 1
+    assert (
+        NETWORK.posts(scenario.fake) == 0
+        and len(scenario.fake.calls(NETWORK.publish_route)) == 1
+    )
     assert scenario.states() == ["intent", "failed"]
     assert not scenario.secrets_leaked(result.output)

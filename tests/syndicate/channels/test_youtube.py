@@ -12,19 +12,25 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
 from pregon.syndicate.channels.base import NotSupported, PermanentError, RateLimited
 from pregon.syndicate.channels.transport import seconds_until_midnight
 from pregon.syndicate.channels.youtube import PACIFIC, YouTubeChannel, key_tag
+
 from tests.syndicate.channels.fakes_youtube import FakeYouTube
-from tests.syndicate.channels.sample_release import VIDEO_BYTES, live_release, media_site, release  # noqa: F401
+from tests.syndicate.channels.sample_release import VIDEO_BYTES, live_release, release
 
-CREDENTIALS = {"client_id": "cid.apps.googleusercontent.com", "client_secret": "gsecret", "refresh_token": "1//refresh"}
+CREDENTIALS = {
+    "client_id": "cid.apps.googleusercontent.com",
+    "client_secret": "gsecret",
+    "refresh_token": "1//refresh",
+}
 
 
-def video_release(site: str, **fields):  # noqa: ANN001, ANN201 - test helper
-    media = ({"kind": "image", "url": site + "principal.jpg", "alt": "Foto"},
-             {"kind": "video", "url": site + "video.mp4", "mime": "video/mp4"})
+def video_release(site: str, **fields):
+    media = (
+        {"kind": "image", "url": site + "principal.jpg", "alt": "Foto"},
+        {"kind": "video", "url": site + "video.mp4", "mime": "video/mp4"},
+    )
     return release(site, media=media, **fields)
 
 
@@ -36,8 +42,15 @@ def fake() -> Iterator[FakeYouTube]:
 
 @pytest.fixture()
 def channel(fake: FakeYouTube) -> Iterator[YouTubeChannel]:
-    ch = YouTubeChannel({**CREDENTIALS, "api_base": fake.url, "token_uri": fake.url + "/token",
-                         "chunk_size": 1024 * 1024, "resume_backoff": 0})
+    ch = YouTubeChannel(
+        {
+            **CREDENTIALS,
+            "api_base": fake.url,
+            "token_uri": fake.url + "/token",
+            "chunk_size": 1024 * 1024,
+            "resume_backoff": 0,
+        }
+    )
     yield ch
     ch.close()
 
@@ -48,9 +61,14 @@ def test_render_uploads_only_videos_published_on_the_portal(media_site: str) -> 
     assert post.sendable and "skip" not in post.extra and post.media[0].kind == "video"
     assert key_tag(post.key) in post.extra["tags"]
     assert "Comunicado completo: " + post.link in post.text
-    embedded = release(media_site, media=({"kind": "video", "url": "https://youtu.be/abc", "youtube_id": "abc"},))
+    embedded = release(
+        media_site,
+        media=({"kind": "video", "url": "https://youtu.be/abc", "youtube_id": "abc"},),
+    )
     assert "ya está en YouTube (abc)" in ch.render(embedded).extra["skip"]
-    assert ch.render(release(media_site)).extra["skip"] == "el comunicado no tiene video"
+    assert (
+        ch.render(release(media_site)).extra["skip"] == "el comunicado no tiene video"
+    )
     item = live_release(media_site)
     assert "actualizaciones" in ch.render(item, item.updates[0]).extra["skip"]
     with pytest.raises(NotSupported):
@@ -64,7 +82,9 @@ def test_render_problems_for_title_and_markup(media_site: str) -> None:
     assert any("< ni >" in p for p in post.problems)
 
 
-def test_resumable_upload_in_chunks(fake: FakeYouTube, channel: YouTubeChannel, media_site: str) -> None:
+def test_resumable_upload_in_chunks(
+    fake: FakeYouTube, channel: YouTubeChannel, media_site: str
+) -> None:
     item = video_release(media_site)
     published = channel.publish(channel.render(item))
     fake.assert_no_violations()
@@ -74,7 +94,9 @@ def test_resumable_upload_in_chunks(fake: FakeYouTube, channel: YouTubeChannel, 
     assert len(fake.calls("upload_chunk")) == 4  # 3 MiB + 123 bytes in 1 MiB chunks
     start = fake.calls("upload_start")[0]
     assert start.header("x-upload-content-type") == "video/mp4"
-    assert start.query["uploadType"] == ["resumable"] and start.query["part"] == ["snippet,status"]
+    assert start.query["uploadType"] == ["resumable"] and start.query["part"] == [
+        "snippet,status"
+    ]
 
 
 def test_interrupted_chunk_is_resumed_from_what_youtube_received(
@@ -83,14 +105,20 @@ def test_interrupted_chunk_is_resumed_from_what_youtube_received(
     fake.interrupt_next_chunk(keep=300_000)
     published = channel.publish(channel.render(video_release(media_site)))
     fake.assert_no_violations()
-    assert fake.videos[published.remote_id]["data"] == httpx.get(media_site + "video.mp4").content
+    assert (
+        fake.videos[published.remote_id]["data"]
+        == httpx.get(media_site + "video.mp4").content
+    )
     ranges = [c.header("content-range") for c in fake.calls("upload_chunk")]
     assert f"bytes */{VIDEO_BYTES}" in ranges  # asked YouTube how much arrived…
-    assert any(r.startswith("bytes 300000-") for r in ranges)  # …and continued from there
+    assert any(
+        r.startswith("bytes 300000-") for r in ranges
+    )  # …and continued from there
 
 
-def test_quota_exhausted_waits_until_midnight_pacific(fake: FakeYouTube, channel: YouTubeChannel,
-                                                      media_site: str) -> None:
+def test_quota_exhausted_waits_until_midnight_pacific(
+    fake: FakeYouTube, channel: YouTubeChannel, media_site: str
+) -> None:
     fake.fail_next("upload_start", FakeYouTube.quota_exceeded())
     with pytest.raises(RateLimited) as caught:
         channel.publish(channel.render(video_release(media_site)))
@@ -99,25 +127,37 @@ def test_quota_exhausted_waits_until_midnight_pacific(fake: FakeYouTube, channel
 
 
 def test_revoked_refresh_token_is_explained(fake: FakeYouTube, media_site: str) -> None:
-    ch = YouTubeChannel({**CREDENTIALS, "refresh_token": "revoked", "api_base": fake.url,
-                         "token_uri": fake.url + "/token"})
+    ch = YouTubeChannel(
+        {
+            **CREDENTIALS,
+            "refresh_token": "revoked",
+            "api_base": fake.url,
+            "token_uri": fake.url + "/token",
+        }
+    )
     with pytest.raises(PermanentError, match="refresh token"):
         ch.publish(ch.render(video_release(media_site)))
 
 
-def test_find_existing_uses_the_uploads_playlist_not_search(fake: FakeYouTube, channel: YouTubeChannel,
-                                                            media_site: str) -> None:
+def test_find_existing_uses_the_uploads_playlist_not_search(
+    fake: FakeYouTube, channel: YouTubeChannel, media_site: str
+) -> None:
     post = channel.render(video_release(media_site))
     assert channel.find_existing(post) is None
     published = channel.publish(post)
     for n in range(60):  # newer uploads push ours to the second page
         fake.add_video(f"Otro {n}", ["pregon-otro"])
     assert channel.find_existing(post) == published
-    assert [c.query.get("pageToken") for c in fake.calls("playlist_items")][-2:] == [None, ["50"]]
+    assert [c.query.get("pageToken") for c in fake.calls("playlist_items")][-2:] == [
+        None,
+        ["50"],
+    ]
     fake.assert_no_violations()
 
 
-def test_delete_and_metrics(fake: FakeYouTube, channel: YouTubeChannel, media_site: str) -> None:
+def test_delete_and_metrics(
+    fake: FakeYouTube, channel: YouTubeChannel, media_site: str
+) -> None:
     published = channel.publish(channel.render(video_release(media_site)))
     assert channel.account_stats().followers == 3100
     stats = channel.post_stats(published)
@@ -127,4 +167,3 @@ def test_delete_and_metrics(fake: FakeYouTube, channel: YouTubeChannel, media_si
     with pytest.raises(PermanentError, match="ya no existe"):
         channel.post_stats(published)
     fake.assert_no_violations()
-

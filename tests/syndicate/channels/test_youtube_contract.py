@@ -19,18 +19,35 @@ from tests.syndicate.channels.contract_kit import Network, Scenario
 from tests.syndicate.channels.fakes_youtube import FakeYouTube
 from tests.syndicate.sitekit import HandSite
 
-CLIENT = ("yt-client.apps.googleusercontent.com", "yt-secret-4c2d", "1//yt-refresh-9a7b")
+CLIENT = (
+    "yt-client.apps.googleusercontent.com",
+    "yt-secret-4c2d",
+    "1//yt-refresh-9a7b",
+)
 
 NETWORK = Network(
     name="youtube",
-    config=lambda fake: {"client_id": CLIENT[0], "client_secret": CLIENT[1], "refresh_token": CLIENT[2],
-                         "api_base": fake.url, "token_uri": fake.url + "/token"},
+    config=lambda fake: {
+        "client_id": CLIENT[0],
+        "client_secret": CLIENT[1],
+        "refresh_token": CLIENT[2],
+        "api_base": fake.url,
+        "token_uri": fake.url + "/token",
+    },
     env={CLIENT[1]: "YOUTUBE_CLIENT_SECRET", CLIENT[2]: "YOUTUBE_REFRESH_TOKEN"},
     publish_route="upload_chunk",  # a single chunk: the video exists once it is answered
     posts=lambda fake: len(fake.videos),  # type: ignore[attr-defined]
     throttle=FakeYouTube.quota_exceeded,
-    refuse=lambda: Reply(400, {"error": {"code": 400, "message": "The request metadata specifies an invalid video "
-                                         "title.", "errors": [{"reason": "invalidTitle", "domain": "youtube.video"}]}}),
+    refuse=lambda: Reply(
+        400,
+        {
+            "error": {
+                "code": 400,
+                "message": "The request metadata specifies an invalid video title.",
+                "errors": [{"reason": "invalidTitle", "domain": "youtube.video"}],
+            }
+        },
+    ),
     refusal_text="invalid video title",
 )
 
@@ -38,8 +55,13 @@ NETWORK = Network(
 def add_video(manifest: dict[str, Any], root: Path) -> None:
     (root / "video").mkdir(exist_ok=True)
     (root / "video" / "clip.mp4").write_bytes(os.urandom(400_000))
-    manifest["items"][0]["media"].append({"kind": "video", "url": manifest["site_url"] + "video/clip.mp4",
-                                          "mime": "video/mp4"})
+    manifest["items"][0]["media"].append(
+        {
+            "kind": "video",
+            "url": manifest["site_url"] + "video/clip.mp4",
+            "mime": "video/mp4",
+        }
+    )
 
 
 @pytest.fixture()
@@ -49,13 +71,18 @@ def scenario(hand_site: HandSite, tmp_path: Path) -> Iterator[Scenario]:
         fake.assert_no_violations()
 
 
-def test_crash_between_upload_and_confirm_then_rerun_uploads_once(scenario: Scenario) -> None:
+def test_crash_between_upload_and_confirm_then_rerun_uploads_once(
+    scenario: Scenario,
+) -> None:
     killed = scenario.run_killed_after_publish()
     assert killed.killed and scenario.states() == ["intent"]
     again = scenario.run()
     assert again.returncode == 0, again.output
     assert scenario.states() == ["intent", "reconciled"]
-    assert NETWORK.posts(scenario.fake) == 1 and len(scenario.fake.calls("upload_start")) == 1
+    assert (
+        NETWORK.posts(scenario.fake) == 1
+        and len(scenario.fake.calls("upload_start")) == 1
+    )
     assert scenario.ledger()[-1]["remote_id"] in scenario.fake.videos  # type: ignore[attr-defined]
     assert not scenario.secrets_leaked(killed.output, again.output)
 
@@ -75,6 +102,9 @@ def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None
     scenario.fake.fail_next("upload_start", NETWORK.refuse())
     result = scenario.run()
     assert result.returncode != 0 and NETWORK.refusal_text in result.output
-    assert NETWORK.posts(scenario.fake) == 0 and len(scenario.fake.calls("upload_start")) == 1
+    assert (
+        NETWORK.posts(scenario.fake) == 0
+        and len(scenario.fake.calls("upload_start")) == 1
+    )
     assert scenario.states() == ["intent", "failed"]
     assert not scenario.secrets_leaked(result.output)
