@@ -48,7 +48,7 @@ class FacebookChannel(GraphChannel):
         return required(self.config, self.name, "page_id")
 
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
-        text = self.compose(item, update)
+        text = self.post_text(item, update)
         length, problems = self.length_problems(text)
         images: tuple[Media, ...] = ()
         if self.config.get("format", "link") == "photos":

@@ -45,6 +45,7 @@ from .base import (
     RateLimited,
     TransientError,
 )
+from .transport import send
 
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613})
 """Application, user, page, app-limit and custom-limit throttling (Graph error reference)."""
@@ -210,12 +211,7 @@ class GraphAPI:
         return f"{self.api_base}/{path.lstrip('/')}"
 
     def _request(self, method: str, url: str, **kw: Any) -> Any:
-        try:
-            response = self._http.request(method, url, **kw)
-        except httpx.TimeoutException:
-            raise TransientError(f"{self.network}: Meta no respondió a tiempo") from None
-        except httpx.TransportError as exc:
-            raise TransientError(f"{self.network}: error de conexión con Meta ({exc.__class__.__name__})") from None
+        response = send(self._http, method, url, network=self.network, **kw)
         try:
             body = response.json()
         except ValueError:
@@ -353,7 +349,7 @@ class GraphChannel(Channel):
             self._api.close()
             self._api = None
 
-    def compose(self, item: Item, update: Update | None) -> str:
+    def post_text(self, item: Item, update: Update | None) -> str:
         """The post's words: the release's override/template, or the live update's text."""
         if update is not None:
             return compose_update(update, self.config.get("update_template"))

@@ -84,7 +84,7 @@ class InstagramChannel(GraphChannel):
         return required(self.config, self.name, "ig_user_id")
 
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
-        text = self.compose(item, update)
+        text = self.post_text(item, update)
         length, problems = self.length_problems(text)
         hashtags, mentions = len(_HASHTAG.findall(text)), len(_MENTION.findall(text))
         if hashtags > MAX_HASHTAGS:

@@ -47,7 +47,7 @@ class ThreadsChannel(GraphChannel):
         return required(self.config, self.name, "threads_user_id")
 
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
-        text = self.compose(item, update)
+        text = self.post_text(item, update)
         length, problems = self.length_problems(text)
         links = len(URL_RE.findall(text))
         if links > MAX_LINKS:
