@@ -1,14 +1,17 @@
 """Best posting hours per network and weekday, from the office's own engagement data.
 
 Each syndicated post contributes its engagement (reactions + shares + replies, latest snapshot)
-to the local hour and weekday it was confirmed at (from the ledger). An hour is trusted once at
-least ``min_posts`` posts stand behind it; the ``top`` hours with the highest mean engagement are
-kept. A weekday without enough data takes the channel's best hours over all weekdays pooled; a
-channel without enough data at all is left out, so ``pregon syndicate`` falls back to the
+to the local hour and weekday it was confirmed at (from the ledger). An hour is a candidate once
+at least ``min_posts`` posts of the channel (any weekday) stand behind it. For each weekday, an
+hour's score is its mean engagement on that weekday shrunk towards its mean over all weekdays,
+as if ``min_posts`` all-weekday posts were added to the weekday's own: a weekday with few posts
+leans on the channel's general pattern instead of trusting two lucky posts. The ``top`` hours are
+kept. A channel without any candidate hour is left out, so ``pregon syndicate`` falls back to the
 configured windows and says so (see ``syndicate/schedule.py``, which defines the file format).
 
 Besides the ``channels`` mapping the schedule reads, the file keeps the evidence behind each hour
-(``evidence``: posts and mean engagement) and why a channel was left out (``insufficient``).
+(``evidence``: that weekday's posts, all weekdays' posts, score) and why a channel was left out
+(``insufficient``).
 """
 
 from __future__ import annotations
@@ -30,27 +33,31 @@ from .posts import SyndicatedPost
 class HourEvidence:
     hour: int
     posts: int
-    mean_engagement: float
+    """Posts at this hour on this weekday."""
+    all_days: int
+    """Posts at this hour on any weekday."""
+    score: float
+    """Expected engagement of a post at this hour on this weekday."""
 
 
 @dataclass(frozen=True)
 class BestHours:
     hours: dict[str, dict[str, list[HourEvidence]]]
     """channel -> weekday (lun…dom) -> best hours, best first."""
-    pooled: dict[str, set[str]]
-    """channel -> weekdays that took the all-weekdays hours for lack of their own data."""
     insufficient: dict[str, str]
     """channel -> Spanish reason it has no best hours (the schedule uses its windows)."""
 
 
-def _best(samples: dict[int, list[int]], min_posts: int, top: int) -> list[HourEvidence]:
-    trusted = [
-        HourEvidence(hour, len(values), round(statistics.fmean(values), 2))
-        for hour, values in samples.items()
-        if len(values) >= min_posts
-    ]
-    trusted.sort(key=lambda e: (-e.mean_engagement, -e.posts, e.hour))
-    return trusted[:top]
+def _best(own: dict[int, list[int]], pooled: dict[int, list[int]], min_posts: int, top: int) -> list[HourEvidence]:
+    ranked = []
+    for hour, values in pooled.items():
+        if len(values) < min_posts:
+            continue
+        day = own.get(hour, [])
+        score = (sum(day) + min_posts * statistics.fmean(values)) / (len(day) + min_posts)
+        ranked.append(HourEvidence(hour, len(day), len(values), round(score, 2)))
+    ranked.sort(key=lambda e: (-e.score, -e.posts, e.hour))
+    return ranked[:top]
 
 
 def compute(
@@ -69,22 +76,17 @@ def compute(
         by_day.setdefault(post.channel, {}).setdefault(day, {}).setdefault(local.hour, []).append(value)
         by_hour.setdefault(post.channel, {}).setdefault(local.hour, []).append(value)
 
-    result = BestHours({}, {}, {})
+    result = BestHours({}, {})
     for channel in sorted(set(channels)):
-        pooled = _best(by_hour.get(channel, {}), min_posts, top)
-        if not pooled:
-            measured = sum(len(v) for v in by_hour.get(channel, {}).values())
+        pooled = by_hour.get(channel, {})
+        days = {day: _best(by_day.get(channel, {}).get(day, {}), pooled, min_posts, top) for day in DAYS}
+        if not any(days.values()):
+            measured = sum(len(v) for v in pooled.values())
             result.insufficient[channel] = (
                 f"{measured} publicaciones con métricas y ninguna hora con al menos {min_posts}; "
                 "se usan las ventanas configuradas"
             )
             continue
-        days: dict[str, list[HourEvidence]] = {}
-        for day in DAYS:
-            own = _best(by_day.get(channel, {}).get(day, {}), min_posts, top)
-            if not own:
-                result.pooled.setdefault(channel, set()).add(day)
-            days[day] = own or pooled
         result.hours[channel] = days
     return result
 
@@ -99,11 +101,7 @@ def to_document(best: BestHours, generated_at: datetime, min_posts: int) -> dict
         "channels": {c: {d: [e.hour for e in hours] for d, hours in days.items()} for c, days in best.hours.items()},
         "evidence": {
             c: {
-                d: [
-                    {"hour": e.hour, "posts": e.posts, "mean_engagement": e.mean_engagement,
-                     "basis": "todos_los_dias" if d in best.pooled.get(c, set()) else "dia"}
-                    for e in hours
-                ]
+                d: [{"hour": e.hour, "posts": e.posts, "all_days": e.all_days, "score": e.score} for e in hours]
                 for d, hours in days.items()
             }
             for c, days in best.hours.items()

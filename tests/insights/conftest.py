@@ -63,3 +63,7 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> Year:
 def private_env(year: Year, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PREGON_PRIVATE_DIR", str(year.private))
     return year.private
+
+
+# The Bluesky channel's own fixtures (a real PDS on 127.0.0.1), reused rather than duplicated.
+from tests.syndicate.channels.conftest import bluesky_account, pds  # noqa: E402, F401

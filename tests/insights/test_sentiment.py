@@ -1,0 +1,231 @@
+"""Sentiment: pseudonymisation, the report's numbers, corrections, retraining and the pluggable model."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pregon.cli import main as pregon
+from pregon.insights.private import PrivateStore, PrivateStoreError
+from pregon.insights.pseudonym import mask, pseudonym
+from pregon.insights.sentiment.classifier import default_classifier
+from pregon.insights.sentiment.labelled import LABELS
+
+BOGOTA = ZoneInfo("America/Bogota")
+MONTH = "2026-02"
+
+
+def always_neutral() -> object:
+    """A stand-in "stronger model" for the pluggable-classifier test."""
+
+    class Neutral:
+        def predict(self, texts: Sequence[str]) -> list[str]:
+            return ["neutro"] * len(texts)
+
+    return Neutral()
+
+
+def test_mask_removes_handles_emails_phones_links_and_the_authors_name() -> None:
+    text = (
+        "@alcaldia_ejemplo @ana.perez gracias! escríbanme a ana.perez@correo.com.co o al "
+        "+57 300 555 1234, (601) 234-5678 https://bsky.app/profile/ana.bsky.social Saludos, AnaPerez"
+    )
+    masked = mask(text, names=("AnaPerez",))
+    assert masked == (
+        "@usuario @usuario gracias! escríbanme a [correo] o al [teléfono], [teléfono] [enlace] Saludos, [nombre]"
+    )
+    assert not re.search(r"\d{3}", masked)
+
+
+def test_pseudonyms_are_stable_and_depend_on_the_secret_salt() -> None:
+    one = pseudonym(b"sal-1", "autor", "bluesky", "ana.bsky.social")
+    assert one == pseudonym(b"sal-1", "autor", "bluesky", "ana.bsky.social")
+    assert one != pseudonym(b"sal-2", "autor", "bluesky", "ana.bsky.social")
+    assert "ana" not in one and len(one) == 12
+
+
+def test_default_model_reads_obvious_polarity() -> None:
+    labels = default_classifier().predict(
+        ["Gracias, excelente trabajo, felicitaciones al equipo 👏", "Pésimo servicio, qué vergüenza, nadie responde 😡"]
+    )
+    assert labels == ["positivo", "negativo"]
+
+
+def _raw_mentions(private: Path, month: str) -> list[dict]:
+    lines = []
+    for path in (private / "menciones").glob("*.jsonl"):
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            line = json.loads(raw)
+            created = datetime.fromisoformat(line["created_at"]).astimezone(BOGOTA)
+            if created.strftime("%Y-%m") == month:
+                lines.append(line)
+    return lines
+
+
+def _samples(path: Path) -> list[dict]:
+    rows = list(openpyxl.load_workbook(path)["Muestras"].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def _report(config: Path, out: Path, *extra: str) -> str:
+    result = CliRunner().invoke(pregon, ["report", "sentiment", "-f", str(config), "--month", MONTH, "-o", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture()
+def own_private(year, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the year's private store this test may change (corrections)."""
+    copy = tmp_path / "privado"
+    shutil.copytree(year.private, copy)
+    monkeypatch.setenv("PREGON_PRIVATE_DIR", str(copy))
+    return copy
+
+
+def test_report_counts_every_mention_of_the_month_pseudonymised(year, private_env: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sentimiento.xlsx"
+    _report(year.config, out)
+    raw = _raw_mentions(private_env, MONTH)
+    samples = _samples(out)
+    assert len(samples) == min(200, len(raw))
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Resumen", "Por red", "Por semana", "Por comunicado", "Términos", "Muestras"]
+    summary = {r[0]: r[1] for r in book["Resumen"].iter_rows(values_only=True) if r[0] in LABELS}
+    assert sum(summary.values()) == len(raw)
+    by_network = list(book["Por red"].iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(by_network) if r[0] == "Red")
+    totals = {r[0]: r[4] for r in by_network[header + 1 :] if r[0]}
+    expected = {name: sum(1 for m in raw if m["channel"] == channel)
+                for channel, name in (("bluesky", "Bluesky"), ("facebook", "Facebook"), ("mastodon", "Mastodon"), ("x", "X"))}  # fmt: skip
+    assert totals == expected
+    # Most replies answer one of our posts: the release column names it from the ledger.
+    assert sum(1 for s in samples if s["comunicado"].startswith("2026-0")) > len(samples) / 2
+
+    # Nothing that identifies a person: no handles, e-mails, phone numbers or author names.
+    with zipfile.ZipFile(out) as archive:
+        everything = " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    for line in raw:
+        assert line["author"] not in everything
+        assert line["remote_id"] not in everything
+    assert not re.search(r"@vecina_\d|vecino\d+@|300 555", everything)
+    assert all(re.fullmatch(r"[0-9a-f]{10}", s["autor_seudonimo"]) for s in samples)
+
+
+def test_charts_in_the_sentiment_workbook(year, private_env: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s.xlsx"
+    _report(year.config, out)
+    with zipfile.ZipFile(out) as archive:
+        charts = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert any("<c:pieChart>" in c for c in charts)
+    assert any('<c:grouping val="stacked"/>' in c for c in charts)
+
+
+def test_corrections_are_honoured_now_and_on_later_runs(year, own_private: Path, tmp_path: Path) -> None:
+    first = tmp_path / "primero.xlsx"
+    _report(year.config, first)
+    book = openpyxl.load_workbook(first)
+    sheet = book["Muestras"]
+    header = [c.value for c in sheet[1]]
+    model, fix = header.index("etiqueta_modelo") + 1, header.index("etiqueta_corregida") + 1
+    corrected = {}
+    for row in range(2, 12):
+        label = sheet.cell(row, model).value
+        new = next(x for x in LABELS if x != label)
+        sheet.cell(row, fix).value = new.upper()  # analysts type as they like
+        corrected[sheet.cell(row, 1).value] = new
+    book.save(tmp_path / "corregido.xlsx")
+
+    second = tmp_path / "segundo.xlsx"
+    output = _report(year.config, second, "--correcciones", str(tmp_path / "corregido.xlsx"))
+    assert "Correcciones guardadas: 10" in output and "10 corregidos" in output
+    third = tmp_path / "tercero.xlsx"
+    _report(year.config, third)  # no file given: the stored corrections still apply
+    for path in (second, third):
+        rows = {s["id"]: s for s in _samples(path)}
+        for sample_id, label in corrected.items():
+            assert rows[sample_id]["etiqueta_corregida"] == label
+    before = {r[0]: r[1] for r in openpyxl.load_workbook(first)["Resumen"].iter_rows(values_only=True) if r[0] in LABELS}
+    after = {r[0]: r[1] for r in openpyxl.load_workbook(third)["Resumen"].iter_rows(values_only=True) if r[0] in LABELS}
+    assert before != after and sum(before.values()) == sum(after.values())
+    # Corrections live in the private store, by pseudonymous id only.
+    stored = (own_private / "sentimiento" / "correcciones.jsonl").read_text()
+    assert set(corrected) <= {json.loads(x)["id"] for x in stored.splitlines()}
+
+
+def test_a_bad_correction_names_file_row_and_column(year, own_private: Path, tmp_path: Path) -> None:
+    first = tmp_path / "r.xlsx"
+    _report(year.config, first)
+    book = openpyxl.load_workbook(first)
+    book["Muestras"].cell(3, 8).value = "regular"
+    book.save(first)
+    result = CliRunner().invoke(pregon, ["report", "sentiment", "-f", str(year.config), "--month", MONTH,
+                                         "-o", str(tmp_path / "x.xlsx"), "--correcciones", str(first)])  # fmt: skip
+    assert result.exit_code == 2
+    assert f"{first}, hoja «Muestras», fila 3, columna etiqueta_corregida: 'regular'" in result.output
+
+
+def test_configured_classifier_is_used(year, private_env: Path, tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    config = year.config.read_text().replace("records: records", f"records: {year.records}").replace(
+        "        insights:\n",
+        f"        insights:\n          sentiment: {{classifier: '{__name__}:always_neutral'}}\n",
+    )
+    (project / "mkdocs.yml").write_text(config)
+    out = tmp_path / "n.xlsx"
+    _report(project / "mkdocs.yml", out)
+    assert {s["etiqueta_modelo"] for s in _samples(out)} == {"neutro"}
+
+
+def test_empty_month_message(year, private_env: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(pregon, ["report", "sentiment", "-f", str(year.config), "--month", "2024-05",
+                                         "-o", str(tmp_path / "v.xlsx")])  # fmt: skip
+    assert result.exit_code == 0
+    assert "No hay respuestas ni menciones recogidas para mayo de 2024" in result.output
+    assert not (tmp_path / "v.xlsx").exists()
+
+
+def test_private_store_refuses_a_folder_inside_a_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    with pytest.raises(PrivateStoreError, match="Ley 1581"):
+        PrivateStore(repo / "privado")
+
+
+def test_train_from_an_office_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREGON_PRIVATE_DIR", str(tmp_path / "privado"))
+    rows = ["texto;etiqueta"]
+    for i in range(6):
+        rows += [f"Gracias por el parque del barrio {i};Positivo", f"Sigue el hueco de la calle {i};negativo",
+                 f"¿Horario de atención de la sede {i}?;neutro"]  # fmt: skip
+    labelled = tmp_path / "etiquetas.csv"
+    labelled.write_text("\n".join(rows), encoding="utf-8")
+    result = CliRunner().invoke(pregon, ["sentiment", "train", str(labelled)])
+    assert result.exit_code == 0, result.output
+    assert "18 textos etiquetados" in result.output and "Macro-F1 con validación cruzada" in result.output
+    store = PrivateStore(tmp_path / "privado")
+    assert len(store.office_labels()) == 18
+    # The retrained default model now knows the office's own wording.
+    assert default_classifier().predict(["Sigue el hueco de la calle 40"]) == ["negativo"]
+
+
+def test_train_rejects_a_file_without_the_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREGON_PRIVATE_DIR", str(tmp_path / "privado"))
+    labelled = tmp_path / "malo.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["comentario", "sentimiento"])
+    book.active.append(["hola", "positivo"])
+    book.save(labelled)
+    result = CliRunner().invoke(pregon, ["sentiment", "train", str(labelled)])
+    assert result.exit_code == 2
+    assert f"{labelled}: faltan las columnas texto, etiqueta" in result.output
