@@ -31,7 +31,9 @@ from rich.console import Console
 
 def _free_port(start: int) -> int:
     for port in range(start, start + 100):
-        with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
+        with contextlib.closing(
+            socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        ) as probe:
             # Same option as the server: a port left in TIME_WAIT by the previous run is reusable.
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
@@ -45,14 +47,28 @@ def _free_port(start: int) -> int:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @click.command()
-@click.option("--port", default=8000, show_default=True, help="Primer puerto a probar en 127.0.0.1.")
-@click.option("--no-serve", is_flag=True, help="Termina después de difundir (para CI y pruebas).")
-@click.option("-f", "--config", "config_path", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    help="Primer puerto a probar en 127.0.0.1.",
+)
+@click.option(
+    "--no-serve", is_flag=True, help="Termina después de difundir (para CI y pruebas)."
+)
+@click.option(
+    "-f",
+    "--config",
+    "config_path",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(path_type=Path),
+)
 def demo(port: int, no_serve: bool, config_path: Path) -> None:
     """Construye el portal de ejemplo, lo sirve en 127.0.0.1 y difunde sus comunicados al outbox."""
     from pregon.syndicate.cli import print_report
@@ -66,8 +82,23 @@ def demo(port: int, no_serve: bool, config_path: Path) -> None:
     site_dir = config_path.resolve().parent / "site"
     console.print(f"1/3 Construyendo el portal para {site_url} en {site_dir} …")
     env = {**os.environ, "PREGON_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_path), "-d", str(site_dir)],
-                           env=env, capture_output=True, text=True)
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(config_path),
+            "-d",
+            str(site_dir),
+        ],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if build.returncode != 0:
         click.echo(build.stdout + build.stderr, err=True)
         raise click.ClickException("la construcción del portal falló")
@@ -84,7 +115,9 @@ def demo(port: int, no_serve: bool, config_path: Path) -> None:
             raise click.ClickException(str(exc)) from None
         print_report(report, console)
         outbox = config_path.resolve().parent / "outbox"
-        console.print(f"Las publicaciones están en {outbox}/ (un .json y una vista .md por publicación).")
+        console.print(
+            f"Las publicaciones están en {outbox}/ (un .json y una vista .md por publicación)."
+        )
         if not no_serve:
             console.print(f"Sirviendo {site_url} — Ctrl-C para terminar.")
             with contextlib.suppress(KeyboardInterrupt):

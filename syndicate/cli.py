@@ -24,8 +24,17 @@ from .lock import LockBusy
 from .report import LABELS, RunReport
 from .runner import syndicate as run_syndicate
 
-_STYLES = {"published": "green", "reconciled": "green", "adopted": "green", "seeded": "cyan", "would_post": "cyan",
-           "waiting": "yellow", "changed": "magenta", "error": "bold red", "already": "dim"}
+_STYLES = {
+    "published": "green",
+    "reconciled": "green",
+    "adopted": "green",
+    "seeded": "cyan",
+    "would_post": "cyan",
+    "waiting": "yellow",
+    "changed": "magenta",
+    "error": "bold red",
+    "already": "dim",
+}
 
 
 def print_report(report: RunReport, console: Console) -> None:
@@ -36,27 +45,49 @@ def print_report(report: RunReport, console: Console) -> None:
     for outcome in report.outcomes:
         if outcome.status == "would_post" and outcome.post is not None:
             post = outcome.post
-            title = f"{outcome.channel} · {outcome.item}" + (f" · actualización {outcome.update}" if outcome.update else "")
+            title = f"{outcome.channel} · {outcome.item}" + (
+                f" · actualización {outcome.update}" if outcome.update else ""
+            )
             media = "".join(f"\n[imagen] {m.url} — alt: {m.alt}" for m in post.media)
-            reply = f"\n[en respuesta a] {post.reply_to.remote_id}" if post.reply_to else ""
-            console.print(Panel(post.text + media + reply, title=title,
-                                subtitle=f"{post.length} / {post.limit} {_unit(post.channel)}", expand=False))
+            reply = (
+                f"\n[en respuesta a] {post.reply_to.remote_id}" if post.reply_to else ""
+            )
+            console.print(
+                Panel(
+                    post.text + media + reply,
+                    title=title,
+                    subtitle=f"{post.length} / {post.limit} {_unit(post.channel)}",
+                    expand=False,
+                )
+            )
     rows = [o for o in report.outcomes if o.status != "already"]
     if rows:
-        table = Table(title="Difusión: resultado por comunicado y red" + (" (simulación, nada cambió)" if report.dry_run else ""))
+        table = Table(
+            title="Difusión: resultado por comunicado y red"
+            + (" (simulación, nada cambió)" if report.dry_run else "")
+        )
         for column in ("Comunicado", "Red", "Actualización", "Estado", "Detalle"):
             table.add_column(column, overflow="fold")
         for o in rows:
             length = f" ({o.post.length}/{o.post.limit})" if o.post is not None else ""
-            table.add_row(o.item, o.channel, o.update or "", f"[{_STYLES.get(o.status, '')}]{LABELS[o.status]}[/]",
-                          o.detail + length + (f" {o.url}" if o.url and o.status != "would_post" else ""))
+            table.add_row(
+                o.item,
+                o.channel,
+                o.update or "",
+                f"[{_STYLES.get(o.status, '')}]{LABELS[o.status]}[/]",
+                o.detail
+                + length
+                + (f" {o.url}" if o.url and o.status != "would_post" else ""),
+            )
         console.print(table)
     for note in report.notes:
         console.print(note)
     if not rows:
         console.print("Nada nuevo que publicar.")
     if not report.ok:
-        console.print("[bold red]Hubo publicaciones que no se pudieron hacer; revise la tabla.[/]")
+        console.print(
+            "[bold red]Hubo publicaciones que no se pudieron hacer; revise la tabla.[/]"
+        )
 
 
 def _unit(channel: str) -> str:
@@ -72,13 +103,39 @@ def _now() -> datetime | None:
 
 
 @click.command()
-@click.option("--site", envvar="PREGON_SITE_URL", required=True, help="URL del portal publicado (de ahí se lee el manifiesto).")
-@click.option("-f", "--config", "config_path", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path),
-              help="Archivo mkdocs.yml con la sección syndicate del plugin pregon.")
-@click.option("--dry-run", is_flag=True, help="Muestra exactamente qué se publicaría, sin cambiar nada.")
-@click.option("--seed", is_flag=True, help="Marca lo ya publicado en el portal como difundido, sin publicar (adopción de Pregón).")
-@click.option("--publish-backlog", is_flag=True, help="Permite publicar todo el archivo la primera vez que se usa un canal.")
-def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_backlog: bool) -> None:
+@click.option(
+    "--site",
+    envvar="PREGON_SITE_URL",
+    required=True,
+    help="URL del portal publicado (de ahí se lee el manifiesto).",
+)
+@click.option(
+    "-f",
+    "--config",
+    "config_path",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Archivo mkdocs.yml con la sección syndicate del plugin pregon.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Muestra exactamente qué se publicaría, sin cambiar nada.",
+)
+@click.option(
+    "--seed",
+    is_flag=True,
+    help="Marca lo ya publicado en el portal como difundido, sin publicar (adopción de Pregón).",
+)
+@click.option(
+    "--publish-backlog",
+    is_flag=True,
+    help="Permite publicar todo el archivo la primera vez que se usa un canal.",
+)
+def syndicate(
+    site: str, config_path: Path, dry_run: bool, seed: bool, publish_backlog: bool
+) -> None:
     """Difunde en las redes lo que está publicado en el portal y aprobado, una única vez."""
     console = Console()
     try:
@@ -86,8 +143,13 @@ def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_b
     except ConfigError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        console=Console(stderr=True), transient=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
     task = progress.add_task("Revisando comunicados", total=None)
 
     def on_item(number: int, total: int, item: object) -> None:
@@ -95,13 +157,23 @@ def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_b
 
     try:
         with progress:
-            report = run_syndicate(site, config, dry_run=dry_run, seed=seed, publish_backlog=publish_backlog,
-                                   now=_now(), on_item=on_item)
+            report = run_syndicate(
+                site,
+                config,
+                dry_run=dry_run,
+                seed=seed,
+                publish_backlog=publish_backlog,
+                now=_now(),
+                on_item=on_item,
+            )
     except LockBusy as exc:
         click.echo(str(exc), err=True)
         sys.exit(3)
     except LedgerError as exc:
-        click.echo(f"Error del registro de publicaciones: {exc}. No se publicó nada más.", err=True)
+        click.echo(
+            f"Error del registro de publicaciones: {exc}. No se publicó nada más.",
+            err=True,
+        )
         sys.exit(1)
     print_report(report, console)
     sys.exit(0 if report.ok else 1)

@@ -17,14 +17,27 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from .channels.base import Channel, ChannelError, DuplicateRejected, Post, Published, RateLimited, TransientError
+from .channels.base import (
+    Channel,
+    ChannelError,
+    DuplicateRejected,
+    Post,
+    Published,
+    RateLimited,
+    TransientError,
+)
 from .config import RetryConfig
-from .ledger import Ledger
-from .report import Outcome
+from .ledger import Ledger, State
+from .report import Outcome, Status
 
 
 class Delivery:
-    def __init__(self, ledger: Ledger, retry: RetryConfig, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        ledger: Ledger,
+        retry: RetryConfig,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.ledger = ledger
         self.retry = retry
         self.sleep = sleep
@@ -32,18 +45,37 @@ class Delivery:
     def send(self, channel: Channel, post: Post, digest: str, title: str) -> Outcome:
         """Deliver ``post`` (its item's ``digest`` goes into every ledger line)."""
 
-        def outcome(status: str, detail: str, published: Published | None = None) -> Outcome:
+        def outcome(
+            status: Status, detail: str, published: Published | None = None
+        ) -> Outcome:
             return Outcome(
-                post.item_id, title, channel.name, status, detail, post.update_id,  # type: ignore[arg-type]
-                post, published.url if published else None,
+                post.item_id,
+                title,
+                channel.name,
+                status,
+                detail,
+                post.update_id,
+                post,
+                published.url if published else None,
             )
 
-        def write(state: str, attempt: int, published: Published | None = None, **fields: object) -> None:
+        def write(
+            state: State,
+            attempt: int,
+            published: Published | None = None,
+            **fields: object,
+        ) -> None:
             self.ledger.append(
-                state,  # type: ignore[arg-type]
-                key=post.key, item=post.item_id, channel=channel.name, digest=digest, update=post.update_id,
-                attempt=attempt, remote_id=published.remote_id if published else None,
-                url=published.url if published else None, **fields,
+                state,
+                key=post.key,
+                item=post.item_id,
+                channel=channel.name,
+                digest=digest,
+                update=post.update_id,
+                attempt=attempt,
+                remote_id=published.remote_id if published else None,
+                url=published.url if published else None,
+                **fields,
             )
 
         history = self.ledger.history(post.key)
@@ -52,10 +84,17 @@ class Delivery:
             try:
                 existing = channel.find_existing(post)
             except ChannelError as exc:
-                return outcome("error", f"no se pudo comprobar si ya se publicó ({exc.message}); se reintentará")
+                return outcome(
+                    "error",
+                    f"no se pudo comprobar si ya se publicó ({exc.message}); se reintentará",
+                )
             if existing is not None:
                 write("reconciled", attempt, existing)
-                return outcome("reconciled", "la publicación ya existía en la red (ejecución interrumpida)", existing)
+                return outcome(
+                    "reconciled",
+                    "la publicación ya existía en la red (ejecución interrumpida)",
+                    existing,
+                )
 
         delay = self.retry.backoff
         for try_number in range(1, self.retry.max_attempts + 1):
@@ -66,8 +105,17 @@ class Delivery:
             except DuplicateRejected as exc:
                 existing = exc.existing or self._find(channel, post)
                 if existing is not None:
-                    write("confirmed", attempt, existing, error="duplicado: se adopta la publicación existente")
-                    return outcome("adopted", "la red ya tenía esta publicación; se adoptó", existing)
+                    write(
+                        "confirmed",
+                        attempt,
+                        existing,
+                        error="duplicado: se adopta la publicación existente",
+                    )
+                    return outcome(
+                        "adopted",
+                        "la red ya tenía esta publicación; se adoptó",
+                        existing,
+                    )
                 write("failed", attempt, error=exc.message)
                 return outcome("error", exc.message)
             except TransientError as exc:
@@ -80,10 +128,18 @@ class Delivery:
                     else:
                         if existing is not None:
                             write("reconciled", attempt, existing)
-                            return outcome("reconciled", "la red confirmó la publicación tras un error temporal", existing)
+                            return outcome(
+                                "reconciled",
+                                "la red confirmó la publicación tras un error temporal",
+                                existing,
+                            )
                 wait = exc.retry_after if exc.retry_after is not None else delay
                 delay *= 2
-                if uncertain or try_number == self.retry.max_attempts or wait > self.retry.max_wait:
+                if (
+                    uncertain
+                    or try_number == self.retry.max_attempts
+                    or wait > self.retry.max_wait
+                ):
                     later = f"{exc.message}; se reintentará en la próxima ejecución"
                     if wait > self.retry.max_wait:
                         later = f"{exc.message}; la red pide esperar {wait:g} s (más que el máximo de {self.retry.max_wait:g} s): se reintentará en la próxima ejecución"

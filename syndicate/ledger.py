@@ -28,7 +28,9 @@ from typing import Any, Literal
 
 from .channels.base import Published
 
-State = Literal["intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication"]
+State = Literal[
+    "intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication"
+]
 DONE_STATES = ("confirmed", "reconciled", "seeded")
 VERSION = 1
 
@@ -85,10 +87,15 @@ class PostHistory:
     def needs_reconciliation(self) -> bool:
         """An intent never followed by an outcome, or a failure that may have posted anyway."""
         last = self.last
-        return last is not None and (last.state == "intent" or (last.state == "failed" and last.uncertain))
+        return last is not None and (
+            last.state == "intent" or (last.state == "failed" and last.uncertain)
+        )
 
     def changed_recorded(self, digest: str) -> bool:
-        return any(e.state == "changed_after_publication" and e.digest == digest for e in self.entries)
+        return any(
+            e.state == "changed_after_publication" and e.digest == digest
+            for e in self.entries
+        )
 
 
 def _now() -> str:
@@ -98,7 +105,9 @@ def _now() -> str:
 class Ledger:
     """Reads all monthly files once, then appends (fsynced) as the run goes."""
 
-    def __init__(self, folder: Path, run: str | None = None, *, read_only: bool = False):
+    def __init__(
+        self, folder: Path, run: str | None = None, *, read_only: bool = False
+    ):
         self.folder = folder
         self.run = run
         self.read_only = read_only
@@ -111,7 +120,9 @@ class Ledger:
         if not self.folder.is_dir():
             return
         for path in sorted(self.folder.glob("*.jsonl")):
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for number, line in enumerate(
+                path.read_text(encoding="utf-8").splitlines(), 1
+            ):
                 if not line.strip():
                     continue
                 try:
@@ -120,7 +131,9 @@ class Ledger:
                     yield Entry(**data)
                 except (ValueError, TypeError) as exc:
                     # A torn last line (crash mid-write) is the only expected damage: say where.
-                    raise LedgerError(f"{path}:{number}: línea del registro ilegible ({exc})") from None
+                    raise LedgerError(
+                        f"{path}:{number}: línea del registro ilegible ({exc})"
+                    ) from None
 
     def _remember(self, entry: Entry) -> None:
         self._history.setdefault(entry.key, PostHistory()).entries.append(entry)
@@ -146,9 +159,27 @@ class Ledger:
                 tip = done.published
         return tip
 
-    def append(self, state: State, *, key: str, item: str, channel: str, digest: str, **fields: Any) -> Entry:
+    def append(
+        self,
+        state: State,
+        *,
+        key: str,
+        item: str,
+        channel: str,
+        digest: str,
+        **fields: Any,
+    ) -> Entry:
         """Write one line and fsync it before returning (the intent must survive a crash)."""
-        entry = Entry(state=state, key=key, item=item, channel=channel, digest=digest, at=_now(), run=self.run, **fields)
+        entry = Entry(
+            state=state,
+            key=key,
+            item=item,
+            channel=channel,
+            digest=digest,
+            at=_now(),
+            run=self.run,
+            **fields,
+        )
         if self.read_only:
             raise LedgerError("el registro está en modo de solo lectura (--dry-run)")
         self.folder.mkdir(parents=True, exist_ok=True)

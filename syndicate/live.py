@@ -15,7 +15,16 @@ from urllib.parse import urldefrag, urljoin
 
 import httpx
 
-from .manifest import DIGEST_META, ID_META, MANIFEST_PATH, Item, Manifest, ManifestError, Update, parse_manifest
+from .manifest import (
+    DIGEST_META,
+    ID_META,
+    MANIFEST_PATH,
+    Item,
+    Manifest,
+    ManifestError,
+    Update,
+    parse_manifest,
+)
 
 
 @dataclass(frozen=True)
@@ -54,9 +63,13 @@ def fetch_manifest(site: str, client: httpx.Client) -> Manifest:
     try:
         response = client.get(url)
     except httpx.HTTPError as exc:
-        raise SiteUnreachable(f"no se pudo conectar con el sitio {site} ({_describe(exc)})") from None
+        raise SiteUnreachable(
+            f"no se pudo conectar con el sitio {site} ({_describe(exc)})"
+        ) from None
     if response.status_code != 200:
-        raise SiteUnreachable(f"{url} respondió {response.status_code}: el manifiesto no está publicado")
+        raise SiteUnreachable(
+            f"{url} respondió {response.status_code}: el manifiesto no está publicado"
+        )
     try:
         return parse_manifest(response.content)
     except ManifestError as exc:
@@ -78,10 +91,15 @@ class LiveCheck:
             try:
                 response = self.client.get(url)
             except httpx.HTTPError as exc:
-                self._pages[url] = Verdict(False, f"la página {url} no responde ({_describe(exc)})")
+                self._pages[url] = Verdict(
+                    False, f"la página {url} no responde ({_describe(exc)})"
+                )
             else:
                 if response.status_code != 200:
-                    self._pages[url] = Verdict(False, f"la página {url} respondió {response.status_code}, no 200")
+                    self._pages[url] = Verdict(
+                        False,
+                        f"la página {url} respondió {response.status_code}, no 200",
+                    )
                 else:
                     facts = _PageFacts()
                     facts.feed(response.text)
@@ -97,22 +115,31 @@ class LiveCheck:
             except (httpx.HTTPError, ValueError):
                 data = None
             if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-                self._feed = Verdict(False, f"el feed JSON {url} no está publicado o no es válido")
+                self._feed = Verdict(
+                    False, f"el feed JSON {url} no está publicado o no es válido"
+                )
             else:
                 entries = [e for e in data["items"] if isinstance(e, dict)]
-                self._feed = ({str(e.get("id")) for e in entries}, {str(e.get("url")) for e in entries})
+                self._feed = (
+                    {str(e.get("id")) for e in entries},
+                    {str(e.get("url")) for e in entries},
+                )
         return self._feed
 
     def check(self, item: Item) -> Verdict:
         """Whether ``item`` is live on the site exactly as the manifest describes it."""
         if not item.url.startswith(self.site):
-            return Verdict(False, f"la URL {item.url} no está en el sitio consultado {self.site}")
+            return Verdict(
+                False, f"la URL {item.url} no está en el sitio consultado {self.site}"
+            )
         page = self._page(item.url)
         if isinstance(page, Verdict):
             return page
         live_digest = page.meta.get(DIGEST_META)
         if live_digest is None:
-            return Verdict(False, f"la página {item.url} no tiene <meta name=\"{DIGEST_META}\">")
+            return Verdict(
+                False, f'la página {item.url} no tiene <meta name="{DIGEST_META}">'
+            )
         if live_digest != item.digest:
             return Verdict(
                 False,
@@ -120,7 +147,10 @@ class LiveCheck:
                 f"{item.digest[:19]}…): el despliegue está incompleto o desactualizado",
             )
         if page.meta.get(ID_META, item.id) != item.id:
-            return Verdict(False, f"la página {item.url} es de otro comunicado (id {page.meta[ID_META]!r})")
+            return Verdict(
+                False,
+                f"la página {item.url} es de otro comunicado (id {page.meta[ID_META]!r})",
+            )
         feed = self._feed_entries()
         if isinstance(feed, Verdict):
             return feed
@@ -139,5 +169,8 @@ class LiveCheck:
         if isinstance(page, Verdict):
             return page
         if anchor and anchor not in page.ids:
-            return Verdict(False, f"la actualización {update.id} aún no aparece en la página (falta #{anchor})")
+            return Verdict(
+                False,
+                f"la actualización {update.id} aún no aparece en la página (falta #{anchor})",
+            )
         return Verdict(True, "actualización publicada en el portal")

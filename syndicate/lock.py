@@ -14,7 +14,7 @@ import socket
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Self
 
 
 class LockBusy(RuntimeError):
@@ -28,7 +28,7 @@ class RunLock:
         self.path = records / ".lock"
         self._handle: IO[str] | None = None
 
-    def __enter__(self) -> RunLock:
+    def __enter__(self) -> Self:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+", encoding="utf-8")
         try:
@@ -48,13 +48,22 @@ class RunLock:
             ) from None
         handle.seek(0)
         handle.truncate()
-        holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": datetime.now(UTC).isoformat(timespec="seconds")}
-        handle.write(json.dumps(holder))
+        record = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        handle.write(json.dumps(record))
         handle.flush()
         self._handle = handle
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self._handle is not None:
             self._handle.seek(0)
             self._handle.truncate()

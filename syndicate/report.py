@@ -8,7 +8,15 @@ from typing import Literal
 from .channels.base import Post
 
 Status = Literal[
-    "published", "reconciled", "adopted", "already", "waiting", "error", "would_post", "seeded", "changed"
+    "published",
+    "reconciled",
+    "adopted",
+    "already",
+    "waiting",
+    "error",
+    "would_post",
+    "seeded",
+    "changed",
 ]
 
 LABELS: dict[str, str] = {

@@ -25,14 +25,14 @@ import httpx
 from .approvals import ApprovalProvider, ApprovalUnavailable, Decision, provider_for
 from .approvals.decisions import DecisionLog
 from .channels import channel_class
-from .channels.base import Channel, post_key
+from .channels.base import Channel, Post, post_key
 from .config import SyndicateConfig
 from .delivery import Delivery
 from .ledger import Ledger
 from .live import LiveCheck, SiteUnreachable, fetch_manifest
 from .lock import RunLock
 from .manifest import Item, ManifestError, Update
-from .report import ALL_CHANNELS, Outcome, RunReport
+from .report import ALL_CHANNELS, Outcome, RunReport, Status
 from .schedule import Scheduler, load_best_hours
 
 ItemProgress = Callable[[int, int, Item], None]
@@ -56,14 +56,42 @@ def syndicate(
     """
     site = site if site.endswith("/") else site + "/"
     if dry_run:
-        return _Run(site, config, dry_run=True, seed=seed, publish_backlog=publish_backlog, now=now, on_item=on_item, sleep=sleep).execute()
+        return _Run(
+            site,
+            config,
+            dry_run=True,
+            seed=seed,
+            publish_backlog=publish_backlog,
+            now=now,
+            on_item=on_item,
+            sleep=sleep,
+        ).execute()
     with RunLock(config.records):
-        return _Run(site, config, dry_run=False, seed=seed, publish_backlog=publish_backlog, now=now, on_item=on_item, sleep=sleep).execute()
+        return _Run(
+            site,
+            config,
+            dry_run=False,
+            seed=seed,
+            publish_backlog=publish_backlog,
+            now=now,
+            on_item=on_item,
+            sleep=sleep,
+        ).execute()
 
 
 class _Run:
-    def __init__(self, site: str, config: SyndicateConfig, *, dry_run: bool, seed: bool, publish_backlog: bool,
-                 now: datetime | None, on_item: ItemProgress | None, sleep: Callable[[float], None]):
+    def __init__(
+        self,
+        site: str,
+        config: SyndicateConfig,
+        *,
+        dry_run: bool,
+        seed: bool,
+        publish_backlog: bool,
+        now: datetime | None,
+        on_item: ItemProgress | None,
+        sleep: Callable[[float], None],
+    ):
         self.site = site
         self.config = config
         self.dry_run = dry_run
@@ -72,7 +100,9 @@ class _Run:
         self.now = now or datetime.now(UTC)
         self.on_item = on_item
         self.report = RunReport(site, dry_run=dry_run)
-        self.ledger = Ledger(config.records / "ledger", run=uuid.uuid4().hex[:12], read_only=dry_run)
+        self.ledger = Ledger(
+            config.records / "ledger", run=uuid.uuid4().hex[:12], read_only=dry_run
+        )
         self.decisions = None if dry_run else DecisionLog(config.records / "decisions")
         self.delivery = Delivery(self.ledger, config.retry, sleep)
         self.scheduler = Scheduler(config.schedule, load_best_hours(config.records))
@@ -86,9 +116,19 @@ class _Run:
             try:
                 self.channels[name] = channel_class(name)(options)
             except Exception as exc:  # noqa: BLE001 - one bad channel must not block the others
-                message = exc.args[0] if isinstance(exc, (KeyError, ValueError)) and exc.args else exc.__class__.__name__
+                message = (
+                    exc.args[0]
+                    if isinstance(exc, (KeyError, ValueError)) and exc.args
+                    else exc.__class__.__name__
+                )
                 self.report.outcomes.append(
-                    Outcome("—", "—", name, "error", f"el canal no se pudo configurar: {message}")
+                    Outcome(
+                        "—",
+                        "—",
+                        name,
+                        "error",
+                        f"el canal no se pudo configurar: {message}",
+                    )
                 )
 
     def execute(self) -> RunReport:
@@ -103,7 +143,9 @@ class _Run:
                 if self.seed:
                     self._seed(manifest.items)
                     return self.report
-                self.approvals = provider_for(self.config.approvals, self.config.records)
+                self.approvals = provider_for(
+                    self.config.approvals, self.config.records
+                )
                 live = LiveCheck(self.site, manifest, client)
                 blocked = self._backlog_guard(len(manifest.items))
                 for number, item in enumerate(manifest.items, 1):
@@ -117,34 +159,63 @@ class _Run:
                     self.approvals.close()
         already = self.report.count("already")
         if already:
-            self.report.notes.append(f"{already} publicaciones ya estaban hechas en ejecuciones anteriores")
+            self.report.notes.append(
+                f"{already} publicaciones ya estaban hechas en ejecuciones anteriores"
+            )
         return self.report
 
     def _backlog_guard(self, items: int) -> set[str]:
         """Channels never used before that would post more than ``backlog_limit`` items at once."""
         blocked = set()
         for name in self.channels:
-            if not self.ledger.knows_channel(name) and items > self.config.backlog_limit and not self.publish_backlog:
+            if (
+                not self.ledger.knows_channel(name)
+                and items > self.config.backlog_limit
+                and not self.publish_backlog
+            ):
                 blocked.add(name)
-                self.report.outcomes.append(Outcome(
-                    "—", "—", name, "error",
-                    f"primera ejecución de este canal con {items} comunicados en el portal (más de "
-                    f"{self.config.backlog_limit}): no se publica el archivo histórico. Use `pregon syndicate --seed` "
-                    "para marcarlo como ya publicado, o `--publish-backlog` para publicarlo todo",
-                ))
+                self.report.outcomes.append(
+                    Outcome(
+                        "—",
+                        "—",
+                        name,
+                        "error",
+                        f"primera ejecución de este canal con {items} comunicados en el portal (más de "
+                        f"{self.config.backlog_limit}): no se publica el archivo histórico. Use `pregon syndicate --seed` "
+                        "para marcarlo como ya publicado, o `--publish-backlog` para publicarlo todo",
+                    )
+                )
         return blocked
 
     def _seed(self, items: tuple[Item, ...]) -> None:
         for item in items:
             for name in self.channels:
-                units: list[tuple[str | None, str]] = [(None, item.digest)] + [(u.id, u.digest) for u in item.updates]
+                units: list[tuple[str | None, str]] = [(None, item.digest)] + [
+                    (u.id, u.digest) for u in item.updates
+                ]
                 for update_id, digest in units:
                     key = post_key(item.id, name, update_id)
                     if self.ledger.history(key).done is not None:
                         continue
                     if not self.dry_run:
-                        self.ledger.append("seeded", key=key, item=item.id, channel=name, digest=item.digest, update=update_id)
-                    self.report.outcomes.append(Outcome(item.id, item.title, name, "seeded", "marcado como ya publicado, sin publicar", update_id))
+                        self.ledger.append(
+                            "seeded",
+                            key=key,
+                            item=item.id,
+                            channel=name,
+                            digest=item.digest,
+                            update=update_id,
+                        )
+                    self.report.outcomes.append(
+                        Outcome(
+                            item.id,
+                            item.title,
+                            name,
+                            "seeded",
+                            "marcado como ya publicado, sin publicar",
+                            update_id,
+                        )
+                    )
 
     # --- one item --------------------------------------------------------------------------
     def _item(self, item: Item, live: LiveCheck, blocked: set[str]) -> None:
@@ -161,13 +232,17 @@ class _Run:
                 self._add(item, channel.name, "already", "ya publicado")
         updates = sorted(item.updates, key=lambda u: u.time) if item.live else []
         pending_updates = any(
-            self.ledger.history(post_key(item.id, c.name, u.id)).done is None for c in channels for u in updates
+            self.ledger.history(post_key(item.id, c.name, u.id)).done is None
+            for c in channels
+            for u in updates
         )
         if not pending_main and not pending_updates:
             return
         verdict = live.check(item)
         if not verdict.ok:
-            self._add(item, ALL_CHANNELS, "waiting", f"no está en el portal: {verdict.reason}")
+            self._add(
+                item, ALL_CHANNELS, "waiting", f"no está en el portal: {verdict.reason}"
+            )
             return
         decision = self._decide(item, None)
         if decision is None:
@@ -179,33 +254,60 @@ class _Run:
 
     def _changed(self, item: Item, channel: Channel, recorded: bool) -> None:
         if not recorded and not self.dry_run:
-            self.ledger.append("changed_after_publication", key=post_key(item.id, channel.name), item=item.id,
-                               channel=channel.name, digest=item.digest)
-        self._add(item, channel.name, "changed",
-                  "el comunicado cambió después de publicarse en esta red; no se vuelve a publicar (use el flujo de corrección)")
+            self.ledger.append(
+                "changed_after_publication",
+                key=post_key(item.id, channel.name),
+                item=item.id,
+                channel=channel.name,
+                digest=item.digest,
+            )
+        self._add(
+            item,
+            channel.name,
+            "changed",
+            "el comunicado cambió después de publicarse en esta red; no se vuelve a publicar (use el flujo de corrección)",
+        )
 
     def _decide(self, item: Item, update: Update | None) -> Decision | None:
         """The approval decision, or None (reported) when refused or unavailable."""
         cache_key = (item.id, update.id if update else None)
         if cache_key not in self._decided:
             assert self.approvals is not None
+            decision: Decision | str
             try:
-                decision: Decision | str = self.approvals.decide(item, update)
+                decision = self.approvals.decide(item, update)
             except ApprovalUnavailable as exc:
                 decision = str(exc)
-            else:
-                if self.decisions is not None:
-                    self.decisions.record(item.id, update.id if update else None, decision)
+            if isinstance(decision, Decision) and self.decisions is not None:
+                self.decisions.record(item.id, update.id if update else None, decision)
             self._decided[cache_key] = decision
             channel = ALL_CHANNELS
             if isinstance(decision, str):
-                self._add(item, channel, "error", f"aprobación no verificable: {decision}", update)
+                self._add(
+                    item,
+                    channel,
+                    "error",
+                    f"aprobación no verificable: {decision}",
+                    update,
+                )
             elif not decision.approved:
-                self._add(item, channel, "waiting", f"sin aprobación: {decision.reason}", update)
+                self._add(
+                    item,
+                    channel,
+                    "waiting",
+                    f"sin aprobación: {decision.reason}",
+                    update,
+                )
         decided = self._decided[cache_key]
         return decided if isinstance(decided, Decision) and decided.approved else None
 
-    def _post(self, item: Item, channel: Channel, update: Update | None, keys: list[str] | None = None) -> bool:
+    def _post(
+        self,
+        item: Item,
+        channel: Channel,
+        update: Update | None,
+        keys: list[str] | None = None,
+    ) -> bool:
         """Render and send one post; True when it is done (so later updates may follow)."""
         due = self.scheduler.due(channel.name, self.now)
         if not due.due:
@@ -215,26 +317,48 @@ class _Run:
         try:
             post = channel.render(item, update, reply_to)
         except Exception as exc:  # noqa: BLE001 - a channel bug is this channel's error only
-            self._add(item, channel.name, "error", f"no se pudo preparar la publicación ({exc.__class__.__name__})", update)
+            self._add(
+                item,
+                channel.name,
+                "error",
+                f"no se pudo preparar la publicación ({exc.__class__.__name__})",
+                update,
+            )
             return False
         if post.problems:
-            self._add(item, channel.name, "error", "; ".join(post.problems), update, post)
+            self._add(
+                item, channel.name, "error", "; ".join(post.problems), update, post
+            )
             return False
         if self.dry_run:
             history = self.ledger.history(post.key)
-            note = " (antes se comprobará si una ejecución interrumpida ya la publicó)" if history.needs_reconciliation else ""
-            self._add(item, channel.name, "would_post", f"se publicaría{note}", update, post)
+            note = (
+                " (antes se comprobará si una ejecución interrumpida ya la publicó)"
+                if history.needs_reconciliation
+                else ""
+            )
+            self._add(
+                item, channel.name, "would_post", f"se publicaría{note}", update, post
+            )
             return False
         digest = update.digest if update else item.digest
         outcome = self.delivery.send(channel, post, digest, item.title)
         self.report.outcomes.append(outcome)
         return not outcome.failed
 
-    def _updates(self, item: Item, channel: Channel, updates: list[Update], live: LiveCheck) -> None:
+    def _updates(
+        self, item: Item, channel: Channel, updates: list[Update], live: LiveCheck
+    ) -> None:
         keys = [post_key(item.id, channel.name)]
         if self.ledger.history(keys[0]).done is None:
             if updates and not self.dry_run:
-                self._add(item, channel.name, "waiting", "las actualizaciones esperan la publicación principal", updates[0])
+                self._add(
+                    item,
+                    channel.name,
+                    "waiting",
+                    "las actualizaciones esperan la publicación principal",
+                    updates[0],
+                )
             return
         for update in updates:
             key = post_key(item.id, channel.name, update.id)
@@ -251,7 +375,23 @@ class _Run:
                 return  # order matters: later updates wait for this one
             keys.append(key)
 
-    def _add(self, item: Item, channel: str, status: str, detail: str, update: Update | None = None, post=None) -> None:
+    def _add(
+        self,
+        item: Item,
+        channel: str,
+        status: Status,
+        detail: str,
+        update: Update | None = None,
+        post: Post | None = None,
+    ) -> None:
         self.report.outcomes.append(
-            Outcome(item.id, item.title, channel, status, detail, update.id if update else None, post)  # type: ignore[arg-type]
+            Outcome(
+                item.id,
+                item.title,
+                channel,
+                status,
+                detail,
+                update.id if update else None,
+                post,
+            )
         )

@@ -25,7 +25,9 @@ class DecisionLog:
                 for line in path.read_text(encoding="utf-8").splitlines():
                     if line.strip():
                         d = json.loads(line)
-                        self._last[(d["item"], d.get("update"), d["digest"], d["provider"])] = (d["approved"], d["reason"])
+                        self._last[
+                            (d["item"], d.get("update"), d["digest"], d["provider"])
+                        ] = (d["approved"], d["reason"])
 
     def record(self, item: str, update: str | None, decision: Decision) -> None:
         """Append ``decision`` unless it repeats the last one for the same item and digest."""

@@ -32,13 +32,23 @@ _VERDICTS = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
 class GitHubApprovals(ApprovalProvider):
     name = "github"
 
-    def __init__(self, config: GitHubConfig, control_points: dict[str, tuple[str, ...]], client: httpx.Client | None = None):
+    def __init__(
+        self,
+        config: GitHubConfig,
+        control_points: dict[str, tuple[str, ...]],
+        client: httpx.Client | None = None,
+    ):
         self.repository = config.repository
         self.control_points = control_points
-        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        headers = {
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+        }
         if config.token is not None and config.token.get_secret_value():
             headers["Authorization"] = f"Bearer {config.token.get_secret_value()}"
-        self.client = client or httpx.Client(base_url=config.api_base.rstrip("/"), headers=headers, timeout=30.0)
+        self.client = client or httpx.Client(
+            base_url=config.api_base.rstrip("/"), headers=headers, timeout=30.0
+        )
         self._teams: dict[str, set[str]] = {}
 
     def close(self) -> None:
@@ -54,7 +64,9 @@ class GitHubApprovals(ApprovalProvider):
             try:
                 response = self.client.get(url, params=params)
             except httpx.HTTPError as exc:
-                raise ApprovalUnavailable(f"GitHub no responde ({exc.__class__.__name__}); se intentará en la próxima ejecución") from None
+                raise ApprovalUnavailable(
+                    f"GitHub no responde ({exc.__class__.__name__}); se intentará en la próxima ejecución"
+                ) from None
             self._raise_for_limits(response)
             if response.status_code == 404:
                 raise ApprovalUnavailable(
@@ -62,7 +74,9 @@ class GitHubApprovals(ApprovalProvider):
                     "y que el token pueda leer el repositorio"
                 )
             if response.status_code != 200:
-                raise ApprovalUnavailable(f"GitHub respondió {response.status_code} para {path.split('?')[0]}")
+                raise ApprovalUnavailable(
+                    f"GitHub respondió {response.status_code} para {path.split('?')[0]}"
+                )
             out.extend(response.json())
             url = response.links.get("next", {}).get("url")
             params = None  # the next link already carries them
@@ -78,12 +92,18 @@ class GitHubApprovals(ApprovalProvider):
             if retry_after is not None:
                 when = f"pide esperar {retry_after} s"
             elif response.headers.get("x-ratelimit-reset", "").isdigit():
-                reset = datetime.fromtimestamp(int(response.headers["x-ratelimit-reset"]), UTC)
+                reset = datetime.fromtimestamp(
+                    int(response.headers["x-ratelimit-reset"]), UTC
+                )
                 when = f"el límite se renueva a las {reset:%H:%M} UTC"
             else:
                 when = "límite de consultas alcanzado"
-            raise ApprovalUnavailable(f"GitHub limitó las consultas ({when}); el comunicado queda para la próxima ejecución")
-        raise ApprovalUnavailable("GitHub respondió 403: el token no tiene permiso para leer el repositorio")
+            raise ApprovalUnavailable(
+                f"GitHub limitó las consultas ({when}); el comunicado queda para la próxima ejecución"
+            )
+        raise ApprovalUnavailable(
+            "GitHub respondió 403: el token no tiene permiso para leer el repositorio"
+        )
 
     # --- rules -----------------------------------------------------------------------------
     def _members(self, entry: str) -> set[str]:
@@ -91,21 +111,28 @@ class GitHubApprovals(ApprovalProvider):
             return {entry.lower()}
         if entry not in self._teams:
             org, team = entry.split("/", 1)
-            self._teams[entry] = {m["login"].lower() for m in self._get_all(f"/orgs/{org}/teams/{team}/members")}
+            self._teams[entry] = {
+                m["login"].lower()
+                for m in self._get_all(f"/orgs/{org}/teams/{team}/members")
+            }
         return self._teams[entry]
 
     def _valid_approvers(self, pr: dict[str, Any]) -> set[str]:
         author = (pr.get("user") or {}).get("login", "").lower()
         head = pr["head"]["sha"]
         latest: dict[str, dict[str, Any]] = {}
-        for review in self._get_all(f"/repos/{self.repository}/pulls/{pr['number']}/reviews"):
+        for review in self._get_all(
+            f"/repos/{self.repository}/pulls/{pr['number']}/reviews"
+        ):
             login = ((review.get("user") or {}).get("login") or "").lower()
             if review.get("state") in _VERDICTS and login:
                 latest[login] = review  # the API lists reviews oldest first
         return {
             login
             for login, review in latest.items()
-            if review["state"] == "APPROVED" and review.get("commit_id") == head and login != author
+            if review["state"] == "APPROVED"
+            and review.get("commit_id") == head
+            and login != author
         }
 
     def _check_pr(self, pr: dict[str, Any], digest: str) -> Decision:
@@ -125,25 +152,42 @@ class GitHubApprovals(ApprovalProvider):
                 False,
                 f"{reference}: falta aprobación válida de {', '.join(missing)} (aprobación en el último commit "
                 f"del PR, no descartada, por alguien distinto del autor: "
-                + "; ".join(f"{p}: {', '.join(self.control_points[p])}" for p in missing)
+                + "; ".join(
+                    f"{p}: {', '.join(self.control_points[p])}" for p in missing
+                )
                 + ")",
                 self.name,
                 digest,
                 reference=reference,
             )
         who_text = ", ".join(f"{p}: {login}" for p, login in met.items())
-        return Decision(True, f"{reference} aprobado ({who_text})", self.name, digest, met, reference)
+        return Decision(
+            True,
+            f"{reference} aprobado ({who_text})",
+            self.name,
+            digest,
+            met,
+            reference,
+        )
 
     def decide(self, item: Item, update: Update | None = None) -> Decision:
         digest = update.digest if update is not None else item.digest
         sha = item.source.commit
         if not sha:
-            return Decision(False, "el manifiesto no dice qué commit cambió el comunicado por última vez", self.name, digest)
+            return Decision(
+                False,
+                "el manifiesto no dice qué commit cambió el comunicado por última vez",
+                self.name,
+                digest,
+            )
         pulls = self._get_all(f"/repos/{self.repository}/commits/{sha}/pulls")
         merged = [p for p in pulls if p.get("merged_at")]
         if not merged:
             return Decision(
-                False, f"el commit {sha[:10]} no pertenece a un pull request fusionado (publicado sin revisión)", self.name, digest
+                False,
+                f"el commit {sha[:10]} no pertenece a un pull request fusionado (publicado sin revisión)",
+                self.name,
+                digest,
             )
         refused: Decision | None = None
         for pr in sorted(merged, key=lambda p: p["merged_at"], reverse=True):

@@ -22,7 +22,12 @@ from .. import counting, media, text
 from ..manifest import Item, Update
 from .base import Channel, PermanentError, Post, Published, TransientError, post_key
 
-_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
+_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/gif": "gif",
+}
 
 
 class OutboxChannel(Channel):
@@ -33,16 +38,31 @@ class OutboxChannel(Channel):
         super().__init__(config)
         self.folder = Path(str(self.config.get("folder") or "outbox"))
 
-    def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
+    def render(
+        self,
+        item: Item,
+        update: Update | None = None,
+        reply_to: Published | None = None,
+    ) -> Post:
         if update is None:
             body = text.compose(item, self.name, self.config.get("template"))
             images = item.images[: self.max_images]
         else:
             body = text.compose_update(update, self.config.get("update_template"))
-            images = tuple(m for m in update.media if m.kind == "image")[: self.max_images]
+            images = tuple(m for m in update.media if m.kind == "image")[
+                : self.max_images
+            ]
         length = counting.count(self.name, body)
-        problems = [counting.too_long_message(self.name, length, self.text_limit)] if length > self.text_limit else []
-        problems += [f"{self.name}: la imagen {m.url} no tiene texto alternativo" for m in images if not m.alt.strip()]
+        problems = (
+            [counting.too_long_message(self.name, length, self.text_limit)]
+            if length > self.text_limit
+            else []
+        )
+        problems += [
+            f"{self.name}: la imagen {m.url} no tiene texto alternativo"
+            for m in images
+            if not m.alt.strip()
+        ]
         return Post(
             channel=self.name,
             item_id=item.id,
@@ -90,21 +110,33 @@ class OutboxChannel(Channel):
         preview += [post.text, ""]
         preview += [f"![{f['alt']}]({f['file']})" for f in files]
         preview += ["", f"_{post.length} de {post.limit} caracteres_", ""]
-        (self.folder / f"{post.key}.md").write_text("\n".join(preview), encoding="utf-8")
+        (self.folder / f"{post.key}.md").write_text(
+            "\n".join(preview), encoding="utf-8"
+        )
         target = self.folder / f"{post.key}.json"
         temporary = target.with_suffix(".json.tmp")
         try:
-            temporary.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+            temporary.write_text(
+                json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
             os.replace(temporary, target)
         except OSError as exc:
-            raise PermanentError(f"outbox: no se pudo escribir en {self.folder} ({exc.strerror})") from None
+            raise PermanentError(
+                f"outbox: no se pudo escribir en {self.folder} ({exc.strerror})"
+            ) from None
         return self._published(post.key)
 
     def _published(self, key: str) -> Published:
-        return Published(remote_id=key, url=(self.folder / f"{key}.json").resolve().as_uri())
+        return Published(
+            remote_id=key, url=(self.folder / f"{key}.json").resolve().as_uri()
+        )
 
     def find_existing(self, post: Post) -> Published | None:
-        return self._published(post.key) if (self.folder / f"{post.key}.json").is_file() else None
+        return (
+            self._published(post.key)
+            if (self.folder / f"{post.key}.json").is_file()
+            else None
+        )
 
     def delete(self, published: Published) -> None:
         for path in self.folder.glob(f"{published.remote_id}*"):

@@ -26,18 +26,23 @@ from typing import Any
 
 from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
+
 from tests.fakes.api_server import FakeAPI, Reply, Request
 
 ROOT = Path(__file__).resolve().parents[2]
 OPENAPI_VERSION = "23.0.2"
-SPEC_PATH = ROOT / ".cache" / f"octokit-openapi-{OPENAPI_VERSION}" / "api.github.com.json"
+SPEC_PATH = (
+    ROOT / ".cache" / f"octokit-openapi-{OPENAPI_VERSION}" / "api.github.com.json"
+)
 TOKEN_HEADER = "authorization"
 
 
 @functools.cache
 def spec() -> dict[str, Any]:
     if not SPEC_PATH.is_file():
-        raise RuntimeError(f"{SPEC_PATH} missing: run `bash tools/install-test-tools.sh`")
+        raise RuntimeError(
+            f"{SPEC_PATH} missing: run `bash tools/install-test-tools.sh`"
+        )
     return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
 
 
@@ -68,7 +73,9 @@ class _OARequest:
         from werkzeug.datastructures import Headers, ImmutableMultiDict
 
         self.parameters = RequestParameters(
-            query=ImmutableMultiDict([(k, v) for k, vs in self.query.items() for v in vs]),
+            query=ImmutableMultiDict(
+                [(k, v) for k, vs in self.query.items() for v in vs]
+            ),
             header=Headers(self.headers),
         )
 
@@ -89,11 +96,20 @@ def _explain(exc: Exception) -> str:
 
 
 def _user(login: str, user_id: int) -> dict[str, Any]:
-    user = example("simple-user-items")[0] if "simple-user-items" in spec()["components"]["examples"] else None
+    user = (
+        example("simple-user-items")[0]
+        if "simple-user-items" in spec()["components"]["examples"]
+        else None
+    )
     if user is None:
         user = example("pull-request-review-items")[0]["user"]
-    user.update(login=login, id=user_id, node_id=f"U_{user_id}", url=f"https://api.github.com/users/{login}",
-                html_url=f"https://github.com/{login}")
+    user.update(
+        login=login,
+        id=user_id,
+        node_id=f"U_{user_id}",
+        url=f"https://api.github.com/users/{login}",
+        html_url=f"https://github.com/{login}",
+    )
     return user
 
 
@@ -109,24 +125,54 @@ class FakeGitHub(FakeAPI):
         self.teams: dict[str, list[str]] = {}
         self._ids = 1000
         base = rf"/repos/{owner}/{repo}"
-        self.add_route("GET", base + r"/commits/(?P<sha>[0-9a-f]{7,40})/pulls", self._commit_pulls, "commit_pulls")
-        self.add_route("GET", base + r"/pulls/(?P<number>\d+)/reviews", self._pr_reviews, "pr_reviews")
-        self.add_route("GET", r"/orgs/(?P<org>[\w.-]+)/teams/(?P<team>[\w.-]+)/members", self._members, "team_members")
+        self.add_route(
+            "GET",
+            base + r"/commits/(?P<sha>[0-9a-f]{7,40})/pulls",
+            self._commit_pulls,
+            "commit_pulls",
+        )
+        self.add_route(
+            "GET",
+            base + r"/pulls/(?P<number>\d+)/reviews",
+            self._pr_reviews,
+            "pr_reviews",
+        )
+        self.add_route(
+            "GET",
+            r"/orgs/(?P<org>[\w.-]+)/teams/(?P<team>[\w.-]+)/members",
+            self._members,
+            "team_members",
+        )
 
     # --- scenario -------------------------------------------------------------------------
     def _next_id(self) -> int:
         self._ids += 1
         return self._ids
 
-    def add_pr(self, number: int, *, author: str, commits: list[str], head: str, merged: bool = True) -> None:
+    def add_pr(
+        self,
+        number: int,
+        *,
+        author: str,
+        commits: list[str],
+        head: str,
+        merged: bool = True,
+    ) -> None:
         """A PR whose branch contains ``commits`` (the last change of a release among them)."""
         pr = example("pull-request-simple-items")[0]
         # GitHub's own example lacks `type` in requested_teams[], which its schema requires.
         pr["requested_teams"] = []
-        pr.update(number=number, id=self._next_id(), state="closed" if merged else "open",
-                  merged_at="2026-11-19T16:00:00Z" if merged else None, user=_user(author, self._next_id()))
+        pr.update(
+            number=number,
+            id=self._next_id(),
+            state="closed" if merged else "open",
+            merged_at="2026-11-19T16:00:00Z" if merged else None,
+            user=_user(author, self._next_id()),
+        )
         pr["head"]["sha"] = head
-        pr["url"] = f"https://api.github.com/repos/{self.owner}/{self.repo}/pulls/{number}"
+        pr["url"] = (
+            f"https://api.github.com/repos/{self.owner}/{self.repo}/pulls/{number}"
+        )
         self.prs[number] = pr
         for sha in commits:
             self.commit_prs.setdefault(sha, []).append(number)
@@ -134,7 +180,12 @@ class FakeGitHub(FakeAPI):
     def review(self, number: int, login: str, state: str, commit: str) -> None:
         """A review as GitHub lists it (``state``: APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED)."""
         review = example("pull-request-review-items")[0]
-        review.update(id=self._next_id(), user=_user(login, self._next_id()), state=state, commit_id=commit)
+        review.update(
+            id=self._next_id(),
+            user=_user(login, self._next_id()),
+            state=state,
+            commit_id=commit,
+        )
         self.reviews.setdefault(number, []).append(review)
 
     def team(self, slug: str, members: list[str]) -> None:
@@ -149,49 +200,89 @@ class FakeGitHub(FakeAPI):
         links = []
         url = f"{self.url}{request.path}?per_page={per_page}"
         if page < last:
-            links += [f'<{url}&page={page + 1}>; rel="next"', f'<{url}&page={last}>; rel="last"']
+            links += [
+                f'<{url}&page={page + 1}>; rel="next"',
+                f'<{url}&page={last}>; rel="last"',
+            ]
         if page > 1:
-            links += [f'<{url}&page={page - 1}>; rel="prev"', f'<{url}&page=1>; rel="first"']
+            links += [
+                f'<{url}&page={page - 1}>; rel="prev"',
+                f'<{url}&page=1>; rel="first"',
+            ]
         if links:
             headers["Link"] = ", ".join(links)
         return Reply(200, items[(page - 1) * per_page : page * per_page], headers)
 
     def _commit_pulls(self, request: Request) -> Reply:
-        numbers = [n for sha, ns in self.commit_prs.items() if sha.startswith(request.params["sha"]) for n in ns]
+        numbers = [
+            n
+            for sha, ns in self.commit_prs.items()
+            if sha.startswith(request.params["sha"])
+            for n in ns
+        ]
         return self._page(request, [self.prs[n] for n in numbers])
 
     def _pr_reviews(self, request: Request) -> Reply:
         number = int(request.params["number"])
         if number not in self.prs:
-            return Reply(404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
+            return Reply(
+                404,
+                {
+                    "message": "Not Found",
+                    "documentation_url": "https://docs.github.com/rest",
+                },
+            )
         return self._page(request, self.reviews.get(number, []))
 
     def _members(self, request: Request) -> Reply:
         slug = f"{request.params['org']}/{request.params['team']}"
-        members = [_user(login, 5000 + i) for i, login in enumerate(self.teams.get(slug, []))]
+        members = [
+            _user(login, 5000 + i) for i, login in enumerate(self.teams.get(slug, []))
+        ]
         return self._page(request, members)
 
     # --- faults ----------------------------------------------------------------------------
     @staticmethod
     def rate_limited(secondary: bool = False) -> Reply:
         """GitHub's documented rate-limit answers: primary (403, remaining 0) or secondary (429, retry-after)."""
-        body = {"message": "API rate limit exceeded", "documentation_url": "https://docs.github.com/rest/rate-limit"}
+        body = {
+            "message": "API rate limit exceeded",
+            "documentation_url": "https://docs.github.com/rest/rate-limit",
+        }
         if secondary:
             return Reply(429, body, {"retry-after": "60"})
-        return Reply(403, body, {"x-ratelimit-remaining": "0", "x-ratelimit-limit": "60", "x-ratelimit-reset": "1795000000"})
+        return Reply(
+            403,
+            body,
+            {
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-limit": "60",
+                "x-ratelimit-reset": "1795000000",
+            },
+        )
 
     # --- validation ------------------------------------------------------------------------
     def _dispatch(self, request: Request) -> Reply:
         reply = super()._dispatch(request)
-        oa_request = _OARequest(request.method.lower(), request.path, request.query, request.headers)
+        oa_request = _OARequest(
+            request.method.lower(), request.path, request.query, request.headers
+        )
         try:
             openapi().validate_request(oa_request)
         except Exception as exc:  # noqa: BLE001 - any validation error is a violation
-            self.reject(400, None, f"request {request.method} {request.path}: {_explain(exc)}")
+            self.reject(
+                400, None, f"request {request.method} {request.path}: {_explain(exc)}"
+            )
         if reply.status == 200:
             payload, _ = reply.encode()
             try:
-                openapi().validate_response(oa_request, _OAResponse(200, payload, reply.headers))
+                openapi().validate_response(
+                    oa_request, _OAResponse(200, payload, reply.headers)
+                )
             except Exception as exc:  # noqa: BLE001
-                self.reject(500, None, f"response of {request.path} breaks GitHub's OpenAPI: {_explain(exc)}")
+                self.reject(
+                    500,
+                    None,
+                    f"response of {request.path} breaks GitHub's OpenAPI: {_explain(exc)}",
+                )
         return reply

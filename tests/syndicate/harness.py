@@ -47,6 +47,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import httpx
 
@@ -77,8 +78,15 @@ class Result:
 class SyndicateProcess:
     """One ``pregon syndicate`` run in a subprocess (see the module docstring)."""
 
-    def __init__(self, project: Path, site: str, *args: str, env: dict[str, str] | None = None,
-                 channels: dict[str, str] | None = None, command: str = "syndicate"):
+    def __init__(
+        self,
+        project: Path,
+        site: str,
+        *args: str,
+        env: dict[str, str] | None = None,
+        channels: dict[str, str] | None = None,
+        command: str = "syndicate",
+    ):
         self.project = project
         self.argv = [sys.executable, "-c", _BOOT, json.dumps(channels or {}), command]
         if command == "syndicate":
@@ -86,7 +94,9 @@ class SyndicateProcess:
         self.argv += list(args)
         self.env = {
             **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+            ),
             "COLUMNS": "250",  # wide tables: one row per line, easy to read in assertions
             **(env or {}),
         }
@@ -95,8 +105,14 @@ class SyndicateProcess:
         self._lock = threading.Lock()
 
     def start(self) -> SyndicateProcess:
-        self.popen = subprocess.Popen(self.argv, cwd=self.project, env=self.env, text=True,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.popen = subprocess.Popen(
+            self.argv,
+            cwd=self.project,
+            env=self.env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         return self
 
     def kill_now(self, *_: object) -> None:
@@ -115,16 +131,27 @@ class SyndicateProcess:
         except subprocess.TimeoutExpired:
             self.kill_now()
             stdout, stderr = self.popen.communicate()
-            raise AssertionError(f"pregon syndicate did not finish in {timeout} s:\n{stdout}\n{stderr}") from None
+            raise AssertionError(
+                f"pregon syndicate did not finish in {timeout} s:\n{stdout}\n{stderr}"
+            ) from None
         return Result(self.popen.returncode, stdout, stderr, self.killed)
 
 
-def run_syndicate(project: Path, site: str, *args: str, timeout: float = 120, **kw: object) -> Result:
+def run_syndicate(
+    project: Path, site: str, *args: str, timeout: float = 120, **kw: object
+) -> Result:
     """Run ``pregon syndicate --site site *args`` in ``project`` and wait for it."""
     return SyndicateProcess(project, site, *args, **kw).start().wait(timeout)  # type: ignore[arg-type]
 
 
-_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "content-encoding"}
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "host",
+    "content-encoding",
+}
 
 
 class KillingProxy:
@@ -137,7 +164,9 @@ class KillingProxy:
         self._lock = threading.Lock()
         self._server: http.server.ThreadingHTTPServer | None = None
 
-    def kill_after(self, predicate: Callable[[str, str], bool], hook: Callable[[], None]) -> None:
+    def kill_after(
+        self, predicate: Callable[[str, str], bool], hook: Callable[[], None]
+    ) -> None:
         with self._lock:
             self._armed.append((predicate, hook))
 
@@ -154,22 +183,31 @@ class KillingProxy:
                     return hook
         return None
 
-    def __enter__(self) -> KillingProxy:
+    def __enter__(self) -> Self:
         proxy = self
         client = httpx.Client(timeout=60.0)
 
         class _Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+                headers = {
+                    k: v
+                    for k, v in self.headers.items()
+                    if k.lower() not in _HOP_BY_HOP
+                }
                 proxy.requests.append((self.command, self.path))
-                upstream = client.request(self.command, proxy.upstream + self.path, content=body, headers=headers)
+                upstream = client.request(
+                    self.command,
+                    proxy.upstream + self.path,
+                    content=body,
+                    headers=headers,
+                )
                 hook = proxy._take(self.command, self.path.split("?")[0])
                 if hook is not None:
                     hook()  # the upstream has acted; the client dies before it hears about it

@@ -59,7 +59,9 @@ class HandSite:
     def item_url(self, spec: Spec) -> str:
         return f"{self.url}prensa/{spec.id}/"
 
-    def write(self, specs: list[Spec], *, page_digests: dict[str, str] | None = None) -> dict[str, Any]:
+    def write(
+        self, specs: list[Spec], *, page_digests: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         """(Re)write the site for ``specs``; ``page_digests`` overrides what a page's meta says."""
         self.specs = list(specs)
         items = []
@@ -72,24 +74,53 @@ class HandSite:
                 buffer = io.BytesIO()
                 Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "PNG")
                 image.write_bytes(buffer.getvalue())
-                media.append({"kind": "image", "url": f"{self.url}img/{spec.id}.png", "alt": f"Foto de {spec.title}",
-                              "mime": "image/png", "width": 64, "height": 48})
+                media.append(
+                    {
+                        "kind": "image",
+                        "url": f"{self.url}img/{spec.id}.png",
+                        "alt": f"Foto de {spec.title}",
+                        "mime": "image/png",
+                        "width": 64,
+                        "height": 48,
+                    }
+                )
             updates = [
-                {"id": u["id"], "time": u["time"], "text": u["text"], "digest": spec.update_digest(u["id"]),
-                 "url": f"{url}#{u['id']}"}
+                {
+                    "id": u["id"],
+                    "time": u["time"],
+                    "text": u["text"],
+                    "digest": spec.update_digest(u["id"]),
+                    "url": f"{url}#{u['id']}",
+                }
                 for u in spec.updates
             ]
-            items.append({
-                "id": spec.id, "url": url, "digest": spec.digest, "title": spec.title, "summary": spec.summary,
-                "date": "2026-11-19T09:00:00-05:00", "dependencia": {"slug": "prensa", "name": "Oficina de Prensa"},
-                "tags": ["salud pública"], "media": media, "source": {"path": f"content/prensa/{spec.id}.md", "commit": spec.commit},
-                "live": spec.live, "updates": updates,
-            })
+            items.append(
+                {
+                    "id": spec.id,
+                    "url": url,
+                    "digest": spec.digest,
+                    "title": spec.title,
+                    "summary": spec.summary,
+                    "date": "2026-11-19T09:00:00-05:00",
+                    "dependencia": {"slug": "prensa", "name": "Oficina de Prensa"},
+                    "tags": ["salud pública"],
+                    "media": media,
+                    "source": {
+                        "path": f"content/prensa/{spec.id}.md",
+                        "commit": spec.commit,
+                    },
+                    "live": spec.live,
+                    "updates": updates,
+                }
+            )
             page = self.root / "prensa" / spec.id / "index.html"
             if spec.on_page:
                 page.parent.mkdir(parents=True, exist_ok=True)
                 shown = (page_digests or {}).get(spec.id, spec.digest)
-                sections = "".join(f'<section id="{u["id"]}"><p>{u["text"]}</p></section>' for u in spec.updates)
+                sections = "".join(
+                    f'<section id="{u["id"]}"><p>{u["text"]}</p></section>'
+                    for u in spec.updates
+                )
                 page.write_text(
                     f'<!doctype html><html lang="es"><head><meta charset="utf-8">'
                     f'<meta name="pregon:digest" content="{shown}"><meta name="pregon:id" content="{spec.id}">'
@@ -99,15 +130,33 @@ class HandSite:
             elif page.exists():
                 page.unlink()
         manifest = {
-            "format": "pregon-manifest", "version": 1, "generated_at": "2026-11-20T10:00:00-05:00", "site_url": self.url,
-            "feeds": {"rss": f"{self.url}feed.xml", "atom": f"{self.url}atom.xml", "json": f"{self.url}feed.json"},
+            "format": "pregon-manifest",
+            "version": 1,
+            "generated_at": "2026-11-20T10:00:00-05:00",
+            "site_url": self.url,
+            "feeds": {
+                "rss": f"{self.url}feed.xml",
+                "atom": f"{self.url}atom.xml",
+                "json": f"{self.url}feed.json",
+            },
             "items": items,
         }
         (self.root / "pregon").mkdir(parents=True, exist_ok=True)
-        (self.root / "pregon" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-        feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Prensa",
-                "items": [{"id": i["id"], "url": i["url"], "title": i["title"]} for i, s in zip(items, specs) if s.in_feed]}
-        (self.root / "feed.json").write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
+        (self.root / "pregon" / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False), encoding="utf-8"
+        )
+        feed = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "Prensa",
+            "items": [
+                {"id": i["id"], "url": i["url"], "title": i["title"]}
+                for i, s in zip(items, specs)
+                if s.in_feed
+            ],
+        }
+        (self.root / "feed.json").write_text(
+            json.dumps(feed, ensure_ascii=False), encoding="utf-8"
+        )
         return manifest
 
     @contextlib.contextmanager
@@ -116,7 +165,9 @@ class HandSite:
             yield url
 
 
-def make_project(root: Path, syndicate: dict[str, Any], *, env_tags: dict[str, str] | None = None) -> Path:
+def make_project(
+    root: Path, syndicate: dict[str, Any], *, env_tags: dict[str, str] | None = None
+) -> Path:
     """A project folder whose mkdocs.yml has ``syndicate`` (JSON-in-YAML) under the pregon plugin.
 
     ``env_tags`` maps a placeholder string used in ``syndicate`` to an env var: it becomes ``!ENV VAR``.
@@ -141,18 +192,44 @@ def make_project(root: Path, syndicate: dict[str, Any], *, env_tags: dict[str, s
     return root
 
 
-def approve(project: Path, digest: str, *, roles: dict[str, str] | None = None, updates: dict[str, str] | None = None) -> None:
+def approve(
+    project: Path,
+    digest: str,
+    *,
+    roles: dict[str, str] | None = None,
+    updates: dict[str, str] | None = None,
+) -> None:
     """Append approval records (as ``pregon approve`` writes them) for ``digest``."""
     folder = project / "records" / "approvals"
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "2026-11.jsonl").open("a", encoding="utf-8") as handle:
-        for role, login in (roles or {"contenido": "jefa-prensa", "diseño": "disenador"}).items():
-            handle.write(json.dumps({"v": 1, "at": "2026-11-19T16:40:00Z", "by": login, "role": role, "digest": digest,
-                                     "source": "content/x.md", "pr": None, "updates": updates or {}}, ensure_ascii=False) + "\n")
+        for role, login in (
+            roles or {"contenido": "jefa-prensa", "diseño": "disenador"}
+        ).items():
+            handle.write(
+                json.dumps(
+                    {
+                        "v": 1,
+                        "at": "2026-11-19T16:40:00Z",
+                        "by": login,
+                        "role": role,
+                        "digest": digest,
+                        "source": "content/x.md",
+                        "pr": None,
+                        "updates": updates or {},
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
 
 
 def ledger_lines(project: Path) -> list[dict[str, Any]]:
     lines = []
     for path in sorted((project / "records" / "ledger").glob("*.jsonl")):
-        lines += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines += [
+            json.loads(line)
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
     return lines

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from pregon.syndicate.config import ConfigError, load_config
+
 from tests.syndicate.sitekit import make_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,23 +19,41 @@ def test_repository_config_loads() -> None:
     assert config.records == ROOT / "records"
 
 
-def test_env_tag_fills_secrets_and_they_never_print(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_tag_fills_secrets_and_they_never_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret_value_123")
-    project = make_project(tmp_path / "p", {
-        "approvals": {"provider": "github", "github": {"repository": "org/repo", "token": "__T__"}},
-    }, env_tags={"__T__": "GITHUB_TOKEN"})
+    project = make_project(
+        tmp_path / "p",
+        {
+            "approvals": {
+                "provider": "github",
+                "github": {"repository": "org/repo", "token": "__T__"},
+            },
+        },
+        env_tags={"__T__": "GITHUB_TOKEN"},
+    )
     config = load_config(project / "mkdocs.yml")
     assert config.approvals.github is not None
     assert config.approvals.github.token is not None
     assert config.approvals.github.token.get_secret_value() == "ghp_secret_value_123"
-    assert "ghp_secret_value_123" not in repr(config) and "ghp_secret_value_123" not in str(config)
+    assert "ghp_secret_value_123" not in repr(
+        config
+    ) and "ghp_secret_value_123" not in str(config)
 
 
 def test_errors_name_file_and_key_without_echoing_values(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "p", {
-        "approvals": {"provider": "github", "github": {"repository": "no-slash", "token": "tok_123"}},
-        "channels": {"outbox": {}}, "colour": "x",
-    })
+    project = make_project(
+        tmp_path / "p",
+        {
+            "approvals": {
+                "provider": "github",
+                "github": {"repository": "no-slash", "token": "tok_123"},
+            },
+            "channels": {"outbox": {}},
+            "colour": "x",
+        },
+    )
     with pytest.raises(ConfigError) as raised:
         load_config(project / "mkdocs.yml")
     message = str(raised.value)

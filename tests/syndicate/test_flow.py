@@ -22,22 +22,44 @@ CHANNELS = {"testnet": TESTNET_CHANNEL}
 
 def project_for(tmp_path: Path, api_url: str, **syndicate: object) -> Path:
     config = {
-        "channels": {"outbox": {"folder": "outbox"}, "testnet": {"api_base": api_url, "token": "__TOKEN__"}},
+        "channels": {
+            "outbox": {"folder": "outbox"},
+            "testnet": {"api_base": api_url, "token": "__TOKEN__"},
+        },
         "retry": {"max_attempts": 4, "max_wait": 5, "backoff": 0.05},
         **syndicate,
     }
-    return make_project(tmp_path / "project", config, env_tags={"__TOKEN__": "TESTNET_TOKEN"})
+    return make_project(
+        tmp_path / "project", config, env_tags={"__TOKEN__": "TESTNET_TOKEN"}
+    )
 
 
 def run(project: Path, site: str, fakenet: FakeNet, *args: str, **kw: object):
-    return run_syndicate(project, site, *args, env={"TESTNET_TOKEN": fakenet.token}, channels=CHANNELS, **kw)
+    return run_syndicate(
+        project,
+        site,
+        *args,
+        env={"TESTNET_TOKEN": fakenet.token},
+        channels=CHANNELS,
+        **kw,
+    )
 
 
-def test_posts_only_live_and_approved_items_exactly_once(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
+def test_posts_only_live_and_approved_items_exactly_once(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
     project = project_for(tmp_path, fakenet.url)
-    ok, unapproved, stale, unfed, missing = (Spec("ok", title="Vacunación"), Spec("sin-aprobar"), Spec("viejo"),
-                                             Spec("sin-feed", in_feed=False), Spec("sin-pagina", on_page=False))
-    hand_site.write([ok, unapproved, stale, unfed, missing], page_digests={"viejo": "sha256:" + "0" * 64})
+    ok, unapproved, stale, unfed, missing = (
+        Spec("ok", title="Vacunación"),
+        Spec("sin-aprobar"),
+        Spec("viejo"),
+        Spec("sin-feed", in_feed=False),
+        Spec("sin-pagina", on_page=False),
+    )
+    hand_site.write(
+        [ok, unapproved, stale, unfed, missing],
+        page_digests={"viejo": "sha256:" + "0" * 64},
+    )
     for spec in (ok, stale, unfed, missing):
         approve(project, spec.digest)
     with hand_site.serve() as site:
@@ -49,12 +71,20 @@ def test_posts_only_live_and_approved_items_exactly_once(tmp_path: Path, hand_si
     outbox = sorted(p.name for p in (project / "outbox").iterdir())
     assert len([n for n in outbox if n.endswith(".json")]) == 1
     image = next(project.joinpath("outbox").glob("*-1.png"))
-    assert image.read_bytes() == (hand_site.root / "img" / "ok.png").read_bytes()  # fetched from the live site
+    assert (
+        image.read_bytes() == (hand_site.root / "img" / "ok.png").read_bytes()
+    )  # fetched from the live site
     assert "sin aprobación" in first.stdout and "otra versión" in first.stdout
     assert "no aparece en el feed" in first.stdout and "respondió 404" in first.stdout
-    states = [(line["item"], line["channel"], line["state"]) for line in ledger_lines(project)]
-    assert states == [("ok", "outbox", "intent"), ("ok", "outbox", "confirmed"),
-                      ("ok", "testnet", "intent"), ("ok", "testnet", "confirmed")]
+    states = [
+        (line["item"], line["channel"], line["state"]) for line in ledger_lines(project)
+    ]
+    assert states == [
+        ("ok", "outbox", "intent"),
+        ("ok", "outbox", "confirmed"),
+        ("ok", "testnet", "intent"),
+        ("ok", "testnet", "confirmed"),
+    ]
 
     assert second.returncode == 0, second.output
     assert len(fakenet.posts) == 1
@@ -62,7 +92,9 @@ def test_posts_only_live_and_approved_items_exactly_once(tmp_path: Path, hand_si
     assert "ya estaban hechas" in second.stdout
 
 
-def test_dry_run_shows_exact_posts_and_changes_nothing(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
+def test_dry_run_shows_exact_posts_and_changes_nothing(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
     project = project_for(tmp_path, fakenet.url)
     spec = Spec("uno", title="Cierre vial en la carrera 7")
     hand_site.write([spec])
@@ -71,22 +103,36 @@ def test_dry_run_shows_exact_posts_and_changes_nothing(tmp_path: Path, hand_site
     with hand_site.serve() as site:
         result = run(project, site, fakenet, "--dry-run")
     assert result.returncode == 0, result.output
-    assert "Cierre vial en la carrera 7" in result.stdout and f"{site}prensa/uno/" in result.stdout
-    assert "grafemas" in result.stdout and "/ 300" in result.stdout  # count and limit per network
+    assert (
+        "Cierre vial en la carrera 7" in result.stdout
+        and f"{site}prensa/uno/" in result.stdout
+    )
+    assert (
+        "grafemas" in result.stdout and "/ 300" in result.stdout
+    )  # count and limit per network
     assert "se publicaría" in result.stdout
     assert sorted(str(p.relative_to(project)) for p in project.rglob("*")) == before
     assert fakenet.posts == {} and fakenet.calls("create") == []
 
 
-def test_crash_between_send_and_confirm_is_reconciled_without_duplicate(tmp_path: Path, hand_site: HandSite,
-                                                                          fakenet: FakeNet) -> None:
-    project = project_for(tmp_path, fakenet.url, channels={"testnet": {"api_base": fakenet.url, "token": "__TOKEN__"}})
+def test_crash_between_send_and_confirm_is_reconciled_without_duplicate(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
+    project = project_for(
+        tmp_path,
+        fakenet.url,
+        channels={"testnet": {"api_base": fakenet.url, "token": "__TOKEN__"}},
+    )
     spec = Spec("crash")
     hand_site.write([spec])
     approve(project, spec.digest)
     with hand_site.serve() as site:
-        process = SyndicateProcess(project, site, env={"TESTNET_TOKEN": fakenet.token}, channels=CHANNELS)
-        fakenet.after_next("create", process.kill_now)  # the network stored it; the run dies before hearing so
+        process = SyndicateProcess(
+            project, site, env={"TESTNET_TOKEN": fakenet.token}, channels=CHANNELS
+        )
+        fakenet.after_next(
+            "create", process.kill_now
+        )  # the network stored it; the run dies before hearing so
         killed = process.start().wait()
         assert killed.killed
         assert [line["state"] for line in ledger_lines(project)] == ["intent"]
@@ -97,28 +143,51 @@ def test_crash_between_send_and_confirm_is_reconciled_without_duplicate(tmp_path
     assert ledger_lines(project)[-1]["remote_id"] == "tn-1"
 
 
-def test_rate_limit_and_server_errors_end_in_exactly_one_post(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
+def test_rate_limit_and_server_errors_end_in_exactly_one_post(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
     project = project_for(tmp_path, fakenet.url)
     spec = Spec("lento")
     hand_site.write([spec])
     approve(project, spec.digest)
-    fakenet.fail_next("create", Reply(429, {"error": "slow down"}, {"Retry-After": "1"}))
-    fakenet.fail_next("create", Reply(503, {"error": "unavailable"}, {"Retry-After": "0"}))
+    fakenet.fail_next(
+        "create", Reply(429, {"error": "slow down"}, {"Retry-After": "1"})
+    )
+    fakenet.fail_next(
+        "create", Reply(503, {"error": "unavailable"}, {"Retry-After": "0"})
+    )
     with hand_site.serve() as site:
         result = run(project, site, fakenet)
     assert result.returncode == 0, result.output
     assert len(fakenet.posts) == 1 and len(fakenet.calls("create")) == 3
-    assert len(fakenet.calls("find")) == 1  # after the 503 (maybe posted), not after the 429 (surely not)
-    testnet = [(line["state"], line["attempt"]) for line in ledger_lines(project) if line["channel"] == "testnet"]
-    assert testnet == [("intent", 1), ("failed", 1), ("intent", 2), ("failed", 2), ("intent", 3), ("confirmed", 3)]
+    assert (
+        len(fakenet.calls("find")) == 1
+    )  # after the 503 (maybe posted), not after the 429 (surely not)
+    testnet = [
+        (line["state"], line["attempt"])
+        for line in ledger_lines(project)
+        if line["channel"] == "testnet"
+    ]
+    assert testnet == [
+        ("intent", 1),
+        ("failed", 1),
+        ("intent", 2),
+        ("failed", 2),
+        ("intent", 3),
+        ("confirmed", 3),
+    ]
 
 
-def test_retry_after_beyond_the_cap_waits_for_next_run(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
+def test_retry_after_beyond_the_cap_waits_for_next_run(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
     project = project_for(tmp_path, fakenet.url)
     spec = Spec("tope")
     hand_site.write([spec])
     approve(project, spec.digest)
-    fakenet.fail_next("create", Reply(429, {"error": "slow down"}, {"Retry-After": "3600"}))
+    fakenet.fail_next(
+        "create", Reply(429, {"error": "slow down"}, {"Retry-After": "3600"})
+    )
     with hand_site.serve() as site:
         first = run(project, site, fakenet)
         second = run(project, site, fakenet)
@@ -128,10 +197,16 @@ def test_retry_after_beyond_the_cap_waits_for_next_run(tmp_path: Path, hand_site
     assert len(fakenet.posts) == 1
 
 
-def test_one_channel_down_does_not_block_the_others(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
+def test_one_channel_down_does_not_block_the_others(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
     from tests.conftest import free_port
 
-    project = project_for(tmp_path, f"http://127.0.0.1:{free_port()}", retry={"max_attempts": 2, "backoff": 0.01})
+    project = project_for(
+        tmp_path,
+        f"http://127.0.0.1:{free_port()}",
+        retry={"max_attempts": 2, "backoff": 0.01},
+    )
     spec = Spec("caida")
     hand_site.write([spec])
     approve(project, spec.digest)
@@ -141,10 +216,14 @@ def test_one_channel_down_does_not_block_the_others(tmp_path: Path, hand_site: H
     assert len(list((project / "outbox").glob("*.json"))) == 1
     rows = [line for line in result.stdout.splitlines() if "caida" in line]
     assert any("outbox" in r and "publicado" in r for r in rows), result.stdout
-    assert any("testnet" in r and "ERROR" in r and "no responde" in r for r in rows), result.stdout
+    assert any("testnet" in r and "ERROR" in r and "no responde" in r for r in rows), (
+        result.stdout
+    )
 
 
-def test_unreachable_site_or_stale_deploy_posts_nothing(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
+def test_unreachable_site_or_stale_deploy_posts_nothing(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
     from tests.conftest import free_port
 
     project = project_for(tmp_path, fakenet.url)
@@ -152,7 +231,11 @@ def test_unreachable_site_or_stale_deploy_posts_nothing(tmp_path: Path, hand_sit
     hand_site.write([spec], page_digests={"uno": Spec("uno", version="0").digest})
     approve(project, spec.digest)
     down = run(project, f"http://127.0.0.1:{free_port()}/", fakenet)
-    assert down.returncode == 1 and "no se pudo conectar" in down.output and "no se publicó nada" in down.output
+    assert (
+        down.returncode == 1
+        and "no se pudo conectar" in down.output
+        and "no se publicó nada" in down.output
+    )
     with hand_site.serve() as site:
         stale = run(project, site, fakenet)
     assert "otra versión" in stale.stdout and "despliegue" in stale.stdout
@@ -160,25 +243,54 @@ def test_unreachable_site_or_stale_deploy_posts_nothing(tmp_path: Path, hand_sit
     assert not any(line["state"] == "intent" for line in ledger_lines(project))
 
 
-def test_secrets_never_reach_output_or_records(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
+def test_secrets_never_reach_output_or_records(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
     from tests.conftest import free_port
 
     secret = "tn-SuperSecreto-9f8e7d"
     # Wrong token for the live fake (401) and a second channel whose network is down.
-    project = make_project(tmp_path / "project", {
-        "channels": {"testnet": {"api_base": fakenet.url, "token": "__TOKEN__"}, "outbox": {}},
-        "approvals": {"provider": "github", "control_points": {"contenido": ["jefa-prensa"]},
-                      "github": {"repository": "alcaldia/portal", "token": "__GH__",
-                                 "api_base": f"http://127.0.0.1:{free_port()}"}},
-    }, env_tags={"__TOKEN__": "TESTNET_TOKEN", "__GH__": "GITHUB_TOKEN"})
+    project = make_project(
+        tmp_path / "project",
+        {
+            "channels": {
+                "testnet": {"api_base": fakenet.url, "token": "__TOKEN__"},
+                "outbox": {},
+            },
+            "approvals": {
+                "provider": "github",
+                "control_points": {"contenido": ["jefa-prensa"]},
+                "github": {
+                    "repository": "alcaldia/portal",
+                    "token": "__GH__",
+                    "api_base": f"http://127.0.0.1:{free_port()}",
+                },
+            },
+        },
+        env_tags={"__TOKEN__": "TESTNET_TOKEN", "__GH__": "GITHUB_TOKEN"},
+    )
     spec = Spec("s", commit="a" * 40)
     hand_site.write([spec])
     with hand_site.serve() as site:
-        result = run_syndicate(project, site, env={"TESTNET_TOKEN": secret, "GITHUB_TOKEN": secret + "-gh"}, channels=CHANNELS)
+        result = run_syndicate(
+            project,
+            site,
+            env={"TESTNET_TOKEN": secret, "GITHUB_TOKEN": secret + "-gh"},
+            channels=CHANNELS,
+        )
         project.joinpath("mkdocs.yml").write_text(
-            project.joinpath("mkdocs.yml").read_text().replace('"provider": "github"', '"provider": "records"'))
-        approve(project, spec.digest, roles={"contenido": "jefa-prensa", "diseño": "disenador"})
-        posting = run_syndicate(project, site, env={"TESTNET_TOKEN": secret}, channels=CHANNELS)
+            project.joinpath("mkdocs.yml")
+            .read_text()
+            .replace('"provider": "github"', '"provider": "records"')
+        )
+        approve(
+            project,
+            spec.digest,
+            roles={"contenido": "jefa-prensa", "diseño": "disenador"},
+        )
+        posting = run_syndicate(
+            project, site, env={"TESTNET_TOKEN": secret}, channels=CHANNELS
+        )
         broken = project.joinpath("mkdocs.yml")
         broken.write_text(broken.read_text().replace('"api_base"', '"api_bse"'))
     assert result.returncode == 1 and "GitHub no responde" in result.stdout
@@ -192,7 +304,9 @@ def test_secrets_never_reach_output_or_records(tmp_path: Path, hand_site: HandSi
             assert secret not in path.read_text(errors="replace"), path
 
 
-def test_second_concurrent_run_gets_the_lock_message(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
+def test_second_concurrent_run_gets_the_lock_message(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
     from pregon.syndicate.lock import RunLock
 
     project = project_for(tmp_path, fakenet.url)
@@ -202,12 +316,16 @@ def test_second_concurrent_run_gets_the_lock_message(tmp_path: Path, hand_site: 
     with hand_site.serve() as site, RunLock(project / "records"):
         result = run(project, site, fakenet)
     assert result.returncode == 3
-    assert "Otra ejecución de `pregon syndicate` está en curso" in result.stderr and "proceso" in result.stderr
+    assert (
+        "Otra ejecución de `pregon syndicate` está en curso" in result.stderr
+        and "proceso" in result.stderr
+    )
     assert fakenet.posts == {}
 
 
-def test_item_changed_after_publication_is_reported_not_reposted(tmp_path: Path, hand_site: HandSite,
-                                                                 fakenet: FakeNet) -> None:
+def test_item_changed_after_publication_is_reported_not_reposted(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
     project = project_for(tmp_path, fakenet.url)
     v1, v2 = Spec("cambia"), Spec("cambia", version="2", title="Título corregido")
     hand_site.write([v1])
@@ -219,13 +337,25 @@ def test_item_changed_after_publication_is_reported_not_reposted(tmp_path: Path,
         second = run(project, site, fakenet)
         third = run(project, site, fakenet)
     assert len(fakenet.posts) == 1
-    assert "cambiado después de publicar" in second.stdout and "cambiado después de publicar" in third.stdout
-    changed = [line for line in ledger_lines(project) if line["state"] == "changed_after_publication"]
-    assert sorted(line["channel"] for line in changed) == ["outbox", "testnet"]  # once per channel, not per run
+    assert (
+        "cambiado después de publicar" in second.stdout
+        and "cambiado después de publicar" in third.stdout
+    )
+    changed = [
+        line
+        for line in ledger_lines(project)
+        if line["state"] == "changed_after_publication"
+    ]
+    assert sorted(line["channel"] for line in changed) == [
+        "outbox",
+        "testnet",
+    ]  # once per channel, not per run
     assert all(line["digest"] == v2.digest for line in changed)
 
 
-def test_seed_adopts_backlog_and_first_run_refuses_it(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
+def test_seed_adopts_backlog_and_first_run_refuses_it(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
     project = project_for(tmp_path, fakenet.url)
     backlog = [Spec(f"viejo-{n}") for n in range(6)]
     hand_site.write(backlog)
@@ -233,7 +363,11 @@ def test_seed_adopts_backlog_and_first_run_refuses_it(tmp_path: Path, hand_site:
         approve(project, spec.digest)
     with hand_site.serve() as site:
         refused = run(project, site, fakenet)
-        assert refused.returncode == 1 and "--seed" in refused.stdout and fakenet.posts == {}
+        assert (
+            refused.returncode == 1
+            and "--seed" in refused.stdout
+            and fakenet.posts == {}
+        )
         seeded = run(project, site, fakenet, "--seed")
         assert seeded.returncode == 0, seeded.output
         new = Spec("nuevo")
@@ -242,23 +376,44 @@ def test_seed_adopts_backlog_and_first_run_refuses_it(tmp_path: Path, hand_site:
         after = run(project, site, fakenet)
     assert after.returncode == 0, after.output
     assert [p["key"] for p in fakenet.posts.values()] == [
-        line["key"] for line in ledger_lines(project) if line["channel"] == "testnet" and line["state"] == "confirmed"]
-    assert len(fakenet.posts) == 1 and next(iter(fakenet.posts.values()))["link"].endswith("/prensa/nuevo/")
+        line["key"]
+        for line in ledger_lines(project)
+        if line["channel"] == "testnet" and line["state"] == "confirmed"
+    ]
+    assert len(fakenet.posts) == 1 and next(iter(fakenet.posts.values()))[
+        "link"
+    ].endswith("/prensa/nuevo/")
     assert sum(1 for line in ledger_lines(project) if line["state"] == "seeded") == 12
 
 
-def test_live_updates_are_threaded_in_order_and_posted_once(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
-    project = project_for(tmp_path, fakenet.url, channels={"testnet": {"api_base": fakenet.url, "token": "__TOKEN__"}})
-    updates = [{"id": "u2", "time": "2026-11-20T09:30:00-05:00", "text": "Segunda"},
-               {"id": "u1", "time": "2026-11-20T09:00:00-05:00", "text": "Primera"}]
+def test_live_updates_are_threaded_in_order_and_posted_once(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
+    project = project_for(
+        tmp_path,
+        fakenet.url,
+        channels={"testnet": {"api_base": fakenet.url, "token": "__TOKEN__"}},
+    )
+    updates = [
+        {"id": "u2", "time": "2026-11-20T09:30:00-05:00", "text": "Segunda"},
+        {"id": "u1", "time": "2026-11-20T09:00:00-05:00", "text": "Primera"},
+    ]
     spec = Spec("envivo", live=True, updates=updates)
     hand_site.write([spec])
-    approve(project, spec.digest, updates={u["id"]: spec.update_digest(u["id"]) for u in updates})
+    approve(
+        project,
+        spec.digest,
+        updates={u["id"]: spec.update_digest(u["id"]) for u in updates},
+    )
     with hand_site.serve() as site:
         first = run(project, site, fakenet)
         assert first.returncode == 0, first.output
         posts = list(fakenet.posts.values())
-        assert [p["text"].split("\n")[0] for p in posts] == ["Comunicado", "Primera", "Segunda"]
+        assert [p["text"].split("\n")[0] for p in posts] == [
+            "Comunicado",
+            "Primera",
+            "Segunda",
+        ]
         assert [p["reply_to"] for p in posts] == [None, "tn-1", "tn-2"]
         third = {"id": "u3", "time": "2026-11-20T10:00:00-05:00", "text": "Tercera"}
         spec.updates.append(third)
@@ -269,14 +424,27 @@ def test_live_updates_are_threaded_in_order_and_posted_once(tmp_path: Path, hand
         second = run(project, site, fakenet)
     assert second.returncode == 0, second.output
     posts = list(fakenet.posts.values())
-    assert len(posts) == 4 and posts[-1]["text"].startswith("Tercera") and posts[-1]["reply_to"] == "tn-3"
-    updates_in_ledger = [line["update"] for line in ledger_lines(project) if line["state"] == "confirmed"]
+    assert (
+        len(posts) == 4
+        and posts[-1]["text"].startswith("Tercera")
+        and posts[-1]["reply_to"] == "tn-3"
+    )
+    updates_in_ledger = [
+        line["update"] for line in ledger_lines(project) if line["state"] == "confirmed"
+    ]
     assert updates_in_ledger == [None, "u1", "u2", "u3"]
 
 
-def test_post_with_problems_is_never_sent(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
-    project = project_for(tmp_path, fakenet.url,
-                          channels={"testnet": {"api_base": fakenet.url, "token": "__TOKEN__", "limit": 20}})
+def test_post_with_problems_is_never_sent(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
+    project = project_for(
+        tmp_path,
+        fakenet.url,
+        channels={
+            "testnet": {"api_base": fakenet.url, "token": "__TOKEN__", "limit": 20}
+        },
+    )
     spec = Spec("largo", title="Un título bastante más largo que veinte grafemas")
     hand_site.write([spec])
     approve(project, spec.digest)
@@ -287,11 +455,21 @@ def test_post_with_problems_is_never_sent(tmp_path: Path, hand_site: HandSite, f
 
 
 @pytest.mark.parametrize("broken", ["!ENV", "bad-key"])
-def test_configuration_errors_name_file_and_key(tmp_path: Path, broken: str, fakenet: FakeNet) -> None:
-    config = {"approvals": {"provider": "gitlab"}} if broken == "bad-key" else {"retry": {"max_attempts": "muchos"}}
+def test_configuration_errors_name_file_and_key(
+    tmp_path: Path, broken: str, fakenet: FakeNet
+) -> None:
+    config = (
+        {"approvals": {"provider": "gitlab"}}
+        if broken == "bad-key"
+        else {"retry": {"max_attempts": "muchos"}}
+    )
     project = make_project(tmp_path / "project", config)
     result = run(project, "http://127.0.0.1:9/", fakenet)
     assert result.returncode == 2
     assert "mkdocs.yml" in result.stderr
-    assert ("approvals → provider" in result.stderr) if broken == "bad-key" else ("retry → max_attempts" in result.stderr)
+    assert (
+        ("approvals → provider" in result.stderr)
+        if broken == "bad-key"
+        else ("retry → max_attempts" in result.stderr)
+    )
     assert json.dumps("muchos") not in result.stderr or broken == "bad-key"

@@ -17,7 +17,6 @@ import threading
 from typing import Any
 
 import httpx
-
 from pregon.syndicate import counting, text
 from pregon.syndicate.channels.base import (
     Channel,
@@ -30,6 +29,7 @@ from pregon.syndicate.channels.base import (
     post_key,
 )
 from pregon.syndicate.manifest import Item, Update
+
 from tests.fakes.api_server import FakeAPI, Reply, Request
 
 TESTNET_CHANNEL = "tests.syndicate.testnet:TestNetChannel"
@@ -47,7 +47,9 @@ class FakeNet(FakeAPI):
 
     def _auth(self, request: Request) -> Reply | None:
         if request.header("authorization") != f"Bearer {self.token}":
-            return self.reject(401, {"error": "unauthorized"}, f"bad Authorization on {request.path}")
+            return self.reject(
+                401, {"error": "unauthorized"}, f"bad Authorization on {request.path}"
+            )
         return None
 
     def _create(self, request: Request) -> Reply:
@@ -55,11 +57,19 @@ class FakeNet(FakeAPI):
             return denied
         body = request.json()
         if not isinstance(body, dict) or not body.get("key") or not body.get("text"):
-            return self.reject(422, {"error": "key and text required"}, f"bad body {body!r}")
+            return self.reject(
+                422, {"error": "key and text required"}, f"bad body {body!r}"
+            )
         with self._post_lock:
             if body["key"] in self.posts:
                 existing = self.posts[body["key"]]
-                return Reply(409, {"error": "duplicate", "existing": {"id": existing["id"], "url": existing["url"]}})
+                return Reply(
+                    409,
+                    {
+                        "error": "duplicate",
+                        "existing": {"id": existing["id"], "url": existing["url"]},
+                    },
+                )
             number = next(self._ids)
             post = {**body, "id": f"tn-{number}", "url": f"{self.url}/p/{number}"}
             self.posts[body["key"]] = post
@@ -69,7 +79,9 @@ class FakeNet(FakeAPI):
         if (denied := self._auth(request)) is not None:
             return denied
         key = request.query.get("key", [""])[0]
-        found = [{"id": p["id"], "url": p["url"]} for k, p in self.posts.items() if k == key]
+        found = [
+            {"id": p["id"], "url": p["url"]} for k, p in self.posts.items() if k == key
+        ]
         return Reply(200, {"posts": found})
 
 
@@ -80,40 +92,87 @@ class TestNetChannel(Channel):
     def __init__(self, config: dict[str, Any] | None = None):
         super().__init__(config)
         token = self.config.get("token") or ""
-        self.client = httpx.Client(base_url=str(self.config["api_base"]), timeout=5.0,
-                                   headers={"Authorization": f"Bearer {token}"})
+        self.client = httpx.Client(
+            base_url=str(self.config["api_base"]),
+            timeout=5.0,
+            headers={"Authorization": f"Bearer {token}"},
+        )
 
-    def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
-        body = text.compose_update(update) if update else text.compose(item, self.name, self.config.get("template"))
+    def render(
+        self,
+        item: Item,
+        update: Update | None = None,
+        reply_to: Published | None = None,
+    ) -> Post:
+        body = (
+            text.compose_update(update)
+            if update
+            else text.compose(item, self.name, self.config.get("template"))
+        )
         length = counting.graphemes(body)
         limit = int(self.config.get("limit", self.text_limit))
-        problems = (f"testnet: el texto tiene {length} grafemas y el límite es {limit}",) if length > limit else ()
-        return Post(self.name, item.id, post_key(item.id, self.name, update.id if update else None), body, length, limit,
-                    link=item.url, update_id=update.id if update else None, reply_to=reply_to, problems=problems)
+        problems = (
+            (f"testnet: el texto tiene {length} grafemas y el límite es {limit}",)
+            if length > limit
+            else ()
+        )
+        return Post(
+            self.name,
+            item.id,
+            post_key(item.id, self.name, update.id if update else None),
+            body,
+            length,
+            limit,
+            link=item.url,
+            update_id=update.id if update else None,
+            reply_to=reply_to,
+            problems=problems,
+        )
 
     def _call(self, method: str, path: str, **kw: Any) -> httpx.Response:
         try:
             response = self.client.request(method, path, **kw)
         except httpx.HTTPError as exc:
-            raise TransientError(f"testnet no responde ({exc.__class__.__name__})") from None
+            raise TransientError(
+                f"testnet no responde ({exc.__class__.__name__})"
+            ) from None
         retry = response.headers.get("retry-after")
         if response.status_code == 429:
-            raise RateLimited("testnet: demasiadas solicitudes", retry_after=float(retry or 1), status=429)
+            raise RateLimited(
+                "testnet: demasiadas solicitudes",
+                retry_after=float(retry or 1),
+                status=429,
+            )
         if response.status_code >= 500:
-            raise TransientError(f"testnet respondió {response.status_code}",
-                                 retry_after=float(retry) if retry else None, status=response.status_code)
+            raise TransientError(
+                f"testnet respondió {response.status_code}",
+                retry_after=float(retry) if retry else None,
+                status=response.status_code,
+            )
         return response
 
     def publish(self, post: Post) -> Published:
-        response = self._call("POST", "/v1/posts", json={
-            "key": post.key, "text": post.text, "link": post.link,
-            "reply_to": post.reply_to.remote_id if post.reply_to else None,
-        })
+        response = self._call(
+            "POST",
+            "/v1/posts",
+            json={
+                "key": post.key,
+                "text": post.text,
+                "link": post.link,
+                "reply_to": post.reply_to.remote_id if post.reply_to else None,
+            },
+        )
         if response.status_code == 409:
             existing = response.json()["existing"]
-            raise DuplicateRejected("testnet: publicación duplicada", existing=Published(existing["id"], existing["url"]))
+            raise DuplicateRejected(
+                "testnet: publicación duplicada",
+                existing=Published(existing["id"], existing["url"]),
+            )
         if response.status_code != 201:
-            raise PermanentError(f"testnet rechazó la publicación ({response.status_code})", status=response.status_code)
+            raise PermanentError(
+                f"testnet rechazó la publicación ({response.status_code})",
+                status=response.status_code,
+            )
         data = response.json()
         return Published(data["id"], data["url"])
 
