@@ -23,6 +23,10 @@ from mkdocs.structure.files import File, Files
 SEARCH_PAGE = "buscar.md"
 BUNDLE_DIR = "pagefind"  # site path of the index and of Pagefind's UI scripts
 
+# Parts of indexed pages that are not what a citizen searches for: share buttons, the date line
+# (it would fill result excerpts) and Markdown's permalink anchors.
+EXCLUDED = (".pregon-share", ".pregon-release__meta", ".headerlink")
+
 # Front matter of the generated search page: its own template, and never in the index itself.
 _SEARCH_PAGE_SOURCE = "---\ntitle: Buscar\ntemplate: buscar.html\nsearch:\n  exclude: true\n---\n"
 
@@ -39,7 +43,8 @@ def build_index(site_dir: str | Path, *, timeout: float = 600) -> None:
     Runs the Pagefind binary shipped by the ``pagefind[bin]`` wheel (no download, works offline).
     Raises ``PluginError`` with Pagefind's own message when indexing fails.
     """
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE_DIR, "--silent"]
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
+           "--exclude-selectors", ", ".join(EXCLUDED), "--silent"]
     try:
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as exc:

@@ -53,6 +53,16 @@
       showSubResults: false,
       autofocus: !query,
     });
+    // Pagefind's input is named only by its title; people need a visible label.
+    var input = el.querySelector(".pagefind-ui__search-input");
+    if (input) {
+      input.id = "pregon-buscar";
+      var label = document.createElement("label");
+      label.htmlFor = input.id;
+      label.className = "pregon-search__label";
+      label.textContent = "Escriba las palabras que busca";
+      el.insertBefore(label, el.firstChild);
+    }
     var header = document.getElementById("pregon-search-q");
     if (header) header.value = query;
     if (query) ui.triggerSearch(query);

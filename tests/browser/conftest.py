@@ -1,0 +1,117 @@
+"""Playwright fixtures: the Debian Chromium (never a browser downloaded by Playwright), one page per
+test in a fresh context, requests outside the site recorded and refused (the portal must work
+offline), axe-core from npm (installed by tools/install-test-tools.sh) and screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+from playwright.sync_api import Browser, Page, Route, sync_playwright  # noqa: E402
+
+from tests.conftest import ROOT  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+AXE_JS = ROOT / ".cache/node/node_modules/axe-core/axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"falta {CHROMIUM}: ejecute tools/install-test-tools.sh (instala el paquete Debian chromium)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Offsite:
+    """Requests the page tried to make to any host other than the test server (all refused)."""
+
+    urls: list[str] = field(default_factory=list)
+
+
+@pytest.fixture()
+def offsite() -> Offsite:
+    return Offsite()
+
+
+def new_page(browser: Browser, offsite: Offsite, **context_options: object) -> Page:
+    """A page in a fresh context (own sessionStorage) that may only talk to 127.0.0.1."""
+    context = browser.new_context(locale="es-CO", viewport={"width": 1280, "height": 900}, **context_options)
+
+    def guard(route: Route) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            offsite.urls.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context.new_page()
+
+
+@pytest.fixture()
+def page(browser: Browser, offsite: Offsite) -> Iterator[Page]:
+    # Reduced motion: the carousel does not autoplay, so what a test sees is what it did.
+    page = new_page(browser, offsite, reduced_motion="reduce")
+    yield page
+    page.context.close()
+
+
+@pytest.fixture()
+def screenshot(tmp_path: Path) -> Callable[[Page, str], Path]:
+    """Save a full-page screenshot under the test's tmp dir; returns its path for messages."""
+
+    def take(page: Page, name: str) -> Path:
+        path = tmp_path / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.exists():
+        pytest.fail(f"falta {AXE_JS}: ejecute tools/install-test-tools.sh (instala axe-core de npm)")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture()
+def axe(axe_source: str) -> Callable[[Page], list[dict]]:
+    """Run axe-core (WCAG 2.x A/AA rules) in the page; return serious and critical violations."""
+
+    def check(page: Page) -> list[dict]:
+        page.add_script_tag(content=axe_source)
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+        )
+        return [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]
+            if v["impact"] in BLOCKING_IMPACTS
+        ]
+
+    return check
