@@ -38,6 +38,7 @@ import json
 import tempfile
 import time
 from collections.abc import Mapping
+from datetime import datetime
 from importlib import resources
 from typing import IO, Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -57,6 +58,7 @@ from ..text import compose
 from .base import (
     AccountStats,
     Channel,
+    Mention,
     NotSupported,
     PermanentError,
     Post,
@@ -99,7 +101,7 @@ class YouTubeChannel(Channel):
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
         self._service: Resource | None = None
-        self._uploads_playlist: str | None = None
+        self._channel_ids: tuple[str, str] | None = None
 
     # --- rendering (no network) --------------------------------------------------------------
     def render(
@@ -226,7 +228,7 @@ class YouTubeChannel(Channel):
                 youtube.playlistItems()
                 .list(
                     part="contentDetails",
-                    playlistId=self._uploads(),
+                    playlistId=self._channel()[1],
                     maxResults=50,
                     pageToken=page_token,
                 )
@@ -288,6 +290,40 @@ class YouTubeChannel(Channel):
             replies=_int(stats.get("commentCount")),
         )
 
+    def mentions(self, since: datetime | None = None) -> list[Mention]:
+        """Top-level comments on the channel's videos, newest first (one page of 100)."""
+        answer = _execute(
+            self._youtube()
+            .commentThreads()
+            .list(
+                part="snippet",
+                allThreadsRelatedToChannelId=self._channel()[0],
+                maxResults=100,
+                order="time",
+                textFormat="plainText",
+            )
+            .execute
+        )
+        found = []
+        for thread in answer.get("items", []):
+            video_id = thread["snippet"].get("videoId")
+            comment = thread["snippet"]["topLevelComment"]
+            details = comment["snippet"]
+            created = datetime.fromisoformat(details["publishedAt"])
+            if since is not None and created < since:
+                continue
+            found.append(
+                Mention(
+                    remote_id=comment["id"],
+                    author=details.get("authorDisplayName", ""),
+                    text=details.get("textDisplay", ""),
+                    created_at=created,
+                    in_reply_to=video_id,
+                    url=f"https://www.youtube.com/watch?v={video_id}&lc={comment['id']}",
+                )
+            )
+        return found
+
     # --- client ------------------------------------------------------------------------------
     def _youtube(self) -> Resource:
         if self._service is None:
@@ -324,8 +360,9 @@ class YouTubeChannel(Channel):
             self._service = build_from_document(document, http=http)
         return self._service
 
-    def _uploads(self) -> str:
-        if self._uploads_playlist is None:
+    def _channel(self) -> tuple[str, str]:
+        """The authorized channel's id and its uploads playlist (read once)."""
+        if self._channel_ids is None:
             answer = _execute(
                 self._youtube()
                 .channels()
@@ -336,10 +373,10 @@ class YouTubeChannel(Channel):
                 raise PermanentError(
                     "youtube: la cuenta autorizada no tiene canal de YouTube"
                 )
-            self._uploads_playlist = answer["items"][0]["contentDetails"][
-                "relatedPlaylists"
-            ]["uploads"]
-        return self._uploads_playlist
+            channel = answer["items"][0]
+            uploads = channel["contentDetails"]["relatedPlaylists"]["uploads"]
+            self._channel_ids = (channel["id"], uploads)
+        return self._channel_ids
 
     def close(self) -> None:
         if self._service is not None:

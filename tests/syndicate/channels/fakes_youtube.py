@@ -64,6 +64,12 @@ class FakeYouTube(FakeAPI):
         self.add_route(
             "DELETE", r"/youtube/v3/videos", self._videos_delete, "videos_delete"
         )
+        self.add_route(
+            "GET",
+            r"/youtube/v3/commentThreads",
+            self._comment_threads,
+            "comment_threads",
+        )
 
     @staticmethod
     def quota_exceeded() -> Reply:
@@ -348,4 +354,43 @@ class FakeYouTube(FakeAPI):
             Reply(204)
             if removed
             else google_error(404, "videoNotFound", "Video not found", "youtube.video")
+        )
+
+    def _comment_threads(self, req: Request) -> Reply:
+        if (denied := self._authorized(req)) is not None:
+            return denied
+        if req.query.get("allThreadsRelatedToChannelId") != [CHANNEL_ID]:
+            return self.reject(
+                400, {"error": {"code": 400}}, f"commentThreads.list {req.query}"
+            )
+        if int(req.query.get("maxResults", ["20"])[0]) > 100:
+            return self.reject(400, {"error": {"code": 400}}, "maxResults over 100")
+        threads = []
+        for n, (video_id, published) in enumerate(
+            [(v, "2026-11-21T15:00:00Z") for v in sorted(self.videos)]
+            + [("old", "2026-10-01T10:00:00Z")]
+        ):
+            comment = {
+                "kind": "youtube#comment",
+                "id": f"Ugz{n}",
+                "snippet": {
+                    "authorDisplayName": "@vecino",
+                    "textDisplay": "¿Dónde queda el puesto?",
+                    "publishedAt": published,
+                    "videoId": video_id,
+                },
+            }
+            threads.append(
+                {
+                    "kind": "youtube#commentThread",
+                    "id": f"Ugz{n}",
+                    "snippet": {
+                        "channelId": CHANNEL_ID,
+                        "videoId": video_id,
+                        "topLevelComment": comment,
+                    },
+                }
+            )
+        return Reply(
+            200, {"kind": "youtube#commentThreadListResponse", "items": threads}
         )

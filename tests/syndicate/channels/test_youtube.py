@@ -9,6 +9,7 @@ talks to the fake (``fakes_youtube.FakeYouTube``), which checks the resumable pr
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -162,6 +163,9 @@ def test_delete_and_metrics(
     assert channel.account_stats().followers == 3100
     stats = channel.post_stats(published)
     assert (stats.impressions, stats.reactions, stats.replies) == (540, 31, 6)
+    comments = channel.mentions(since=datetime(2026, 11, 1, tzinfo=UTC))
+    assert [c.in_reply_to for c in comments] == [published.remote_id]
+    assert comments[0].author == "@vecino"
     channel.delete(published)
     assert fake.videos == {}
     with pytest.raises(PermanentError, match="ya no existe"):

@@ -108,3 +108,20 @@ def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None
     )
     assert scenario.states() == ["intent", "failed"]
     assert not scenario.secrets_leaked(result.output)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the core does not yet honour Post.extra['skip'] (a channel with nothing to send)",
+)
+def test_release_without_video_is_skipped_not_failed(
+    hand_site: HandSite, tmp_path: Path
+) -> None:
+    """Releases without a video file (or embedding an existing YouTube video) have nothing to
+    upload: the run must not fail, write no YouTube ledger line and upload nothing."""
+    with FakeYouTube(*CLIENT) as fake, hand_site.serve():
+        scenario = Scenario(NETWORK, fake, hand_site, tmp_path)
+        result = scenario.run()
+        assert not fake.calls("upload_start")
+        assert scenario.states() == []
+        assert result.returncode == 0, result.output
