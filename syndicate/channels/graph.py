@@ -16,9 +16,10 @@ The three networks speak the same dialect (``graph.facebook.com`` for Pages and 
   ``…/threads_publishing_limit`` (Threads), same shape; :meth:`GraphAPI.check_publishing_limit`.
 * **Lists** page with ``paging.next`` (a full URL, cursors inside); :meth:`GraphAPI.pages`.
 
-The access token travels only in the ``Authorization: Bearer`` header, never in a URL: URLs end up
-in httpx's own INFO log lines and in exception text, and Graph's ``paging.next`` links carry an
-``access_token`` query parameter when one was sent there; we strip it before following them.
+The access token never goes into a URL: URLs end up in httpx's own INFO log lines and in exception
+text. Writes send it as the ``access_token`` form field, exactly as every reference page shows;
+reads (where the pages show it in the query string) send it as ``Authorization: Bearer``. Graph's
+``paging.next`` links carry ``access_token`` in their query; it is stripped before following them.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ def _scrub(text: str, secret: str) -> str:
 
 
 def _without_token(url: str) -> str:
-    """``paging.next`` minus any ``access_token`` query parameter (the header carries it)."""
+    """``paging.next`` minus its ``access_token`` query parameter (the header carries it)."""
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "access_token"]
     return urlunsplit(parts._replace(query=urlencode(query)))
@@ -189,7 +190,7 @@ class GraphAPI:
         self.poll_attempts = poll_attempts
         self._http = httpx.Client(
             timeout=timeout,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": "pregon"},
+            headers={"User-Agent": "pregon"},
         )
 
     def close(self) -> None:
@@ -200,9 +201,9 @@ class GraphAPI:
         return self._request("GET", self._url(path), params=params)
 
     def post(self, path: str, **form: Any) -> Any:
-        """POST a form (``application/x-www-form-urlencoded``), as the Graph reference shows."""
+        """POST a form (``application/x-www-form-urlencoded``) with the token as a form field."""
         data = {k: _form_value(v) for k, v in form.items() if v is not None}
-        return self._request("POST", self._url(path), data=data)
+        return self._request("POST", self._url(path), data={**data, "access_token": self._token})
 
     def delete(self, path: str) -> Any:
         return self._request("DELETE", self._url(path))
@@ -211,6 +212,8 @@ class GraphAPI:
         return f"{self.api_base}/{path.lstrip('/')}"
 
     def _request(self, method: str, url: str, **kw: Any) -> Any:
+        if method != "POST":
+            kw["headers"] = {"Authorization": f"Bearer {self._token}"}
         response = send(self._http, method, url, network=self.network, **kw)
         try:
             body = response.json()

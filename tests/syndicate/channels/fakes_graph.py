@@ -26,7 +26,9 @@ Like Meta, the fakes **download every media URL** they are given ("we cURL media
 a public server") and refuse what they cannot fetch, so a test proves the image was public.
 Lists page two entries at a time; their ``paging.next`` links carry ``access_token`` as Graph's
 do, so a client that follows them verbatim puts the token in a URL and fails the test.
-Policy checks beyond Meta's own rules are labelled "policy:" (the token must never be in a URL).
+The token is accepted as the ``access_token`` form field of a POST (as the references show) or as
+``Authorization: Bearer``, never both. Policy checks beyond Meta's own rules are labelled "policy:"
+(the token must never be in a URL).
 """
 
 from __future__ import annotations
@@ -135,12 +137,14 @@ class GraphFake(FakeAPI):
                 {"error": {"message": "expected a form body", "code": 100}},
                 f"{req.method} {req.path}: body is {req.header('content-type')!r}, the reference shows form fields",
             )
-        token = None
         auth = req.header("authorization") or ""
-        if auth.startswith("Bearer "):
-            token = auth[len("Bearer ") :]
-        elif form:
-            token = (req.form().get("access_token") or [None])[0]
+        header_token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else None
+        form_token = (req.form().get("access_token") or [None])[0] if form else None
+        if header_token and form_token:
+            return self.reject(
+                400, {"error": {"message": "two tokens", "code": 100}}, f"{req.method} {req.path}: token sent twice"
+            )
+        token = header_token or form_token
         if token is None:
             return self.reject(
                 400,

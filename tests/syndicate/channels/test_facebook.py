@@ -58,7 +58,7 @@ def channel(fake: FacebookFake, **config: object) -> FacebookChannel:
     )
 
 
-def test_link_post_sends_message_and_link_with_token_in_header(fb: FacebookFake, site: str) -> None:
+def test_link_post_sends_message_and_link_with_token_in_the_form(fb: FacebookFake, site: str) -> None:
     """Pages API "Posts": POST /{page-id}/feed with message and link → {"id": "{page}_{post}"}."""
     ch = channel(fb)
     item = make_item(site, [("portada.jpg", 1200, 630)])
@@ -70,8 +70,9 @@ def test_link_post_sends_message_and_link_with_token_in_header(fb: FacebookFake,
     assert fb.live_posts()[0]["message"] == post.text and fb.live_posts()[0]["link"] == item.url
     assert item.url in post.text and post.media == ()  # link format: Facebook builds the card
     call = fb.calls("feed")[0]
-    assert call.header("authorization") == f"Bearer {TOKEN}"
-    assert TOKEN not in call.path and "access_token" not in call.body.decode()
+    assert call.form()["access_token"] == [TOKEN] and call.query == {}  # form field, not the URL
+    read = fb.calls("node")[0]  # the permalink lookup: a read, token in the header
+    assert read.header("authorization") == f"Bearer {TOKEN}" and "access_token" not in read.query
     assert fb.fetched == []  # a link post sends no image
 
 
