@@ -112,7 +112,7 @@ class LinkedInChannel(Channel):
             )
             images = item.images
         else:
-            plain, link = compose_update(update, template), update.url
+            plain, link = compose_update(update, self.config.get("update_template")), update.url
             title, description = f"{item.title}: actualización", update.text
             images = tuple(m for m in update.media if m.kind == "image") or item.images
         commentary = little_text(plain)

@@ -129,7 +129,7 @@ class TelegramChannel(Channel):
                 item.images,
             )
         else:
-            text = compose_update(update, template)
+            text = compose_update(update, self.config.get("update_template"))
             link, images = (
                 update.url,
                 tuple(m for m in update.media if m.kind == "image"),

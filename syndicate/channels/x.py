@@ -14,6 +14,7 @@ Configuration (``channels.x``)::
       access_token: !ENV X_ACCESS_TOKEN
       access_token_secret: !ENV X_ACCESS_TOKEN_SECRET
       user_id: "123"          # optional; read once from /2/users/me otherwise
+      thread_updates: true    # live updates as replies to the release's post
       api_base: https://api.x.com
 
 Cost: X bills every post (a post with a URL costs US$0.20 since 2026-04-20); a ``usage-capped``
@@ -117,7 +118,7 @@ class XChannel(Channel):
                 item.images,
             )
         else:
-            text = compose_update(update, template)
+            text = compose_update(update, self.config.get("update_template"))
             link, images = (
                 update.url,
                 tuple(m for m in update.media if m.kind == "image"),
@@ -138,7 +139,9 @@ class XChannel(Channel):
             link=link,
             media=images,
             update_id=update.id if update else None,
-            reply_to=reply_to,
+            # X allows programmatic replies only when "summoned" (since 2026-02-23); an office
+            # whose threaded updates are refused sets `thread_updates: false`.
+            reply_to=reply_to if self.config.get("thread_updates", True) else None,
             problems=tuple(problems),
         )
 

@@ -198,3 +198,18 @@ def test_delete_metrics_and_mentions(
     with pytest.raises(PermanentError, match="ya no existe"):
         channel.post_stats(Published(remote_id=published.remote_id))
     fake.assert_no_violations()
+
+
+def test_templates_and_unthreaded_updates(media_site: str) -> None:
+    ch = XChannel(
+        {
+            **SECRETS,
+            "template": "{title} {hashtags} {url}",
+            "update_template": "AHORA: {text} {url}",
+            "thread_updates": False,
+        }
+    )
+    item = live_release(media_site)
+    assert ch.render(item).text == f"{item.title} #SaludPública #Vacunación {item.url}"
+    update = ch.render(item, item.updates[0], reply_to=Published(remote_id="1"))
+    assert update.text.startswith("AHORA: 12:00") and update.reply_to is None
