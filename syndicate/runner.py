@@ -247,10 +247,14 @@ class _Run:
         decision = self._decide(item, None)
         if decision is None:
             return
-        for channel in pending_main:
-            self._post(item, channel, None)
+        ready = {c.name for c in pending_main if self._post(item, c, None)}
         for channel in channels:
-            self._updates(item, channel, updates, live)
+            main_done = (
+                self.ledger.history(post_key(item.id, channel.name)).done is not None
+            )
+            self._updates(
+                item, channel, updates, live, main_done or channel.name in ready
+            )
 
     def _changed(self, item: Item, channel: Channel, recorded: bool) -> None:
         if not recorded and not self.dry_run:
@@ -308,7 +312,8 @@ class _Run:
         update: Update | None,
         keys: list[str] | None = None,
     ) -> bool:
-        """Render and send one post; True when it is done (so later updates may follow)."""
+        """Render and send one post; True when it is done, or would be in a dry run (so later
+        updates may follow)."""
         due = self.scheduler.due(channel.name, self.now)
         if not due.due:
             self._add(item, channel.name, "waiting", due.reason, update)
@@ -340,18 +345,25 @@ class _Run:
             self._add(
                 item, channel.name, "would_post", f"se publicaría{note}", update, post
             )
-            return False
+            return True  # in a dry run, "would be posted" lets the following updates show too
         digest = update.digest if update else item.digest
         outcome = self.delivery.send(channel, post, digest, item.title)
         self.report.outcomes.append(outcome)
         return not outcome.failed
 
     def _updates(
-        self, item: Item, channel: Channel, updates: list[Update], live: LiveCheck
+        self,
+        item: Item,
+        channel: Channel,
+        updates: list[Update],
+        live: LiveCheck,
+        main_ready: bool,
     ) -> None:
+        """Post ``item``'s pending live updates on ``channel``, in order, once its main post is done
+        (in a dry run: once it would be posted)."""
         keys = [post_key(item.id, channel.name)]
-        if self.ledger.history(keys[0]).done is None:
-            if updates and not self.dry_run:
+        if not main_ready:
+            if updates and self.ledger.history(keys[0]).done is None:
                 self._add(
                     item,
                     channel.name,

@@ -406,6 +406,13 @@ def test_live_updates_are_threaded_in_order_and_posted_once(
         updates={u["id"]: spec.update_digest(u["id"]) for u in updates},
     )
     with hand_site.serve() as site:
+        preview = run(project, site, fakenet, "--dry-run")
+        assert preview.returncode == 0, preview.output
+        assert (
+            preview.stdout.count("se publicaría") >= 3 and "Primera" in preview.stdout
+        )
+        assert preview.stdout.index("Primera") < preview.stdout.index("Segunda")
+        assert fakenet.posts == {}
         first = run(project, site, fakenet)
         assert first.returncode == 0, first.output
         posts = list(fakenet.posts.values())
