@@ -148,7 +148,9 @@ def generate(project: Path, private: PrivateStore, *, start: date, days: int, se
                 factor = 3.0 if hour == PLANTED[channel] else 1.0
                 final = {f: max(0, int(rng.gauss(mean, mean / 4) * factor))
                          for f, mean in (("reactions", 40), ("shares", 10), ("replies", 6))}  # fmt: skip
-                impressions = None if channel in ("bluesky", "mastodon") else int(sum(final.values()) * rng.uniform(15, 30))
+                impressions = (
+                    None if channel in ("bluesky", "mastodon") else int(sum(final.values()) * rng.uniform(15, 30))
+                )
                 for age in SNAPSHOT_DAYS:
                     share = min(1.0, 0.5 + age / 10)
                     when = _at(day + timedelta(days=age + 1), 6)
@@ -223,7 +225,9 @@ def main() -> None:
             if result.exit_code != 0:
                 raise SystemExit(f"{' '.join(command)} {month} falló:\n{result.output}")
         elapsed = time.perf_counter() - started
-        print(f"{' '.join(command):<18} {len(months)} meses en {elapsed:.2f} s ({elapsed / baseline:.1f}× la línea base)")
+        print(
+            f"{' '.join(command):<18} {len(months)} meses en {elapsed:.2f} s ({elapsed / baseline:.1f}× la línea base)"
+        )
 
 
 if __name__ == "__main__":

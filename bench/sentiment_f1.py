@@ -15,12 +15,11 @@ import statistics
 import time
 from pathlib import Path
 
-from sklearn.metrics import f1_score
-from sklearn.model_selection import RepeatedStratifiedKFold
-
 from pregon.insights.sentiment.labelled import bundled_corpus, read_labelled
 from pregon.insights.sentiment.lexicon import cues
 from pregon.insights.sentiment.model import TfidfClassifier
+from sklearn.metrics import f1_score
+from sklearn.model_selection import RepeatedStratifiedKFold
 
 
 def lexicon_rule(text: str) -> str:

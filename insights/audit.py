@@ -70,7 +70,7 @@ POST_COLUMNS = (
 
 
 def _local(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(TIMEZONE)
+    return datetime.fromisoformat(text).astimezone(TIMEZONE)
 
 
 def _naive(moment: datetime | None) -> datetime | None:
@@ -148,6 +148,8 @@ def write(audit: Audit, folder: Path) -> list[Path]:
             writer = csv.writer(fh)
             writer.writerow([c.title for c in columns])
             for row in rows:
-                writer.writerow(["" if v is None else v.isoformat(sep=" ") if isinstance(v, datetime) else v for v in row])
+                writer.writerow(
+                    ["" if v is None else v.isoformat(sep=" ") if isinstance(v, datetime) else v for v in row]
+                )
         paths.append(path)
     return paths

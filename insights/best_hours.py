@@ -61,7 +61,12 @@ def _best(own: dict[int, list[int]], pooled: dict[int, list[int]], min_posts: in
 
 
 def compute(
-    posts: Iterable[SyndicatedPost], snapshots: Iterable[PostSnapshot], channels: Iterable[str], *, min_posts: int, top: int
+    posts: Iterable[SyndicatedPost],
+    snapshots: Iterable[PostSnapshot],
+    channels: Iterable[str],
+    *,
+    min_posts: int,
+    top: int,
 ) -> BestHours:
     """Best hours of each of ``channels`` from posting times and their latest engagement."""
     engagement = {(s.channel, s.item_id, s.update_id): s.engagement for s in snapshots}
@@ -105,7 +110,7 @@ def to_document(best: BestHours, generated_at: datetime, min_posts: int) -> dict
                 for d, hours in days.items()
             }
             for c, days in best.hours.items()
-        },  # fmt: skip
+        },
         "insufficient": best.insufficient,
     }
 

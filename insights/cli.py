@@ -92,7 +92,9 @@ def collect(config_path: Path) -> None:
     posts = syndicated_posts(settings.records)
     metrics = MetricsStore(settings.records / "metrics")
     try:
-        result = run_collect(channels, posts, metrics, private, now=now, retention_days=settings.insights.retention_days)
+        result = run_collect(
+            channels, posts, metrics, private, now=now, retention_days=settings.insights.retention_days
+        )
     finally:
         for channel in channels.values():
             channel.close()
@@ -222,7 +224,9 @@ def audit(config_path: Path, month: str, output: Path | None) -> None:
     folder = output or settings.reports_dir()
     for path in registers.write(data, folder):
         click.echo(f"Registro: {path}")
-    click.echo(f"{len(data.decisions)} decisiones, {len(data.approvals)} aprobaciones, {len(data.posts)} publicaciones.")
+    click.echo(
+        f"{len(data.decisions)} decisiones, {len(data.approvals)} aprobaciones, {len(data.posts)} publicaciones."
+    )
 
 
 @click.group()
@@ -250,7 +254,9 @@ def train(labelled: Path) -> None:
         from sklearn.metrics import f1_score
 
         texts, labels = [e.text for e in examples], [e.label for e in examples]
-        predicted = cross_val_predict(build_pipeline(), texts, labels, cv=StratifiedKFold(folds, shuffle=True, random_state=1))
+        predicted = cross_val_predict(
+            build_pipeline(), texts, labels, cv=StratifiedKFold(folds, shuffle=True, random_state=1)
+        )
         score = f1_score(labels, predicted, average="macro")
         click.echo(f"Macro-F1 con validación cruzada ({folds} particiones, solo sus textos): {score:.2f}")
     else:

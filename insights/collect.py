@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -101,8 +102,9 @@ def collect(
         for post in (p for p in recent if p.channel == name):
             assert post.published is not None
             try:
-                counts = _guard(result, name, f"métricas de {post.item_id}",
-                                lambda p=post.published: channel.post_stats(p))  # fmt: skip
+                counts = _guard(
+                    result, name, f"métricas de {post.item_id}", partial(channel.post_stats, post.published)
+                )
             except _Skip as skip:
                 if skip.give_up:
                     break
@@ -117,12 +119,11 @@ def collect(
         if private is not None:
             try:
                 since = private.latest_mention(name)
-                found = _guard(result, name, "respuestas y menciones", lambda c=channel, s=since: c.mentions(s))
+                found = _guard(result, name, "respuestas y menciones", partial(channel.mentions, since))
             except _Skip:
                 continue
             stored = [
-                StoredMention(name, m.remote_id, m.author, m.text, m.created_at, m.in_reply_to, m.url)
-                for m in found
+                StoredMention(name, m.remote_id, m.author, m.text, m.created_at, m.in_reply_to, m.url) for m in found
             ]
             new = private.add_mentions(stored, now)
             result.mentions += len(new)

@@ -76,8 +76,7 @@ def parse_insights(raw: Mapping[str, Any] | None, path: Path) -> InsightsConfig:
         return InsightsConfig.model_validate(raw or {})
     except ValidationError as exc:
         where = [
-            " → ".join(["plugins", "pregon", "syndicate", "insights", *(str(p) for p in e["loc"])])
-            + f": {e['msg']}"
+            " → ".join(["plugins", "pregon", "syndicate", "insights", *(str(p) for p in e["loc"])]) + f": {e['msg']}"
             for e in exc.errors()
         ]
         raise ConfigError(f"{path}: configuración de métricas inválida:\n  - " + "\n  - ".join(where)) from None

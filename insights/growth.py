@@ -121,9 +121,7 @@ def build(month: Month, metrics: MetricsStore, posts: Iterable[SyndicatedPost]) 
     before = {s.channel: s for s in metrics.accounts(month.previous()) if s.followers is not None}
     snapshots = {(s.channel, s.item_id, s.update_id): s for s in metrics.posts(month)}
     counts: list[MentionCount] = metrics.mention_counts(month)
-    month_posts = [
-        p for p in posts if p.done_at is not None and month.contains(p.done_at, TIMEZONE)
-    ]
+    month_posts = [p for p in posts if p.done_at is not None and month.contains(p.done_at, TIMEZONE)]
     channels = sorted({a.channel for a in accounts} | {p.channel for p in month_posts} | {c.channel for c in counts})
 
     networks: list[NetworkGrowth] = []

@@ -37,8 +37,10 @@ def render_page(report: GrowthReport) -> str:
         "",
         *(f"- {fact}" for fact in key_facts(report)),
         "",
-        "| Red | Seguidores al inicio | Seguidores al cierre | Crecimiento neto | Crecimiento % "
-        "| Publicaciones | Interacciones | Interacciones por publicación |",
+        (
+            "| Red | Seguidores al inicio | Seguidores al cierre | Crecimiento neto | Crecimiento % "
+            "| Publicaciones | Interacciones | Interacciones por publicación |"
+        ),
         "|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for n in report.networks:
@@ -46,13 +48,21 @@ def render_page(report: GrowthReport) -> str:
                  _cell(len(n.posts)), _cell(n.engagement), _cell(n.engagement_per_post)]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     if report.releases:
-        lines += ["", "## Comunicados con más interacción", "", "| Comunicado | Publicaciones | Interacciones |", "|---|--:|--:|"]
+        lines += [
+            "",
+            "## Comunicados con más interacción",
+            "",
+            "| Comunicado | Publicaciones | Interacciones |",
+            "|---|--:|--:|",
+        ]
         for r in report.releases[:TOP_RELEASES]:
             lines.append(f"| {_cell(r.item_id)} | {_cell(r.posts)} | {_cell(r.engagement)} |")
     lines += [
         "",
-        "*Interacciones = reacciones + compartidos + respuestas, medidas al cierre del mes. "
-        "Cifras generadas con `pregon report growth`.*",
+        (
+            "*Interacciones = reacciones + compartidos + respuestas, medidas al cierre del mes. "
+            "Cifras generadas con `pregon report growth`.*"
+        ),
         "",
     ]
     return "\n".join(lines)

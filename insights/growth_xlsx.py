@@ -72,7 +72,9 @@ def key_facts(report: GrowthReport) -> list[str]:
     if grown:
         best = max(grown, key=lambda n: (n.rate if n.rate is not None else float("-inf"), n.net or 0))
         rate = f" ({best.rate * 100:+.1f} %)".replace(".", ",") if best.rate is not None else ""
-        facts.append(f"Mayor crecimiento: {display_name(best.channel)}, {_number(best.net or 0, True)} seguidores{rate}.")
+        facts.append(
+            f"Mayor crecimiento: {display_name(best.channel)}, {_number(best.net or 0, True)} seguidores{rate}."
+        )
         total = sum(n.net or 0 for n in grown)
         facts.append(f"Crecimiento neto en todas las redes: {_number(total, True)} seguidores.")
     else:
@@ -102,7 +104,9 @@ def write_growth(report: GrowthReport, path: Path) -> Path:
 
 def _summary(book: Report, report: GrowthReport) -> None:
     sheet = book.sheet("Resumen")
-    row = book.heading(sheet, f"Redes sociales — {report.month.name_es}", "Informe mensual de crecimiento e interacción")
+    row = book.heading(
+        sheet, f"Redes sociales — {report.month.name_es}", "Informe mensual de crecimiento e interacción"
+    )
     for fact in key_facts(report):
         sheet.write(row, 0, "• " + fact, book.formats["big"])
         row += 1
@@ -116,7 +120,12 @@ def _summary(book: Report, report: GrowthReport) -> None:
                    y_title="Seguidores")  # fmt: skip
         book.chart(sheet, (row, 6), "bar", "Interacciones por publicación",
                    (sheet.name, 0, first + 1, last), [("Interacciones por publicación", (sheet.name, 7, first + 1, last))])  # fmt: skip
-    sheet.write(row + 17, 0, "Interacciones = reacciones + compartidos + respuestas, al cierre del mes.", book.formats["subtitle"])
+    sheet.write(
+        row + 17,
+        0,
+        "Interacciones = reacciones + compartidos + respuestas, al cierre del mes.",
+        book.formats["subtitle"],
+    )
     sheet.activate()
 
 
@@ -178,7 +187,9 @@ def _releases(book: Report, report: GrowthReport) -> None:
         Column("Impresiones", 13, "int"),
     )
     top = report.releases[:TOP_RELEASES]
-    rows = [[r.item_id, ", ".join(display_name(c) for c in r.channels), r.posts, r.engagement, r.impressions] for r in top]
+    rows = [
+        [r.item_id, ", ".join(display_name(c) for c in r.channels), r.posts, r.engagement, r.impressions] for r in top
+    ]
     first = row
     end = book.table(sheet, row, 0, columns, rows)
     if rows:

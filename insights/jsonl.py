@@ -25,7 +25,7 @@ def read_lines(path: Path) -> Iterator[dict[str, Any]]:
             except ValueError as exc:
                 raise RecordsError(f"{path}, línea {number}: no es JSON válido ({exc})") from exc
             if not isinstance(line, dict) or line.get("v") != 1:
-                raise RecordsError(f"{path}, línea {number}: se esperaba un objeto con \"v\": 1")
+                raise RecordsError(f'{path}, línea {number}: se esperaba un objeto con "v": 1')
             yield line
 
 

@@ -43,7 +43,7 @@ class SyndicatedPost:
 
 
 def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return datetime.fromisoformat(text)
 
 
 def _row(key: str, history: PostHistory) -> SyndicatedPost | None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .jsonl import read_lines
+from .months import Month
 from .pseudonym import pseudonym
 from .sentiment.labelled import Example
 
@@ -138,7 +139,7 @@ class PrivateStore:
         return pseudonym(self.salt, "autor", channel, author, length=10)
 
     # --- mentions --------------------------------------------------------------------------
-    def _month_file(self, month: str) -> Path:
+    def _month_file(self, month: Month | str) -> Path:
         return self.root / "menciones" / f"{month}.jsonl"
 
     def add_mentions(self, mentions: Iterable[StoredMention], collected_at: datetime) -> list[StoredMention]:
@@ -159,7 +160,7 @@ class PrivateStore:
             _write_jsonl(path, lines)
         return added
 
-    def mentions(self, month: str) -> list[StoredMention]:
+    def mentions(self, month: Month) -> list[StoredMention]:
         """The stored mentions created in ``month`` (AAAA-MM, UTC)."""
         return [StoredMention.from_line(line) for line in read_lines(self._month_file(month))]
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
@@ -50,7 +50,7 @@ class Report:
         }
         self.sheet_names: set[str] = set()
 
-    def __enter__(self) -> Report:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -73,7 +73,9 @@ class Report:
             sheet.write(1, 0, subtitle, self.formats["subtitle"])
         return 3
 
-    def table(self, sheet: Worksheet, row: int, col: int, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> int:
+    def table(
+        self, sheet: Worksheet, row: int, col: int, columns: Sequence[Column], rows: Sequence[Sequence[Any]]
+    ) -> int:
         """Header + rows from (``row``, ``col``); returns the first free row after it."""
         for j, column in enumerate(columns):
             sheet.write(row, col + j, column.title, self.formats["header"])

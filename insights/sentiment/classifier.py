@@ -49,7 +49,9 @@ def load_classifier(dotted: str = DEFAULT) -> Classifier:
         ) from exc
     classifier = factory()
     if not isinstance(classifier, Classifier):
-        raise ClassifierError(f"syndicate.insights.sentiment.classifier: {dotted!r} no devolvió un objeto con predict()")
+        raise ClassifierError(
+            f"syndicate.insights.sentiment.classifier: {dotted!r} no devolvió un objeto con predict()"
+        )
     return classifier
 
 

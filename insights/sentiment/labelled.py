@@ -9,6 +9,7 @@ has problems.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -41,17 +42,15 @@ def canonical_label(raw: object) -> str | None:
     if raw is None:
         return None
     key = str(raw).strip().lower().replace("í", "i")
-    if key.endswith(".0"):  # numbers read from a spreadsheet
-        key = key[:-2]
+    key = key.removesuffix(".0")  # numbers read from a spreadsheet
     return _ALIASES.get(key)
 
 
 def bundled_corpus() -> list[Example]:
     """SentiMP-21 (Spanish part, CC BY-SA 4.0) as shipped in the package; rows labelled x dropped."""
-    with resources.files(__package__).joinpath("data", CORPUS).open(encoding="utf-8", newline="") as fh:
-        rows = csv.DictReader(fh)
-        examples = [Example(r["full_text"], label) for r in rows if (label := canonical_label(r["final_label"]))]
-    return examples
+    text = resources.files(__package__).joinpath("data", CORPUS).read_text(encoding="utf-8")
+    rows = csv.DictReader(io.StringIO(text, newline=""))
+    return [Example(r["full_text"], label) for r in rows if (label := canonical_label(r["final_label"]))]
 
 
 def corpus_bytes() -> bytes:
@@ -117,9 +116,7 @@ def _examples(path: Path, rows: Iterable[list[object]]) -> list[Example]:
         if text is None or not str(text).strip():
             problems.append(f"fila {number}, columna texto: está vacía")
         elif label is None:
-            problems.append(
-                f"fila {number}, columna etiqueta: {raw_label!r} no es positivo, neutro ni negativo"
-            )
+            problems.append(f"fila {number}, columna etiqueta: {raw_label!r} no es positivo, neutro ni negativo")
         else:
             examples.append(Example(str(text), label))
     if problems:

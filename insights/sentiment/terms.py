@@ -18,7 +18,7 @@ STOPWORDS = frozenset(
     todos tu tus un una uno unos usted ustedes vez y ya yo va van hace hacer ser sera seran solo
     cuanta cuanto estoy soy eres fui ademas mientras segun the rt
     usuario enlace correo telefono nombre
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads best as plain text
 )
 
 

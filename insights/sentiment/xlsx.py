@@ -46,7 +46,9 @@ def _summary(book: Report, report: SentimentReport, model_note: str) -> None:
     total = sum(totals.values())
     first = row
     rows = [[label, totals[label], totals[label] / total if total else None] for label in LABELS]
-    row = book.table(sheet, row, 0, (Column("Clase", 14), Column("Textos", 10, "int"), Column("Porcentaje", 12, "pct")), rows)
+    row = book.table(
+        sheet, row, 0, (Column("Clase", 14), Column("Textos", 10, "int"), Column("Porcentaje", 12, "pct")), rows
+    )
     book.chart(sheet, (first, 4), "pie", "Distribución del sentimiento",
                (sheet.name, 0, first + 1, first + 3), [("Textos", (sheet.name, 1, first + 1, first + 3))])  # fmt: skip
     notes = [
@@ -85,7 +87,9 @@ def _terms(book: Report, report: SentimentReport) -> None:
     sheet = book.sheet("Términos")
     row = book.heading(sheet, "Términos más frecuentes por clase", "Cada término cuenta una vez por texto")
     for i, (label, terms) in enumerate(report.terms().items()):
-        book.table(sheet, row, i * 3, (Column(label.capitalize(), 18), Column("Textos", 8, "int")), [list(t) for t in terms])
+        book.table(
+            sheet, row, i * 3, (Column(label.capitalize(), 18), Column("Textos", 8, "int")), [list(t) for t in terms]
+        )
 
 
 def _samples(book: Report, report: SentimentReport, limit: int) -> None:

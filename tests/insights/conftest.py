@@ -11,7 +11,6 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
 from pregon.insights.private import PrivateStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,4 +65,4 @@ def private_env(year: Year, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 # The Bluesky channel's own fixtures (a real PDS on 127.0.0.1), reused rather than duplicated.
-from tests.syndicate.channels.conftest import bluesky_account, pds  # noqa: E402, F401
+from tests.syndicate.channels.conftest import bluesky_account, pds  # noqa: F401

@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-
 from pregon.syndicate.channels.base import (
     AccountStats,
     Channel,
@@ -26,6 +25,7 @@ from pregon.syndicate.channels.base import (
     Published,
     TransientError,
 )
+
 from tests.fakes.api_server import FakeAPI, Reply, Request
 
 TOKEN = "token-de-prueba"

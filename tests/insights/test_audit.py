@@ -19,7 +19,7 @@ MONTH = "2026-01"
 
 def _month_lines(folder: Path, month: str) -> list[dict]:
     lines = [json.loads(x) for p in sorted(folder.glob("*.jsonl")) for x in p.read_text().splitlines() if x.strip()]
-    return [x for x in lines if datetime.fromisoformat(x["at"].replace("Z", "+00:00")).astimezone(BOGOTA).strftime("%Y-%m") == month]
+    return [x for x in lines if datetime.fromisoformat(x["at"]).astimezone(BOGOTA).strftime("%Y-%m") == month]
 
 
 def test_audit_exports_every_record_of_the_month(year, tmp_path: Path) -> None:
@@ -27,7 +27,11 @@ def test_audit_exports_every_record_of_the_month(year, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     decisions = _month_lines(year.records / "decisions", MONTH)
     approvals = _month_lines(year.records / "approvals", MONTH)
-    ledger = [x for p in sorted((year.records / "ledger").glob("*.jsonl")) for x in map(json.loads, p.read_text().splitlines())]
+    ledger = [
+        x
+        for p in sorted((year.records / "ledger").glob("*.jsonl"))
+        for x in map(json.loads, p.read_text().splitlines())
+    ]
     posts_in_month = {(x["item"], x["channel"]) for x in _month_lines(year.records / "ledger", MONTH)}
 
     book = openpyxl.load_workbook(tmp_path / f"auditoria-{MONTH}.xlsx")
@@ -62,5 +66,7 @@ def test_audit_exports_every_record_of_the_month(year, tmp_path: Path) -> None:
 def test_audit_of_an_empty_month(year, tmp_path: Path) -> None:
     result = CliRunner().invoke(pregon, ["audit", "-f", str(year.config), "--month", "2024-02", "-o", str(tmp_path)])
     assert result.exit_code == 0
-    assert "No hay decisiones de aprobación, aprobaciones ni publicaciones registradas en febrero de 2024" in result.output
+    assert (
+        "No hay decisiones de aprobación, aprobaciones ni publicaciones registradas en febrero de 2024" in result.output
+    )
     assert not list(tmp_path.iterdir())

@@ -9,7 +9,15 @@ from pathlib import Path
 from pregon.insights import best_hours
 from pregon.insights.metrics import MetricsStore
 from pregon.insights.posts import syndicated_posts
-from pregon.syndicate.schedule import DAYS, TIMEZONE, ChannelSchedule, Scheduler, ScheduleConfig, Window, load_best_hours
+from pregon.syndicate.schedule import (
+    DAYS,
+    TIMEZONE,
+    ChannelSchedule,
+    ScheduleConfig,
+    Scheduler,
+    Window,
+    load_best_hours,
+)
 
 
 def _compute(records: Path, min_posts: int, channels: tuple[str, ...] = ("bluesky", "mastodon", "facebook", "x")):

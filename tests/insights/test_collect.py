@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from pregon.cli import main as pregon
 from pregon.insights.private import PrivateStore, StoredMention
 from pregon.syndicate.channels import REGISTRY
 from pregon.syndicate.channels.base import Post, post_key
 from pregon.syndicate.channels.mastodon import MastodonChannel
 from pregon.syndicate.ledger import Ledger
+
+from pregon.cli import main as pregon
 from tests.insights.fake_network import TOKEN, StatsAPI
 from tests.syndicate.channels.fakes_mastodon import FakeMastodon
 
@@ -155,9 +155,13 @@ def test_collect_from_the_mastodon_channel(tmp_path: Path, monkeypatch: pytest.M
         key = post_key("becas", "mastodon")
         published = channel.publish(Post("mastodon", "becas", key, text, len(text), 500))
         channel.close()
-        config = make_project(tmp_path / "oficina", f"          mastodon: {{instance: '{fake.url}', access_token: !ENV MASTODON_TOKEN}}\n")
+        config = make_project(
+            tmp_path / "oficina", f"          mastodon: {{instance: '{fake.url}', access_token: !ENV MASTODON_TOKEN}}\n"
+        )
         confirm(config.parent / "records", "becas", "mastodon", published.remote_id)
-        fake.add_reply(published.remote_id, "maria@social.example", "¿Hasta cuándo hay plazo? mi correo maria@correo.com")
+        fake.add_reply(
+            published.remote_id, "maria@social.example", "¿Hasta cuándo hay plazo? mi correo maria@correo.com"
+        )
 
         result = CliRunner().invoke(pregon, ["collect", "-f", str(config)])
         fake.assert_no_violations()

@@ -30,6 +30,7 @@ def _lines(path: Path) -> list[dict]:
 
 def expected_figures(records: Path, month: str, previous: str) -> dict[str, dict[str, float]]:
     """Followers at start/end, posts and engagement per channel, from the raw files."""
+
     def last_followers(month_name: str) -> dict[str, dict[str, int]]:
         days: dict[str, dict[str, int]] = defaultdict(dict)
         for line in _lines(records / "metrics" / f"{month_name}.jsonl"):
@@ -41,7 +42,7 @@ def expected_figures(records: Path, month: str, previous: str) -> dict[str, dict
     confirmed = {}
     for path in sorted((records / "ledger").glob("*.jsonl")):
         for line in _lines(path):
-            at = datetime.fromisoformat(line["at"].replace("Z", "+00:00")).astimezone(BOGOTA)
+            at = datetime.fromisoformat(line["at"]).astimezone(BOGOTA)
             if line["state"] == "confirmed" and at.strftime("%Y-%m") == month:
                 confirmed[(line["channel"], line["item"])] = line
     latest: dict[tuple[str, str], dict] = {}
@@ -135,7 +136,9 @@ def test_top_releases_are_ordered_by_engagement(growth_book: Path) -> None:
 
 def test_empty_month_says_so_in_spanish_and_writes_nothing(year, tmp_path: Path) -> None:
     out = tmp_path / "vacio.xlsx"
-    result = CliRunner().invoke(pregon, ["report", "growth", "-f", str(year.config), "--month", "2024-01", "-o", str(out)])
+    result = CliRunner().invoke(
+        pregon, ["report", "growth", "-f", str(year.config), "--month", "2024-01", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "No hay datos de redes para enero de 2024" in result.output
     assert not out.exists()

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
-from pregon.cli import main as pregon
 from pregon.insights.private import PrivateStore, PrivateStoreError
 from pregon.insights.pseudonym import mask, pseudonym
 from pregon.insights.sentiment.classifier import default_classifier
 from pregon.insights.sentiment.labelled import LABELS
+
+from pregon.cli import main as pregon
 
 BOGOTA = ZoneInfo("America/Bogota")
 MONTH = "2026-02"
@@ -78,7 +78,9 @@ def _samples(path: Path) -> list[dict]:
 
 
 def _report(config: Path, out: Path, *extra: str) -> str:
-    result = CliRunner().invoke(pregon, ["report", "sentiment", "-f", str(config), "--month", MONTH, "-o", str(out), *extra])
+    result = CliRunner().invoke(
+        pregon, ["report", "sentiment", "-f", str(config), "--month", MONTH, "-o", str(out), *extra]
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -154,7 +156,9 @@ def test_corrections_are_honoured_now_and_on_later_runs(year, own_private: Path,
         rows = {s["id"]: s for s in _samples(path)}
         for sample_id, label in corrected.items():
             assert rows[sample_id]["etiqueta_corregida"] == label
-    before = {r[0]: r[1] for r in openpyxl.load_workbook(first)["Resumen"].iter_rows(values_only=True) if r[0] in LABELS}
+    before = {
+        r[0]: r[1] for r in openpyxl.load_workbook(first)["Resumen"].iter_rows(values_only=True) if r[0] in LABELS
+    }
     after = {r[0]: r[1] for r in openpyxl.load_workbook(third)["Resumen"].iter_rows(values_only=True) if r[0] in LABELS}
     assert before != after and sum(before.values()) == sum(after.values())
     # Corrections live in the private store, by pseudonymous id only.
@@ -177,9 +181,13 @@ def test_a_bad_correction_names_file_row_and_column(year, own_private: Path, tmp
 def test_configured_classifier_is_used(year, private_env: Path, tmp_path: Path) -> None:
     project = tmp_path / "p"
     project.mkdir()
-    config = year.config.read_text().replace("records: records", f"records: {year.records}").replace(
-        "        insights:\n",
-        f"        insights:\n          sentiment: {{classifier: '{__name__}:always_neutral'}}\n",
+    config = (
+        year.config.read_text()
+        .replace("records: records", f"records: {year.records}")
+        .replace(
+            "        insights:\n",
+            f"        insights:\n          sentiment: {{classifier: '{__name__}:always_neutral'}}\n",
+        )
     )
     (project / "mkdocs.yml").write_text(config)
     out = tmp_path / "n.xlsx"
