@@ -107,12 +107,13 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
         for problem in release.warnings:
             report.warning(RULE_SCHEMA, problem.message, problem.line)
         images = [(name, m, line_of(fm, loc)) for name, m, loc in _images(release, source.meta.get("updates") or [])]
-        media.check(report, images, project.channels)
-        docs_dir = project.rules.docs_dir
-        personal.check_images(report, [(n, docs_dir / m.src, ln) for n, m, ln in images if m.src], strip=strip_exif)
         lines = {"title": line_of(fm, ("title",))}
         lines.update({f"social.{k}": line_of(fm, ("social", k)) for k in release.meta.social})
-        preview.check(report, project, release, lines)
+        image_lines = {m.src.rsplit("/", 1)[-1]: ln for _, m, ln in images if m.src}
+        rendered = preview.check(report, project, release, lines, image_lines)
+        media.check(report, images, project.channels, rendered)
+        docs_dir = project.rules.docs_dir
+        personal.check_images(report, [(n, docs_dir / m.src, ln) for n, m, ln in images if m.src], strip=strip_exif)
         plain.check_preview_lengths(report, release.meta.title, release.meta.summary, lines["title"], line_of(fm, ("summary",)))
         tz = project.rules.timezone
         day = electoral.publication_day(release.date.astimezone(tz), now(tz))

@@ -1,16 +1,22 @@
 """Images against each configured network's limits (networks.md §1–§8).
 
-Decision (documented in the README): when Pregón's syndication can make a fitting copy by itself
-(``pregon.syndicate.media.fit_image`` re-encodes to JPEG and shrinks, never upscales), a file
-that is too heavy or in the wrong format for a network is a **warning**: the post will carry a
-derived copy, and the reviewer should know. What no automatic copy can fix is an **error**: an
-aspect ratio a network refuses (cropping is an editorial decision), or an image too small to be
-shown at all.
+Decision (documented in the README):
+
+* Where the network's channel uploads the file itself and makes a fitting copy when needed
+  (``pregon.syndicate.media.fit_image``: JPEG, smaller, never upscaled; Bluesky, X, Mastodon,
+  Telegram, LinkedIn), a file too heavy or in the wrong format is a **warning**: the post will
+  carry a derived copy, and the reviewer should know.
+* Where the network downloads the published file by its URL (Instagram, Threads, Facebook photos),
+  no copy can be made: the same findings are **errors**. So is what no copy can fix anywhere: an
+  aspect ratio a network refuses (cropping is an editorial decision) or an image too small to show.
+* The channel's own ``render()`` is the authority on what makes a post fail; this table stands in
+  for it only when a channel could not render here (``rendered`` excludes it), so an image
+  problem is never reported twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from pregon.plugins.release import Media
@@ -34,21 +40,26 @@ class ImageLimits:
     max_ratio: float | None = None
     max_pixels: int | None = None
     source: str = ""
+    derivative: bool = True
+    """The channel uploads a fitting copy itself (else the network fetches the published file)."""
 
 
 LIMITS: dict[str, ImageLimits] = {
     "bluesky": ImageLimits(1_000_000, (JPEG, PNG, WEBP, GIF), source="app.bsky.embed.images: 1.000.000 B por imagen"),
     "x": ImageLimits(5 * 1024 * 1024, (JPEG, PNG, GIF, WEBP), source="X media upload: 5 MB, JPG/PNG/GIF/WEBP"),
     "instagram": ImageLimits(
-        8 * 1024 * 1024, (JPEG,), min_ratio=4 / 5, max_ratio=1.91, source="Instagram: 8 MB, JPEG, proporción 4:5 a 1,91:1"
+        8 * 1024 * 1024, (JPEG,), min_ratio=4 / 5, max_ratio=1.91, source="Instagram: 8 MB, JPEG, proporción 4:5 a 1,91:1",
+        derivative=False,
     ),
     "mastodon": ImageLimits(16 * 1024 * 1024, (JPEG, PNG, GIF, WEBP), source="Mastodon: 16 MB por imagen (valor por defecto)"),
     "telegram": ImageLimits(
         10 * 1024 * 1024, (JPEG, PNG, WEBP, GIF), max_ratio=20, min_ratio=1 / 20, source="Telegram sendPhoto: 10 MB, proporción hasta 20:1"
     ),
-    "threads": ImageLimits(8 * 1024 * 1024, (JPEG, PNG), source="Threads: 8 MB, JPEG o PNG"),
+    "threads": ImageLimits(8 * 1024 * 1024, (JPEG, PNG), source="Threads: 8 MB, JPEG o PNG", derivative=False),
     "linkedin": ImageLimits(None, (JPEG, PNG, GIF), max_pixels=36_152_320, source="LinkedIn Images API: JPG/PNG/GIF, hasta 36.152.320 píxeles"),
-    "facebook": ImageLimits(4 * 1024 * 1024, (JPEG, PNG, GIF, WEBP), source="Facebook Pages: fotos de hasta 4 MB"),
+    "facebook": ImageLimits(
+        4 * 1024 * 1024, (JPEG, PNG, GIF, WEBP), source="Facebook Pages: fotos de hasta 4 MB", derivative=False
+    ),
 }
 
 MIN_SIDE = 200
@@ -61,8 +72,16 @@ def _size(n: int) -> str:
     return f"{n:,} B".replace(",", ".")
 
 
-def check(report: ReleaseReport, images: Iterable[tuple[str, Media, int | None]], channels: Iterable[str]) -> None:
-    """Check each (field, image, line) against the limits of each configured channel."""
+def check(
+    report: ReleaseReport,
+    images: Iterable[tuple[str, Media, int | None]],
+    channels: Iterable[str],
+    rendered: Collection[str] = (),
+) -> None:
+    """Check each (field, image, line) against the limits of each configured channel.
+
+    ``rendered`` names the channels whose own ``render()`` ran (and reported its problems).
+    """
     networks = [c for c in channels if c in LIMITS]
     for field_name, image, line in images:
         if image.kind != "image":
@@ -77,7 +96,13 @@ def check(report: ReleaseReport, images: Iterable[tuple[str, Media, int | None]]
             )
         for network in networks:
             limits = LIMITS[network]
-            if image.width and image.height:
+            if limits.derivative:
+                for message in _over(limits, image, name, network):
+                    report.warning(RULE, f"`{field_name}`: {message}; Pregón enviará una copia ajustada en JPEG", line)
+            elif network not in rendered:
+                for message in _over(limits, image, name, network):
+                    report.error(RULE, f"`{field_name}`: {message}; {network} descarga la imagen del portal: publique una adecuada", line)
+            if network not in rendered and image.width and image.height:
                 ratio = image.width / image.height
                 if (limits.min_ratio and ratio < limits.min_ratio - 0.005) or (limits.max_ratio and ratio > limits.max_ratio + 0.005):
                     report.error(
@@ -86,25 +111,17 @@ def check(report: ReleaseReport, images: Iterable[tuple[str, Media, int | None]]
                         f"({image.width}×{image.height}); límite: {limits.source}. Recórtela o elija otra imagen",
                         line,
                     )
-                if limits.max_pixels and image.width * image.height > limits.max_pixels:
-                    report.warning(
-                        RULE,
-                        f"`{field_name}`: `{name}` tiene {image.width * image.height:,} píxeles y {network} acepta hasta "
-                        f"{limits.max_pixels:,}; Pregón enviará una copia reducida".replace(",", "."),
-                        line,
-                    )
-            if limits.max_bytes and image.bytes and image.bytes > limits.max_bytes:
-                report.warning(
-                    RULE,
-                    f"`{field_name}`: `{name}` pesa {_size(image.bytes)} y {network} acepta hasta "
-                    f"{_size(limits.max_bytes)} ({limits.source}); Pregón enviará una copia reducida en JPEG",
-                    line,
-                )
-            if image.mime and image.mime not in limits.formats:
-                accepted = ", ".join(_FORMAT_NAMES[f] for f in limits.formats)
-                report.warning(
-                    RULE,
-                    f"`{field_name}`: `{name}` es {_FORMAT_NAMES.get(image.mime, image.mime)} y {network} acepta {accepted}; "
-                    "Pregón enviará una copia convertida a JPEG",
-                    line,
-                )
+
+
+def _over(limits: ImageLimits, image: Media, name: str, network: str) -> list[str]:
+    """What in ``image`` exceeds ``limits`` (size, format, pixels), as Spanish phrases."""
+    out = []
+    if limits.max_bytes and image.bytes and image.bytes > limits.max_bytes:
+        out.append(f"`{name}` pesa {_size(image.bytes)} y {network} acepta hasta {_size(limits.max_bytes)} ({limits.source})")
+    if image.mime and image.mime not in limits.formats:
+        accepted = ", ".join(_FORMAT_NAMES[f] for f in limits.formats)
+        out.append(f"`{name}` es {_FORMAT_NAMES.get(image.mime, image.mime)} y {network} acepta {accepted}")
+    if limits.max_pixels and image.width and image.height and image.width * image.height > limits.max_pixels:
+        pixels = f"{image.width * image.height:,}".replace(",", ".")
+        out.append(f"`{name}` tiene {pixels} píxeles y {network} acepta hasta {limits.max_pixels:,}".replace(",", "."))
+    return out

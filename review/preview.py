@@ -19,7 +19,7 @@ from pregon.syndicate.text import compose
 from .findings import Preview, ReleaseReport
 from .project import Project
 
-RULE = "longitud"
+RULE = "redes"
 
 # Channels whose posts are not length-limited texts (e-mail) or have no counting rule here.
 _NOT_COUNTED = {"email", "outbox"}
@@ -115,16 +115,25 @@ def render(channel: str, config: dict, item: Item) -> Preview:
     )
 
 
-def check(report: ReleaseReport, project: Project, release: Release, lines: dict[str, int | None]) -> None:
+def check(
+    report: ReleaseReport, project: Project, release: Release, lines: dict[str, int | None], image_lines: dict[str, int | None]
+) -> set[str]:
     """Render every configured channel's post; what would make a post fail is an error.
 
-    ``lines`` maps ``title`` and ``social.<channel>`` to their lines, where problems are shown.
+    A problem is shown on the line of the image it names (``image_lines``: file name → line),
+    else of ``social.<channel>``, else of ``title`` (``lines``). Returns the channels that
+    rendered with their own module.
     """
     item = manifest_item(project, release)
     report.url = item.url
+    rendered = set()
     for channel, config in project.channels.items():
         preview = render(channel, dict(config), item)
         report.previews.append(preview)
-        line = lines.get(f"social.{channel}") or lines.get("title")
+        if preview.note is None:
+            rendered.add(channel)
+        fallback = lines.get(f"social.{channel}") or lines.get("title")
         for problem in preview.problems:
-            report.error(RULE, problem, line)
+            named = next((ln for name, ln in image_lines.items() if name in problem), None)
+            report.error(RULE, problem, named or fallback)
+    return rendered

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from pregon.plugins.release import Media as PluginMedia
 from pregon.review import check as checking
+from pregon.review import media
+from pregon.review.findings import ReleaseReport
 from pregon.review.findings import Severity
 from pregon.review.project import load_project
 
@@ -69,7 +72,7 @@ def test_post_over_a_network_limit_is_an_error_with_the_channels_own_render(ws: 
     long_text = "Ñandú " * 60  # 360 graphemes
     path = ws.write("largo", extra=f"social:\n  bluesky: \"{long_text.strip()}\"")
     report = ws.report(path)
-    errors = rules(report, "longitud")
+    errors = rules(report, "redes")
     assert len(errors) == 1 and errors[0].severity is Severity.ERROR
     assert "bluesky" in errors[0].message and "300" in errors[0].message
     assert errors[0].line == line_of_text(path, "  bluesky:")
@@ -84,11 +87,11 @@ def test_preview_falls_back_to_counting_rules_when_a_channel_cannot_render(ws: W
     preview = next(p for p in report.previews if p.channel == "bluesky")
     assert preview.note and "aproximada" in preview.note
     assert preview.length == 301 + 2 + len(report.url or "")  # override + blank line + URL, full length
-    assert rules(report, "longitud")
+    assert rules(report, "redes")
 
 
 def test_images_against_network_limits(ws: Workspace) -> None:
-    ws.configure(channels="instagram: {}\nbluesky: {}\n")
+    ws.configure(channels="instagram: {ig_user_id: '1', access_token: !ENV PREGON_TEST_NO_SUCH_SECRET}\nbluesky: {}\n")
     heavy = jpeg(2400, 800, quality=95, noise=True)  # 3:1, well over 1,000,000 bytes
     assert len(heavy) > 1_000_000
     ws.image("panoramica.jpg", heavy)
@@ -97,13 +100,32 @@ def test_images_against_network_limits(ws: Workspace) -> None:
     ws.image("icono.png", buffer.getvalue())
     path = ws.write("imagenes", {"image": "panoramica.jpg"}, extra="gallery:\n  - src: icono.png\n    alt: Un cuadrado rojo.")
     report = ws.report(path)
-    found = rules(report, "imagenes")
-    by = {(f.severity, f.message.split(":")[0].strip("`"), "instagram" in f.message, "bluesky" in f.message) for f in found}
-    assert (Severity.ERROR, "image", True, False) in by  # aspect ratio: editorial, no automatic fix
-    assert (Severity.WARNING, "image", False, True) in by  # too heavy for Bluesky: a derivative is made
-    assert (Severity.WARNING, "gallery[0].src", True, False) in by  # PNG on Instagram: converted
-    assert any(f.severity is Severity.ERROR and "150×150" in f.message for f in found)  # too small anywhere
-    assert next(f for f in found if "1.000.000 B" in f.message).line == line_of_text(path, "image: panoramica.jpg")
+    image_line, gallery_line = line_of_text(path, "image: panoramica.jpg"), line_of_text(path, "src: icono.png")
+    assert {p.channel: p.note for p in report.previews} == {"outbox": None, "instagram": None, "bluesky": None}
+
+    # Instagram downloads the published file: its own render() refuses the 3:1 photo and the PNG,
+    # shown on each image's line, and the review does not repeat them.
+    instagram = [f for f in rules(report, "redes") if f.message.startswith("instagram")]
+    assert {(f.severity, f.line) for f in instagram} == {(Severity.ERROR, image_line), (Severity.ERROR, gallery_line)}
+    assert not [f for f in rules(report, "imagenes") if "instagram" in f.message]
+    # Bluesky uploads a copy it fits itself: a warning, with the limit.
+    [bluesky] = [f for f in rules(report, "imagenes") if "bluesky" in f.message]
+    assert bluesky.severity is Severity.WARNING and "1.000.000 B" in bluesky.message and bluesky.line == image_line
+    # Too small for any network.
+    [small] = [f for f in rules(report, "imagenes") if "150×150" in f.message]
+    assert small.severity is Severity.ERROR and small.line == gallery_line
+
+
+def test_image_table_stands_in_when_a_channel_cannot_render() -> None:
+    png = PluginMedia("image", "Un cuadrado azul.", src="prensa/2026/11/cuadrada.png", mime="image/png", width=1200, height=1200, bytes=50_000)
+    report = ReleaseReport("x.md")
+    media.check(report, [("image", png, 9)], ["instagram", "x"], rendered={"x"})
+    [finding] = report.findings
+    assert finding.severity is Severity.ERROR and "instagram" in finding.message and "PNG" in finding.message
+    assert finding.line == 9
+    report = ReleaseReport("x.md")
+    media.check(report, [("image", png, 9)], ["instagram"], rendered={"instagram"})
+    assert report.findings == []  # InstagramChannel.render() reports it instead
 
 
 # --- Warnings -----------------------------------------------------------------------------------
