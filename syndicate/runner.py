@@ -15,6 +15,7 @@ in time order, as replies to the thread's previous post.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Callable
@@ -55,22 +56,13 @@ def syndicate(
     site or channel failure: those are in the returned report (``report.ok`` is False).
     """
     site = site if site.endswith("/") else site + "/"
-    if dry_run:
+    # The ledger is read inside the lock: a run that finished just before must be seen whole.
+    guard = contextlib.nullcontext() if dry_run else RunLock(config.records)
+    with guard:
         return _Run(
             site,
             config,
-            dry_run=True,
-            seed=seed,
-            publish_backlog=publish_backlog,
-            now=now,
-            on_item=on_item,
-            sleep=sleep,
-        ).execute()
-    with RunLock(config.records):
-        return _Run(
-            site,
-            config,
-            dry_run=False,
+            dry_run=dry_run,
             seed=seed,
             publish_backlog=publish_backlog,
             now=now,
@@ -203,7 +195,7 @@ class _Run:
                             key=key,
                             item=item.id,
                             channel=name,
-                            digest=item.digest,
+                            digest=digest,
                             update=update_id,
                         )
                     self.report.outcomes.append(
