@@ -41,14 +41,13 @@ def institutional_domains(addresses: Iterable[str]) -> frozenset[str]:
     return frozenset("@" + a.rsplit("@", 1)[1].lower() for a in addresses if "@" in a)
 
 
-def check_text(report: ReleaseReport, pieces: Iterable[Piece], institutional: Iterable[str]) -> None:
-    """Warn about cédulas, phone numbers and e-mail addresses outside the entity's own.
+def check_text(report: ReleaseReport, pieces: Iterable[Piece], entity: Iterable[str], allowed: Iterable[str] = ()) -> None:
+    """Warn about cédulas, phone numbers and e-mail addresses that are not the entity's.
 
-    ``institutional`` holds addresses (``prensa@entidad.gov.co``) or whole domains
-    (``@entidad.gov.co``); the domains of the configured addresses count as the entity's own.
+    The domains of the ``entity``'s configured addresses are its own; ``allowed`` adds exact
+    addresses (``prensa@aliado.gov.co``) or whole domains (``@aliado.gov.co``).
     """
-    institutional = list(institutional)
-    allowed = {e.lower() for e in institutional} | institutional_domains(institutional)
+    accepted = institutional_domains(entity) | {a.lower() for a in allowed}
     for piece in pieces:
         for match in _CEDULA.finditer(piece.text):
             report.warning(
@@ -66,7 +65,7 @@ def check_text(report: ReleaseReport, pieces: Iterable[Piece], institutional: It
             )
         for match in _EMAIL.finditer(piece.text):
             address = match.group(0).rstrip(".")
-            if address.lower() in allowed or "@" + address.rsplit("@", 1)[1].lower() in allowed:
+            if address.lower() in accepted or "@" + address.rsplit("@", 1)[1].lower() in accepted:
                 continue
             report.warning(
                 RULE,

@@ -156,17 +156,19 @@ def test_an_office_rule_file_replaces_the_default(ws: Workspace) -> None:
 
 
 def test_personal_data_in_text(ws: Workspace) -> None:
+    ws.configure(review='allowed_emails: [prensa@aliado.example, "@otro.example"]\n')
     body = (
         "El ganador, identificado con C.C. 79123456, recibió el premio.\n\n"
         "Su cédula 1.023.456.789 quedó registrada.\n\n"
         "Informes al 310 555 1234, al (601) 555 1234 o a juan.perez@gmail.com.\n\n"
         "Escriba a contactenos@sanisidrodelrio.example o a prensa@sanisidrodelrio.example. "
+        "También a prensa@aliado.example, a mesa@otro.example o a juana@aliado.example. "
         "La obra cuesta $ 1.200.000.000 y dura 2026 días.\n"
     )
     path = ws.write("datos", body=body)
     report = ws.report(path)
     found = [f.message.split("«")[1].split("»")[0] for f in rules(report, "datos-personales")]
-    assert sorted(found) == sorted(["79123456", "1.023.456.789", "310 555 1234", "(601) 555 1234", "juan.perez@gmail.com"])
+    assert sorted(found) == sorted(["79123456", "1.023.456.789", "310 555 1234", "(601) 555 1234", "juan.perez@gmail.com", "juana@aliado.example"])
 
 
 def test_gps_in_photos_is_reported_and_stripped_on_request(ws: Workspace) -> None:
