@@ -327,6 +327,8 @@ class GraphChannel(Channel):
     default_api_base: ClassVar[str]
     token_key: ClassVar[str]
     """Configuration key of the access token (filled by ``!ENV`` in mkdocs.yml)."""
+    permalink_field: ClassVar[str] = "permalink"
+    """Name of the field with a post's public URL (Facebook calls it ``permalink_url``)."""
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
@@ -383,38 +385,44 @@ class GraphChannel(Channel):
     ) -> Published:
         """Create (or reuse) the post's container, wait for ``FINISHED``, publish it once.
 
-        If a publish call of this post failed ambiguously earlier in this process, its container is
-        checked first: ``PUBLISHED`` means the post exists (found by listing), ``FINISHED`` is
-        published as is; only otherwise is a new container made. An ambiguous failure now leaves
-        the container id in the error message and in memory for the next attempt.
+        If a publish call of this post failed earlier in this process, its container is checked
+        first: ``PUBLISHED`` means the post exists (it is looked up, never published again),
+        ``FINISHED``/``IN_PROGRESS`` is reused; only otherwise is a new container made. A failed
+        publish leaves the container id in the error message and in memory for the next attempt.
         """
         container_id = self._pending.get(post.key)
-        status = self.api.container_status(container_id, status_field) if container_id else None
-        if status == "PUBLISHED":
-            found = self.find_existing(post)
-            if found is not None:
-                self._pending.pop(post.key, None)
-                return Published(found.remote_id, found.url, {"container_id": container_id})
-        if container_id is None or status not in ("FINISHED", "IN_PROGRESS"):
+        status: str | None = None
+        if container_id is not None:
+            # Not container_status(): if this read fails, making a new container could post twice.
+            status = str(self.api.get(container_id, fields=status_field).get(status_field) or "")
+        if container_id is None or status not in ("FINISHED", "IN_PROGRESS", "PUBLISHED"):
             container_id = make_container()
-        if self.api.wait_until_finished(container_id, status_field, error_field) == "PUBLISHED":
-            found = self.find_existing(post)
-            if found is not None:
-                return Published(found.remote_id, found.url, {"container_id": container_id})
+            status = None
+        if status != "PUBLISHED":
+            status = self.api.wait_until_finished(container_id, status_field, error_field)
+        if status == "PUBLISHED":
+            return self._already_published(post, container_id)
         self._pending[post.key] = container_id
         try:
             media_id = str(self.api.post(publish_path, creation_id=container_id)["id"])
         except TransientError as exc:
             if self.api.container_status(container_id, status_field) == "PUBLISHED":
-                found = self.find_existing(post)
-                if found is not None:
-                    self._pending.pop(post.key, None)
-                    return Published(found.remote_id, found.url, {"container_id": container_id})
+                return self._already_published(post, container_id)
             exc.message = exc.message + f" (contenedor {container_id})"
             exc.args = (exc.message,)
             raise
         self._pending.pop(post.key, None)
         return Published(media_id, self.api.permalink(media_id), {"container_id": container_id})
 
-    permalink_field: ClassVar[str] = "permalink"
-    """Name of the field with a post's public URL (Facebook calls it ``permalink_url``)."""
+    def _already_published(self, post: Post, container_id: str) -> Published:
+        """The post of a container Meta reports ``PUBLISHED``; never publish that container again."""
+        found = self.find_existing(post)
+        if found is None:
+            # Published but not listed yet: retrying must look again, not post a second time.
+            self._pending[post.key] = container_id
+            raise TransientError(
+                f"{self.name}: el contenedor {container_id} ya está publicado pero la publicación aún no "
+                "aparece en la cuenta; se comprobará de nuevo"
+            )
+        self._pending.pop(post.key, None)
+        return Published(found.remote_id, found.url, {"container_id": container_id})

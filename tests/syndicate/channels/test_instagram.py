@@ -174,6 +174,21 @@ def test_publish_answer_lost_is_resolved_from_the_container_status(ig: Instagram
     assert published.extra["container_id"] == ig.media[0]["container"]
 
 
+def test_published_container_not_yet_listed_is_never_published_again(ig: InstagramFake, site: str) -> None:
+    """status_code PUBLISHED but the media list lags: transient, and the retry only looks again."""
+    ch = channel(ig, timeout=0.5)
+    post = ch.render(make_item(site, [("portada.jpg", 1200, 630)]))
+    ig.after_next("media_publish", lambda req: time.sleep(1.5))
+    ig.fail_next("media_list", Reply(200, {"data": []}))
+    with pytest.raises(TransientError) as err:
+        ch.publish(post)
+    assert "ya está publicado" in err.value.message
+    again = ch.publish(post)
+    ig.assert_no_violations()
+    assert len(ig.media) == 1 and len(ig.calls("media_publish")) == 1 and len(ig.containers) == 1
+    assert again.remote_id == ig.media[0]["id"]
+
+
 def test_failed_publish_keeps_the_container_for_the_retry(ig: InstagramFake, site: str) -> None:
     """A 503 on media_publish: the error names the container and the retry publishes that one."""
     ch = channel(ig)
