@@ -83,3 +83,7 @@ class PregonConfig(Config):
 
     # After-deploy options, validated by `pregon syndicate` itself (pregon.syndicate.config)
     syndicate = c.Type(dict, default={})
+
+    # Options of `pregon check` (rule files, word list, allowed e-mails…), validated by
+    # pregon.review.project; declared here so `mkdocs build --strict` accepts the key.
+    review = c.Type(dict, default={})
