@@ -112,7 +112,10 @@ class LinkedInChannel(Channel):
             )
             images = item.images
         else:
-            plain, link = compose_update(update, self.config.get("update_template")), update.url
+            plain, link = (
+                compose_update(update, self.config.get("update_template")),
+                update.url,
+            )
             title, description = f"{item.title}: actualización", update.text
             images = tuple(m for m in update.media if m.kind == "image") or item.images
         commentary = little_text(plain)
@@ -309,8 +312,8 @@ class LinkedInChannel(Channel):
             token = self.config.get("access_token")
             if not token or not self.config.get("organization"):
                 raise PermanentError(
-                    "linkedin: faltan `access_token` u `organization` en la configuración "
-                    "(el token se define con !ENV en mkdocs.yml)"
+                    "linkedin: mkdocs.yml debe definir `syndicate.channels.linkedin.access_token` "
+                    "(con !ENV) y `syndicate.channels.linkedin.organization`"
                 )
             self._client = httpx.Client(
                 base_url=str(self.config.get("api_base") or self.API_BASE),

@@ -256,7 +256,8 @@ class TelegramChannel(Channel):
         chat = self.config.get("chat_id")
         if not chat:
             raise PermanentError(
-                "telegram: falta `chat_id` (el @canal o su id numérico) en la configuración"
+                "telegram: mkdocs.yml no define `syndicate.channels.telegram.chat_id` "
+                "(el @canal o su id numérico -100…)"
             )
         return str(chat)
 
@@ -264,7 +265,8 @@ class TelegramChannel(Channel):
         token = str(self.config.get("bot_token") or "")
         if not token:
             raise PermanentError(
-                "telegram: falta `bot_token` en la configuración (defínalo con !ENV en mkdocs.yml)"
+                "telegram: mkdocs.yml no define `syndicate.channels.telegram.bot_token` "
+                "(defínalo con !ENV y una variable de entorno)"
             )
         if self._client is None:
             self._filter = _RedactToken(token)

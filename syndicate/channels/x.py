@@ -287,8 +287,9 @@ class XChannel(Channel):
             missing = [k for k in _SECRETS if not self.config.get(k)]
             if missing:
                 raise PermanentError(
-                    f"x: faltan credenciales en la configuración: {', '.join(missing)} "
-                    "(defínalas con !ENV en mkdocs.yml)"
+                    "x: mkdocs.yml no define "
+                    + ", ".join(f"`syndicate.channels.x.{k}`" for k in missing)
+                    + " (defínalas con !ENV y una variable de entorno)"
                 )
             self._client = httpx.Client(
                 base_url=str(self.config.get("api_base") or self.API_BASE),
@@ -316,6 +317,18 @@ def _alt_problems(image: Media) -> list[str]:
     return []
 
 
+def _reset_wait(headers: httpx.Headers) -> float | None:
+    """Seconds until X lifts the limit that was hit: the 15-minute window, or a 24-hour one."""
+    resets = [headers.get("x-rate-limit-reset")]
+    # Apps and users also have 24-hour post limits with their own headers; when one of them is
+    # exhausted its reset is the one that matters.
+    for scope in ("app", "user"):
+        if headers.get(f"x-{scope}-limit-24hour-remaining") == "0":
+            resets.append(headers.get(f"x-{scope}-limit-24hour-reset"))
+    known = [float(r) for r in resets if r and r.isdigit()]
+    return max(1.0, max(known) - time.time()) if known else None
+
+
 def _error(response: httpx.Response) -> Exception:
     """Map an X error answer (problem JSON) to the core's errors."""
     try:
@@ -327,8 +340,7 @@ def _error(response: httpx.Response) -> Exception:
     )
     kind = str(problem.get("type", ""))
     status = response.status_code
-    reset = response.headers.get("x-rate-limit-reset")
-    wait = max(1.0, float(reset) - time.time()) if reset and reset.isdigit() else None
+    wait = _reset_wait(response.headers)
     if status == 429 and kind.endswith("/usage-capped"):
         message = (
             "x: se agotó el presupuesto de pago por uso de la cuenta de X (cada publicación con enlace "

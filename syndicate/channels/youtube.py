@@ -334,8 +334,9 @@ class YouTubeChannel(Channel):
             ]
             if missing:
                 raise PermanentError(
-                    f"youtube: faltan credenciales en la configuración: {', '.join(missing)} "
-                    "(defínalas con !ENV en mkdocs.yml)"
+                    "youtube: mkdocs.yml no define "
+                    + ", ".join(f"`syndicate.channels.youtube.{k}`" for k in missing)
+                    + " (defínalas con !ENV y variables de entorno)"
                 )
             credentials = Credentials(
                 token=None,

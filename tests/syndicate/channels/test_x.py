@@ -106,7 +106,7 @@ def test_wrong_secret_is_caught_by_the_signature_check(
 def test_missing_credentials_are_named(media_site: str) -> None:
     ch = XChannel({"consumer_key": "k"})
     with pytest.raises(
-        PermanentError, match="consumer_secret, access_token, access_token_secret"
+        PermanentError, match=r"`syndicate.channels.x.consumer_secret`, "
     ):
         ch.publish(ch.render(release(media_site, media=())))
 
@@ -213,3 +213,21 @@ def test_templates_and_unthreaded_updates(media_site: str) -> None:
     assert ch.render(item).text == f"{item.title} #SaludPública #Vacunación {item.url}"
     update = ch.render(item, item.updates[0], reply_to=Published(remote_id="1"))
     assert update.text.startswith("AHORA: 12:00") and update.reply_to is None
+
+
+def test_exhausted_24_hour_limit_waits_for_its_own_reset(
+    fake: FakeX, channel: XChannel, media_site: str
+) -> None:
+    reply = FakeX.rate_limited(reset_in=60)
+    day_reset = int(reply.headers["x-rate-limit-reset"]) + 20_000
+    reply.headers.update(
+        {
+            "x-app-limit-24hour-limit": "10000",
+            "x-app-limit-24hour-remaining": "0",
+            "x-app-limit-24hour-reset": str(day_reset),
+        }
+    )
+    fake.fail_next("create_tweet", reply)
+    with pytest.raises(RateLimited) as caught:
+        channel.publish(channel.render(release(media_site, media=())))
+    assert 20_000 < caught.value.retry_after <= 20_060
