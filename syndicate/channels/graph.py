@@ -268,17 +268,22 @@ class GraphAPI:
         except ChannelError:
             return None
 
-    def check_publishing_limit(self, path: str) -> None:
-        """Raise :class:`RateLimited` when the account's moving-24-hour publishing quota is used up."""
-        body = self.get(path, fields="quota_usage,config")
+    def check_publishing_limit(self, path: str, *, replies: bool = False) -> None:
+        """Raise :class:`RateLimited` when the account's moving-24-hour publishing quota is used up.
+
+        ``replies`` reads Threads' separate reply quota (``reply_quota_usage``/``reply_config``).
+        """
+        prefix = "reply_" if replies else ""
+        body = self.get(path, fields=f"{prefix}quota_usage,{prefix}config")
         entries = body.get("data") or []
         if not entries:
             return
-        usage = as_int(entries[0].get("quota_usage")) or 0
-        total = as_int((entries[0].get("config") or {}).get("quota_total"))
+        usage = as_int(entries[0].get(f"{prefix}quota_usage")) or 0
+        total = as_int((entries[0].get(f"{prefix}config") or {}).get("quota_total"))
         if total is not None and usage >= total:
+            what = "respuestas" if replies else "publicaciones"
             raise RateLimited(
-                f"{self.network}: la cuenta ya hizo {usage} de {total} publicaciones por API en 24 horas; "
+                f"{self.network}: la cuenta ya hizo {usage} de {total} {what} por API en 24 horas; "
                 "se reintentará cuando se libere la ventana",
                 retry_after=PUBLISH_CAP_RETRY,
             )

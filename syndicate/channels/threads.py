@@ -11,8 +11,8 @@ Follows the Threads API "Posts" guide and publishing reference: ``POST /{user}/t
 container (``media_type`` TEXT, IMAGE with ``image_url``/``alt_text``, or CAROUSEL with ``children``
 made with ``is_carousel_item=true``; ``reply_to_id`` for a live update answering the previous post);
 ``GET /{container}?fields=status,error_message`` until ``FINISHED``; then
-``POST /{user}/threads_publish?creation_id=…``. ``/threads_publishing_limit`` (250 posts per moving
-24 hours) is read first. Text is at most 500 characters counted by :func:`counting.threads_length`
+``POST /{user}/threads_publish?creation_id=…``. ``/threads_publishing_limit`` (250 posts, or 1,000
+replies for live updates, per moving 24 hours) is read first. Text is at most 500 characters counted by :func:`counting.threads_length`
 (emoji as their UTF-8 bytes, the documented worst case) and may carry at most 5 links
 (``THREADS_API__LINK_LIMIT_EXCEEDED`` since 2025-12-22); both are problems, never truncated.
 
@@ -69,7 +69,7 @@ class ThreadsChannel(GraphChannel):
         )
 
     def publish(self, post: Post) -> Published:
-        self.api.check_publishing_limit(f"{self.user_id}/threads_publishing_limit")
+        self.api.check_publishing_limit(f"{self.user_id}/threads_publishing_limit", replies=post.reply_to is not None)
         return self.publish_via_container(
             post,
             lambda: self._make_container(post),

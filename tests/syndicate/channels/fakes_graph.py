@@ -370,6 +370,7 @@ class ContainerFake(GraphFake):
         self.containers: dict[str, dict[str, Any]] = {}
         self.media: list[dict[str, Any]] = []
         self.quota_usage = 0
+        self.reply_quota_usage = 0
         self.container_error: str | None = None
         """When set, new containers end in ERROR with this message."""
 
@@ -423,7 +424,16 @@ class ContainerFake(GraphFake):
     def publishing_limit(self, req: Request) -> Reply:
         if self.requested_fields(req) - {"quota_usage", "config", "reply_quota_usage", "reply_config"}:
             return self.reject(400, {"error": {"code": 100}}, "unknown publishing limit fields")
-        entry = {"quota_usage": self.quota_usage, "config": {"quota_total": self.quota_total, "quota_duration": 86400}}
+        entry: dict[str, Any] = {}
+        wanted = self.requested_fields(req)
+        if "quota_usage" in wanted:
+            entry["quota_usage"] = self.quota_usage
+        if "config" in wanted:
+            entry["config"] = {"quota_total": self.quota_total, "quota_duration": 86400}
+        if "reply_quota_usage" in wanted:
+            entry["reply_quota_usage"] = self.reply_quota_usage
+        if "reply_config" in wanted:
+            entry["reply_config"] = {"quota_total": 1000, "quota_duration": 86400}
         return Reply(200, {"data": [entry]})
 
 

@@ -100,6 +100,7 @@ def test_several_photos_are_uploaded_unpublished_then_attached(fb: FacebookFake,
 
 
 def test_an_image_that_is_not_public_is_refused_and_nothing_is_posted(fb: FacebookFake, site: str) -> None:
+    """Page Photos reference: Facebook downloads ``url``; an unreachable file is error 324."""
     ch = channel(fb, format="photos")
     post = ch.render(make_item(site, [("no-publicada.jpg", 1200, 630)]))
     with pytest.raises(PermanentError) as err:
@@ -150,6 +151,7 @@ def test_graph_errors_map_to_the_core_errors(
 
 
 def test_expired_token_is_permanent_and_never_printed(fb: FacebookFake, site: str) -> None:
+    """Graph "Handling Errors": code 190 (subcode 463, session expired) means get a new token."""
     ch = channel(fb)
     fb.token_expired = True
     with pytest.raises(PermanentError) as err:
@@ -159,6 +161,7 @@ def test_expired_token_is_permanent_and_never_printed(fb: FacebookFake, site: st
 
 
 def test_a_secret_echoed_by_meta_is_scrubbed_from_the_message(fb: FacebookFake, site: str) -> None:
+    """Graph error messages are shown to the office; a token inside one is masked."""
     ch = channel(fb)
     fb.fail_next("feed", graph_error(400, 100, f"Malformed access token {TOKEN}"))
     with pytest.raises(PermanentError) as err:
@@ -189,6 +192,7 @@ def test_timeout_after_the_post_is_made_is_transient_and_reconcilable(fb: Facebo
 
 
 def test_too_long_text_is_a_problem_and_is_not_truncated(fb: FacebookFake, site: str) -> None:
+    """Post text limit (63,206 characters, reference §1): a problem in render, never a cut."""
     long_summary = "palabra " * 8000
     post = channel(fb).render(make_item(site, summary=long_summary))
     assert not post.sendable and post.length > 63206
@@ -196,6 +200,7 @@ def test_too_long_text_is_a_problem_and_is_not_truncated(fb: FacebookFake, site:
 
 
 def test_live_update_is_a_link_post_to_the_update_anchor(fb: FacebookFake, site: str) -> None:
+    """Pages API "Posts": a live update is its own /feed link post to the update's anchor."""
     item = make_item(
         site,
         live=True,
@@ -229,6 +234,7 @@ def test_delete_stats_and_mentions(fb: FacebookFake, site: str) -> None:
 
 
 def test_missing_configuration_names_the_key() -> None:
+    """Configuration error names the mkdocs.yml key (no request is made without a token)."""
     ch = FacebookChannel({"page_id": "1"})
     with pytest.raises(ValueError, match="page_access_token"):
         ch.account_stats()

@@ -96,6 +96,7 @@ def test_several_images_make_one_carousel(ig: InstagramFake, site: str) -> None:
 
 
 def test_render_reports_what_instagram_would_refuse_without_truncating(site: str) -> None:
+    """IG User Media image specification (JPEG, 8 MB, 4:5…1.91:1) and caption limits, in render."""
     ch = InstagramChannel({"ig_user_id": "1", "access_token": TOKEN})
     no_image = ch.render(make_item(site))
     assert not no_image.sendable and "sin imagen" in no_image.problems[0]
@@ -115,6 +116,7 @@ def test_render_reports_what_instagram_would_refuse_without_truncating(site: str
 
 
 def test_without_manifest_metadata_the_live_image_is_checked_before_any_container(ig: InstagramFake, site: str) -> None:
+    """Content Publishing: Meta cURLs the image, so the live file is what gets checked."""
     ch = channel(ig)
     post = ch.render(make_item(site, [("logo.png", 800, 800)], metadata=False))
     assert post.sendable  # render cannot know: the manifest carries no format or size
@@ -135,6 +137,7 @@ def test_an_image_that_is_not_public_fails_permanently(ig: InstagramFake, site: 
 
 
 def test_full_publishing_quota_is_rate_limited_before_making_containers(ig: InstagramFake, site: str) -> None:
+    """content_publishing_limit reference: quota_usage against config.quota_total."""
     ig.quota_usage = ig.quota_total
     with pytest.raises(RateLimited) as err:
         channel(ig).publish(channel(ig).render(make_item(site, [("portada.jpg", 1200, 630)])))
@@ -143,6 +146,7 @@ def test_full_publishing_quota_is_rate_limited_before_making_containers(ig: Inst
 
 
 def test_publish_cap_subcode_2207042_is_rate_limited(ig: InstagramFake, site: str) -> None:
+    """media_publish refused with subcode 2207042 (publishing limit reached)."""
     ig.fail_next("media_publish", graph_error(400, 9, "Application request limit reached", 2207042))
     with pytest.raises(RateLimited):
         channel(ig).publish(channel(ig).render(make_item(site, [("portada.jpg", 1200, 630)])))
@@ -150,6 +154,7 @@ def test_publish_cap_subcode_2207042_is_rate_limited(ig: InstagramFake, site: st
 
 
 def test_container_error_is_permanent_and_slow_container_is_transient(ig: InstagramFake, site: str) -> None:
+    """IG Container reference: status_code ERROR vs. IN_PROGRESS beyond the bounded polling."""
     post = channel(ig).render(make_item(site, [("portada.jpg", 1200, 630)]))
     ig.container_error = "2207001"
     with pytest.raises(PermanentError):
@@ -205,6 +210,7 @@ def test_failed_publish_keeps_the_container_for_the_retry(ig: InstagramFake, sit
 
 
 def test_find_existing_matches_the_caption_across_pages(ig: InstagramFake, site: str) -> None:
+    """IG User Media list (fields caption,permalink,timestamp) paged by paging.next."""
     ch = channel(ig)
     ours = ch.render(make_item(site, [("portada.jpg", 1200, 630)], item_id="el-nuestro"))
     made = ch.publish(ours)
@@ -217,6 +223,7 @@ def test_find_existing_matches_the_caption_across_pages(ig: InstagramFake, site:
 
 
 def test_stats_and_comments(ig: InstagramFake, site: str) -> None:
+    """IG User fields, IG Media insights (views, reach, saved, likes, comments, shares), comments."""
     ch = channel(ig)
     published = ch.publish(ch.render(make_item(site, [("portada.jpg", 1200, 630)])))
     ig.comments[published.remote_id].append(

@@ -207,6 +207,7 @@ def test_crash_between_send_and_confirm_then_rerun_posts_exactly_once(
 
 
 def test_rate_limit_then_success_posts_once(network: tuple[Network, GraphFake], portal: str, tmp_path: Path) -> None:
+    """Graph "Rate Limits": code 4 with X-Business-Use-Case-Usage, then success: one post."""
     spec, fake = network
     project = _project(tmp_path, spec, fake)
     records = project / "records"
@@ -227,6 +228,7 @@ def test_rate_limit_then_success_posts_once(network: tuple[Network, GraphFake], 
 def test_permanent_error_is_reported_and_not_retried(
     network: tuple[Network, GraphFake], portal: str, tmp_path: Path
 ) -> None:
+    """Graph "Handling Errors": code 100 (invalid parameter) is reported, never retried."""
     spec, fake = network
     project = _project(tmp_path, spec, fake)
     records = project / "records"
@@ -242,6 +244,7 @@ def test_permanent_error_is_reported_and_not_retried(
 
 
 def test_threads_live_update_replies_to_the_release_post(portal: str, tmp_path: Path) -> None:
+    """Threads publishing reference: the live update is published with reply_to_id."""
     spec = NETWORKS[2]
     with ThreadsFake() as fake:
         syndicate(portal, _config(_project(tmp_path, spec, fake)))

@@ -71,6 +71,7 @@ def test_text_post_checks_limit_and_status_before_publishing(th: ThreadsFake, si
 
 
 def test_image_and_carousel_posts_carry_alt_text(th: ThreadsFake, site: str) -> None:
+    """Threads "Posts": IMAGE with image_url/alt_text; CAROUSEL from is_carousel_item children."""
     ch = channel(th)
     ch.publish(ch.render(make_item(site, [("portada.jpg", 1200, 630)])))
     single = next(c for c in th.containers.values() if c["media_type"] == "IMAGE")
@@ -83,6 +84,7 @@ def test_image_and_carousel_posts_carry_alt_text(th: ThreadsFake, site: str) -> 
 
 
 def test_live_update_is_a_reply_and_is_found_among_replies(th: ThreadsFake, site: str) -> None:
+    """Publishing reference: reply_to_id; replies are listed by /{user}/replies."""
     ch = channel(th)
     item = make_item(site, live=True, updates=[{**UPDATE, "url": f"{site}prensa/x/#u1"}])
     first = ch.publish(ch.render(item))
@@ -95,6 +97,7 @@ def test_live_update_is_a_reply_and_is_found_among_replies(th: ThreadsFake, site
 
 
 def test_length_counts_emoji_as_utf8_bytes_and_links_are_limited(site: str) -> None:
+    """Threads "Posts": 500 characters, emoji as UTF-8 bytes; more than 5 links fail."""
     ch = ThreadsChannel({"threads_user_id": "1", "access_token": TOKEN})
     emoji_text = "🎉" * 110  # 110 characters, 440 bytes: over 500 with the rest of the post
     post = ch.render(make_item(site, social={"threads": emoji_text}))
@@ -107,13 +110,28 @@ def test_length_counts_emoji_as_utf8_bytes_and_links_are_limited(site: str) -> N
 
 
 def test_publishing_limit_reached_is_rate_limited_before_any_container(th: ThreadsFake, site: str) -> None:
+    """Overview: 250 API posts per 24 h, read from threads_publishing_limit."""
     th.quota_usage = 250
     with pytest.raises(RateLimited):
         channel(th).publish(channel(th).render(make_item(site)))
     assert th.containers == {}
 
 
+def test_reply_quota_is_checked_for_live_updates(th: ThreadsFake, site: str) -> None:
+    """Overview: replies have their own quota (1,000 per 24 h): reply_quota_usage/reply_config."""
+    ch = channel(th)
+    item = make_item(site, live=True, updates=[{**UPDATE, "url": f"{site}prensa/x/#u1"}])
+    first = ch.publish(ch.render(item))
+    th.reply_quota_usage = 1000
+    with pytest.raises(RateLimited) as err:
+        ch.publish(ch.render(item, item.updates[0], reply_to=first))
+    assert "respuestas" in err.value.message
+    assert th.calls("publishing_limit")[-1].query["fields"] == ["reply_quota_usage,reply_config"]
+    assert len(th.media) == 1
+
+
 def test_container_error_message_is_reported(th: ThreadsFake, site: str) -> None:
+    """Troubleshooting: a container in ERROR carries error_message."""
     th.container_error = "FAILED_DOWNLOADING_VIDEO"
     with pytest.raises(PermanentError) as err:
         channel(th).publish(channel(th).render(make_item(site)))
@@ -121,6 +139,7 @@ def test_container_error_message_is_reported(th: ThreadsFake, site: str) -> None
 
 
 def test_delete_stats_and_replies(th: ThreadsFake, site: str) -> None:
+    """"Delete Posts", media and user insights, and /{media-id}/replies."""
     ch = channel(th)
     published = ch.publish(ch.render(make_item(site)))
     now = datetime.now(UTC)
