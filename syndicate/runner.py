@@ -130,6 +130,13 @@ class _Run:
             except (SiteUnreachable, ManifestError) as exc:
                 self.report.fatal = f"{exc} — no se publicó nada"
                 return self.report
+            if manifest.site_url.rstrip("/") != self.site.rstrip("/"):
+                # Another deploy answers at this address (wrong URL, stale proxy): nothing there is ours.
+                self.report.fatal = (
+                    f"el manifiesto publicado en {self.site} es del sitio {manifest.site_url}; "
+                    "revise --site (o PREGON_SITE_URL de la construcción) — no se publicó nada"
+                )
+                return self.report
             self._open_channels()
             try:
                 if self.seed:

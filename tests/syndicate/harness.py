@@ -26,6 +26,7 @@ API:
   with mkdocs.yml (the working directory); ``args`` are extra CLI arguments (``"--dry-run"``…);
   ``env`` is added to the environment (secrets for ``!ENV``); ``channels`` maps channel names to
   ``"module:Class"`` added to the registry in that process only (test-only channels).
+  ``command="demo"`` runs ``pregon demo`` instead (``site`` is then ignored).
   ``.start()``, ``.kill_now(*_)`` (SIGKILL and reap; accepts and ignores hook arguments),
   ``.wait(timeout)`` → :class:`Result`.
 * ``run_syndicate(project, site, *args, **kw)`` — start and wait.

@@ -224,7 +224,7 @@ def test_one_channel_down_does_not_block_the_others(
 def test_unreachable_site_or_stale_deploy_posts_nothing(
     tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
 ) -> None:
-    from tests.conftest import free_port
+    from tests.conftest import free_port, serve_directory
 
     project = project_for(tmp_path, fakenet.url)
     spec = Spec("uno")
@@ -236,6 +236,11 @@ def test_unreachable_site_or_stale_deploy_posts_nothing(
         and "no se pudo conectar" in down.output
         and "no se publicó nada" in down.output
     )
+    with serve_directory(
+        hand_site.root
+    ) as elsewhere:  # the same deploy answering at another address
+        wrong = run(project, elsewhere, fakenet)
+    assert wrong.returncode == 1 and f"es del sitio {hand_site.url}" in wrong.output
     with hand_site.serve() as site:
         stale = run(project, site, fakenet)
     assert "otra versión" in stale.stdout and "despliegue" in stale.stdout
