@@ -23,7 +23,6 @@ from .project import Project
 
 RULE_SCHEMA = "esquema"
 RULE_CONFIG = "configuracion"
-DEFAULT_MAX_SENTENCE_WORDS = 20
 
 
 @dataclass
@@ -46,13 +45,13 @@ def load_toolkit(project: Project, result: CheckResult) -> Toolkit | None:
         result.general.append(Finding(Severity.ERROR, RULE_CONFIG, config, str(exc)))
         return None
     speller = None
-    if project.review.get("spelling", True):
+    if project.review.spelling:
         try:
             words = spelling.load_words(project.rule_file("words"))
-            speller = spelling.SpellChecker(str(project.review.get("dictionary", "es_CO")), words)
+            speller = spelling.SpellChecker(project.review.dictionary, words)
         except spelling.DictionaryMissing as exc:
             result.general.append(Finding(Severity.WARNING, spelling.RULE, config, str(exc)))
-    return Toolkit(terms, periods, speller, int(project.review.get("max_sentence_words", DEFAULT_MAX_SENTENCE_WORDS)))
+    return Toolkit(terms, periods, speller, project.review.max_sentence_words)
 
 
 def _images(release: Release, raw_updates: list[object]) -> list[tuple[str, Media, tuple[str | int, ...]]]:
@@ -121,7 +120,7 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
 
     pieces = list(prose.pieces(source))
     inclusive.check(report, pieces, tools.terms)
-    personal.check_text(report, pieces, project.entity_emails, project.review.get("allowed_emails") or ())
+    personal.check_text(report, pieces, project.entity_emails, project.review.allowed_emails)
     if tools.speller is not None:
         spelling.check(report, pieces, tools.speller)
     plain.check_sentences(report, pieces, tools.max_sentence_words)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pregon.plugins.release import Release, ReleaseRules, load_rules
 
@@ -44,6 +45,33 @@ class ProjectError(ValueError):
     """mkdocs.yml cannot be used for checking; the message is Spanish and names the file."""
 
 
+class ReviewOptions(BaseModel):
+    """The ``review:`` mapping of the ``pregon`` plugin (all optional)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    inclusive_language: str | None = None
+    electoral_calendar: str | None = None
+    words: str | None = None
+    allowed_emails: tuple[str, ...] = ()
+    max_sentence_words: int = Field(20, ge=5)
+    spelling: bool = True
+    dictionary: str = "es_CO"
+
+
+def parse_review(raw: Mapping[str, Any], config_file: Path) -> ReviewOptions:
+    """Validate the ``review:`` options; the error names the file and the key, in Spanish."""
+    try:
+        return ReviewOptions.model_validate(dict(raw))
+    except ValidationError as exc:
+        where = "; ".join(
+            f"plugins → pregon → review → {'.'.join(str(p) for p in e['loc'])}: "
+            + ("opción desconocida" if e["type"] == "extra_forbidden" else "valor inválido")
+            for e in exc.errors()
+        )
+        raise ProjectError(f"{config_file}: {where}") from None
+
+
 @dataclass(frozen=True)
 class Project:
     """One site's configuration, as ``pregon check`` and ``pregon new`` need it."""
@@ -54,7 +82,7 @@ class Project:
     use_directory_urls: bool
     entity_emails: tuple[str, ...]
     channels: Mapping[str, Mapping[str, Any]]
-    review: Mapping[str, Any] = field(default_factory=dict)
+    review: ReviewOptions = field(default_factory=ReviewOptions)
 
     @property
     def root(self) -> Path:
@@ -66,7 +94,7 @@ class Project:
 
     def rule_file(self, option: str) -> Path:
         """The office's file for ``option`` if configured, else the one shipped with Pregón."""
-        configured = self.review.get(option)
+        configured = getattr(self.review, option)
         if configured:
             return (self.root / str(configured)).resolve()
         return Path(str(resources.files(RULES_PACKAGE).joinpath(DEFAULT_FILES[option])))
@@ -114,5 +142,5 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
         use_directory_urls=bool(config.get("use_directory_urls", True)),
         entity_emails=emails,
         channels={name: dict(value) for name, value in syndicate.channels.items()},
-        review=dict(options.get("review") or {}),
+        review=parse_review(options.get("review") or {}, config_file),
     )

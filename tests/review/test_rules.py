@@ -257,3 +257,11 @@ def test_unknown_fields_are_warnings(ws: Workspace) -> None:
 def test_paths_outside_releases_are_ignored(ws: Workspace) -> None:
     guide = Path(ws.root / "content" / "guia" / "index.md")
     assert not ws.project().is_release(guide)
+
+
+def test_review_options_are_validated(ws: Workspace) -> None:
+    from pregon.review.project import ProjectError
+
+    ws.configure(review="max_sentence_word: 25\n")
+    with pytest.raises(ProjectError, match="review → max_sentence_word: opción desconocida"):
+        ws.project()
