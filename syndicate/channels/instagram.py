@@ -50,7 +50,7 @@ from .graph import GraphChannel, as_int, required
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MIN_RATIO, MAX_RATIO = 4 / 5, 1.91
 MAX_HASHTAGS, MAX_MENTIONS = 30, 20
-_HASHTAG = re.compile(r"(?<![\w&])#\w+")
+_HASHTAG = re.compile(r"(?<![\w&/])#\w+")
 _MENTION = re.compile(r"(?<![\w@])@[\w.]+")
 MEDIA_METRICS = ("views", "reach", "saved", "likes", "comments", "shares")
 
@@ -94,7 +94,8 @@ class InstagramChannel(GraphChannel):
         source = update.media if update is not None else item.media
         images = tuple(m for m in source if m.kind == "image")[: self.max_images]
         if not images:
-            problems.append("instagram: Instagram no admite publicaciones sin imagen; añada una imagen al comunicado")
+            where = "a la actualización" if update is not None else "al comunicado"
+            problems.append(f"instagram: Instagram no admite publicaciones sin imagen; añada una imagen {where}")
         for image in images:
             problems += image_problems(image, mime=image.mime, size=image.bytes, width=image.width, height=image.height)
         return Post(
