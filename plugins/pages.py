@@ -37,7 +37,8 @@ class View:
     )  # archive/dependencias summaries
     dependencia: str | None = None
     feeds: dict[str, str] = field(default_factory=dict)
-    list_url: str | None = None  # the home links to the full list
+    list_url: str | None = None  # home: the full list; dependencia: the archive
+    total: int = 0  # releases of a dependencia, when the page shows only the latest
 
 
 def _paginate(
@@ -149,14 +150,20 @@ def build_views(
                 "feeds": feeds.get(slug, {}),
             }
         )
-        views += _paginate(
-            "dependencia",
-            f"dependencias/{slug}",
-            name,
-            entries,
-            per_page,
-            dependencia=slug,
-            feeds=feeds.get(slug, {}),
+        # One page per dependencia with its latest releases; older ones are in the archive, in
+        # its feeds and in search (filter by dependencia). Paginating every dependencia too would
+        # repeat the whole archive once more and add as many pages to every build.
+        views.append(
+            View(
+                "dependencia",
+                f"dependencias/{slug}/index.md",
+                name,
+                entries[:per_page],
+                dependencia=slug,
+                feeds=feeds.get(slug, {}),
+                total=len(entries),
+                list_url=f"{base}/archivo/",
+            )
         )
     views.append(
         View("dependencias", "dependencias/index.md", "Dependencias", groups=summary)

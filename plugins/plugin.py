@@ -87,6 +87,12 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             slug: feed_paths(f"dependencias/{slug}/")
             for slug in self.config.dependencias
         }
+        # Built once: every page carries the same site feed links.
+        self.feed_tags = meta.feed_links(self.site, self.feeds, config.site_name)
+        self.dependencia_feed_tags = {
+            slug: meta.feed_links(self.site, paths, self.config.dependencias[slug])
+            for slug, paths in self.dependencia_feeds.items()
+        }
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -195,7 +201,6 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     ) -> str | None:
         if not self.config.enabled:
             return None
-        tags = meta.feed_links(self.site, self.feeds, config.site_name)
         entry: Entry | None = self.catalog.entries.get(page.file.src_uri)
         view: View | None = self.views.get(page.file.src_uri)
         dependencia = (
@@ -203,11 +208,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             if entry
             else (view.dependencia if view else None)
         )
-        if dependencia:
-            name = self.config.dependencias.get(dependencia, dependencia)
-            tags += meta.feed_links(
-                self.site, self.dependencia_feeds.get(dependencia, {}), name
-            )
+        tags = self.feed_tags + self.dependencia_feed_tags.get(dependencia or "", "")
         if entry is not None:
             tags = meta.release_tags(self.site, entry, config.site_name) + tags
             if 'rel="canonical"' not in output:

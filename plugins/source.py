@@ -6,6 +6,7 @@ the same way. Only YAML is parsed here; meaning is checked in ``release.py``.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,11 +37,10 @@ class SourceFile:
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """The path as editors know it: relative to the project root when possible."""
-    base = root or Path.cwd()
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    relative = os.path.relpath(
+        os.path.abspath(path), os.path.abspath(root or Path.cwd())
+    )
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
 def read_source(path: Path, root: Path | None = None) -> SourceFile:
