@@ -17,7 +17,7 @@ from pregon.syndicate.channels.base import NotSupported, PermanentError, RateLim
 from pregon.syndicate.channels.transport import seconds_until_midnight
 from pregon.syndicate.channels.youtube import PACIFIC, YouTubeChannel, key_tag
 
-from tests.syndicate.channels.fakes_youtube import FakeYouTube
+from tests.syndicate.channels.fakes_youtube import FakeYouTube, google_error
 from tests.syndicate.channels.sample_release import VIDEO_BYTES, live_release, release
 
 CREDENTIALS = {
@@ -171,3 +171,19 @@ def test_delete_and_metrics(
     with pytest.raises(PermanentError, match="ya no existe"):
         channel.post_stats(published)
     fake.assert_no_violations()
+
+
+def test_channel_upload_limit_is_a_daily_wait(
+    fake: FakeYouTube, channel: YouTubeChannel, media_site: str
+) -> None:
+    fake.fail_next(
+        "upload_start",
+        google_error(
+            400,
+            "uploadLimitExceeded",
+            "The user has exceeded the number of videos they may upload.",
+            "youtube.video",
+        ),
+    )
+    with pytest.raises(RateLimited, match="subidas de video del canal"):
+        channel.publish(channel.render(video_release(media_site)))
