@@ -17,7 +17,17 @@ from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import Media, Release, load_release, update_id
 from pregon.plugins.source import display_path, line_of, read_source
 
-from . import electoral, inclusive, links, media, personal, plain, preview, prose, spelling
+from . import (
+    electoral,
+    inclusive,
+    links,
+    media,
+    personal,
+    plain,
+    preview,
+    prose,
+    spelling,
+)
 from .findings import CheckResult, Finding, ReleaseReport, Severity
 from .project import Project
 

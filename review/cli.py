@@ -46,7 +46,7 @@ def check(
             targets = releases_for(changed_files(project.root, base or default_base()), root)
         except GitError as exc:
             raise click.ClickException(str(exc)) from None
-    targets = [t for t in targets if project.is_release(t) and not t.name == "index.md"]
+    targets = [t for t in targets if project.is_release(t) and t.name != "index.md"]
     result = checking.run(project, targets, strip_exif=strip_exif)
     if output == "github":
         out.write_github(result, sys.stdout)

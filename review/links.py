@@ -21,7 +21,7 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 
 def _targets(body: str) -> list[tuple[int, bool, str]]:
     """(line index in body, is image, target) of every link outside code blocks."""
-    out = []
+    out: list[tuple[int, bool, str]] = []
     in_fence = False
     for index, line in enumerate(body.split("\n")):
         if _FENCE.match(line):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import regex
 from PIL import Image, ImageOps
@@ -80,7 +81,7 @@ def has_gps(data: bytes) -> bool:
     try:
         with Image.open(io.BytesIO(data)) as img:
             return bool(img.getexif().get_ifd(_GPS_IFD))
-    except Exception:  # unreadable images are reported by the schema check
+    except (OSError, ValueError):  # unreadable images are reported by the schema check
         return False
 
 
@@ -89,7 +90,7 @@ def strip_exif(path: Path) -> None:
     with Image.open(path) as img:
         fmt = img.format
         upright = ImageOps.exif_transpose(img)
-    keep = {k: upright.info[k] for k in ("icc_profile", "transparency", "dpi") if k in upright.info}
+    keep: dict[str, Any] = {k: upright.info[k] for k in ("icc_profile", "transparency", "dpi") if k in upright.info}
     if fmt == "JPEG":
         keep["quality"] = 95
     buffer = io.BytesIO()

@@ -28,9 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from pregon.plugins.release import Release, ReleaseRules, load_rules
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 RULES_PACKAGE = "pregon.review"
 
@@ -54,7 +53,7 @@ class ReviewOptions(BaseModel):
     electoral_calendar: str | None = None
     words: str | None = None
     allowed_emails: tuple[str, ...] = ()
-    max_sentence_words: int = Field(20, ge=5)
+    max_sentence_words: int = Field(default=20, ge=5)
     spelling: bool = True
     dictionary: str = "es_CO"
 
@@ -82,7 +81,7 @@ class Project:
     use_directory_urls: bool
     entity_emails: tuple[str, ...]
     channels: Mapping[str, Mapping[str, Any]]
-    review: ReviewOptions = field(default_factory=ReviewOptions)
+    review: ReviewOptions = field(default_factory=lambda: ReviewOptions())
 
     @property
     def root(self) -> Path:
@@ -116,7 +115,6 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
     """Read ``config_file`` with MkDocs (nothing is built) and the plugin's release rules."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError
-
     from pregon.syndicate.config import ConfigError, parse_config
 
     config_file = Path(config_file)

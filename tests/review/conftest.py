@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-
 from pregon.review import check as checking
 from pregon.review.findings import CheckResult, Finding, ReleaseReport
 from pregon.review.project import Project, load_project

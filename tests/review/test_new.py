@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import load_release
 from pregon.review.new import ReleaseExists, UnknownDependencia, create_release, slugify

@@ -9,7 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pregon.review.findings import CheckResult, Finding, Preview, ReleaseReport, Severity
+from pregon.review.findings import (
+    CheckResult,
+    Finding,
+    Preview,
+    ReleaseReport,
+    Severity,
+)
 from pregon.review.output import annotation, summary_markdown
 
 from .conftest import FIXED_NOW, Workspace
@@ -29,8 +35,7 @@ def run_cli(root: Path, *args: str, env: dict[str, str] | None = None) -> subpro
     environment.update({"PREGON_NOW": FIXED_NOW, **(env or {})})
     return subprocess.run(
         [str(Path(sys.executable).parent / "pregon"), *args],
-        cwd=root, env=environment, capture_output=True, text=True, timeout=120,
-    )
+        cwd=root, env=environment, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_annotation_escaping_round_trips() -> None:

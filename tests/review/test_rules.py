@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-
 from pregon.plugins.release import Media as PluginMedia
 from pregon.review import check as checking
 from pregon.review import media
-from pregon.review.findings import ReleaseReport
-from pregon.review.findings import Severity
+from pregon.review.findings import ReleaseReport, Severity
 from pregon.review.project import load_project
 
 from .conftest import ROOT_EXAMPLE, Workspace, jpeg, line_of_text, rules
