@@ -10,7 +10,6 @@ from __future__ import annotations
 import warnings
 
 import pytest
-
 from pregon.syndicate import counting
 
 with warnings.catch_warnings():
