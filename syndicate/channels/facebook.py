@@ -29,12 +29,13 @@ from typing import Any, ClassVar
 
 from ..manifest import Item, Media, Update
 from .base import AccountStats, Mention, Post, PostStats, Published, post_key
-from .graph import GraphChannel, as_int, required
+from .graph import as_int
+from .meta import MetaChannel, required
 
 POST_METRICS = ("post_total_media_view_unique", "post_reactions_by_type_total", "post_clicks")
 
 
-class FacebookChannel(GraphChannel):
+class FacebookChannel(MetaChannel):
     name: ClassVar[str] = "facebook"
     text_limit: ClassVar[int] = 63206
     max_images: ClassVar[int] = 10

@@ -45,7 +45,8 @@ from .base import (
     Published,
     post_key,
 )
-from .graph import GraphChannel, as_int, required
+from .graph import as_int
+from .meta import MetaChannel, required
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MIN_RATIO, MAX_RATIO = 4 / 5, 1.91
@@ -71,7 +72,7 @@ def image_problems(image: Media, *, mime: str | None, size: int | None, width: i
     return problems
 
 
-class InstagramChannel(GraphChannel):
+class InstagramChannel(MetaChannel):
     name: ClassVar[str] = "instagram"
     text_limit: ClassVar[int] = 2200
     requires_media: ClassVar[bool] = True

@@ -29,13 +29,14 @@ from typing import Any, ClassVar
 from ..counting import URL_RE
 from ..manifest import Item, Media, Update
 from .base import AccountStats, Mention, Post, PostStats, Published, post_key
-from .graph import GraphChannel, as_int, required
+from .graph import as_int
+from .meta import MetaChannel, required
 
 MAX_LINKS = 5
 MEDIA_METRICS = ("views", "likes", "replies", "reposts", "quotes")
 
 
-class ThreadsChannel(GraphChannel):
+class ThreadsChannel(MetaChannel):
     name: ClassVar[str] = "threads"
     text_limit: ClassVar[int] = 500
     max_images: ClassVar[int] = 20

@@ -1,0 +1,146 @@
+"""The base of the three Meta channels: configuration, text rules, reconciliation, containers.
+
+Facebook, Instagram and Threads differ in what they post; they share how a post is composed and
+counted, how an already-made post is found again (the exact text we sent, which carries the
+release URL, in the account's own list) and, for Instagram and Threads, the container life cycle
+(create → ``FINISHED`` → publish once). The HTTP side lives in :mod:`.graph`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from ..counting import count, too_long_message
+from ..manifest import Item, Update
+from ..text import compose, compose_update
+from .base import Channel, Post, Published, TransientError
+from .graph import GraphAPI
+
+
+def same_text(a: str | None, b: str) -> bool:
+    """Whether a listed post's text is the text we sent (Meta normalises line endings and edges)."""
+    if a is None:
+        return False
+    return _norm(a) == _norm(b)
+
+
+def _norm(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
+
+
+def required(config: Mapping[str, Any], network: str, key: str) -> str:
+    """A required configuration value, or a Spanish error naming the key."""
+    value = config.get(key)
+    if not value:
+        raise ValueError(
+            f"mkdocs.yml: falta `{key}` en plugins → pregon → syndicate → channels → {network}"
+        )
+    return str(value)
+
+
+class MetaChannel(Channel):
+    """Common ground of the three Meta channels: configuration, client, text and length rules."""
+
+    default_api_base: ClassVar[str]
+    token_key: ClassVar[str]
+    """Configuration key of the access token (filled by ``!ENV`` in mkdocs.yml)."""
+    permalink_field: ClassVar[str] = "permalink"
+    """Name of the field with a post's public URL (Facebook calls it ``permalink_url``)."""
+
+    def __init__(self, config: Mapping[str, Any] | None = None):
+        super().__init__(config)
+        self._api: GraphAPI | None = None
+        self._pending: dict[str, str] = {}
+        """Container made for a post key whose publish call failed ambiguously in this process."""
+
+    @property
+    def api(self) -> GraphAPI:
+        if self._api is None:
+            self._api = GraphAPI(
+                self.name,
+                str(self.config.get("api_base") or self.default_api_base),
+                required(self.config, self.name, self.token_key),
+                timeout=float(self.config.get("timeout", 30.0)),
+                poll_interval=float(self.config.get("poll_interval", 3.0)),
+                poll_attempts=int(self.config.get("poll_attempts", 20)),
+            )
+        return self._api
+
+    def close(self) -> None:
+        if self._api is not None:
+            self._api.close()
+            self._api = None
+
+    def post_text(self, item: Item, update: Update | None) -> str:
+        """The post's words: the release's override/template, or the live update's text."""
+        if update is not None:
+            return compose_update(update, self.config.get("update_template"))
+        return compose(item, self.name, self.config.get("template"))
+
+    def length_problems(self, text: str) -> tuple[int, list[str]]:
+        """Length by this network's counting rule, and the problem if it is over the limit."""
+        length = count(self.name, text)
+        limit = self.text_limit
+        return length, ([too_long_message(self.name, length, limit)] if length > limit else [])
+
+    def find_by_text(self, path: str, post: Post, *, text_field: str, fields: str, **params: Any) -> Published | None:
+        """The listed post whose text is exactly ``post.text`` (that text carries the release URL)."""
+        for entry in self.api.pages(path, fields=fields, **params):
+            if same_text(entry.get(text_field), post.text):
+                url = entry.get(self.permalink_field)
+                return Published(str(entry["id"]), str(url) if url else None)
+        return None
+
+    def publish_via_container(
+        self,
+        post: Post,
+        make_container: Callable[[], str],
+        *,
+        publish_path: str,
+        status_field: str,
+        error_field: str | None = None,
+    ) -> Published:
+        """Create (or reuse) the post's container, wait for ``FINISHED``, publish it once.
+
+        If a publish call of this post failed earlier in this process, its container is checked
+        first: ``PUBLISHED`` means the post exists (it is looked up, never published again),
+        ``FINISHED``/``IN_PROGRESS`` is reused; only otherwise is a new container made. A failed
+        publish leaves the container id in the error message and in memory for the next attempt.
+        """
+        container_id = self._pending.get(post.key)
+        status: str | None = None
+        if container_id is not None:
+            # Not container_status(): if this read fails, making a new container could post twice.
+            status = str(self.api.get(container_id, fields=status_field).get(status_field) or "")
+        if container_id is None or status not in ("FINISHED", "IN_PROGRESS", "PUBLISHED"):
+            container_id = make_container()
+            status = None
+        if status != "PUBLISHED":
+            status = self.api.wait_until_finished(container_id, status_field, error_field)
+        if status == "PUBLISHED":
+            return self._already_published(post, container_id)
+        self._pending[post.key] = container_id
+        try:
+            media_id = str(self.api.post(publish_path, creation_id=container_id)["id"])
+        except TransientError as exc:
+            if self.api.container_status(container_id, status_field) == "PUBLISHED":
+                return self._already_published(post, container_id)
+            exc.message = exc.message + f" (contenedor {container_id})"
+            exc.args = (exc.message,)
+            raise
+        self._pending.pop(post.key, None)
+        return Published(media_id, self.api.permalink(media_id), {"container_id": container_id})
+
+    def _already_published(self, post: Post, container_id: str) -> Published:
+        """The post of a container Meta reports ``PUBLISHED``; never publish that container again."""
+        found = self.find_existing(post)
+        if found is None:
+            # Published but not listed yet: retrying must look again, not post a second time.
+            self._pending[post.key] = container_id
+            raise TransientError(
+                f"{self.name}: el contenedor {container_id} ya está publicado pero la publicación aún no "
+                "aparece en la cuenta; se comprobará de nuevo"
+            )
+        self._pending.pop(post.key, None)
+        return Published(found.remote_id, found.url, {"container_id": container_id})
