@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from feedgen.feed import FeedGenerator
-from lxml import etree
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
+from lxml import etree  # type: ignore[import-untyped]
 
 from .catalog import Entry
 

@@ -108,7 +108,7 @@ def build_views(
             {
                 "title": str(year),
                 "url": f"{base}/{year}/",
-                "count": sum(x["count"] for x in months),
+                "count": sum(len(by_month[year][m]) for m in by_month[year]),
                 "months": months,
             }
         )

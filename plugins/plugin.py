@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment
@@ -18,7 +18,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from . import lifecycle, meta, search, themedir
 from .catalog import Catalog, Entry, load_catalog
@@ -181,19 +183,25 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         return markdown
 
     def on_page_context(
-        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any] | None:
+        self,
+        context: TemplateContext,
+        *,
+        page: Page,
+        config: MkDocsConfig,
+        nav: Navigation,
+    ) -> TemplateContext | None:
         if not self.config.enabled:
             return None
+        extra = cast("dict[str, Any]", context)  # MkDocs types only its own keys
         entry = self.catalog.entries.get(page.file.src_uri)
         if entry is not None:
-            context["entry"] = entry
-            context["share"] = share_links(
+            extra["entry"] = entry
+            extra["share"] = share_links(
                 self.site.absolute(entry.url), entry.release.title
             )
         view = self.views.get(page.file.src_uri)
         if view is not None:
-            context["view"] = view
+            extra["view"] = view
         return context
 
     def on_post_page(

@@ -421,7 +421,7 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
     raw_updates = source.meta.get("updates") or []
     for i, (entry, raw) in enumerate(zip(meta.updates, raw_updates, strict=False)):
         before = len(media_bytes)
-        media = ()
+        media: tuple[Media, ...] = ()
         if entry.image:
             m = image(
                 entry.image,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 from frontmatter.default_handlers import YAMLHandler
 
 from .problems import Problem, ReleaseError
