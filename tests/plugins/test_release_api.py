@@ -8,7 +8,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from pregon.plugins.config import AnnouncementConfig
 from pregon.plugins.digest import release_digest, update_digests
 from pregon.plugins.problems import ReleaseError
