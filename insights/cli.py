@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from ..syndicate.config import ConfigError
+from ..syndicate.ledger import LedgerError
 from .config import Settings, load_settings
 from .jsonl import RecordsError
 from .months import Month
@@ -58,7 +59,7 @@ def _errors(func: F) -> F:
         except (ConfigError, PrivateStoreError, LabelledFileError, CorrectionsError, ClassifierError) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
-        except RecordsError as exc:
+        except (RecordsError, LedgerError) as exc:
             click.echo(f"Error en los registros: {exc}", err=True)
             sys.exit(1)
 

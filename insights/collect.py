@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from ..syndicate.channels.base import Channel, ChannelError, NotSupported, RateLimited
@@ -85,53 +85,67 @@ def collect(
     today = now.astimezone(TIMEZONE).date().isoformat()
     taken_at = now.isoformat()
     recent = [p for p in posts if p.published is not None and p.done_at is not None and now - p.done_at <= POST_WINDOW]
-    lines: list[dict[str, Any]] = []
     if private is None:
         result.notes.append(
             "sin PREGON_PRIVATE_DIR: no se recogen respuestas ni menciones (son datos personales y "
             "solo se guardan en una carpeta privada fuera del repositorio)"
         )
     for name, channel in channels.items():
-        try:
-            stats = _guard(result, name, "seguidores", channel.account_stats)
-            lines.append({"kind": "account", "date": today, "taken_at": taken_at, "channel": name,
-                          "followers": stats.followers, "posts": stats.posts})  # fmt: skip
-            result.accounts += 1
-        except _Skip:
-            pass
-        for post in (p for p in recent if p.channel == name):
-            assert post.published is not None
-            try:
-                counts = _guard(
-                    result, name, f"métricas de {post.item_id}", partial(channel.post_stats, post.published)
-                )
-            except _Skip as skip:
-                if skip.give_up:
-                    break
-                continue
-            lines.append({
-                "kind": "post", "date": today, "taken_at": taken_at, "channel": name,
-                "item_id": post.item_id, "update_id": post.update_id, "remote_id": post.remote_id,
-                "impressions": counts.impressions, "reactions": counts.reactions,
-                "shares": counts.shares, "replies": counts.replies,
-            })  # fmt: skip
-            result.posts += 1
+        # Written channel by channel: a crash later in the run keeps what was already read.
+        lines = _account(result, name, channel, today, taken_at)
+        lines += _posts(result, name, channel, [p for p in recent if p.channel == name], today, taken_at)
         if private is not None:
-            try:
-                since = private.latest_mention(name)
-                found = _guard(result, name, "respuestas y menciones", partial(channel.mentions, since))
-            except _Skip:
-                continue
-            stored = [
-                StoredMention(name, m.remote_id, m.author, m.text, m.created_at, m.in_reply_to, m.url) for m in found
-            ]
-            new = private.add_mentions(stored, now)
-            result.mentions += len(new)
-            lines.extend(_mention_counts(name, new, taken_at))
-    metrics.append(lines)
+            lines += _mentions(result, name, channel, private, now)
+        metrics.append(lines)
     if private is not None:
         result.purged = private.purge(retention_days, now)
     return result
+
+
+def _account(result: CollectResult, name: str, channel: Channel, today: str, taken_at: str) -> list[dict[str, Any]]:
+    try:
+        stats = _guard(result, name, "seguidores", channel.account_stats)
+    except _Skip:
+        return []
+    result.accounts += 1
+    return [{"kind": "account", "date": today, "taken_at": taken_at, "channel": name,
+             "followers": stats.followers, "posts": stats.posts}]  # fmt: skip
+
+
+def _posts(
+    result: CollectResult, name: str, channel: Channel, posts: list[SyndicatedPost], today: str, taken_at: str
+) -> list[dict[str, Any]]:
+    lines = []
+    for post in posts:
+        assert post.published is not None
+        try:
+            counts = _guard(result, name, f"métricas de {post.item_id}", partial(channel.post_stats, post.published))
+        except _Skip as skip:
+            if skip.give_up:
+                break
+            continue
+        lines.append({
+            "kind": "post", "date": today, "taken_at": taken_at, "channel": name,
+            "item_id": post.item_id, "update_id": post.update_id, "remote_id": post.remote_id,
+            "impressions": counts.impressions, "reactions": counts.reactions,
+            "shares": counts.shares, "replies": counts.replies,
+        })  # fmt: skip
+        result.posts += 1
+    return lines
+
+
+def _mentions(
+    result: CollectResult, name: str, channel: Channel, private: PrivateStore, now: datetime
+) -> list[dict[str, Any]]:
+    """Store new replies and mentions privately; return their per-day counts for the records."""
+    try:
+        found = _guard(result, name, "respuestas y menciones", partial(channel.mentions, private.latest_mention(name)))
+    except _Skip:
+        return []
+    stored = [StoredMention(name, m.remote_id, m.author, m.text, m.created_at, m.in_reply_to, m.url) for m in found]
+    new = private.add_mentions(stored, now)
+    result.mentions += len(new)
+    return _mention_counts(name, new, now.isoformat())
 
 
 def _mention_counts(channel: str, mentions: list[StoredMention], taken_at: str) -> list[dict[str, Any]]:
