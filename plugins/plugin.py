@@ -176,6 +176,11 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             page.meta.setdefault("template", "pregon/release.html")
             page.meta["title"] = escape(entry.release.title)
             page.meta["description"] = escape(entry.release.meta.summary)
+            # The front matter was stripped from the source, so page options come back from here.
+            if entry.release.meta.hide:
+                page.meta["hide"] = entry.release.meta.hide
+            if entry.release.meta.search:
+                page.meta["search"] = entry.release.meta.search
         view = self.views.get(page.file.src_uri)
         if view is not None:
             page.meta.setdefault("template", TEMPLATES[view.kind])

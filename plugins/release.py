@@ -130,6 +130,9 @@ class FrontMatter(_Part):
     press_lists: list[str] = []
     live: bool = False
     updates: list[LiveUpdate] = []
+    # MkDocs/Material page options, passed through to the page
+    hide: list[str] = []
+    search: dict[str, Any] = {}
 
     @field_validator("title", "summary", "dependencia")
     @classmethod
@@ -143,10 +146,7 @@ class FrontMatter(_Part):
         return value
 
 
-KNOWN_FIELDS = frozenset(FrontMatter.model_fields) | {
-    "hide",
-    "search",
-}  # MkDocs page options
+KNOWN_FIELDS = frozenset(FrontMatter.model_fields)
 
 _MISSING_HINTS = {
     "title": "escriba el titular del comunicado",

@@ -49,14 +49,21 @@ def test_ids_survive_a_title_edit_and_digest_changes(
     )
 
 
-def test_front_matter_id_overrides_the_path(project_copy: Path, tmp_path: Path) -> None:
-    edit(project_copy, ITEM, TITLE, TITLE + "\nid: puente-la-esperanza")
+def test_front_matter_id_and_page_options(project_copy: Path, tmp_path: Path) -> None:
+    edit(
+        project_copy,
+        ITEM,
+        TITLE,
+        TITLE + "\nid: puente-la-esperanza\nhide: [navigation]",
+    )
     site = _build(project_copy, tmp_path / "site")
     manifest = parse_manifest((site / "pregon/manifest.json").read_bytes())
     assert (
         manifest.item("puente-la-esperanza") is not None and manifest.item(ITEM) is None
     )
     assert meta_content(page(site, ITEM), "pregon:id") == ["puente-la-esperanza"]
+    # `hide` reaches the theme even though the plugin strips the front matter it already parsed.
+    assert 'data-md-type="navigation" hidden' in page(site, ITEM)
 
 
 def test_html_in_a_title_is_shown_as_text(project_copy: Path, tmp_path: Path) -> None:
