@@ -10,6 +10,7 @@ Layout (JSON Lines, one ``"v": 1`` object per line)::
     menciones/AAAA-MM.jsonl            one line per reply or mention, by month of creation
     sentimiento/correcciones.jsonl     analysts' label corrections, by pseudonymous id
     sentimiento/etiquetas-oficina.jsonl  the office's own labelled texts (pregon sentiment train)
+    informes/                          sentiment reports (pseudonymised texts), purged like mentions
     sal                                the secret salt of the pseudonyms (see pseudonym.py)
 """
 
@@ -174,8 +175,16 @@ class PrivateStore:
         return None
 
     def purge(self, retention_days: int, now: datetime) -> int:
-        """Delete mentions created more than ``retention_days`` ago; return how many were deleted."""
+        """Delete mentions created more than ``retention_days`` ago; return how many were deleted.
+
+        Sentiment reports written here (``informes/``) quote those texts, so reports older than the
+        retention go too.
+        """
         limit = now - timedelta(days=retention_days)
+        reports = self.root / "informes"
+        for path in reports.iterdir() if reports.is_dir() else ():
+            if path.is_file() and path.stat().st_mtime < limit.timestamp():
+                path.unlink()
         folder = self.root / "menciones"
         removed = 0
         for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else ():

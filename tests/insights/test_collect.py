@@ -8,6 +8,7 @@ channel against the real PDS of its own tests, and the outbox.
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -88,11 +89,16 @@ def test_collect_counts_posts_and_mentions_and_isolates_a_failing_channel(
     # A text older than the retention is purged by the run.
     old = datetime.now(UTC) - timedelta(days=400)
     PrivateStore(private).add_mentions([StoredMention("prueba", "viejo", "x", "texto viejo", old)], old)
+    (private / "informes").mkdir()
+    (private / "informes" / "sentimiento-viejo.xlsx").write_bytes(b"x")
+    os.utime(private / "informes" / "sentimiento-viejo.xlsx", (old.timestamp(), old.timestamp()))
+    (private / "informes" / "sentimiento-nuevo.xlsx").write_bytes(b"x")
 
     result = CliRunner().invoke(pregon, ["collect", "-f", str(config)])
     assert result.exit_code == 1, result.output
     assert "caida: seguidores: no se pudo conectar" in result.output
     assert "1 textos borrados por antigüedad" in result.output
+    assert [p.name for p in (private / "informes").iterdir()] == ["sentimiento-nuevo.xlsx"]
 
     lines = metrics_lines(records)
     assert all(line["v"] == 1 for line in lines)
