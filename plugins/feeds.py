@@ -28,7 +28,6 @@ class FeedSite:
     """Site facts every feed repeats."""
 
     url: str  # site_url with trailing slash
-    title: str
     description: str
     author: str
     email: str | None

@@ -76,7 +76,6 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             url=config.site_url
             if config.site_url.endswith("/")
             else config.site_url + "/",
-            title=config.site_name,
             description=config.site_description
             or f"Comunicados de prensa de {entity.name}",
             author=entity.name,

@@ -21,7 +21,8 @@ class Announcement:
 @dataclass(frozen=True)
 class SiteContext:
     """Exposed to every template as ``pregon``: ``pregon.entity.name``, ``pregon.announcement``
-    (None when unset or expired), ``pregon.feeds.rss|atom|json`` (absolute URLs)."""
+    (None when unset or expired), ``pregon.feeds.rss|atom|json`` (absolute URLs) and
+    ``pregon.dependencias`` (slug → name, in configuration order)."""
 
     entity: EntityConfig
     announcement: Announcement | None
