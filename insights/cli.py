@@ -18,7 +18,7 @@ import click
 
 from ..syndicate.config import ConfigError
 from ..syndicate.ledger import LedgerError
-from .config import Settings, load_settings
+from .config import load_settings
 from .jsonl import RecordsError
 from .months import Month
 from .private import PrivateStore, PrivateStoreError
@@ -66,10 +66,6 @@ def _errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _settings(config_path: Path) -> Settings:
-    return load_settings(config_path)
-
-
 @click.command()
 @_CONFIG
 @_errors
@@ -81,8 +77,8 @@ def collect(config_path: Path) -> None:
     from .metrics import MetricsStore
     from .posts import syndicated_posts
 
-    settings = _settings(config_path)
-    private = PrivateStore.from_env(required=False)
+    settings = load_settings(config_path)
+    private = PrivateStore.configured()
     channels, failures = {}, []
     for name, options in settings.syndicate.channels.items():
         try:
@@ -138,7 +134,7 @@ def growth(config_path: Path, month: str, output: Path | None) -> None:
     from .metrics import MetricsStore
     from .posts import syndicated_posts
 
-    settings = _settings(config_path)
+    settings = load_settings(config_path)
     the_month = _month(month)
     data = figures.build(the_month, MetricsStore(settings.records / "metrics"), syndicated_posts(settings.records))
     if data.empty:
@@ -167,10 +163,9 @@ def sentiment_report(config_path: Path, month: str, output: Path | None, correct
     from .sentiment.report import build
     from .sentiment.xlsx import read_corrections, write_sentiment
 
-    settings = _settings(config_path)
+    settings = load_settings(config_path)
     the_month = _month(month)
     store = PrivateStore.from_env()
-    assert store is not None
     if corrections is not None:
         fixes = read_corrections(corrections)
         store.add_corrections(fixes, _now())
@@ -213,7 +208,7 @@ def audit(config_path: Path, month: str, output: Path | None) -> None:
     from . import audit as registers
     from .posts import syndicated_posts
 
-    settings = _settings(config_path)
+    settings = load_settings(config_path)
     the_month = _month(month)
     data = registers.build(the_month, settings.records, syndicated_posts(settings.records))
     if data.empty:
@@ -247,7 +242,6 @@ def train(labelled: Path) -> None:
 
     examples = read_labelled(labelled)
     store = PrivateStore.from_env()
-    assert store is not None
     counts = {label: sum(e.label == label for e in examples) for label in sorted({e.label for e in examples})}
     click.echo(f"{labelled}: {len(examples)} textos etiquetados ({', '.join(f'{k}: {v}' for k, v in counts.items())}).")
     folds = min(5, *counts.values())

@@ -108,17 +108,21 @@ class PrivateStore:
         self.root = root
 
     @classmethod
-    def from_env(cls, *, required: bool = True) -> PrivateStore | None:
-        """The store named by ``PREGON_PRIVATE_DIR``; ``None`` (or an error if required) when unset."""
+    def configured(cls) -> PrivateStore | None:
+        """The store named by ``PREGON_PRIVATE_DIR``, or ``None`` when the variable is unset."""
         value = os.environ.get(ENV)
-        if not value:
-            if required:
-                raise PrivateStoreError(
-                    f"falta la variable de entorno {ENV}: la carpeta privada (fuera del repositorio) "
-                    "donde se guardan los textos de respuestas y menciones"
-                )
-            return None
-        return cls(Path(value))
+        return cls(Path(value)) if value else None
+
+    @classmethod
+    def from_env(cls) -> PrivateStore:
+        """The store named by ``PREGON_PRIVATE_DIR``; a Spanish error when the variable is unset."""
+        store = cls.configured()
+        if store is None:
+            raise PrivateStoreError(
+                f"falta la variable de entorno {ENV}: la carpeta privada (fuera del repositorio) "
+                "donde se guardan los textos de respuestas y menciones"
+            )
+        return store
 
     # --- salt ------------------------------------------------------------------------------
     @property

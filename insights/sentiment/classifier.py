@@ -32,7 +32,7 @@ def default_classifier() -> Classifier:
     from ..private import PrivateStore
     from .model import cached_classifier
 
-    store = PrivateStore.from_env(required=False)
+    store = PrivateStore.configured()
     office: Sequence[Example] = store.office_labels() if store else ()
     return cached_classifier(office)
 

@@ -82,13 +82,11 @@ def build(
 ) -> SentimentReport:
     """Classify the month's replies and mentions and apply the stored corrections."""
     releases = {(p.channel, p.remote_id): p.item_id for p in posts if p.remote_id}
+    # Stored by UTC month: a local month (UTC−5) ends in the first hours of the next UTC month.
     mentions = [
-        m for m in (*store.mentions(month), *store.mentions(month.next()), *store.mentions(month.previous()))
-        if month.contains(m.created_at, TIMEZONE)
-    ]  # fmt: skip
-    # Stored by UTC month: a local month spans two files, and a mention is read once.
-    unique = {(m.channel, m.remote_id): m for m in mentions}
-    ordered = sorted(unique.values(), key=lambda m: (m.created_at, m.channel, m.remote_id))
+        m for m in (*store.mentions(month), *store.mentions(month.next())) if month.contains(m.created_at, TIMEZONE)
+    ]
+    ordered = sorted(mentions, key=lambda m: (m.created_at, m.channel, m.remote_id))
     predicted = classify(classifier, [m.text for m in ordered])
     corrections = store.corrections()
     rows: list[Row] = []
