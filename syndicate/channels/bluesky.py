@@ -37,7 +37,7 @@ Configuration (``channels.bluesky``)::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -157,7 +157,7 @@ class BlueskyChannel(Channel):
         record: dict[str, Any] = {
             "$type": POST_COLLECTION,
             "text": post.text,
-            "createdAt": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "createdAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "langs": post.extra["langs"],
         }
         if post.extra["facets"]:
@@ -304,7 +304,7 @@ class BlueskyChannel(Channel):
         )
         found = []
         for note in answer.get("notifications", []):
-            created = datetime.fromisoformat(note["record"]["createdAt"].replace("Z", "+00:00"))
+            created = datetime.fromisoformat(note["record"]["createdAt"])
             if since is not None and created <= since:
                 continue
             parent = note["record"].get("reply", {}).get("parent", {}).get("uri")

@@ -42,7 +42,7 @@ import smtplib
 import socket
 import ssl
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
@@ -53,7 +53,15 @@ from .. import media as media_files
 from ..counting import URL_RE, graphemes
 from ..manifest import Item, Update
 from ..text import compose, compose_update
-from .base import Channel, ChannelError, PermanentError, Post, Published, TransientError, post_key
+from .base import (
+    Channel,
+    ChannelError,
+    PermanentError,
+    Post,
+    Published,
+    TransientError,
+    post_key,
+)
 from .options import ChannelOptions, parse_options
 from .press_lists import SentLog, load_lists
 from .press_message import Body, Envelope, build
@@ -152,6 +160,7 @@ class EmailChannel(Channel):
                 "lists": item.press_lists,
                 "not_before": not_before.isoformat(),
                 "thread_key": post_key(item.id, self.name) if update else None,
+                **({} if item.press_lists else {"skip": "el comunicado no indica listas de prensa (press_lists)"}),
             },
         )
 
@@ -164,7 +173,7 @@ class EmailChannel(Channel):
         if pending:
             body: Body = post.extra["body"]
             inline = self._inline_image(body)
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             with self._connect() as smtp:
                 for press_list, address, message_id in pending:
                     message = build(body, self._envelope(post, press_list, address, message_id, now), inline)
@@ -209,7 +218,7 @@ class EmailChannel(Channel):
 
     def _respect_embargo(self, post: Post) -> None:
         not_before = datetime.fromisoformat(post.extra["not_before"])
-        wait = (not_before - datetime.now(timezone.utc)).total_seconds()
+        wait = (not_before - datetime.now(UTC)).total_seconds()
         if wait > 0:
             raise TransientError(
                 f"correo: embargo hasta {not_before.isoformat()}; no se envía antes", retry_after=wait

@@ -37,7 +37,7 @@ import html
 import re
 import time
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import httpx
@@ -258,7 +258,7 @@ class MastodonChannel(Channel):
             status = note.get("status")
             if not status:
                 continue
-            created = datetime.fromisoformat(status["created_at"].replace("Z", "+00:00"))
+            created = datetime.fromisoformat(status["created_at"])
             if since is not None and created <= since:
                 continue
             text = html.unescape(_TAGS.sub(" ", status["content"].replace("<br />", "\n"))).strip()
@@ -290,10 +290,10 @@ class MastodonChannel(Channel):
         if not value:
             return None
         try:
-            reset = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            reset = datetime.fromisoformat(value)
         except ValueError:
             return None
-        return max(0.0, (reset - datetime.now(timezone.utc)).total_seconds())
+        return max(0.0, (reset - datetime.now(UTC)).total_seconds())
 
     def close(self) -> None:
         if self._client is not None:

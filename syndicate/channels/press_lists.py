@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
@@ -110,7 +110,7 @@ class SentLog:
     def record(self, message_id: str, *, key: str, press_list: str, address: str, status: str = "sent") -> None:
         entry: dict[str, Any] = {
             "v": 1,
-            "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "status": status,
             "message_id": message_id,
             "key": key,

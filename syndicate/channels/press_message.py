@@ -75,7 +75,9 @@ def build(body: Body, envelope: Envelope, inline: ImageFile | None) -> EmailMess
                             cte="quoted-printable")
     if inline is not None and cid is not None:
         maintype, subtype = inline.mime.split("/")
-        message.get_payload()[1].add_related(
+        html_part = list(message.iter_parts())[1]
+        assert isinstance(html_part, EmailMessage)
+        html_part.add_related(
             inline.data, maintype, subtype, cid=f"<{cid}>", filename=f"imagen.{subtype}", disposition="inline"
         )
     return message

@@ -32,7 +32,7 @@ import io
 import itertools
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import regex
@@ -47,7 +47,7 @@ RATE_WINDOW = 300.0
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _linkify(text: str) -> str:
@@ -105,7 +105,7 @@ class FakeMastodon(FakeAPI):
     # --- documented answers for fail_next ----------------------------------------------------
     @staticmethod
     def rate_limited(reset_in: float = 2.0) -> Reply:
-        reset = (datetime.now(timezone.utc) + timedelta(seconds=reset_in)).isoformat().replace("+00:00", "Z")
+        reset = (datetime.now(UTC) + timedelta(seconds=reset_in)).isoformat().replace("+00:00", "Z")
         return Reply(429, {"error": "Too many requests"},
                      {"X-RateLimit-Limit": str(RATE_LIMIT), "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
 
@@ -115,7 +115,7 @@ class FakeMastodon(FakeAPI):
         with self.lock:
             self.remaining = max(0, self.remaining - 1)
             remaining = self.remaining
-        reset = (datetime.now(timezone.utc) + timedelta(seconds=RATE_WINDOW)).isoformat().replace("+00:00", "Z")
+        reset = (datetime.now(UTC) + timedelta(seconds=RATE_WINDOW)).isoformat().replace("+00:00", "Z")
         return Reply(status, body, {"X-RateLimit-Limit": str(RATE_LIMIT), "X-RateLimit-Remaining": str(remaining),
                                     "X-RateLimit-Reset": reset})
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -114,7 +114,7 @@ class SMTPServer:
             hook(delivery)
         return "250 Message accepted for delivery"
 
-    def __enter__(self) -> SMTPServer:
+    def __enter__(self) -> Self:
         self.controller.start()
         return self
 

@@ -13,11 +13,17 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
-
 from pregon.syndicate.channels.atproto import TID_ALPHABET, tid_from_key
-from pregon.syndicate.channels.base import DuplicateRejected, NotSupported, PermanentError, Published, TransientError
+from pregon.syndicate.channels.base import (
+    DuplicateRejected,
+    NotSupported,
+    PermanentError,
+    Published,
+    TransientError,
+)
 from pregon.syndicate.channels.bluesky import BlueskyChannel
-from tests.syndicate.channels.sample_release import image, live_release, media_site, release  # noqa: F401
+
+from tests.syndicate.channels.sample_release import image, live_release, release
 
 TITLE = "Niñas y niños 🎉👩‍👩‍👧 de la vereda El Páramo reciben útiles"
 

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from pregon.syndicate.channels.atproto import tid_from_key
 from pregon.syndicate.channels.base import RateLimited, post_key
 from pregon.syndicate.channels.bluesky import BlueskyChannel
+
 from tests.fakes.api_server import Reply
 from tests.syndicate.channels.pds_proxy import PDSProxy
-from tests.syndicate.channels.sample_release import media_site, release  # noqa: F401
+from tests.syndicate.channels.sample_release import release
 from tests.syndicate.harness import KillingProxy, SyndicateProcess, run_syndicate
 from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
 

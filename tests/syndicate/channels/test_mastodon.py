@@ -12,12 +12,17 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from pregon.syndicate.channels.base import PermanentError, Published, RateLimited, TransientError
+from pregon.syndicate.channels.base import (
+    PermanentError,
+    Published,
+    RateLimited,
+    TransientError,
+)
 from pregon.syndicate.channels.mastodon import MastodonChannel
+
 from tests.fakes.api_server import Reply
 from tests.syndicate.channels.fakes_mastodon import FakeMastodon
-from tests.syndicate.channels.sample_release import image, live_release, media_site, release  # noqa: F401
+from tests.syndicate.channels.sample_release import image, live_release, release
 from tests.syndicate.harness import SyndicateProcess, run_syndicate
 from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
 

@@ -1,0 +1,71 @@
+"""E-mail: a ``pregon syndicate`` process killed in the middle of a mailing, then run again.
+
+Real pieces only: the subprocess of ``tests/syndicate/harness.py``, a live site served over HTTP,
+and the aiosmtpd server with STARTTLS and AUTH. The server stores the second message and the
+process is SIGKILLed before it hears "250": exactly the window SMTP cannot close. The test pins
+down what the channel promises there: nobody already logged gets the release again, the one
+message in the window is re-sent with the **same** Message-ID (so clients can fold the copy),
+and nobody is left out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from tests.syndicate.channels.conftest import SMTP_PASSWORD
+from tests.syndicate.harness import SyndicateProcess, run_syndicate
+from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
+
+RECIPIENTS = ["ana@emisora.example", "mesa@agencia.example", "redaccion@diario.example"]
+
+
+def test_killed_mid_mailing_then_rerun_reaches_everyone_once_or_with_the_same_message_id(
+    tmp_path, smtp_server, smtp_tls
+):
+    spec = Spec("correo-crash", title="Vacunación casa a casa en la comuna 4")
+    site = HandSite(tmp_path / "site")
+    manifest = site.write([spec])
+    manifest["items"][0]["press_lists"] = ["periodistas"]
+    (site.root / "pregon" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    private = tmp_path / "privado"
+    private.mkdir()
+    (private / "listas.yml").write_text(json.dumps({"periodistas": RECIPIENTS}), encoding="utf-8")
+    project = make_project(tmp_path / "project", {"channels": {"email": {
+        "host": "127.0.0.1", "port": smtp_server.port, "username": "prensa@alcaldia.test",
+        "sender": "Prensa <prensa@alcaldia.test>", "ca_file": str(smtp_tls["ca"]),
+        "recipients_file": str(private / "listas.yml"), "unsubscribe_mailto": "baja@alcaldia.test",
+    }}})
+    approve(project, spec.digest)
+    env = {"PREGON_SMTP_PASSWORD": SMTP_PASSWORD}
+
+    with site.serve() as url:
+        run = SyndicateProcess(project, url, env=env)
+        stored = []
+
+        def kill_on_second(delivery):
+            stored.append(delivery)
+            if len(stored) == 2:
+                run.kill_now()
+            else:
+                smtp_server.after_data = kill_on_second
+
+        smtp_server.after_data = kill_on_second
+        first = run.start().wait()
+        assert first.killed
+        assert len(smtp_server.messages) == 2
+        again = run_syndicate(project, url, env=env)
+
+    assert again.returncode == 0, again.output
+    assert [line["state"] for line in ledger_lines(project)] == ["intent", "intent", "confirmed"]
+    per_recipient = Counter(d.rcpt_tos[0] for d in smtp_server.messages)
+    assert set(per_recipient) == set(RECIPIENTS)
+    first_one, in_the_window = (d.rcpt_tos[0] for d in smtp_server.messages[:2])
+    assert per_recipient[first_one] == 1
+    assert per_recipient[in_the_window] == 2
+    copies = {d.message["Message-ID"] for d in smtp_server.messages if d.rcpt_tos[0] == in_the_window}
+    assert len(copies) == 1
+    confirmed = ledger_lines(project)[-1]
+    assert "@emisora" not in json.dumps(confirmed) and "@agencia" not in json.dumps(confirmed)
+    for result in (first, again):
+        assert SMTP_PASSWORD not in result.output
