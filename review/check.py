@@ -118,6 +118,8 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
         images = [(name, m, line_of(fm, loc)) for name, m, loc in _images(release, source.meta.get("updates") or [])]
         lines = {"title": line_of(fm, ("title",))}
         lines.update({f"social.{k}": line_of(fm, ("social", k)) for k in release.meta.social})
+        raw_updates = source.meta.get("updates") or []
+        lines.update({f"update:{update_id(u)}": line_of(fm, ("updates", i, "text")) for i, u in enumerate(raw_updates) if isinstance(u, dict)})
         image_lines = {m.src.rsplit("/", 1)[-1]: ln for _, m, ln in images if m.src}
         rendered = preview.check(report, project, release, lines, image_lines)
         media.check(report, images, project.channels, rendered)

@@ -58,6 +58,10 @@ class Preview:
     problems: tuple[str, ...] = ()
     note: str | None = None
     """Set when the channel's own ``render()`` could not be used (counting rules only)."""
+    update: str | None = None
+    """For a live update's post: which update ("actualización AAAA-MM-DD HH:MM")."""
+    skipped: str | None = None
+    """Why nothing is sent on this channel (the channel's ``Post.extra["skip"]``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +74,8 @@ class Preview:
             "card": dict(self.card),
             "problems": list(self.problems),
             "note": self.note,
+            "update": self.update,
+            "skipped": self.skipped,
         }
 
 

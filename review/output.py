@@ -51,7 +51,10 @@ def _preview_md(preview: Preview) -> list[str]:
         count = f"{status} {preview.length} / {preview.limit} {preview.unit}".rstrip()
     else:
         count = "sin límite de longitud"
-    out = [f"#### {preview.channel} — {count}", "", _fenced(preview.text), ""]
+    name = f"{preview.channel} ({preview.update})" if preview.update else preview.channel
+    if preview.skipped:
+        return [f"#### {name} — no se publica", "", f"- {_cell(preview.skipped)}", ""]
+    out = [f"#### {name} — {count}", "", _fenced(preview.text), ""]
     for url, alt in preview.media:
         name = url.rsplit("/", 1)[-1]
         out.append(f"- Imagen o video: `{name}` — texto alternativo: «{_cell(alt) or 'FALTA'}»")
@@ -156,12 +159,16 @@ def write_terminal(result: CheckResult, *, previews: bool, stream: IO[str] | Non
         for p in report.previews:
             count = f"{p.length}/{p.limit} {p.unit}" if p.length is not None and p.limit else "sin límite"
             style = "red" if p.problems else "green"
+            name = f"{p.channel} ({p.update})" if p.update else p.channel
+            if p.skipped:
+                console.print(f"  [dim]{escape(name)}: no se publica ({escape(p.skipped)})[/]")
+                continue
             if previews:
-                console.print(Panel(escape(p.text), title=f"{p.channel} — {count}", title_align="left", border_style=style))
+                console.print(Panel(escape(p.text), title=f"{name} — {count}", title_align="left", border_style=style))
                 for url, alt in p.media:
                     console.print(f"  imagen: {escape(url.rsplit('/', 1)[-1])} — alt: «{escape(alt)}»")
             else:
-                console.print(f"  [{style}]{p.channel}[/]: {count}" + (f" [dim]({escape(p.note)})[/]" if p.note else ""))
+                console.print(f"  [{style}]{escape(name)}[/]: {count}" + (f" [dim]({escape(p.note)})[/]" if p.note else ""))
     e, w, n = (result.count(s) for s in Severity)
     checked = len(result.reports)
     console.print(

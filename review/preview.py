@@ -9,12 +9,13 @@ says so.
 
 from __future__ import annotations
 
+from pregon.plugins.release import Media as PluginMedia
 from pregon.plugins.release import Release
 from pregon.syndicate import counting
 from pregon.syndicate.channels import channel_class
 from pregon.syndicate.channels.base import Channel
-from pregon.syndicate.manifest import Dependencia, Item, Media, Source
-from pregon.syndicate.text import compose
+from pregon.syndicate.manifest import Dependencia, Item, Media, Source, Update
+from pregon.syndicate.text import compose, compose_update
 
 from .findings import Preview, ReleaseReport
 from .project import Project
@@ -25,10 +26,8 @@ RULE = "redes"
 _NOT_COUNTED = {"email", "outbox"}
 
 
-def manifest_item(project: Project, release: Release) -> Item:
-    """The manifest item the build will publish for ``release`` (before it is live)."""
-    meta = release.meta
-    media = tuple(
+def _media(project: Project, items: tuple[PluginMedia, ...]) -> tuple[Media, ...]:
+    return tuple(
         Media(
             kind=m.kind,  # type: ignore[arg-type]
             url=project.media_url(m.src) if m.src else f"https://www.youtube.com/watch?v={m.youtube_id}",
@@ -39,11 +38,22 @@ def manifest_item(project: Project, release: Release) -> Item:
             bytes=m.bytes,
             youtube_id=m.youtube_id,
         )
-        for m in release.media
+        for m in items
+    )
+
+
+def manifest_item(project: Project, release: Release) -> Item:
+    """The manifest item the build will publish for ``release`` (before it is live), with every
+    live update, whatever its time: the reviewer sees the ones still to come too."""
+    meta = release.meta
+    url = project.release_url(release)
+    updates = tuple(
+        Update(id=u.id, time=u.time, text=u.text, digest=u.digest, url=f"{url}#{u.id}", media=_media(project, u.media))
+        for u in release.updates
     )
     return Item(
         id=release.id,
-        url=project.release_url(release),
+        url=url,
         digest=release.digest,
         title=meta.title,
         summary=meta.summary,
@@ -52,11 +62,12 @@ def manifest_item(project: Project, release: Release) -> Item:
         dependencia=Dependencia(slug=meta.dependencia, name=project.rules.dependencias.get(meta.dependencia, meta.dependencia)),
         tags=tuple(meta.tags),
         featured=meta.featured,
-        media=media,
+        media=_media(project, release.media),
         social=dict(meta.social),
         press_lists=tuple(meta.press_lists),
         source=Source(path=release.display_path),
         live=meta.live,
+        updates=updates,
     )
 
 
@@ -81,15 +92,20 @@ def _channel(channel: str, config: dict) -> Channel:
         return cls({k: (_NO_SECRET if v is None else v) for k, v in config.items()})
 
 
-def render(channel: str, config: dict, item: Item) -> Preview:
-    """The preview of ``item`` on ``channel``: by the channel's own ``render()`` when possible."""
+def render(channel: str, config: dict, item: Item, update: Update | None = None) -> Preview:
+    """The preview of ``item`` (or one live ``update``) on ``channel``, by the channel's own
+    ``render()`` when possible."""
     rule = _counting_rule(channel, item)
     unit = counting.RULES[rule].unit if rule else ""
+    label = f"actualización {update.time:%Y-%m-%d %H:%M}" if update is not None else None
     try:
-        post = _channel(channel, config).render(item)
+        post = _channel(channel, config).render(item, update)
     except Exception as exc:  # noqa: BLE001 - any channel failure here means "show the approximation"
         reason = "el módulo de esta red aún no está disponible" if isinstance(exc, ImportError) else exc.__class__.__name__
-        text = compose(item, channel, config.get("template"))
+        if update is not None:
+            text = compose_update(update, config.get("update_template"))
+        else:
+            text = compose(item, channel, config.get("template"))
         length = counting.count(rule, text) if rule else None
         limit = counting.RULES[rule].limit if rule else None
         problems = (counting.too_long_message(rule, length, limit),) if rule and length and limit and length > limit else ()
@@ -99,10 +115,12 @@ def render(channel: str, config: dict, item: Item) -> Preview:
             length,
             limit,
             unit,
-            media=tuple((m.url, m.alt) for m in item.media[:1]),
+            media=tuple((m.url, m.alt) for m in (update.media if update is not None else item.media[:1])),
             problems=problems,
             note=f"vista aproximada con la plantilla y las reglas de conteo ({reason})",
+            update=label,
         )
+    skip = post.extra.get("skip")  # the channel has nothing to send here (the runner skips it)
     return Preview(
         channel,
         post.text,
@@ -111,7 +129,9 @@ def render(channel: str, config: dict, item: Item) -> Preview:
         unit,
         media=tuple((m.url, m.alt) for m in post.media),
         card=dict(post.card),
-        problems=tuple(post.problems),
+        problems=() if skip else tuple(post.problems),
+        update=label,
+        skipped=str(skip) if skip else None,
     )
 
 
@@ -121,19 +141,21 @@ def check(
     """Render every configured channel's post; what would make a post fail is an error.
 
     A problem is shown on the line of the image it names (``image_lines``: file name → line),
-    else of ``social.<channel>``, else of ``title`` (``lines``). Returns the channels that
-    rendered with their own module.
+    else of ``update:<id>`` for an update's post, else of ``social.<channel>``, else of ``title``
+    (``lines``). Returns the channels that rendered with their own module.
     """
     item = manifest_item(project, release)
     report.url = item.url
     rendered = set()
     for channel, config in project.channels.items():
-        preview = render(channel, dict(config), item)
-        report.previews.append(preview)
-        if preview.note is None:
-            rendered.add(channel)
-        fallback = lines.get(f"social.{channel}") or lines.get("title")
-        for problem in preview.problems:
-            named = next((ln for name, ln in image_lines.items() if name in problem), None)
-            report.error(RULE, problem, named or fallback)
+        for update in (None, *sorted(item.updates, key=lambda u: u.time)):
+            preview = render(channel, dict(config), item, update)
+            report.previews.append(preview)
+            if preview.note is None and update is None:
+                rendered.add(channel)
+            fallback = lines.get(f"update:{update.id}") if update is not None else None
+            fallback = fallback or lines.get(f"social.{channel}") or lines.get("title")
+            for problem in preview.problems:
+                named = next((ln for name, ln in image_lines.items() if name in problem), None)
+                report.error(RULE, problem, named or fallback)
     return rendered

@@ -263,3 +263,33 @@ def test_review_options_are_validated(ws: Workspace) -> None:
     ws.configure(review="max_sentence_word: 25\n")
     with pytest.raises(ProjectError, match="review → max_sentence_word: opción desconocida"):
         ws.project()
+
+
+def test_live_updates_are_previewed_and_checked(ws: Workspace) -> None:
+    ws.configure(channels="bluesky: {}\n")
+    long_update = "Ñandú " * 60
+    path = ws.write(
+        "en-vivo",
+        extra=f"""
+        live: true
+        updates:
+          - time: 2026-11-21 10:00
+            text: La jornada empezó a tiempo.
+          - time: 2026-11-21 12:00
+            text: "{long_update.strip()}"
+        """,
+    )
+    report = ws.report(path)
+    bluesky = [p for p in report.previews if p.channel == "bluesky"]
+    assert [p.update for p in bluesky] == [None, "actualización 2026-11-21 10:00", "actualización 2026-11-21 12:00"]
+    assert all(p.note is None for p in bluesky)
+    assert bluesky[1].text.startswith("La jornada empezó a tiempo.") and "#u-20261121T1000" in str(bluesky[1].card) + bluesky[1].text
+    [error] = [f for f in rules(report, "redes") if f.message.startswith("bluesky")]
+    assert error.line == line_of_text(path, "Ñandú Ñandú")
+
+
+def test_a_channel_with_nothing_to_send_is_shown_as_skipped(ws: Workspace) -> None:
+    ws.configure(channels="youtube: {client_id: x, client_secret: !ENV PREGON_TEST_NO_SUCH_SECRET, refresh_token: y}\n")
+    report = ws.report(ws.write("sin-video"))  # a photo, no video: nothing for YouTube
+    [youtube] = [p for p in report.previews if p.channel == "youtube"]
+    assert youtube.skipped and not youtube.problems and not rules(report, "redes")
