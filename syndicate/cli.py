@@ -34,6 +34,7 @@ _STYLES = {
     "changed": "magenta",
     "error": "bold red",
     "already": "dim",
+    "skipped": "dim",
 }
 
 
@@ -60,7 +61,10 @@ def print_report(report: RunReport, console: Console) -> None:
                     expand=False,
                 )
             )
-    rows = [o for o in report.outcomes if o.status != "already"]
+    # Posts done earlier, and channels with nothing to send for an item, would fill the table on
+    # every run; they are counted in the notes (a dry run lists the skipped ones).
+    hidden = ("already",) if report.dry_run else ("already", "skipped")
+    rows = [o for o in report.outcomes if o.status not in hidden]
     if rows:
         table = Table(
             title="Difusión: resultado por comunicado y red"

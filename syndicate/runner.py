@@ -10,7 +10,9 @@ over it. Gates, in order, for each item that still has something to post:
 An item failing a gate is reported and left for a later run. Then each channel renders its post;
 a post with problems is reported as an error and never sent; others go through
 :class:`delivery.Delivery` (exactly once). Live updates follow their item's post on each channel,
-in time order, as replies to the thread's previous post.
+in time order, as replies to the thread's previous post. A channel with nothing to send for an
+item or update (its rendered post has ``extra["skip"]`` with the reason, e.g. YouTube without a
+video) is decided before any gate and leaves no ledger line; it is not an error.
 """
 
 from __future__ import annotations
@@ -224,7 +226,11 @@ class _Run:
             history = self.ledger.history(post_key(item.id, channel.name))
             done = history.done
             if done is None:
-                pending_main.append(channel)
+                reason = self._skip_reason(channel, item, None)
+                if reason:
+                    self._add(item, channel.name, "skipped", reason)
+                else:
+                    pending_main.append(channel)
             elif done.digest != item.digest:
                 self._changed(item, channel, history.changed_recorded(item.digest))
             else:
@@ -232,6 +238,7 @@ class _Run:
         updates = sorted(item.updates, key=lambda u: u.time) if item.live else []
         pending_updates = any(
             self.ledger.history(post_key(item.id, c.name, u.id)).done is None
+            and not self._skip_reason(c, item, u)
             for c in channels
             for u in updates
         )
@@ -248,12 +255,22 @@ class _Run:
             return
         ready = {c.name for c in pending_main if self._post(item, c, None)}
         for channel in channels:
-            main_done = (
-                self.ledger.history(post_key(item.id, channel.name)).done is not None
-            )
-            self._updates(
-                item, channel, updates, live, main_done or channel.name in ready
-            )
+            # Updates follow once the item's own post is done here, or if it has none (skip).
+            main_ready = channel.name in ready or channel not in pending_main
+            self._updates(item, channel, updates, live, main_ready)
+
+    @staticmethod
+    def _skip_reason(channel: Channel, item: Item, update: Update | None) -> str | None:
+        """Why ``channel`` has nothing to send for this item/update (``Post.extra["skip"]``).
+
+        Rendering never touches the network, so this is decided before any gate: an item whose
+        every pending post is a skip costs no page fetch and no approval query.
+        """
+        try:
+            reason = channel.render(item, update, None).extra.get("skip")
+        except Exception:  # noqa: BLE001 - the real render reports the error
+            return None
+        return str(reason) if reason else None
 
     def _changed(self, item: Item, channel: Channel, recorded: bool) -> None:
         if not recorded and not self.dry_run:
@@ -376,6 +393,10 @@ class _Run:
             if self.ledger.history(key).done is not None:
                 keys.append(key)
                 continue
+            reason = self._skip_reason(channel, item, update)
+            if reason:
+                self._add(item, channel.name, "skipped", reason, update)
+                continue  # not a post on this channel: the following updates go on
             verdict = live.check_update(item, update)
             if not verdict.ok:
                 self._add(item, channel.name, "waiting", verdict.reason, update)

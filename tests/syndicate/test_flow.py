@@ -485,3 +485,31 @@ def test_configuration_errors_name_file_and_key(
         else ("retry → max_attempts" in result.stderr)
     )
     assert json.dumps("muchos") not in result.stderr or broken == "bad-key"
+
+
+def test_channel_with_nothing_to_send_skips_without_gates_or_ledger(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
+    """``Post.extra["skip"]`` (e.g. YouTube without a video): no post, no ledger line, no error."""
+    project = project_for(
+        tmp_path,
+        fakenet.url,
+        channels={
+            "outbox": {},
+            "testnet": {
+                "api_base": fakenet.url,
+                "token": "__TOKEN__",
+                "images_only": True,
+            },
+        },
+    )
+    text_only = Spec("solo-texto", image=False)
+    hand_site.write([text_only])
+    approve(project, text_only.digest)
+    with hand_site.serve() as site:
+        preview = run(project, site, fakenet, "--dry-run")
+        result = run(project, site, fakenet)
+    assert "no aplica" in preview.stdout and "sin imagen" in preview.stdout
+    assert result.returncode == 0, result.output
+    assert fakenet.posts == {} and fakenet.calls("create") == []
+    assert {line["channel"] for line in ledger_lines(project)} == {"outbox"}

@@ -116,6 +116,10 @@ class TestNetChannel(Channel):
             if length > limit
             else ()
         )
+        # Like YouTube without a video: an item with nothing this network can carry is a skip.
+        skip = (
+            "sin imagen" if self.config.get("images_only") and not item.images else None
+        )
         return Post(
             self.name,
             item.id,
@@ -127,6 +131,7 @@ class TestNetChannel(Channel):
             update_id=update.id if update else None,
             reply_to=reply_to,
             problems=problems,
+            extra={"skip": skip} if skip else {},
         )
 
     def _call(self, method: str, path: str, **kw: Any) -> httpx.Response:
