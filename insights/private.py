@@ -21,6 +21,7 @@ import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -125,7 +126,7 @@ class PrivateStore:
         return store
 
     # --- salt ------------------------------------------------------------------------------
-    @property
+    @cached_property
     def salt(self) -> bytes:
         """The secret key of the pseudonyms, created on first use."""
         path = self.root / "sal"

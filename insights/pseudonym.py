@@ -36,5 +36,5 @@ def mask(text: str, names: tuple[str, ...] = ()) -> str:
     for name in names:
         bare = name.lstrip("@").strip()
         if len(bare) >= 3:
-            text = re.sub(re.escape(bare), "[nombre]", text, flags=re.IGNORECASE)
+            text = re.sub(rf"(?<!\w){re.escape(bare)}(?!\w)", "[nombre]", text, flags=re.IGNORECASE)
     return text

@@ -7,6 +7,7 @@ pseudonymised data: a keyed id, a keyed author code and the masked text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -92,7 +93,8 @@ def build(
     rows: list[Row] = []
     for mention, label in zip(ordered, predicted, strict=True):
         mention_id = store.mention_id(mention.channel, mention.remote_id)
-        names = (mention.author, mention.author.split(".")[0])
+        # "ana.bsky.social" or "ana@social.example": the handle and its first part (often a name).
+        names = (mention.author, re.split(r"[@.]", mention.author.lstrip("@"))[0])
         rows.append(
             Row(
                 id=mention_id,
