@@ -3,7 +3,7 @@
 The base is the merge base with the target branch (``origin/<GITHUB_BASE_REF>`` on GitHub,
 ``origin/<CI_MERGE_REQUEST_TARGET_BRANCH_NAME>`` on GitLab, ``origin/main`` otherwise). Working-tree
 changes and new untracked files count too, so the same command works locally before pushing.
-A changed image selects the releases next to it (its folder and the folder above).
+A changed image selects the releases that use it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ def default_base() -> str:
 
 def _git(root: Path, *args: str) -> list[str]:
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True)
+        # quotepath=off: names with ñ or tildes come out as written, not as octal escapes.
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args], cwd=root, capture_output=True, text=True, check=True
+        )
     except FileNotFoundError:
         raise GitError("no se encontró git; indique los archivos a revisar o use --all") from None
     except subprocess.CalledProcessError as exc:
@@ -48,7 +51,11 @@ def changed_files(root: Path, base: str) -> list[Path]:
 
 
 def releases_for(changed: list[Path], releases_root: Path) -> list[Path]:
-    """The release files among ``changed``, plus releases next to changed media."""
+    """The release files among ``changed``, plus the releases that use a changed media file.
+
+    A release uses a file when its text names it relative to the release (``foto.jpg`` next to
+    it, ``mi-comunicado/foto.jpg`` in its folder).
+    """
     out: set[Path] = set()
     for path in changed:
         if releases_root not in path.parents:
@@ -57,6 +64,9 @@ def releases_for(changed: list[Path], releases_root: Path) -> list[Path]:
             out.add(path)
             continue
         for folder in (path.parent, path.parent.parent):
-            if releases_root == folder or releases_root in folder.parents:
-                out.update(folder.glob("*.md"))
+            if folder != releases_root and releases_root not in folder.parents:
+                continue
+            for release in folder.glob("*.md"):
+                if path.relative_to(folder).as_posix() in release.read_text(encoding="utf-8", errors="replace"):
+                    out.add(release)
     return sorted(out)

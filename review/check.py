@@ -115,10 +115,10 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
     if release is not None:
         for problem in release.warnings:
             report.warning(RULE_SCHEMA, problem.message, problem.line)
-        images = [(name, m, line_of(fm, loc)) for name, m, loc in _images(release, source.meta.get("updates") or [])]
+        raw_updates = source.meta.get("updates") or []
+        images = [(name, m, line_of(fm, loc)) for name, m, loc in _images(release, raw_updates)]
         lines = {"title": line_of(fm, ("title",))}
         lines.update({f"social.{k}": line_of(fm, ("social", k)) for k in release.meta.social})
-        raw_updates = source.meta.get("updates") or []
         lines.update({f"update:{update_id(u)}": line_of(fm, ("updates", i, "text")) for i, u in enumerate(raw_updates) if isinstance(u, dict)})
         image_lines = {m.src.rsplit("/", 1)[-1]: ln for _, m, ln in images if m.src}
         rendered = preview.check(report, project, release, lines, image_lines)

@@ -18,7 +18,7 @@ from pregon.review.findings import (
 )
 from pregon.review.output import annotation, summary_markdown
 
-from .conftest import FIXED_NOW, Workspace
+from .conftest import FIXED_NOW, Workspace, jpeg
 
 # "Workflow commands for GitHub Actions": ::error file={name},line={line},col={col},title={title}::{message}
 ANNOTATION = re.compile(
@@ -133,7 +133,17 @@ def test_default_checks_only_what_the_branch_changed(ws: Workspace) -> None:
     photo.write_bytes(photo.read_bytes() + b"\0")
     result = run_cli(ws.root, "check", "--base", "main", "--format", "json")
     paths = [r["path"] for r in json.loads(result.stdout)["releases"]]
-    assert "content/prensa/2026/11/nueva-sede-hospital.md" in paths and "content/prensa/2026/11/nuevo.md" not in paths
+    assert paths == ["content/prensa/2026/11/nueva-sede-hospital.md"]  # not its neighbours
+
+    # A new release whose name has an ñ, with its photo in its own folder.
+    folder = ws.root / "content/prensa/2026/11/año-nuevo"
+    folder.mkdir()
+    (folder / "foto.jpg").write_bytes(jpeg())
+    ws.write("año-nuevo", {"image": "año-nuevo/foto.jpg"})
+    _git(ws.root, "add", ".")
+    result = run_cli(ws.root, "check", "--base", "main", "--format", "json")
+    paths = [r["path"] for r in json.loads(result.stdout)["releases"]]
+    assert paths == ["content/prensa/2026/11/año-nuevo.md", "content/prensa/2026/11/nueva-sede-hospital.md"]
 
     missing = run_cli(ws.root, "check", "--base", "origin/no-existe")
     assert missing.returncode == 1 and "--all" in missing.stderr
