@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import re
 from pathlib import Path
 
@@ -106,3 +107,16 @@ def test_release_head_has_social_and_structured_data(
         assert ("LiveBlogPosting" in types) == item.live
     live_ld = head(page(built_site, LIVE_BLOG))
     assert live_ld.count('"@type": "BlogPosting"') == 3
+
+
+def test_source_commit_is_the_last_commit_of_each_file(manifest: Manifest) -> None:
+    """One `git log` pass in the build must agree with asking git file by file."""
+    for item in manifest.items:
+        expected = subprocess.run(
+            ["git", "log", "-1", "--format=%H", "--", item.source.path],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        assert item.source.commit == (expected or None), item.id
