@@ -148,7 +148,7 @@ class _Run:
                     self.config.approvals, self.config.records
                 )
                 live = LiveCheck(self.site, manifest, client)
-                blocked = self._backlog_guard(len(manifest.items))
+                blocked = self._backlog_guard(manifest.items)
                 for number, item in enumerate(manifest.items, 1):
                     if self.on_item:
                         self.on_item(number, len(manifest.items), item)
@@ -163,17 +163,21 @@ class _Run:
             self.report.notes.append(
                 f"{already} publicaciones ya estaban hechas en ejecuciones anteriores"
             )
+        skipped = self.report.count("skipped")
+        if skipped and not self.dry_run:
+            self.report.notes.append(
+                f"{skipped} publicaciones no aplican en su red (p. ej. sin video); --dry-run las lista"
+            )
         return self.report
 
-    def _backlog_guard(self, items: int) -> set[str]:
+    def _backlog_guard(self, items: tuple[Item, ...]) -> set[str]:
         """Channels never used before that would post more than ``backlog_limit`` items at once."""
         blocked = set()
-        for name in self.channels:
-            if (
-                not self.ledger.knows_channel(name)
-                and items > self.config.backlog_limit
-                and not self.publish_backlog
-            ):
+        for name, channel in self.channels.items():
+            if self.publish_backlog or self.ledger.knows_channel(name):
+                continue
+            count = sum(1 for i in items if not self._skip_reason(channel, i, None))
+            if count > self.config.backlog_limit:
                 blocked.add(name)
                 self.report.outcomes.append(
                     Outcome(
@@ -181,7 +185,7 @@ class _Run:
                         "—",
                         name,
                         "error",
-                        f"primera ejecución de este canal con {items} comunicados en el portal (más de "
+                        f"primera ejecución de este canal con {count} comunicados en el portal (más de "
                         f"{self.config.backlog_limit}): no se publica el archivo histórico. Use `pregon syndicate --seed` "
                         "para marcarlo como ya publicado, o `--publish-backlog` para publicarlo todo",
                     )
