@@ -74,6 +74,27 @@ class SentimentReport:
             counts[row.label] += 1
         return counts
 
+    def samples(self, limit: int) -> list[Row]:
+        """Up to ``limit`` rows for people to read and correct, in time order.
+
+        Rows already corrected always come back (the analyst sees their own corrections); the rest
+        is spread evenly over the month and balanced across the model's classes, so a rare class
+        gets as many chances to be checked as a frequent one.
+        """
+        corrected = [r for r in self.rows if r.corrected][:limit]
+        rest = [r for r in self.rows if not r.corrected]
+        room = limit - len(corrected)
+        chosen = list(corrected)
+        if len(rest) <= room:
+            chosen += rest
+        else:
+            groups = sorted(([r for r in rest if r.predicted == label] for label in LABELS), key=len)
+            for left, group in zip(range(len(groups), 0, -1), groups, strict=True):
+                take = min(room // left, len(group))
+                chosen += [group[int(k * len(group) / take)] for k in range(take)]
+                room -= take
+        return sorted(chosen, key=lambda r: (r.created, r.id))
+
     def terms(self, limit: int = 15) -> dict[str, list[tuple[str, int]]]:
         return {label: top_terms((r.text for r in self.rows if r.label == label), limit) for label in LABELS}
 

@@ -106,7 +106,7 @@ def _samples(book: Report, report: SentimentReport, limit: int) -> None:
     )
     rows = [
         [r.id, display_name(r.channel), r.created.replace(tzinfo=None), r.author, r.release, r.text, r.predicted, r.corrected]
-        for r in report.rows[-limit:] if limit
+        for r in report.samples(limit)
     ]  # fmt: skip
     book.table(sheet, 0, 0, columns, rows)
     if rows:

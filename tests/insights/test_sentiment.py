@@ -104,6 +104,9 @@ def test_report_counts_every_mention_of_the_month_pseudonymised(year, private_en
     assert book.sheetnames == ["Resumen", "Por red", "Por semana", "Por comunicado", "Términos", "Muestras"]
     summary = {r[0]: r[1] for r in book["Resumen"].iter_rows(values_only=True) if r[0] in LABELS}
     assert sum(summary.values()) == len(raw)
+    # Samples are balanced across the model's classes: a rare class is not drowned by a frequent one.
+    for label, total in summary.items():
+        assert sum(1 for s in samples if s["etiqueta_modelo"] == label) >= min(total, 200 // 3)
     by_network = list(book["Por red"].iter_rows(values_only=True))
     header = next(i for i, r in enumerate(by_network) if r[0] == "Red")
     totals = {r[0]: r[4] for r in by_network[header + 1 :] if r[0]}
