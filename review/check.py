@@ -132,7 +132,7 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
 
     pieces = list(prose.pieces(source))
     inclusive.check(report, pieces, tools.terms)
-    personal.check_text(report, pieces, project.entity_emails, project.review.allowed_emails)
+    personal.check_text(report, pieces, project.entity_emails, project.review.allowed_emails, project.entity_phones)
     if tools.speller is not None:
         spelling.check(report, pieces, tools.speller)
     plain.check_sentences(report, pieces, tools.max_sentence_words)

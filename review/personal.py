@@ -8,6 +8,7 @@ EXIF GPS tags are reported too and can be removed with ``pregon check --strip-ex
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -42,13 +43,25 @@ def institutional_domains(addresses: Iterable[str]) -> frozenset[str]:
     return frozenset("@" + a.rsplit("@", 1)[1].lower() for a in addresses if "@" in a)
 
 
-def check_text(report: ReleaseReport, pieces: Iterable[Piece], entity: Iterable[str], allowed: Iterable[str] = ()) -> None:
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)[-10:]
+
+
+def check_text(
+    report: ReleaseReport,
+    pieces: Iterable[Piece],
+    entity: Iterable[str],
+    allowed: Iterable[str] = (),
+    phones: Iterable[str] = (),
+) -> None:
     """Warn about cédulas, phone numbers and e-mail addresses that are not the entity's.
 
     The domains of the ``entity``'s configured addresses are its own; ``allowed`` adds exact
-    addresses (``prensa@aliado.gov.co``) or whole domains (``@aliado.gov.co``).
+    addresses (``prensa@aliado.gov.co``) or whole domains (``@aliado.gov.co``). The entity's own
+    ``phones`` (``entity.phone``) are not reported.
     """
     accepted = institutional_domains(entity) | {a.lower() for a in allowed}
+    own_phones = {_digits(p) for p in phones if _digits(p)}
     for piece in pieces:
         for match in _CEDULA.finditer(piece.text):
             report.warning(
@@ -58,6 +71,8 @@ def check_text(report: ReleaseReport, pieces: Iterable[Piece], entity: Iterable[
                 piece.line_at(match.start("number")),
             )
         for match in _PHONE.finditer(piece.text):
+            if _digits(match.group(0)) in own_phones:
+                continue
             report.warning(
                 RULE,
                 f"`{piece.field}`: «{match.group(0).strip()}» parece un número de teléfono; "

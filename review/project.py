@@ -80,6 +80,7 @@ class Project:
     site_url: str
     use_directory_urls: bool
     entity_emails: tuple[str, ...]
+    entity_phones: tuple[str, ...]
     channels: Mapping[str, Mapping[str, Any]]
     review: ReviewOptions = field(default_factory=lambda: ReviewOptions())
 
@@ -132,6 +133,7 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
         raise ProjectError(str(exc)) from None
     entity = options.get("entity") or {}
     emails = tuple(e for e in (entity.get("email"), entity.get("notifications_email")) if e)
+    phones = tuple(p for p in (entity.get("phone"),) if p)
     site_url = str(config.get("site_url") or "http://127.0.0.1:8000/")
     return Project(
         config_file=config_file.resolve(),
@@ -139,6 +141,7 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
         site_url=site_url if site_url.endswith("/") else site_url + "/",
         use_directory_urls=bool(config.get("use_directory_urls", True)),
         entity_emails=emails,
+        entity_phones=phones,
         channels={name: dict(value) for name, value in syndicate.channels.items()},
         review=parse_review(options.get("review") or {}, config_file),
     )

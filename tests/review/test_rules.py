@@ -4,6 +4,7 @@ clean one and on the example content."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -155,12 +156,16 @@ def test_an_office_rule_file_replaces_the_default(ws: Workspace) -> None:
 
 def test_personal_data_in_text(ws: Workspace) -> None:
     ws.configure(review='allowed_emails: [prensa@aliado.example, "@otro.example"]\n')
+    config = ws.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^(\s+phone:).*$", r'\1 "+57 604 444 5566"', text, count=1), encoding="utf-8")
     body = (
         "El ganador, identificado con C.C. 79123456, recibió el premio.\n\n"
         "Su cédula 1.023.456.789 quedó registrada.\n\n"
         "Informes al 310 555 1234, al (601) 555 1234 o a juan.perez@gmail.com.\n\n"
         "Escriba a contactenos@sanisidrodelrio.example o a prensa@sanisidrodelrio.example. "
         "También a prensa@aliado.example, a mesa@otro.example o a juana@aliado.example. "
+        "La línea de la Alcaldía es (604) 444 5566. "
         "La obra cuesta $ 1.200.000.000 y dura 2026 días.\n"
     )
     path = ws.write("datos", body=body)
