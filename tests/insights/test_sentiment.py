@@ -7,7 +7,7 @@ import re
 import shutil
 import zipfile
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -240,3 +240,23 @@ def test_train_rejects_a_file_without_the_columns(tmp_path: Path, monkeypatch: p
     result = CliRunner().invoke(pregon, ["sentiment", "train", str(labelled)])
     assert result.exit_code == 2
     assert f"{labelled}: faltan las columnas texto, etiqueta" in result.output
+
+
+def test_samples_keep_corrections_and_balance_the_classes() -> None:
+    from pregon.insights.months import Month
+    from pregon.insights.sentiment.report import Row, SentimentReport
+
+    start = datetime(2026, 2, 1, tzinfo=BOGOTA)
+    counts = {"negativo": 100, "neutro": 30, "positivo": 6}
+    rows = [
+        Row(f"{label}-{i}", "x", start + timedelta(hours=i), "a", "t", "r", label, None)
+        for label, n in counts.items()
+        for i in range(n)
+    ]
+    rows[5] = Row("corregida", "x", start, "a", "t", "r", "negativo", "positivo")
+    picked = SentimentReport(Month(2026, 2), rows, 1).samples(31)
+    assert len(picked) == 31 and "corregida" in {r.id for r in picked}
+    by_class = {label: sum(1 for r in picked if r.predicted == label and not r.corrected) for label in counts}
+    assert by_class == {"negativo": 12, "neutro": 12, "positivo": 6}
+    negatives = [r for r in picked if r.predicted == "negativo" and not r.corrected]
+    assert negatives[-1].created - negatives[0].created > timedelta(hours=80)  # spread over the month
