@@ -14,9 +14,11 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from .config import ConfigError, load_config
 from .ledger import LedgerError
@@ -41,7 +43,7 @@ _STYLES = {
 def print_report(report: RunReport, console: Console) -> None:
     """The dry-run previews (exact text, counts and limits) and the per-item, per-channel table."""
     if report.fatal:
-        console.print(f"[bold red]Error:[/] {report.fatal}")
+        console.print(f"[bold red]Error:[/] {escape(report.fatal)}")
         return
     for outcome in report.outcomes:
         if outcome.status == "would_post" and outcome.post is not None:
@@ -55,8 +57,10 @@ def print_report(report: RunReport, console: Console) -> None:
             )
             console.print(
                 Panel(
-                    post.text + media + reply,
-                    title=title,
+                    Text(
+                        post.text + media + reply
+                    ),  # the post's own text: never markup
+                    title=escape(title),
                     subtitle=f"{post.length} / {post.limit} {_unit(post.channel)}",
                     expand=False,
                 )
@@ -74,18 +78,20 @@ def print_report(report: RunReport, console: Console) -> None:
             table.add_column(column, overflow="fold")
         for o in rows:
             length = f" ({o.post.length}/{o.post.limit})" if o.post is not None else ""
+            detail = o.detail + length
+            if o.url and o.status != "would_post":
+                detail += f" {o.url}"
+            # Details quote networks, editors and URLs: plain Text, so "[...]" is never markup.
             table.add_row(
-                o.item,
-                o.channel,
-                o.update or "",
-                f"[{_STYLES.get(o.status, '')}]{LABELS[o.status]}[/]",
-                o.detail
-                + length
-                + (f" {o.url}" if o.url and o.status != "would_post" else ""),
+                Text(o.item),
+                Text(o.channel),
+                Text(o.update or ""),
+                Text(LABELS[o.status], style=_STYLES.get(o.status, "")),
+                Text(detail),
             )
         console.print(table)
     for note in report.notes:
-        console.print(note)
+        console.print(Text(note))
     if not rows:
         console.print("Nada nuevo que publicar.")
     if not report.ok:

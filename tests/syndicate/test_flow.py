@@ -96,20 +96,19 @@ def test_dry_run_shows_exact_posts_and_changes_nothing(
     tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
 ) -> None:
     project = project_for(tmp_path, fakenet.url)
-    spec = Spec("uno", title="Cierre vial en la carrera 7")
+    spec = Spec("uno", title="Cierre vial [bold]en la carrera 7[/bold]")
     hand_site.write([spec])
     approve(project, spec.digest)
     before = sorted(str(p.relative_to(project)) for p in project.rglob("*"))
     with hand_site.serve() as site:
         result = run(project, site, fakenet, "--dry-run")
     assert result.returncode == 0, result.output
-    assert (
-        "Cierre vial en la carrera 7" in result.stdout
-        and f"{site}prensa/uno/" in result.stdout
-    )
-    assert (
-        "grafemas" in result.stdout and "/ 300" in result.stdout
-    )  # count and limit per network
+    # The exact text, brackets included (never read as terminal markup), and its image.
+    assert "Cierre vial [bold]en la carrera 7[/bold]" in result.stdout
+    assert f"{site}prensa/uno/" in result.stdout
+    assert f"[imagen] {site}img/uno.png" in result.stdout
+    # Count and limit per network.
+    assert "grafemas" in result.stdout and "/ 300" in result.stdout
     assert "se publicaría" in result.stdout
     assert sorted(str(p.relative_to(project)) for p in project.rglob("*")) == before
     assert fakenet.posts == {} and fakenet.calls("create") == []
