@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from .changed import GitError, changed_files, default_base, releases_for
+from .findings import Finding, Severity
 from .project import ProjectError, load_project
 
 
@@ -32,10 +34,15 @@ def check(
     from . import check as checking
     from . import output as out
 
+    def fail(message: str, path: str) -> NoReturn:
+        if output == "github":  # shown on the PR, not only in the log
+            click.echo(out.annotation(Finding(Severity.ERROR, "configuracion", path, message)))
+        raise click.ClickException(message)
+
     try:
         project = load_project(config_file)
     except ProjectError as exc:
-        raise click.ClickException(str(exc)) from None
+        fail(str(exc), str(config_file))
     root = project.releases_root
     if check_all:
         targets = sorted(root.rglob("*.md"))
@@ -45,7 +52,7 @@ def check(
         try:
             targets = releases_for(changed_files(project.root, base or default_base()), root)
         except GitError as exc:
-            raise click.ClickException(str(exc)) from None
+            fail(str(exc), str(config_file))
     targets = [t for t in targets if project.is_release(t) and t.name != "index.md"]
     result = checking.run(project, targets, strip_exif=strip_exif)
     if output == "github":

@@ -145,5 +145,6 @@ def test_default_checks_only_what_the_branch_changed(ws: Workspace) -> None:
     paths = [r["path"] for r in json.loads(result.stdout)["releases"]]
     assert paths == ["content/prensa/2026/11/año-nuevo.md", "content/prensa/2026/11/nueva-sede-hospital.md"]
 
-    missing = run_cli(ws.root, "check", "--base", "origin/no-existe")
+    missing = run_cli(ws.root, "check", "--base", "origin/no-existe", "--format", "github")
     assert missing.returncode == 1 and "--all" in missing.stderr
+    assert ANNOTATION.match(missing.stdout.strip()) and "mkdocs.yml" in missing.stdout  # visible on the PR
