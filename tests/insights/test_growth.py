@@ -166,3 +166,23 @@ def test_portal_page_is_written_when_configured(year, tmp_path: Path) -> None:
     net = expected["facebook"]["net"]
     assert f"| Facebook | {expected['facebook']['start']:,d}".replace(",", ".") in page
     assert f"| {net:,d} |".replace(",", ".") in page
+
+
+def test_portal_builds_the_growth_page(year, project_copy: Path, tmp_path: Path) -> None:
+    """The Markdown page goes live with a normal strict build of the portal (no release needed)."""
+    from pregon.insights.growth import build
+    from pregon.insights.growth_page import write_page
+    from pregon.insights.metrics import MetricsStore
+    from pregon.insights.months import Month
+    from pregon.insights.posts import syndicated_posts
+    from tests.conftest import build_site
+
+    figures = build(Month.parse(MONTH), MetricsStore(year.records / "metrics"), syndicated_posts(year.records))
+    page = write_page(figures, project_copy, "content/transparencia/redes-{mes}.md")
+    result = build_site(tmp_path / "site", "http://127.0.0.1:8000/", project=project_copy)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "transparencia" / f"redes-{MONTH}" / "index.html").read_text(encoding="utf-8")
+    assert page.is_file() and "Redes sociales: marzo de 2026" in html
+    assert html.count("<tr>") >= 1 + len(figures.networks)
+    expected = expected_figures(year.records, MONTH, "2026-02")
+    assert f"{expected['x']['end']:,d}".replace(",", ".") in html
