@@ -175,6 +175,7 @@ def test_portal_builds_the_growth_page(year, project_copy: Path, tmp_path: Path)
     from pregon.insights.metrics import MetricsStore
     from pregon.insights.months import Month
     from pregon.insights.posts import syndicated_posts
+
     from tests.conftest import build_site
 
     figures = build(Month.parse(MONTH), MetricsStore(year.records / "metrics"), syndicated_posts(year.records))
