@@ -137,3 +137,17 @@ def test_expired_token_is_refreshed_once_and_the_session_is_reused(bluesky_confi
     session_file = Path(str(bluesky_config["session_file"]))
     assert session_file.stat().st_mode & 0o077 == 0
     assert bluesky_account["password"] not in session_file.read_text()
+
+
+def test_too_long_release_is_refused_before_anything_reaches_the_pds(tmp_path, bluesky_account):
+    spec = Spec("bsky-largo", title="Rendición de cuentas 2026", summary="Informe de gestión de la alcaldía. " * 12)
+    site = HandSite(tmp_path / "site")
+    site.write([spec])
+    with site.serve() as url, PDSProxy(bluesky_account["service"]) as proxy:
+        project = project_for(tmp_path, bluesky_account, proxy.url, spec)
+        result = run_syndicate(project, url, env={PASSWORD_VAR: bluesky_account["password"]})
+        assert proxy.calls("createRecord") == [] and proxy.calls("uploadBlob") == []
+    assert result.returncode != 0
+    assert "300" in result.output and "social.bluesky" in result.output
+    rkey = tid_from_key(post_key(spec.id, "bluesky"))
+    assert records_with_rkey(bluesky_account["service"], bluesky_account["did"], rkey) == []
