@@ -73,6 +73,7 @@ def demo(port: int, no_serve: bool, config_path: Path) -> None:
     """Construye el portal de ejemplo, lo sirve en 127.0.0.1 y difunde sus comunicados al outbox."""
     from pregon.syndicate.cli import print_report
     from pregon.syndicate.config import ConfigError, load_config
+    from pregon.syndicate.jsonlines import RecordError
     from pregon.syndicate.lock import LockBusy
     from pregon.syndicate.runner import syndicate
 
@@ -111,7 +112,7 @@ def demo(port: int, no_serve: bool, config_path: Path) -> None:
         console.print("3/3 Difundiendo lo publicado y aprobado …")
         try:
             report = syndicate(site_url, load_config(config_path), publish_backlog=True)
-        except (ConfigError, LockBusy) as exc:
+        except (ConfigError, LockBusy, RecordError) as exc:
             raise click.ClickException(str(exc)) from None
         print_report(report, console)
         outbox = config_path.resolve().parent / "outbox"

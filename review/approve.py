@@ -15,28 +15,19 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from pregon.plugins.digest import release_digest, update_digests
 from pregon.plugins.problems import ReleaseError
 from pregon.syndicate.config import ConfigError, load_config
+from pregon.syndicate.jsonlines import RecordError, append_records, read_records
 
 
-def _existing(folder: Path) -> set[tuple[str, str, str, str]]:
-    seen = set()
-    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else ():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                r = json.loads(line)
-                seen.add(
-                    (
-                        r["digest"],
-                        r["role"],
-                        r["by"],
-                        json.dumps(r.get("updates") or {}, sort_keys=True),
-                    )
-                )
-    return seen
+def _key(record: dict[str, Any]) -> tuple[str, str, str, str]:
+    """What makes two approvals the same (the PR number and the time do not)."""
+    updates = json.dumps(record.get("updates") or {}, sort_keys=True)
+    return (record["digest"], record["role"], record["by"], updates)
 
 
 def _shown(path: Path) -> str:
@@ -115,9 +106,14 @@ def approve(
         click.echo("indique uno o más comunicados, o --all", err=True)
         sys.exit(2)
     folder = config.records / "approvals"
-    seen = _existing(folder)
+    try:
+        seen = {_key(r) for _, r in read_records(folder)}
+    except RecordError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
     at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    lines, failed = [], False
+    new: list[dict[str, Any]] = []
+    failed = False
     for path in paths:
         try:
             record = {
@@ -134,22 +130,15 @@ def approve(
             click.echo(str(exc), err=True)
             failed = True
             continue
-        key = (
-            record["digest"],
-            role,
-            login,
-            json.dumps(record["updates"], sort_keys=True),
-        )
+        key = _key(record)
         if key in seen:
             click.echo(f"{record['source']}: ya aprobado ({role}, {login})")
             continue
         seen.add(key)
-        lines.append(json.dumps(record, ensure_ascii=False))
+        new.append(record)
         click.echo(
             f"{record['source']}: aprobado ({role}, {login}) huella {record['digest'][:19]}…"
         )
-    if lines:
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / f"{at[:7]}.jsonl").open("a", encoding="utf-8") as handle:
-            handle.write("\n".join(lines) + "\n")
+    if new:
+        append_records(folder, at[:7], new)
     sys.exit(1 if failed else 0)

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .config import ConfigError, load_config
+from .jsonlines import RecordError
 from .ledger import LedgerError
 from .lock import LockBusy
 from .report import LABELS, RunReport
@@ -179,11 +180,8 @@ def syndicate(
     except LockBusy as exc:
         click.echo(str(exc), err=True)
         sys.exit(3)
-    except LedgerError as exc:
-        click.echo(
-            f"Error del registro de publicaciones: {exc}. No se publicó nada más.",
-            err=True,
-        )
+    except (LedgerError, RecordError) as exc:
+        click.echo(f"Error en los registros: {exc}. No se publicó nada más.", err=True)
         sys.exit(1)
     print_report(report, console)
     sys.exit(0 if report.ok else 1)

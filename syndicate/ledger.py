@@ -18,8 +18,6 @@ seeded line; it then never goes out again, whatever later runs see.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .channels.base import Published
+from .jsonlines import RecordError, append_records, read_records
 
 State = Literal[
     "intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication"
@@ -57,11 +56,12 @@ class Entry:
     def published(self) -> Published | None:
         return Published(self.remote_id, self.url) if self.remote_id else None
 
-    def to_json(self) -> str:
+    def to_record(self) -> dict[str, Any]:
+        """The JSON object of this line (``uncertain`` only when true, to keep lines short)."""
         data: dict[str, Any] = {"v": VERSION, **self.__dict__}
         if not self.uncertain:
             del data["uncertain"]
-        return json.dumps(data, ensure_ascii=False, sort_keys=False)
+        return data
 
 
 @dataclass
@@ -117,23 +117,14 @@ class Ledger:
             self._remember(entry)
 
     def _read(self) -> Iterator[Entry]:
-        if not self.folder.is_dir():
-            return
-        for path in sorted(self.folder.glob("*.jsonl")):
-            for number, line in enumerate(
-                path.read_text(encoding="utf-8").splitlines(), 1
-            ):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                    data.pop("v", None)
-                    yield Entry(**data)
-                except (ValueError, TypeError) as exc:
-                    # A torn last line (crash mid-write) is the only expected damage: say where.
-                    raise LedgerError(
-                        f"{path}:{number}: línea del registro ilegible ({exc})"
-                    ) from None
+        for where, data in read_records(self.folder):
+            data.pop("v", None)
+            try:
+                yield Entry(**data)
+            except TypeError as exc:
+                raise RecordError(
+                    f"{where}: línea del registro con campos inesperados ({exc})"
+                ) from None
 
     def _remember(self, entry: Entry) -> None:
         self._history.setdefault(entry.key, PostHistory()).entries.append(entry)
@@ -182,15 +173,10 @@ class Ledger:
         )
         if self.read_only:
             raise LedgerError("el registro está en modo de solo lectura (--dry-run)")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{entry.at[:7]}.jsonl"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(entry.to_json() + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_records(self.folder, entry.at[:7], [entry.to_record()], durable=True)
         self._remember(entry)
         return entry
 
 
 class LedgerError(RuntimeError):
-    """The ledger cannot be read or written; nothing is posted without it."""
+    """The ledger cannot be written (a dry run's ledger is read-only); nothing is posted without it."""

@@ -9,10 +9,10 @@ again, so a cron every 15 minutes does not bloat the records with identical line
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..jsonlines import append_records, read_records
 from .base import Decision
 
 
@@ -20,14 +20,11 @@ class DecisionLog:
     def __init__(self, folder: Path):
         self.folder = folder
         self._last: dict[tuple[str, str | None, str, str], tuple[bool, str]] = {}
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.jsonl")):
-                for line in path.read_text(encoding="utf-8").splitlines():
-                    if line.strip():
-                        d = json.loads(line)
-                        self._last[
-                            (d["item"], d.get("update"), d["digest"], d["provider"])
-                        ] = (d["approved"], d["reason"])
+        for _, d in read_records(folder):
+            self._last[(d["item"], d.get("update"), d["digest"], d["provider"])] = (
+                d["approved"],
+                d["reason"],
+            )
 
     def record(self, item: str, update: str | None, decision: Decision) -> None:
         """Append ``decision`` unless it repeats the last one for the same item and digest."""
@@ -47,7 +44,5 @@ class DecisionLog:
             "approvers": decision.approvers,
             "reference": decision.reference,
         }
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with (self.folder / f"{at[:7]}.jsonl").open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        append_records(self.folder, at[:7], [line])
         self._last[key] = (decision.approved, decision.reason)

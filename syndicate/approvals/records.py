@@ -13,9 +13,10 @@ records for every control point list its digest under ``updates``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
+from ..jsonlines import read_records
 from ..manifest import Item, Update
 from .base import ApprovalProvider, Decision
 
@@ -28,13 +29,10 @@ class RecordsApprovals(ApprovalProvider):
         self.control_points = control_points
         # digest -> role -> logins that approved it
         self._by_digest: dict[str, dict[str, list[str]]] = {}
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.jsonl")):
-                for line in path.read_text(encoding="utf-8").splitlines():
-                    if line.strip():
-                        self._add(json.loads(line))
+        for _, record in read_records(folder):
+            self._add(record)
 
-    def _add(self, record: dict) -> None:
+    def _add(self, record: dict[str, Any]) -> None:
         digests = [record.get("digest")] + list((record.get("updates") or {}).values())
         for digest in digests:
             if digest:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from pregon.syndicate.channels.base import post_key
+from pregon.syndicate.jsonlines import RecordError
 from pregon.syndicate.ledger import Ledger, LedgerError
 
 from tests.syndicate.harness import run_syndicate
@@ -47,7 +48,7 @@ def test_lines_are_versioned_monthly_and_replayed(tmp_path: Path) -> None:
 
 def test_torn_line_is_reported_with_its_place(tmp_path: Path) -> None:
     (tmp_path / "2026-11.jsonl").write_text('{"v": 1, "state": "intent", "key": "k"\n')
-    with pytest.raises(LedgerError, match=r"2026-11.jsonl:1"):
+    with pytest.raises(RecordError, match=r"2026-11.jsonl:1"):
         Ledger(tmp_path)
 
 
@@ -79,3 +80,19 @@ def test_outbox_reconciles_an_intent_left_by_a_crash(
     assert "ya existía" in result.stdout
     assert [line["state"] for line in ledger_lines(project)] == ["intent", "reconciled"]
     assert (project / "outbox" / f"{key}.json").read_text() == written
+
+
+def test_unreadable_approval_records_stop_the_run(
+    tmp_path: Path, hand_site: HandSite
+) -> None:
+    project = make_project(tmp_path / "project", {})
+    spec = Spec("uno")
+    hand_site.write([spec])
+    approve(project, spec.digest)
+    with (project / "records" / "approvals" / "2026-11.jsonl").open("a") as handle:
+        handle.write('{"v": 1, "by": "jefa-prensa"\n')  # a bad hand edit
+    with hand_site.serve() as site:
+        result = run_syndicate(project, site)
+    assert result.returncode == 1
+    assert "approvals/2026-11.jsonl:3: línea ilegible" in result.stderr
+    assert not (project / "outbox").exists()
