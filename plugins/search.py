@@ -28,7 +28,9 @@ BUNDLE_DIR = "pagefind"  # site path of the index and of Pagefind's UI scripts
 EXCLUDED = (".pregon-share", ".pregon-release__meta", ".headerlink")
 
 # Front matter of the generated search page: its own template, and never in the index itself.
-_SEARCH_PAGE_SOURCE = "---\ntitle: Buscar\ntemplate: buscar.html\nsearch:\n  exclude: true\n---\n"
+_SEARCH_PAGE_SOURCE = (
+    "---\ntitle: Buscar\ntemplate: buscar.html\nsearch:\n  exclude: true\n---\n"
+)
 
 
 def add_search_page(files: Files, config: MkDocsConfig) -> None:
@@ -43,12 +45,28 @@ def build_index(site_dir: str | Path, *, timeout: float = 600) -> None:
     Runs the Pagefind binary shipped by the ``pagefind[bin]`` wheel (no download, works offline).
     Raises ``PluginError`` with Pagefind's own message when indexing fails.
     """
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
-           "--exclude-selectors", ", ".join(EXCLUDED), "--silent"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site_dir),
+        "--output-subdir",
+        BUNDLE_DIR,
+        "--exclude-selectors",
+        ", ".join(EXCLUDED),
+        "--silent",
+    ]
     try:
-        result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise PluginError(f"pregon: no se pudo crear el índice de búsqueda con Pagefind: {exc}") from None
+        raise PluginError(
+            f"pregon: no se pudo crear el índice de búsqueda con Pagefind: {exc}"
+        ) from None
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()
-        raise PluginError(f"pregon: Pagefind no pudo crear el índice de búsqueda:\n{detail}")
+        raise PluginError(
+            f"pregon: Pagefind no pudo crear el índice de búsqueda:\n{detail}"
+        )

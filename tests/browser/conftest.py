@@ -15,9 +15,9 @@ import pytest
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
-from playwright.sync_api import Browser, Page, Route, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from tests.conftest import ROOT  # noqa: E402
+from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,9 +35,13 @@ BLOCKING_IMPACTS = ("serious", "critical")
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.fail(f"falta {CHROMIUM}: ejecute tools/install-test-tools.sh (instala el paquete Debian chromium)")
+        pytest.fail(
+            f"falta {CHROMIUM}: ejecute tools/install-test-tools.sh (instala el paquete Debian chromium)"
+        )
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -56,7 +60,9 @@ def offsite() -> Offsite:
 
 def new_page(browser: Browser, offsite: Offsite, **context_options: object) -> Page:
     """A page in a fresh context (own sessionStorage) that may only talk to 127.0.0.1."""
-    context = browser.new_context(locale="es-CO", viewport={"width": 1280, "height": 900}, **context_options)
+    context = browser.new_context(
+        locale="es-CO", viewport={"width": 1280, "height": 900}, **context_options
+    )
 
     def guard(route: Route) -> None:
         url = route.request.url
@@ -93,7 +99,9 @@ def screenshot(tmp_path: Path) -> Callable[[Page, str], Path]:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_JS.exists():
-        pytest.fail(f"falta {AXE_JS}: ejecute tools/install-test-tools.sh (instala axe-core de npm)")
+        pytest.fail(
+            f"falta {AXE_JS}: ejecute tools/install-test-tools.sh (instala axe-core de npm)"
+        )
     return AXE_JS.read_text(encoding="utf-8")
 
 
@@ -108,8 +116,12 @@ def axe(axe_source: str) -> Callable[[Page], list[dict]]:
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
         )
         return [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
             for v in result["violations"]
             if v["impact"] in BLOCKING_IMPACTS
         ]

@@ -20,11 +20,20 @@ def results(page: Page):
     return page.locator(".pagefind-ui__result-link")
 
 
-def test_header_search_finds_a_release_by_spanish_words(page: Page, served_site: str, offsite: Offsite, screenshot) -> None:
+def test_header_search_finds_a_release_by_spanish_words(
+    page: Page, served_site: str, offsite: Offsite, screenshot
+) -> None:
     page.goto(served_site)
     # No search code or index on ordinary pages: the first query is the first download.
-    assert page.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/pagefind/')).length") == 0
-    page.get_by_role("searchbox", name="Buscar en el portal").fill("arboles sembrados en la ribera")
+    assert (
+        page.evaluate(
+            "performance.getEntriesByType('resource').filter(e => e.name.includes('/pagefind/')).length"
+        )
+        == 0
+    )
+    page.get_by_role("searchbox", name="Buscar en el portal").fill(
+        "arboles sembrados en la ribera"
+    )
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/buscar/\?q="))
     expect(results(page).first).to_be_visible(timeout=10_000)
@@ -33,17 +42,32 @@ def test_header_search_finds_a_release_by_spanish_words(page: Page, served_site:
     assert KNOWN_TITLE in titles, f"títulos: {titles}; captura: {shot}"
     link = results(page).filter(has_text=KNOWN_TITLE).first
     assert link.get_attribute("href") == "/" + KNOWN_PATH
-    expect(page.get_by_text(re.compile(r"resultados? encontrados? para"))).to_be_visible()  # UI in Spanish
+    expect(
+        page.get_by_text(re.compile(r"resultados? encontrados? para"))
+    ).to_be_visible()  # UI in Spanish
     assert offsite.urls == []
 
 
-def test_listings_and_expired_releases_are_not_indexed(page: Page, served_site: str) -> None:
+def test_listings_and_expired_releases_are_not_indexed(
+    page: Page, served_site: str
+) -> None:
     page.goto(served_site + "buscar/?q=vacunaci%C3%B3n")
-    page.wait_for_function("document.querySelector('.pagefind-ui__message')?.textContent.length > 0", timeout=10_000)
+    page.wait_for_function(
+        "document.querySelector('.pagefind-ui__message')?.textContent.length > 0",
+        timeout=10_000,
+    )
     page.wait_for_timeout(300)  # results render just after the count message
-    hrefs = results(page).evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    hrefs = results(page).evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     # The vaccination release expired in March and listings only repeat summaries.
-    assert not [h for h in hrefs if "vacunacion" in h or "/pagina/" in h or h.rstrip("/").endswith(("prensa", "2026"))], hrefs
+    assert not [
+        h
+        for h in hrefs
+        if "vacunacion" in h
+        or "/pagina/" in h
+        or h.rstrip("/").endswith(("prensa", "2026"))
+    ], hrefs
 
 
 def test_filter_by_dependencia(page: Page, served_site: str) -> None:
@@ -65,7 +89,9 @@ def subpath_site(tmp_path_factory: pytest.TempPathFactory):
     shutil.rmtree(root, ignore_errors=True)
 
 
-def test_search_works_on_a_site_served_from_a_sub_path(browser: Browser, subpath_site: str, offsite: Offsite, tmp_path: Path) -> None:
+def test_search_works_on_a_site_served_from_a_sub_path(
+    browser: Browser, subpath_site: str, offsite: Offsite, tmp_path: Path
+) -> None:
     page = new_page(browser, offsite)
     try:
         page.goto(subpath_site + "prensa/")
