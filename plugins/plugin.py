@@ -62,8 +62,16 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             raise PluginError(
                 "pregon: falta `site_url` en mkdocs.yml: los feeds y el manifiesto necesitan direcciones absolutas"
             )
+        try:
+            self.announcement = current_announcement(
+                self.config.announcement, self.now, tz
+            )
+        except (ValueError, TypeError):
+            raise PluginError(
+                f"pregon: `announcement.expires: {self.config.announcement.expires}` no es una fecha "
+                "válida; escríbala como AAAA-MM-DD HH:MM"
+            ) from None
         themedir.register(config)
-        self.tz = tz
         self.rules = ReleaseRules(
             dependencias=dict(self.config.dependencias),
             timezone=tz,
@@ -112,9 +120,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         for src_uri, entry in catalog.entries.items():
             file = files.get_file_from_path(src_uri)
             if file is not None:
-                file.content_string = (
-                    entry.release.body
-                )  # front matter already parsed once
+                # Front matter already parsed once: MkDocs gets the body only.
+                file.content_string = entry.release.body
         self.views = add_view_files(
             build_views(
                 catalog,
@@ -155,9 +162,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             return None
         env.globals["pregon"] = SiteContext(
             entity=self.config.entity,
-            announcement=current_announcement(
-                self.config.announcement, self.now, self.tz
-            ),
+            announcement=self.announcement,
             feeds={kind: self.site.absolute(path) for kind, path in self.feeds.items()},
             dependencias=dict(self.config.dependencias),
         )

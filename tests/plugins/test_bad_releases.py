@@ -117,3 +117,19 @@ def test_unknown_field_is_a_warning_that_strict_refuses(
         timeout=300,
     )
     assert relaxed.returncode == 0, relaxed.stderr
+
+
+def test_bad_announcement_date_is_a_clean_config_error(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    config = project_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("expires: 2026-12-15 23:59", "expires: mañana"), encoding="utf-8"
+    )
+    result = build_site(
+        tmp_path / "site", "http://portal.example/", project=project_copy
+    )
+    assert result.returncode != 0
+    assert "`announcement.expires: mañana` no es una fecha válida" in result.stderr
+    assert "Traceback" not in result.stderr
