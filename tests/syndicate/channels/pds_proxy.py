@@ -20,7 +20,9 @@ class PDSProxy(FakeAPI):
     def __init__(self, upstream: str):
         super().__init__()
         self.upstream = upstream.rstrip("/")
-        self._client = httpx.Client(timeout=60.0)
+        # One connection per call: the PDS (Node) drops idle keep-alive connections after 5 s, and
+        # reusing one it just closed would surface as a fault the test did not inject.
+        self._client = httpx.Client(timeout=60.0, limits=httpx.Limits(max_keepalive_connections=0))
         for name in NAMED:
             for method in ("GET", "POST"):
                 self.add_route(method, rf"/xrpc/com\.atproto\.[a-z]+\.{name}", self._forward, name=name)
