@@ -18,6 +18,7 @@ seeded line; it then never goes out again, whatever later runs see.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +63,10 @@ class Entry:
         if not self.uncertain:
             del data["uncertain"]
         return data
+
+    def to_json(self) -> str:
+        """The line as written to the ledger file (without the newline)."""
+        return json.dumps(self.to_record(), ensure_ascii=False)
 
 
 @dataclass
@@ -117,14 +122,19 @@ class Ledger:
             self._remember(entry)
 
     def _read(self) -> Iterator[Entry]:
-        for where, data in read_records(self.folder):
-            data.pop("v", None)
-            try:
-                yield Entry(**data)
-            except TypeError as exc:
-                raise RecordError(
-                    f"{where}: línea del registro con campos inesperados ({exc})"
-                ) from None
+        try:
+            for where, data in read_records(self.folder):
+                data.pop("v", None)
+                try:
+                    yield Entry(**data)
+                except TypeError as exc:
+                    raise LedgerError(
+                        f"{where}: línea del registro con campos inesperados ({exc})"
+                    ) from None
+        except LedgerError:
+            raise
+        except RecordError as exc:
+            raise LedgerError(str(exc)) from None
 
     def _remember(self, entry: Entry) -> None:
         self._history.setdefault(entry.key, PostHistory()).entries.append(entry)
@@ -178,5 +188,5 @@ class Ledger:
         return entry
 
 
-class LedgerError(RuntimeError):
-    """The ledger cannot be written (a dry run's ledger is read-only); nothing is posted without it."""
+class LedgerError(RecordError):
+    """The ledger cannot be read, or written (a dry run's is read-only); nothing is posted without it."""

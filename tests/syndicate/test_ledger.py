@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from pregon.syndicate.channels.base import post_key
-from pregon.syndicate.jsonlines import RecordError
 from pregon.syndicate.ledger import Ledger, LedgerError
 
 from tests.syndicate.harness import run_syndicate
@@ -48,7 +47,7 @@ def test_lines_are_versioned_monthly_and_replayed(tmp_path: Path) -> None:
 
 def test_torn_line_is_reported_with_its_place(tmp_path: Path) -> None:
     (tmp_path / "2026-11.jsonl").write_text('{"v": 1, "state": "intent", "key": "k"\n')
-    with pytest.raises(RecordError, match=r"2026-11.jsonl:1"):
+    with pytest.raises(LedgerError, match=r"2026-11.jsonl:1"):
         Ledger(tmp_path)
 
 
