@@ -116,3 +116,20 @@ def test_an_edit_voids_the_approval_until_approved_again(
         json.loads(p.read_text()) for p in (project_copy / "outbox").glob("*.json")
     ]
     assert item_id in {p["item"] for p in posted}
+
+
+def test_example_releases_ship_approved() -> None:
+    """The demo needs every example release approved at its current digest (both control points)."""
+    root = Path(__file__).resolve().parents[2]
+    roles: dict[str, set[str]] = {}
+    for record in records(root):
+        roles.setdefault(record["digest"], set()).add(record["role"])
+    stale = [
+        str(path.relative_to(root))
+        for path in sorted((root / "content" / "prensa").rglob("*.md"))
+        if path.name != "index.md"
+        and roles.get(release_digest(path)) != {"contenido", "diseño"}
+    ]
+    assert not stale, (
+        f"sin aprobación vigente (ejecute tools/approve-examples.sh): {stale}"
+    )
