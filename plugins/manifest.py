@@ -13,7 +13,7 @@ from typing import Any
 
 from .catalog import Entry
 from .feeds import FeedSite
-from .release import Media
+from .media import Media
 
 MANIFEST_PATH = "pregon/manifest.json"
 FORMAT = "pregon-manifest"

@@ -12,7 +12,6 @@ line, and says in Spanish how to fix it.
 from __future__ import annotations
 
 import difflib
-import io
 import os
 import re
 from collections.abc import Mapping
@@ -23,7 +22,6 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from PIL import Image
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -35,19 +33,17 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import digest
+from .media import Media, MediaReader
 from .problems import Problem, ReleaseError
 from .source import (
     SourceFile,
     body_images,
     display_path,
-    is_local_video,
-    is_url,
     line_of,
     read_source,
 )
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
-_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _YOUTUBE_URL = re.compile(
     r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)|youtu\.be/)([A-Za-z0-9_-]{11})"
 )
@@ -171,20 +167,6 @@ class ReleaseRules:
     docs_dir: Path
     root: Path = field(default_factory=Path.cwd)
     releases_dir: str = "prensa"
-
-
-@dataclass(frozen=True)
-class Media:
-    """A media file or embedded video. ``src`` is relative to docs_dir (None for YouTube)."""
-
-    kind: str  # "image" | "video"
-    alt: str
-    src: str | None = None
-    mime: str | None = None
-    width: int | None = None
-    height: int | None = None
-    bytes: int | None = None
-    youtube_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -313,89 +295,9 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
             "falta `image` (o `video`): todo comunicado necesita una imagen o un video con su descripción",
         )
 
-    docs_dir = Path(os.path.abspath(rules.docs_dir))
-    media_bytes: list[tuple[str, bytes]] = []
-
-    def local_file(
-        ref: str, field_name: str, loc: tuple[str | int, ...]
-    ) -> tuple[str, bytes] | None:
-        target = Path(os.path.normpath(path.parent / ref))
-        try:
-            src = target.relative_to(docs_dir).as_posix()
-        except ValueError:
-            fail(
-                field_name,
-                f"`{ref}` está fuera de la carpeta del sitio: guarde el archivo junto al comunicado",
-                loc,
-            )
-            return None
-        try:
-            data = target.read_bytes()
-        except OSError:
-            fail(
-                field_name,
-                f"no se encuentra el archivo `{ref}` junto al comunicado: revise el nombre y la carpeta",
-                loc,
-            )
-            return None
-        media_bytes.append((ref, data))
-        return src, data
-
-    def image(
-        ref: str,
-        alt: str | None,
-        field_name: str,
-        alt_field: str,
-        loc: tuple[str | int, ...],
-    ) -> Media | None:
-        if not alt:
-            alt_loc = (*loc[:-1], alt_field.rsplit(".", 1)[-1])
-            fail(
-                alt_field,
-                f"falta `{alt_field}` para la imagen `{ref}`: describa la imagen para personas que no pueden verla",
-                alt_loc,
-            )
-        if is_url(ref):
-            fail(
-                field_name,
-                f"`{ref}` es una dirección externa: guarde la imagen junto al comunicado y use su nombre",
-                loc,
-            )
-            return None
-        if not ref.lower().endswith(IMAGE_SUFFIXES):
-            fail(
-                field_name,
-                f"`{ref}` no es una imagen: use un archivo JPG, PNG, WebP o GIF",
-                loc,
-            )
-            return None
-        found = local_file(ref, field_name, loc)
-        if found is None:
-            return None
-        src, data = found
-        try:
-            with Image.open(io.BytesIO(data)) as img:
-                width, height = img.size
-                mime = Image.MIME.get(img.format or "", None)
-        except (OSError, ValueError, Image.DecompressionBombError):
-            fail(
-                field_name,
-                f"`{ref}` no es una imagen válida o está dañada: expórtela de nuevo",
-                loc,
-            )
-            return None
-        return Media(
-            "image",
-            alt or "",
-            src=src,
-            mime=mime,
-            width=width,
-            height=height,
-            bytes=len(data),
-        )
-
+    reader = MediaReader(path, Path(os.path.abspath(rules.docs_dir)), fail)
     main_image = (
-        image(meta.image, meta.image_alt, "image", "image_alt", ("image",))
+        reader.image(meta.image, meta.image_alt, "image", "image_alt", ("image",))
         if meta.image
         else None
     )
@@ -403,7 +305,7 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
         m
         for i, g in enumerate(meta.gallery)
         if (
-            m := image(
+            m := reader.image(
                 g.src,
                 g.alt,
                 f"gallery[{i}].src",
@@ -411,43 +313,42 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
                 ("gallery", i, "src"),
             )
         )
-        is not None
     )
-    video = _video(meta, fail, local_file) if meta.video else None
+    video = reader.video(meta.video, meta.video_alt) if meta.video else None
     for ref in body_images(source.body):
-        local_file(ref, "body", ("body",))
+        reader.local_file(ref, "body", ("body",))
+    # Files read so far are the item's; an update's image belongs to that update's digest.
+    item_media = list(reader.read)
 
     updates = []
-    raw_updates = source.meta.get("updates") or []
-    for i, (entry, raw) in enumerate(zip(meta.updates, raw_updates, strict=False)):
-        before = len(media_bytes)
-        media: tuple[Media, ...] = ()
+    for i, (entry, raw) in enumerate(
+        zip(meta.updates, source.meta.get("updates") or [], strict=False)
+    ):
+        reader.read.clear()
+        image = None
         if entry.image:
-            m = image(
+            loc = ("updates", i, "image")
+            image = reader.image(
                 entry.image,
                 entry.image_alt,
                 f"updates[{i}].image",
                 f"updates[{i}].image_alt",
-                ("updates", i, "image"),
+                loc,
             )
-            media = (m,) if m else ()
-        update_media = media_bytes[before:]
-        del media_bytes[
-            before:
-        ]  # an update's image belongs to the update digest, not the item's
+        digest_of_update = digest.update_digest(raw, reader.read)
         updates.append(
             Update(
                 update_id(raw),
                 entry.time,
                 entry.text,
-                digest.update_digest(raw, update_media),
-                media,
+                digest_of_update,
+                (image,) if image else (),
             )
         )
     if problems:
         raise ReleaseError(problems)
 
-    src_uri = path.relative_to(docs_dir).as_posix()
+    src_uri = path.relative_to(reader.docs_dir).as_posix()
     return Release(
         id=meta.id or src_uri.rsplit(".", 1)[0],
         path=path,
@@ -455,47 +356,13 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
         src_uri=src_uri,
         meta=meta,
         body=source.body,
-        digest=digest.item_digest(source.text, source.front_matter, media_bytes),
+        digest=digest.item_digest(source.text, source.front_matter, item_media),
         image=main_image,
         gallery=gallery,
         video=video,
         updates=tuple(sorted(updates, key=lambda u: u.time, reverse=True)),
         warnings=tuple(warnings),
     )
-
-
-def youtube_id(ref: str) -> str | None:
-    """The YouTube video id in ``ref`` (a URL or a bare 11-character id), or None."""
-    match = _YOUTUBE_URL.match(ref)
-    if match:
-        return match.group(1)
-    return ref if _YOUTUBE_ID.match(ref) else None
-
-
-def _video(meta: FrontMatter, fail: Any, local_file: Any) -> Media | None:
-    ref = meta.video or ""
-    if not meta.video_alt:
-        fail(
-            "video_alt",
-            f"falta `video_alt` para el video `{ref}`: describa en una frase lo que muestra el video",
-        )
-    if is_local_video(ref):
-        found = local_file(ref, "video", ("video",))
-        if found is None:
-            return None
-        src, data = found
-        mime = {"webm": "video/webm", "ogv": "video/ogg", "mov": "video/quicktime"}.get(
-            ref.rsplit(".", 1)[-1].lower(), "video/mp4"
-        )
-        return Media("video", meta.video_alt or "", src=src, mime=mime, bytes=len(data))
-    vid = youtube_id(ref)
-    if vid is None:
-        fail(
-            "video",
-            f"`video` «{ref}» no es un archivo de video (MP4, WebM) ni un enlace de YouTube",
-        )
-        return None
-    return Media("video", meta.video_alt or "", youtube_id=vid)
 
 
 def _unknown_fields(source: SourceFile, shown: str) -> list[Problem]:
