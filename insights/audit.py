@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..syndicate.jsonlines import read_records
 from ..syndicate.schedule import TIMEZONE
 from .growth import display_name
-from .jsonl import read_folder
 from .months import Month
 from .posts import SyndicatedPost
 from .workbook import Column, Report
@@ -93,7 +93,7 @@ class Audit:
 def build(month: Month, records: Path, posts: list[SyndicatedPost]) -> Audit:
     """Collect the month's rows from ``records`` and the ledger's ``posts``."""
     decisions = []
-    for line in read_folder(records / "decisions"):
+    for _, line in read_records(records / "decisions"):
         at = _local(line["at"])
         if month.contains(at, TIMEZONE):
             approvers = "; ".join(f"{role}: {login}" for role, login in (line.get("approvers") or {}).items())
@@ -103,7 +103,7 @@ def build(month: Month, records: Path, posts: list[SyndicatedPost]) -> Audit:
                 line.get("reference"),
             ])  # fmt: skip
     approvals = []
-    for line in read_folder(records / "approvals"):
+    for _, line in read_records(records / "approvals"):
         at = _local(line["at"])
         if month.contains(at, TIMEZONE):
             updates = "; ".join(f"{u}: {d}" for u, d in (line.get("updates") or {}).items())

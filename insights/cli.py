@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 import click
 
 from ..syndicate.config import ConfigError
+from ..syndicate.jsonlines import RecordError
 from ..syndicate.ledger import LedgerError
 from .config import load_settings
-from .jsonl import RecordsError
 from .months import Month
 from .private import PrivateStore, PrivateStoreError
 from .sentiment.classifier import ClassifierError
@@ -59,7 +59,7 @@ def _errors(func: F) -> F:
         except (ConfigError, PrivateStoreError, LabelledFileError, CorrectionsError, ClassifierError) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
-        except (RecordsError, LedgerError) as exc:
+        except (RecordError, LedgerError) as exc:
             click.echo(f"Error en los registros: {exc}", err=True)
             sys.exit(1)
 

@@ -1,4 +1,9 @@
-"""Reading the append-only JSON Lines files of ``records/`` and of the private store."""
+"""Reading one month's JSON Lines file (metrics, private store).
+
+Whole record folders are read with :func:`pregon.syndicate.jsonlines.read_records`; insights reads
+single months too (a report needs one month of metrics, not the whole history), and refuses a line
+whose version it does not know rather than guessing.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-
-class RecordsError(ValueError):
-    """A records file that cannot be read; the message names the file and the line (Spanish)."""
+from ..syndicate.jsonlines import RecordError
 
 
 def read_lines(path: Path) -> Iterator[dict[str, Any]]:
@@ -23,13 +26,7 @@ def read_lines(path: Path) -> Iterator[dict[str, Any]]:
             try:
                 line = json.loads(raw)
             except ValueError as exc:
-                raise RecordsError(f"{path}, línea {number}: no es JSON válido ({exc})") from exc
+                raise RecordError(f"{path}:{number}: línea ilegible ({exc})") from None
             if not isinstance(line, dict) or line.get("v") != 1:
-                raise RecordsError(f'{path}, línea {number}: se esperaba un objeto con "v": 1')
+                raise RecordError(f'{path}:{number}: se esperaba un objeto con "v": 1')
             yield line
-
-
-def read_folder(folder: Path) -> Iterator[dict[str, Any]]:
-    """The lines of every ``*.jsonl`` file in ``folder``, files in name (= month) order."""
-    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else ():
-        yield from read_lines(path)

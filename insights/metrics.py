@@ -16,13 +16,13 @@ Collecting twice the same day is harmless: readers keep the latest snapshot of e
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..syndicate.jsonlines import append_records
 from .jsonl import read_lines
 from .months import Month
 
@@ -86,11 +86,8 @@ class MetricsStore:
         by_month: dict[str, list[dict[str, Any]]] = {}
         for line in lines:
             by_month.setdefault(line["date"][:7], []).append({"v": 1, **line})
-        self.folder.mkdir(parents=True, exist_ok=True)
         for month, batch in sorted(by_month.items()):
-            with (self.folder / f"{month}.jsonl").open("a", encoding="utf-8") as fh:
-                for line in batch:
-                    fh.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+            append_records(self.folder, month, batch)
 
     def lines(self, month: Month) -> Iterator[dict[str, Any]]:
         return read_lines(self.path(month))
