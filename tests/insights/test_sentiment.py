@@ -260,3 +260,26 @@ def test_samples_keep_corrections_and_balance_the_classes() -> None:
     assert by_class == {"negativo": 12, "neutro": 12, "positivo": 6}
     negatives = [r for r in picked if r.predicted == "negativo" and not r.corrected]
     assert negatives[-1].created - negatives[0].created > timedelta(hours=80)  # spread over the month
+
+
+def test_lexicon_cues_handle_negation_accents_and_emoji() -> None:
+    from pregon.insights.sentiment.lexicon import FEATURES, cues
+
+    def named(text: str) -> dict[str, float]:
+        return dict(zip(FEATURES, cues(text), strict=True))
+
+    assert named("Excelente gestión")["positivas"] == 1
+    assert named("no es nada bueno")["negativas"] == 1 and named("no es nada bueno")["positivas"] == 0
+    assert named("PÉSIMO servicio")["negativas"] == 1  # case and accents do not matter
+    assert named("llegó el agua 🙌")["emoji_pos"] > 0 and named("otra vez 😡")["emoji_neg"] > 0
+    assert named("jajaja qué oso")["risa"] == 1
+    # Links and @handles carry no polarity: "@buenvecino" is not the word "buen".
+    assert named("@buenvecino https://mal.example/x")["positivas"] == named("x")["positivas"] == 0
+
+
+def test_office_labels_accept_the_usual_spellings() -> None:
+    from pregon.insights.sentiment.labelled import canonical_label
+
+    assert [canonical_label(v) for v in ("Positivo", "NEGATIVA", "neutral", 1, -1, 0.0, "1.0", "x", None)] == [
+        "positivo", "negativo", "neutro", "positivo", "negativo", "neutro", "positivo", None, None,
+    ]  # fmt: skip
