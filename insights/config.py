@@ -70,13 +70,29 @@ class Settings:
         return self.insights.reports if self.insights.reports.is_absolute() else self.project / self.insights.reports
 
 
+def _spanish(error: Mapping[str, Any]) -> str:
+    """What was expected, in Spanish; the input itself is never echoed."""
+    ctx = error.get("ctx") or {}
+    messages = {
+        "extra_forbidden": "opción desconocida (revise la ortografía)",
+        "greater_than_equal": f"debe ser un número mayor o igual que {ctx.get('ge')}",
+        "less_than_equal": f"debe ser un número menor o igual que {ctx.get('le')}",
+        "int_parsing": "debe ser un número entero",
+        "int_type": "debe ser un número entero",
+        "string_pattern_mismatch": "formato inválido; se espera 'paquete.modulo:funcion'",
+        "string_type": "debe ser un texto",
+        "model_type": "debe ser un mapa de opciones",
+    }
+    return messages.get(str(error.get("type")), "valor inválido")
+
+
 def parse_insights(raw: Mapping[str, Any] | None, path: Path) -> InsightsConfig:
     """Validate the ``insights`` mapping; errors name the file and the key, in Spanish."""
     try:
         return InsightsConfig.model_validate(raw or {})
     except ValidationError as exc:
         where = [
-            " → ".join(["plugins", "pregon", "syndicate", "insights", *(str(p) for p in e["loc"])]) + f": {e['msg']}"
+            " → ".join(["plugins", "pregon", "syndicate", "insights", *(str(p) for p in e["loc"])]) + f": {_spanish(e)}"
             for e in exc.errors()
         ]
         raise ConfigError(f"{path}: configuración de métricas inválida:\n  - " + "\n  - ".join(where)) from None

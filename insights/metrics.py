@@ -10,7 +10,7 @@ Each ``pregon collect`` appends one line per measurement; every line has ``"v": 
 * ``mentions`` — ``channel``, ``replies``, ``mentions``: how many new replies and mentions were
   collected, counted by the local day they were written (no texts, no authors).
 
-``date`` is the local day (configured time zone) and ``taken_at`` the UTC instant of the snapshot.
+``date`` is the local day in Colombia (America/Bogota) and ``taken_at`` the UTC instant of the snapshot.
 Collecting twice the same day is harmless: readers keep the latest snapshot of each day.
 """
 

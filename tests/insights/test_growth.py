@@ -187,3 +187,15 @@ def test_portal_builds_the_growth_page(year, project_copy: Path, tmp_path: Path)
     assert html.count("<tr>") >= 1 + len(figures.networks)
     expected = expected_figures(year.records, MONTH, "2026-02")
     assert f"{expected['x']['end']:,d}".replace(",", ".") in html
+
+
+def test_bad_insights_options_name_the_key_in_spanish(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_name: x\nplugins:\n  - pregon:\n      syndicate:\n        insights:\n"
+        "          retention_days: 0\n          best_hours: {min_post: 3}\n"
+    )
+    result = CliRunner().invoke(pregon, ["report", "growth", "-f", str(config), "--month", MONTH])
+    assert result.exit_code == 2
+    assert "insights → retention_days: debe ser un número mayor o igual que 1" in result.output
+    assert "insights → best_hours → min_post: opción desconocida" in result.output
