@@ -23,6 +23,7 @@ from pregon.syndicate.channels.base import (
     PermanentError,
     PostStats,
     Published,
+    RateLimited,
     TransientError,
 )
 
@@ -86,6 +87,8 @@ class StatsChannel(Channel):
             response = self.client.get(path, params=params)
         except httpx.TransportError:
             raise TransientError("no se pudo conectar") from None
+        if response.status_code == 429:
+            raise RateLimited("demasiadas solicitudes", retry_after=60, status=429)
         if response.status_code != 200:
             raise PermanentError(f"respuesta {response.status_code}", status=response.status_code)
         return response.json()

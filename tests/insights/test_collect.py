@@ -197,3 +197,25 @@ def test_collect_from_bluesky_on_a_real_pds(bluesky_account: dict[str, str], tmp
     account = next(x for x in metrics_lines(config.parent / "records") if x["kind"] == "account")
     assert account["channel"] == "bluesky" and account["followers"] is None and isinstance(account["posts"], int)
     assert bluesky_account["password"] not in result.output
+
+
+def test_rate_limit_stops_a_channels_post_reads_and_a_malformed_answer_is_contained(
+    api: StatsAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.fakes.api_server import Reply
+
+    monkeypatch.setitem(REGISTRY, "prueba", "tests.insights.fake_network:StatsChannel")
+    monkeypatch.setenv("PREGON_PRIVATE_DIR", str(tmp_path / "privado"))
+    config = make_project(tmp_path / "oficina", f"          prueba: {{api_base: '{api.url}', token: {TOKEN}}}\n")
+    for number in range(3):
+        confirm(config.parent / "records", f"item-{number}", "prueba", f"p{number}")
+    api.posts = {f"p{n}": {"views": 1, "likes": 1, "reposts": 1, "replies": 1} for n in range(3)}
+    api.fail_next("post", Reply(429, {"error": "slow down"}))
+    api.fail_next("account", Reply(200, {"unexpected": True}))  # a KeyError inside the channel
+
+    result = CliRunner().invoke(pregon, ["collect", "-f", str(config)])
+    assert result.exit_code == 1
+    assert "prueba: seguidores: error inesperado (KeyError)" in result.output
+    assert "demasiadas solicitudes" in result.output
+    assert len(api.calls("post")) == 1  # no more reads spent once the network asked to slow down
+    assert len(api.calls("mentions")) == 1  # the rest of the channel's reads still happen
