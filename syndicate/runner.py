@@ -27,6 +27,7 @@ import httpx
 
 from .approvals import ApprovalProvider, ApprovalUnavailable, Decision, provider_for
 from .approvals.decisions import DecisionLog
+from .backlog import guard, seed, skip_reason
 from .channels import channel_class
 from .channels.base import Channel, Post, post_key
 from .config import SyndicateConfig
@@ -142,13 +143,26 @@ class _Run:
             self._open_channels()
             try:
                 if self.seed:
-                    self._seed(manifest.items)
+                    self.report.outcomes += seed(
+                        manifest.items, self.channels, self.ledger, dry_run=self.dry_run
+                    )
                     return self.report
                 self.approvals = provider_for(
                     self.config.approvals, self.config.records
                 )
                 live = LiveCheck(self.site, manifest, client)
-                blocked = self._backlog_guard(manifest.items)
+                refused = (
+                    []
+                    if self.publish_backlog
+                    else guard(
+                        manifest.items,
+                        self.channels,
+                        self.ledger,
+                        self.config.backlog_limit,
+                    )
+                )
+                self.report.outcomes += refused
+                blocked = {o.channel for o in refused}
                 for number, item in enumerate(manifest.items, 1):
                     if self.on_item:
                         self.on_item(number, len(manifest.items), item)
@@ -170,58 +184,6 @@ class _Run:
             )
         return self.report
 
-    def _backlog_guard(self, items: tuple[Item, ...]) -> set[str]:
-        """Channels never used before that would post more than ``backlog_limit`` items at once."""
-        blocked = set()
-        for name, channel in self.channels.items():
-            if self.publish_backlog or self.ledger.knows_channel(name):
-                continue
-            count = sum(1 for i in items if not self._skip_reason(channel, i, None))
-            if count > self.config.backlog_limit:
-                blocked.add(name)
-                self.report.outcomes.append(
-                    Outcome(
-                        "—",
-                        "—",
-                        name,
-                        "error",
-                        f"primera ejecución de este canal con {count} comunicados en el portal (más de "
-                        f"{self.config.backlog_limit}): no se publica el archivo histórico. Use `pregon syndicate --seed` "
-                        "para marcarlo como ya publicado, o `--publish-backlog` para publicarlo todo",
-                    )
-                )
-        return blocked
-
-    def _seed(self, items: tuple[Item, ...]) -> None:
-        for item in items:
-            for name in self.channels:
-                units: list[tuple[str | None, str]] = [(None, item.digest)] + [
-                    (u.id, u.digest) for u in item.updates
-                ]
-                for update_id, digest in units:
-                    key = post_key(item.id, name, update_id)
-                    if self.ledger.history(key).done is not None:
-                        continue
-                    if not self.dry_run:
-                        self.ledger.append(
-                            "seeded",
-                            key=key,
-                            item=item.id,
-                            channel=name,
-                            digest=digest,
-                            update=update_id,
-                        )
-                    self.report.outcomes.append(
-                        Outcome(
-                            item.id,
-                            item.title,
-                            name,
-                            "seeded",
-                            "marcado como ya publicado, sin publicar",
-                            update_id,
-                        )
-                    )
-
     # --- one item --------------------------------------------------------------------------
     def _item(self, item: Item, live: LiveCheck, blocked: set[str]) -> None:
         channels = [c for name, c in self.channels.items() if name not in blocked]
@@ -230,7 +192,7 @@ class _Run:
             history = self.ledger.history(post_key(item.id, channel.name))
             done = history.done
             if done is None:
-                reason = self._skip_reason(channel, item, None)
+                reason = skip_reason(channel, item, None)
                 if reason:
                     self._add(item, channel.name, "skipped", reason)
                 else:
@@ -242,7 +204,7 @@ class _Run:
         updates = sorted(item.updates, key=lambda u: u.time) if item.live else []
         pending_updates = any(
             self.ledger.history(post_key(item.id, c.name, u.id)).done is None
-            and not self._skip_reason(c, item, u)
+            and not skip_reason(c, item, u)
             for c in channels
             for u in updates
         )
@@ -262,19 +224,6 @@ class _Run:
             # Updates follow once the item's own post is done here, or if it has none (skip).
             main_ready = channel.name in ready or channel not in pending_main
             self._updates(item, channel, updates, live, main_ready)
-
-    @staticmethod
-    def _skip_reason(channel: Channel, item: Item, update: Update | None) -> str | None:
-        """Why ``channel`` has nothing to send for this item/update (``Post.extra["skip"]``).
-
-        Rendering never touches the network, so this is decided before any gate: an item whose
-        every pending post is a skip costs no page fetch and no approval query.
-        """
-        try:
-            reason = channel.render(item, update, None).extra.get("skip")
-        except Exception:  # noqa: BLE001 - the real render reports the error
-            return None
-        return str(reason) if reason else None
 
     def _changed(self, item: Item, channel: Channel, recorded: bool) -> None:
         if not recorded and not self.dry_run:
@@ -397,7 +346,7 @@ class _Run:
             if self.ledger.history(key).done is not None:
                 keys.append(key)
                 continue
-            reason = self._skip_reason(channel, item, update)
+            reason = skip_reason(channel, item, update)
             if reason:
                 self._add(item, channel.name, "skipped", reason, update)
                 continue  # not a post on this channel: the following updates go on
