@@ -133,10 +133,12 @@ def growth(config_path: Path, month: str, output: Path | None) -> None:
     from .growth_xlsx import write_growth
     from .metrics import MetricsStore
     from .posts import syndicated_posts
+    from .titles import release_titles
 
     settings = load_settings(config_path)
     the_month = _month(month)
-    data = figures.build(the_month, MetricsStore(settings.records / "metrics"), syndicated_posts(settings.records))
+    metrics = MetricsStore(settings.records / "metrics")
+    data = figures.build(the_month, metrics, syndicated_posts(settings.records), release_titles(config_path))
     if data.empty:
         click.echo(
             f"No hay datos de redes para {the_month.name_es}: no se recogieron métricas ni se difundieron "
@@ -162,6 +164,7 @@ def sentiment_report(config_path: Path, month: str, output: Path | None, correct
     from .sentiment.classifier import load_classifier
     from .sentiment.report import build
     from .sentiment.xlsx import read_corrections, write_sentiment
+    from .titles import release_titles
 
     settings = load_settings(config_path)
     the_month = _month(month)
@@ -178,7 +181,7 @@ def sentiment_report(config_path: Path, month: str, output: Path | None, correct
         return
     options = settings.insights.sentiment
     classifier = load_classifier(options.classifier)
-    data = build(the_month, store, classifier, syndicated_posts(settings.records))
+    data = build(the_month, store, classifier, syndicated_posts(settings.records), release_titles(config_path))
     if data.empty:
         click.echo(f"No hay respuestas ni menciones de {the_month.name_es}. No se generó el informe.")
         return

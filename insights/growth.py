@@ -7,7 +7,7 @@ the month, local time); engagement from the latest post snapshot measured during
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -97,6 +97,11 @@ class GrowthReport:
     month: Month
     networks: list[NetworkGrowth]
     releases: list[ReleaseRow]
+    titles: Mapping[str, str] = field(default_factory=dict)
+
+    def title(self, item_id: str) -> str:
+        """The release's title where the content is at hand, else its id."""
+        return self.titles.get(item_id, item_id)
 
     @property
     def empty(self) -> bool:
@@ -115,7 +120,9 @@ def _daily(snapshots: list[AccountSnapshot], before: AccountSnapshot | None) -> 
     return rows
 
 
-def build(month: Month, metrics: MetricsStore, posts: Iterable[SyndicatedPost]) -> GrowthReport:
+def build(
+    month: Month, metrics: MetricsStore, posts: Iterable[SyndicatedPost], titles: Mapping[str, str] | None = None
+) -> GrowthReport:
     """Every figure of the growth report for ``month``."""
     accounts = metrics.accounts(month)
     before = {s.channel: s for s in metrics.accounts(month.previous()) if s.followers is not None}
@@ -155,4 +162,4 @@ def build(month: Month, metrics: MetricsStore, posts: Iterable[SyndicatedPost]) 
         for item, rows in by_item.items()
     ]
     releases.sort(key=lambda r: (-r.engagement, -r.impressions, r.item_id))
-    return GrowthReport(month, networks, releases)
+    return GrowthReport(month, networks, releases, titles or {})

@@ -56,7 +56,7 @@ def render_page(report: GrowthReport) -> str:
             "|---|--:|--:|",
         ]
         for r in report.releases[:TOP_RELEASES]:
-            lines.append(f"| {_cell(r.item_id)} | {_cell(r.posts)} | {_cell(r.engagement)} |")
+            lines.append(f"| {_cell(report.title(r.item_id))} | {_cell(r.posts)} | {_cell(r.engagement)} |")
     lines += [
         "",
         (

@@ -83,7 +83,7 @@ def key_facts(report: GrowthReport) -> list[str]:
     if report.releases:
         top = report.releases[0]
         facts.append(
-            f"{_number(posts)} publicaciones; el comunicado con más interacción fue «{top.item_id}» "
+            f"{_number(posts)} publicaciones; el comunicado con más interacción fue «{report.title(top.item_id)}» "
             f"({_number(top.engagement)} interacciones en {top.posts} publicaciones)."
         )
     else:
@@ -146,7 +146,7 @@ def _network(book: Report, report: GrowthReport, network: NetworkGrowth) -> None
     row = max(end, first + 33)
     sheet.write(row, 0, f"Publicaciones en {name}", book.formats["big"])
     rows = [
-        [p.posted_at, p.item_id, p.update_id, p.url,
+        [p.posted_at, report.title(p.item_id), p.update_id, p.url,
          *((p.snapshot.impressions, p.snapshot.reactions, p.snapshot.shares, p.snapshot.replies, p.engagement)
            if p.snapshot else (None,) * 5)]
         for p in network.posts
@@ -185,11 +185,14 @@ def _releases(book: Report, report: GrowthReport) -> None:
         Column("Publicaciones", 13, "int"),
         Column("Interacciones", 13, "int"),
         Column("Impresiones", 13, "int"),
+        Column("Identificador", 40),
     )
     top = report.releases[:TOP_RELEASES]
     rows = [
-        [r.item_id, ", ".join(display_name(c) for c in r.channels), r.posts, r.engagement, r.impressions] for r in top
-    ]
+        [report.title(r.item_id), ", ".join(display_name(c) for c in r.channels), r.posts, r.engagement,
+         r.impressions, r.item_id]
+        for r in top
+    ]  # fmt: skip
     first = row
     end = book.table(sheet, row, 0, columns, rows)
     if rows:

@@ -8,7 +8,7 @@ pseudonymised data: a keyed id, a keyed author code and the masked text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -100,10 +100,15 @@ class SentimentReport:
 
 
 def build(
-    month: Month, store: PrivateStore, classifier: Classifier, posts: Iterable[SyndicatedPost]
+    month: Month,
+    store: PrivateStore,
+    classifier: Classifier,
+    posts: Iterable[SyndicatedPost],
+    titles: Mapping[str, str] | None = None,
 ) -> SentimentReport:
     """Classify the month's replies and mentions and apply the stored corrections."""
-    releases = {(p.channel, p.remote_id): p.item_id for p in posts if p.remote_id}
+    titles = titles or {}
+    releases = {(p.channel, p.remote_id): titles.get(p.item_id, p.item_id) for p in posts if p.remote_id}
     # Stored by UTC month: a local month (UTC−5) ends in the first hours of the next UTC month.
     mentions = [
         m for m in (*store.mentions(month), *store.mentions(month.next())) if month.contains(m.created_at, TIMEZONE)

@@ -199,3 +199,29 @@ def test_bad_insights_options_name_the_key_in_spanish(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "insights → retention_days: debe ser un número mayor o igual que 1" in result.output
     assert "insights → best_hours → min_post: opción desconocida" in result.output
+
+
+def test_releases_are_named_by_their_titles(project_copy: Path, tmp_path: Path) -> None:
+    """With the repository's content at hand, reports show titles instead of ids."""
+    from pregon.insights.metrics import MetricsStore
+    from pregon.syndicate.channels.base import post_key
+    from pregon.syndicate.ledger import Ledger
+
+    item = "prensa/2026/11/nueva-sede-hospital"
+    records = project_copy / "records"
+    key = post_key(item, "x")
+    Ledger(records / "ledger").append("confirmed", key=key, item=item, channel="x", digest="sha256:1", attempt=1,
+                                      remote_id="123", url="https://x.com/i/123")  # fmt: skip
+    today = datetime.now(BOGOTA)
+    MetricsStore(records / "metrics").append([
+        {"kind": "post", "date": today.date().isoformat(), "taken_at": today.isoformat(), "channel": "x",
+         "item_id": item, "update_id": None, "remote_id": "123", "impressions": 50, "reactions": 4, "shares": 2,
+         "replies": 1},
+    ])  # fmt: skip
+    out = tmp_path / "r.xlsx"
+    month = today.strftime("%Y-%m")
+    result = CliRunner().invoke(pregon, ["report", "growth", "-f", str(project_copy / "mkdocs.yml"), "--month", month,
+                                         "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(out)["Comunicados"].iter_rows(values_only=True))
+    assert ("Abre sus puertas la nueva sede del hospital municipal", "X", 1, 7, 50, item) in rows
