@@ -512,3 +512,30 @@ def test_channel_with_nothing_to_send_skips_without_gates_or_ledger(
     assert result.returncode == 0, result.output
     assert fakenet.posts == {} and fakenet.calls("create") == []
     assert {line["channel"] for line in ledger_lines(project)} == {"outbox"}
+
+
+def test_duplicate_rejected_by_the_network_is_adopted(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
+    """The ledger lost its lines (e.g. records restored from an old backup) but the network has the
+    post: its 409 names the existing post, which is adopted as confirmed instead of failing."""
+    project = project_for(
+        tmp_path,
+        fakenet.url,
+        channels={"testnet": {"api_base": fakenet.url, "token": "__TOKEN__"}},
+    )
+    spec = Spec("dup")
+    hand_site.write([spec])
+    approve(project, spec.digest)
+    with hand_site.serve() as site:
+        assert run(project, site, fakenet).returncode == 0
+        for path in (project / "records" / "ledger").glob("*.jsonl"):
+            path.unlink()
+        again = run(project, site, fakenet)
+    assert again.returncode == 0, again.output
+    assert "duplicado adoptado" in again.stdout
+    assert len(fakenet.posts) == 1 and len(fakenet.calls("create")) == 2
+    (confirmed,) = [
+        line for line in ledger_lines(project) if line["state"] == "confirmed"
+    ]
+    assert confirmed["remote_id"] == "tn-1" and "duplicado" in confirmed["error"]
