@@ -105,11 +105,6 @@ class EmailChannel(Channel):
                 "channels.email: configure unsubscribe_url o unsubscribe_mailto; "
                 "cada periodista debe poder darse de baja"
             )
-        if self.options.sent_log is None and self.options.recipients_file is None:
-            raise ValueError(
-                "channels.email.sent_log: falta; sin archivo de destinatarios indique dónde guardar "
-                "el registro privado de envíos"
-            )
         self.domain = self.options.list_domain or self.sender_address.rpartition("@")[2]
 
     # --- rendering (no network) --------------------------------------------------------------
@@ -252,7 +247,11 @@ class EmailChannel(Channel):
     def _sent_log(self) -> SentLog:
         path = self.options.sent_log
         if path is None:
-            assert self.options.recipients_file is not None
+            if self.options.recipients_file is None:
+                raise PermanentError(
+                    "correo: falta channels.email.sent_log; sin archivo de destinatarios indique dónde "
+                    "guardar el registro privado de envíos"
+                )
             path = self.options.recipients_file.parent / "pregon-enviados.jsonl"
         return SentLog(path)
 

@@ -216,6 +216,9 @@ def test_unknown_list_and_bad_address_are_named(config, private, media_site):
 def test_recipients_from_the_environment(smtp_server, config, media_site, monkeypatch, tmp_path):
     monkeypatch.setenv("PREGON_PRESS_LISTS", json.dumps({"medios-nacionales": ["mesa@agencia.example"]}))
     options = {k: v for k, v in config.items() if k != "recipients_file"}
+    nowhere = EmailChannel(options)
+    with pytest.raises(PermanentError, match="sent_log"):  # nowhere to remember what was sent
+        nowhere.publish(nowhere.render(release(media_site, id="correo-env", press_lists=["medios-nacionales"])))
     channel = EmailChannel({**options, "sent_log": str(tmp_path / "privado" / "enviados.jsonl")})
     channel.publish(channel.render(release(media_site, id="correo-env", press_lists=["medios-nacionales"])))
     assert [d.rcpt_tos for d in smtp_server.messages] == [["mesa@agencia.example"]]
