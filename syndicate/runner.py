@@ -37,7 +37,7 @@ from .live import LiveCheck, SiteUnreachable, fetch_manifest
 from .lock import RunLock
 from .manifest import Item, ManifestError, Update
 from .report import ALL_CHANNELS, Outcome, RunReport, Status
-from .schedule import Scheduler, load_best_hours
+from .schedule import BEST_HOURS_FILE, Scheduler, load_best_hours
 
 ItemProgress = Callable[[int, int, Item], None]
 
@@ -176,6 +176,11 @@ class _Run:
         if already:
             self.report.notes.append(
                 f"{already} publicaciones ya estaban hechas en ejecuciones anteriores"
+            )
+        for name in sorted(self.scheduler.fallbacks):
+            self.report.notes.append(
+                f"{name}: no hay mejores horas calculadas ({BEST_HOURS_FILE} en los registros); "
+                "se usaron las ventanas configuradas"
             )
         skipped = self.report.count("skipped")
         if skipped and not self.dry_run:

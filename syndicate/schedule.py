@@ -127,6 +127,8 @@ class Scheduler:
     ):
         self.config = config
         self.best_hours = best_hours
+        self.fallbacks: set[str] = set()
+        """Channels configured for best hours that had none and used their windows this run."""
 
     def due(self, channel: str, now: datetime) -> Due:
         rule = self.config.for_channel(channel)
@@ -149,6 +151,7 @@ class Scheduler:
                     False, f"fuera de las mejores horas ({wanted}, hora de Bogotá)"
                 )
             note = "sin mejores horas calculadas para este canal; se usan las ventanas configuradas. "
+            self.fallbacks.add(channel)
         if not rule.windows:
             return Due(True, note + "sin ventanas configuradas: inmediato")
         if any(w.contains(now) for w in rule.windows):

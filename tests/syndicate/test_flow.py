@@ -539,3 +539,36 @@ def test_duplicate_rejected_by_the_network_is_adopted(
         line for line in ledger_lines(project) if line["state"] == "confirmed"
     ]
     assert confirmed["remote_id"] == "tn-1" and "duplicado" in confirmed["error"]
+
+
+def test_schedule_windows_hold_a_channel_until_due(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
+    schedule = {
+        "channels": {
+            "testnet": {
+                "windows": [{"days": ["lun"], "start": "08:00", "end": "09:00"}],
+                "best_hours": True,
+            }
+        }
+    }
+    project = project_for(tmp_path, fakenet.url, schedule=schedule)
+    spec = Spec("agenda")
+    hand_site.write([spec])
+    approve(project, spec.digest)
+    with hand_site.serve() as site:
+
+        def at(moment: str):
+            env = {"TESTNET_TOKEN": fakenet.token, "PREGON_NOW": moment}
+            return run_syndicate(project, site, env=env, channels=CHANNELS)
+
+        saturday = at("2026-11-21T10:00:00-05:00")
+        monday = at("2026-11-23T08:30:00-05:00")
+    assert saturday.returncode == 0, saturday.output
+    assert "fuera de la ventana de publicación (lun 08:00–09:00" in saturday.stdout
+    assert "testnet: no hay mejores horas calculadas" in saturday.stdout
+    assert (
+        len(list((project / "outbox").glob("*.json"))) == 1
+    )  # the outbox posts immediately
+    assert monday.returncode == 0, monday.output
+    assert len(fakenet.posts) == 1

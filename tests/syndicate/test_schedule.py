@@ -78,6 +78,7 @@ def test_without_best_hours_the_windows_apply_and_the_run_says_so(
     scheduler = Scheduler(CONFIG, load_best_hours(tmp_path))  # no file
     due = scheduler.due("x", SATURDAY_1000)
     assert due.due and "se usan las ventanas configuradas" in due.reason
+    assert scheduler.fallbacks == {"x"}  # the run lists it in its notes
     assert not scheduler.due("x", FRIDAY_0830).due
 
 
