@@ -97,7 +97,8 @@ def collect(config_path: Path) -> None:
             channel.close()
     result.failures[:0] = failures
     hours = settings.insights.best_hours
-    best = best_hours.compute(posts, metrics.posts(), channels, min_posts=hours.min_posts, top=hours.top)
+    configured = list(settings.syndicate.channels)
+    best = best_hours.compute(posts, metrics.posts(), configured, min_posts=hours.min_posts, top=hours.top)
     path = best_hours.write(settings.records, best_hours.to_document(best, now, hours.min_posts))
 
     click.echo(
