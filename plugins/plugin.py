@@ -134,6 +134,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         )
         self._add_generated(files, config)
         search.add_search_page(files, config)
+        self.search = search.SearchIndex()
         return files
 
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
@@ -218,6 +219,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     ) -> str | None:
         if not self.config.enabled:
             return None
+        self.search.add(page.file.dest_uri, output)
         entry: Entry | None = self.catalog.entries.get(page.file.src_uri)
         view: View | None = self.views.get(page.file.src_uri)
         dependencia = (
@@ -237,7 +239,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:
-            search.build_index(config.site_dir)
+            self.search.build(config.site_dir)
 
 
 def _drop_unpublished(files: Files, catalog: Catalog) -> None:

@@ -4,23 +4,35 @@ Material's own search ships one JSON index of every page (27 MB at 4,000 release
 whole on the first query. Pagefind splits the index into small chunks keyed by word, so a query
 fetches only the chunks of its words and the excerpts of the results it shows.
 
-The index is built from the rendered HTML after the build (``build_index`` from the plugin's
-``on_post_build``). Only elements marked ``data-pagefind-body`` are indexed; ``main.html`` puts
-that mark on the article of release and content pages, never on listings or on the site chrome.
-The search page (``buscar/``) is a generated page rendered by ``buscar.html``.
+``main.html`` wraps the indexed part of a page (the article of release and content pages, never
+listings or the site chrome) in ``INDEXED_START``/``INDEXED_END`` comments and marks it
+``data-pagefind-body``. During the build, :class:`SearchIndex` keeps only that part of each page
+(``add`` from the plugin's ``on_post_page``); after it, ``build`` runs Pagefind on those small
+documents (``on_post_build``). Pagefind then parses a fifth of the HTML it would read from the
+full pages: about 30 % less CPU at 4,000 releases. The search page (``buscar/``) is a generated
+page rendered by ``buscar.html``.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+log = logging.getLogger("mkdocs.plugins.pregon")
+
 SEARCH_PAGE = "buscar.md"
+# Written by main.html around the indexed article.
+INDEXED_START = "<!--pregon:indexed-->"
+INDEXED_END = "<!--/pregon:indexed-->"
+_LANG = re.compile(r'<html[^>]*\slang="([^"]+)"')
 BUNDLE_DIR = "pagefind"  # site path of the index and of Pagefind's UI scripts
 
 # Parts of indexed pages that are not what a citizen searches for: share buttons, the date line
@@ -39,20 +51,62 @@ def add_search_page(files: Files, config: MkDocsConfig) -> None:
         files.append(File.generated(config, SEARCH_PAGE, content=_SEARCH_PAGE_SOURCE))
 
 
-def build_index(site_dir: str | Path, *, timeout: float = 600) -> None:
-    """Write the Pagefind index and UI bundle into ``site_dir/pagefind/``.
+class SearchIndex:
+    """The indexed part of every page of one build, written as small documents for Pagefind."""
+
+    def __init__(self) -> None:
+        # Removed by ``build``, or when the object is collected if the build fails first.
+        self._work = tempfile.TemporaryDirectory(prefix="pregon-search-")
+        self.pages = 0
+
+    def add(self, dest_uri: str, html: str) -> None:
+        """Keep the marked article of a rendered page (``dest_uri`` as in ``File.dest_uri``)."""
+        start = html.find(INDEXED_START)
+        if start < 0:
+            return
+        end = html.find(INDEXED_END, start)
+        lang = _LANG.search(html, 0, 2000)
+        body = html[start + len(INDEXED_START) : end if end >= 0 else len(html)]
+        target = Path(self._work.name) / dest_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            f'<!doctype html><html lang="{lang.group(1) if lang else "es"}"><head><meta charset="utf-8">'
+            f"</head><body>{body}</body></html>",
+            encoding="utf-8",
+        )
+        self.pages += 1
+
+    def build(self, site_dir: str | Path) -> None:
+        """Write the index and Pagefind's UI into ``site_dir/pagefind/``, then drop the documents."""
+        try:
+            if self.pages == 0:
+                log.warning(
+                    "pregon: ninguna página para indexar; el sitio queda sin búsqueda"
+                )
+                return
+            build_index(self._work.name, output=Path(site_dir) / BUNDLE_DIR)
+        finally:
+            self._work.cleanup()
+
+
+def build_index(
+    site_dir: str | Path, *, output: Path | None = None, timeout: float = 600
+) -> None:
+    """Index the HTML under ``site_dir`` into ``output`` (default ``site_dir/pagefind/``).
 
     Runs the Pagefind binary shipped by the ``pagefind[bin]`` wheel (no download, works offline).
-    Raises ``PluginError`` with Pagefind's own message when indexing fails.
+    Only ``data-pagefind-body`` elements are indexed when a page has one. Raises ``PluginError``
+    with Pagefind's own message when indexing fails.
     """
+    target = Path(output) if output else Path(site_dir) / BUNDLE_DIR
     cmd = [
         sys.executable,
         "-m",
         "pagefind",
         "--site",
         str(site_dir),
-        "--output-subdir",
-        BUNDLE_DIR,
+        "--output-path",
+        str(target.resolve()),
         "--exclude-selectors",
         ", ".join(EXCLUDED),
         "--silent",
