@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 LIVE = {
     "prensa/2026/01/plan-de-obras-2026",
     "prensa/2026/03/biblioteca-amplia-horario",
@@ -48,8 +46,3 @@ def edit(project: Path, item_id: str, old: str, new: str) -> Path:
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path
-
-
-@pytest.fixture()
-def site_url() -> str:
-    return "http://portal.example/"
