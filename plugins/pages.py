@@ -32,9 +32,8 @@ class View:
     pages: int = 1
     previous: str | None = None  # site-relative URLs of the neighbour pages
     next: str | None = None
-    groups: list[dict[str, Any]] = field(
-        default_factory=list
-    )  # archive/dependencias summaries
+    # archive/dependencias summaries
+    groups: list[dict[str, Any]] = field(default_factory=list)
     dependencia: str | None = None
     feeds: dict[str, str] = field(default_factory=dict)
     list_url: str | None = None  # home: the full list; dependencia: the archive
@@ -42,7 +41,7 @@ class View:
 
 
 def _paginate(
-    kind: str, base: str, title: str, entries: list[Entry], per_page: int, **extra: Any
+    kind: str, base: str, title: str, entries: list[Entry], per_page: int
 ) -> list[View]:
     """``base/index.md``, ``base/pagina/2/index.md``, …; always at least one page."""
     chunks = [entries[i : i + per_page] for i in range(0, len(entries), per_page)] or [
@@ -63,7 +62,6 @@ def _paginate(
             pages=len(chunks),
             previous=urls[i - 1] if i else None,
             next=urls[i + 1] if i + 1 < len(chunks) else None,
-            **extra,
         )
         for i, chunk in enumerate(chunks)
     ]
