@@ -94,11 +94,11 @@ class MediaReader:
     ) -> Media | None:
         """A local image with its alternative text; ``alt_field`` names the alt key as editors see it."""
         if not alt:
-            alt_loc = (*loc[:-1], alt_field.rsplit(".", 1)[-1])
+            # Reported at the image's own line: that is where the missing alt text goes.
             self.fail(
                 alt_field,
                 f"falta `{alt_field}` para la imagen `{ref}`: describa la imagen para personas que no pueden verla",
-                alt_loc,
+                loc,
             )
         if is_url(ref):
             self.fail(

@@ -34,7 +34,7 @@ SHOWN = f"content/{ITEM}.md"
         (
             "image_alt: Ilustración de tres estantes de madera llenos de libros de colores.\n",
             "",
-            "falta `image_alt` para la imagen `biblioteca-horario-extendido.jpg`: describa la imagen",
+            "md:7: falta `image_alt` para la imagen `biblioteca-horario-extendido.jpg`: describa la imagen",
         ),
         (
             "dependencia: educacion",
