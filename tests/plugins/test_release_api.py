@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from pregon.plugins.config import AnnouncementConfig
 from pregon.plugins.digest import release_digest, update_digests
+from pregon.plugins.lifecycle import published_updates
+from pregon.plugins.media import youtube_id
 from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import load_release, load_rules
 from pregon.plugins.site import current_announcement
@@ -131,3 +133,43 @@ def test_announcement_disappears_when_it_expires() -> None:
         current_announcement(config, datetime(2026, 11, 20, tzinfo=tz), tz) is not None
     )
     assert current_announcement(config, datetime(2026, 12, 16, tzinfo=tz), tz) is None
+
+
+def test_youtube_references() -> None:
+    for ref in (
+        "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+        "https://youtu.be/aqz-KE-bpKQ",
+        "https://www.youtube.com/embed/aqz-KE-bpKQ",
+        "https://www.youtube.com/shorts/aqz-KE-bpKQ",
+        "https://m.youtube.com/watch?feature=share&v=aqz-KE-bpKQ",
+        "aqz-KE-bpKQ",
+    ):
+        assert youtube_id(ref) == "aqz-KE-bpKQ", ref
+    assert (
+        youtube_id("https://vimeo.com/123") is None and youtube_id("video.mp4") is None
+    )
+
+
+def test_an_update_written_ahead_waits_for_its_time(
+    project_copy: Path, release: Path
+) -> None:
+    text = release.read_text(encoding="utf-8").replace(
+        "updates:\n",
+        "updates:\n  - time: 2026-11-20 12:00\n    text: Se publica a mediodía.\n",
+        1,
+    )
+    release.write_text(text, encoding="utf-8")
+    loaded = load_release(release, load_rules(project_copy / "mkdocs.yml"))
+    tz = ZoneInfo("America/Bogota")
+    assert [
+        u.id
+        for u in published_updates(loaded, datetime(2026, 11, 20, 10, 0, tzinfo=tz))
+    ] == [
+        "u-20261120T0845",
+        "u-20261119T1610",
+        "u-20261118T0730",
+    ]
+    assert (
+        published_updates(loaded, datetime(2026, 11, 20, 12, 0, tzinfo=tz))[0].id
+        == "u-20261120T1200"
+    )
