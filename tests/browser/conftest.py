@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from tests.conftest import ROOT
+from tests.conftest import FIXED_NOW, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,11 +59,17 @@ def offsite() -> Offsite:
     return Offsite()
 
 
-def new_page(browser: Browser, offsite: Offsite, **context_options: object) -> Page:
-    """A page in a fresh context (own sessionStorage) that may only talk to 127.0.0.1."""
+def new_page(
+    browser: Browser, offsite: Offsite, now: str = FIXED_NOW, **context_options: object
+) -> Page:
+    """A page in a fresh context (own sessionStorage) that may only talk to 127.0.0.1.
+
+    The page's clock reads ``now`` (timers still run), the same moment the site was built for,
+    so what depends on the date (an announcement's expiry) does not change with the calendar."""
     context = browser.new_context(
         locale="es-CO", viewport={"width": 1280, "height": 900}, **context_options
     )
+    context.clock.set_fixed_time(datetime.fromisoformat(now))
 
     def guard(route: Route) -> None:
         url = route.request.url

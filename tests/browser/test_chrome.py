@@ -186,3 +186,37 @@ def test_pages_have_no_serious_accessibility_violations(
             )
             found[f"{served_site + path} (captura: {shot})"] = violations
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def test_announcement_hides_itself_once_expired_without_a_rebuild(
+    browser: Browser, project_copy: Path, offsite: Offsite
+) -> None:
+    config = project_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    expires = re.search(r"^( +)expires: .*$", text, re.MULTILINE)
+    assert expires, "el ejemplo debe tener un aviso con `expires`"
+    # Still current when the site is built (10:00), past when the visitor opens it (13:00).
+    config.write_text(
+        text.replace(expires.group(0), f"{expires.group(1)}expires: 2026-11-20 12:00"),
+        encoding="utf-8",
+    )
+    port = free_port()
+    site = project_copy / "site"
+    result = build_site(site, f"http://127.0.0.1:{port}/", project=project_copy)
+    assert result.returncode == 0, result.stderr
+    with serve_directory(site, port) as url:
+        for now, shown in (
+            ("2026-11-20T11:00:00-05:00", True),
+            ("2026-11-20T13:00:00-05:00", False),
+        ):
+            page = new_page(browser, offsite, now=now)
+            try:
+                page.goto(url)
+                banner = page.locator(".pregon-announcement--banner")
+                expect(banner).to_have_count(1)  # it is in the page either way
+                if shown:
+                    expect(banner).to_be_visible()
+                else:
+                    expect(page.locator(".md-banner")).to_be_hidden()
+            finally:
+                page.context.close()

@@ -1,5 +1,5 @@
 /* Pregón site chrome: the announcement (banner or dialog) and the search page.
- * Loaded deferred on every page (registered by pregon.plugins.theme); no external requests. */
+ * Loaded deferred on every page (registered by pregon.plugins.themedir); no external requests. */
 (function () {
   "use strict";
 
