@@ -16,6 +16,7 @@ page rendered by ``buscar.html``.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -57,6 +58,9 @@ class SearchIndex:
     def __init__(self) -> None:
         # Removed by ``build``, or when the object is collected if the build fails first.
         self._work = tempfile.TemporaryDirectory(prefix="pregon-search-")
+        self._dirs: set[str] = (
+            set()
+        )  # folders already made: one mkdir per folder, not per page
         self.pages = 0
 
     def add(self, dest_uri: str, html: str) -> None:
@@ -67,13 +71,16 @@ class SearchIndex:
         end = html.find(INDEXED_END, start)
         lang = _LANG.search(html, 0, 2000)
         body = html[start + len(INDEXED_START) : end if end >= 0 else len(html)]
-        target = Path(self._work.name) / dest_uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            f'<!doctype html><html lang="{lang.group(1) if lang else "es"}"><head><meta charset="utf-8">'
-            f"</head><body>{body}</body></html>",
-            encoding="utf-8",
-        )
+        target = os.path.join(self._work.name, dest_uri)
+        folder = os.path.dirname(target)
+        if folder not in self._dirs:
+            os.makedirs(folder, exist_ok=True)
+            self._dirs.add(folder)
+        with open(target, "w", encoding="utf-8") as out:
+            out.write(
+                f'<!doctype html><html lang="{lang.group(1) if lang else "es"}"><head><meta charset="utf-8">'
+                f"</head><body>{body}</body></html>"
+            )
         self.pages += 1
 
     def build(self, site_dir: str | Path) -> None:
