@@ -61,7 +61,7 @@ class Preview:
     update: str | None = None
     """For a live update's post: which update ("actualización AAAA-MM-DD HH:MM")."""
     skipped: str | None = None
-    """Why nothing is sent on this channel (the channel's ``Post.extra["skip"]``)."""
+    """Why nothing is sent on this channel (the channel's ``Post.skip``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {

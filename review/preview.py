@@ -120,7 +120,7 @@ def render(channel: str, config: dict, item: Item, update: Update | None = None)
             note=f"vista aproximada con la plantilla y las reglas de conteo ({reason})",
             update=label,
         )
-    skip = post.extra.get("skip")  # the channel has nothing to send here (the runner skips it)
+    skip = post.skip  # the channel has nothing to send here (the runner skips it)
     return Preview(
         channel,
         post.text,
@@ -131,7 +131,7 @@ def render(channel: str, config: dict, item: Item, update: Update | None = None)
         card=dict(post.card),
         problems=() if skip else tuple(post.problems),
         update=label,
-        skipped=str(skip) if skip else None,
+        skipped=skip,
     )
 
 

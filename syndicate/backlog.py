@@ -5,7 +5,7 @@
 * :func:`seed` — ``pregon syndicate --seed`` records every item and live update of the manifest
   as ``seeded`` (already published) on every channel, without posting anything.
 * :func:`skip_reason` — whether a channel has anything to send for an item at all
-  (``Post.extra["skip"]``), so such items count for neither.
+  (``Post.skip``), so such items count for neither.
 """
 
 from __future__ import annotations
@@ -19,15 +19,14 @@ from .report import Outcome
 
 
 def skip_reason(channel: Channel, item: Item, update: Update | None) -> str | None:
-    """Why ``channel`` has nothing to send for this item/update (``Post.extra["skip"]``), or None.
+    """Why ``channel`` has nothing to send for this item/update (``Post.skip``), or None.
 
     Rendering never touches the network, so this is known before any gate.
     """
     try:
-        reason = channel.render(item, update, None).extra.get("skip")
+        return channel.render(item, update, None).skip
     except Exception:  # noqa: BLE001 - the real render reports the error
         return None
-    return str(reason) if reason else None
 
 
 def guard(

@@ -11,7 +11,7 @@ An item failing a gate is reported and left for a later run. Then each channel r
 a post with problems is reported as an error and never sent; others go through
 :class:`delivery.Delivery` (exactly once). Live updates follow their item's post on each channel,
 in time order, as replies to the thread's previous post. A channel with nothing to send for an
-item or update (its rendered post has ``extra["skip"]`` with the reason, e.g. YouTube without a
+item or update (its rendered post has ``Post.skip`` with the reason, e.g. YouTube without a
 video) is decided before any gate and leaves no ledger line; it is not an error.
 """
 

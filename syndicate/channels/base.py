@@ -50,12 +50,16 @@ class Post:
     """Link card fields where the client builds it (title, description, thumbnail URL)."""
     problems: tuple[str, ...] = ()
     """Spanish messages; a post with problems is never sent."""
+    skip: str | None = None
+    """Why this channel has nothing to send for this item or update (YouTube without a video,
+    e-mail without press lists, Instagram update without an image). Not an error: the core
+    records nothing and reports it as "no aplica"."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Channel-specific rendered values (e.g. e-mail subject, HTML body)."""
 
     @property
     def sendable(self) -> bool:
-        return not self.problems
+        return not self.problems and self.skip is None
 
 
 @dataclass(frozen=True)

@@ -150,12 +150,12 @@ class EmailChannel(Channel):
             update_id=update.id if update else None,
             reply_to=reply_to,
             problems=tuple(problems),
+            skip=None if item.press_lists else "el comunicado no indica listas de prensa (press_lists)",
             extra={
                 "body": body,
                 "lists": item.press_lists,
                 "not_before": not_before.isoformat(),
                 "thread_key": post_key(item.id, self.name) if update else None,
-                **({} if item.press_lists else {"skip": "el comunicado no indica listas de prensa (press_lists)"}),
             },
         )
 

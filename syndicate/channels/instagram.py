@@ -94,9 +94,12 @@ class InstagramChannel(MetaChannel):
             problems.append(f"instagram: el texto menciona {mentions} cuentas (@); el máximo es {MAX_MENTIONS}")
         source = update.media if update is not None else item.media
         images = tuple(m for m in source if m.kind == "image")[: self.max_images]
-        if not images:
-            where = "a la actualización" if update is not None else "al comunicado"
-            problems.append(f"instagram: Instagram no admite publicaciones sin imagen; añada una imagen {where}")
+        skip = None
+        if not images and update is not None:
+            # A live update is often just text; Instagram cannot carry it, which is not an error.
+            skip = "Instagram no admite publicaciones sin imagen; la actualización no lleva imagen"
+        elif not images:
+            problems.append("instagram: Instagram no admite publicaciones sin imagen; añada una imagen al comunicado")
         for image in images:
             problems += image_problems(image, mime=image.mime, size=image.bytes, width=image.width, height=image.height)
         return Post(
@@ -111,6 +114,7 @@ class InstagramChannel(MetaChannel):
             update_id=update.id if update else None,
             reply_to=reply_to,
             problems=tuple(problems),
+            skip=skip,
         )
 
     def publish(self, post: Post) -> Published:

@@ -14,7 +14,7 @@ module only loops over chunks and resumes after an interrupted one.
 
 What gets posted: only a release whose manifest has a **video file published on the portal**.
 A release that embeds an existing YouTube video (``youtube_id``) or has no video renders a post
-with ``extra["skip"]`` (nothing to upload), and live updates are not posted here.
+with ``Post.skip`` (nothing to upload), and live updates are not posted here.
 
 Reconciliation does not use ``search.list`` (100 calls/day): each upload carries the tag
 ``pregon-<post key>``, and :meth:`find_existing` reads the channel's uploads playlist and the
@@ -149,19 +149,14 @@ class YouTubeChannel(Channel):
             update_id=update.id if update else None,
             reply_to=reply_to,
             problems=tuple(problems),
-            extra={
-                "title": title,
-                "tags": [key_tag(key), *item.tags],
-                **({"skip": skip} if skip else {}),
-            },
+            skip=skip,
+            extra={"title": title, "tags": [key_tag(key), *item.tags]},
         )
 
     # --- publishing --------------------------------------------------------------------------
     def publish(self, post: Post) -> Published:
-        if post.extra.get("skip") or not post.media:
-            raise NotSupported(
-                f"youtube: nada que subir: {post.extra.get('skip', 'sin video')}"
-            )
+        if post.skip or not post.media:
+            raise NotSupported(f"youtube: nada que subir: {post.skip or 'sin video'}")
         video = post.media[0]
         body = {
             "snippet": {

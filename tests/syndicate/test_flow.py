@@ -489,7 +489,7 @@ def test_configuration_errors_name_file_and_key(
 def test_channel_with_nothing_to_send_skips_without_gates_or_ledger(
     tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
 ) -> None:
-    """``Post.extra["skip"]`` (e.g. YouTube without a video): no post, no ledger line, no error."""
+    """``Post.skip`` (e.g. YouTube without a video): no post, no ledger line, no error."""
     project = project_for(
         tmp_path,
         fakenet.url,

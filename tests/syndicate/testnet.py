@@ -131,7 +131,7 @@ class TestNetChannel(Channel):
             update_id=update.id if update else None,
             reply_to=reply_to,
             problems=problems,
-            extra={"skip": skip} if skip else {},
+            skip=skip,
         )
 
     def _call(self, method: str, path: str, **kw: Any) -> httpx.Response:

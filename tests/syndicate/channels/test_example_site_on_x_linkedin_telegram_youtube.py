@@ -97,6 +97,6 @@ def test_example_releases_have_nothing_to_upload_to_youtube(served_site: str) ->
         post = channel.render(item)
         embedded = next((m.youtube_id for m in item.media if m.youtube_id), None)
         if embedded:
-            assert f"ya está en YouTube ({embedded})" in post.extra["skip"]
+            assert f"ya está en YouTube ({embedded})" in post.skip
         else:
-            assert post.extra["skip"] == "el comunicado no tiene video"
+            assert post.skip == "el comunicado no tiene video"

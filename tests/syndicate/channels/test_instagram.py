@@ -100,6 +100,16 @@ def test_render_reports_what_instagram_would_refuse_without_truncating(site: str
     ch = InstagramChannel({"ig_user_id": "1", "access_token": TOKEN})
     no_image = ch.render(make_item(site))
     assert not no_image.sendable and "sin imagen" in no_image.problems[0]
+    live = make_item(
+        site,
+        [("portada.jpg", 1200, 630)],
+        live=True,
+        updates=[{"id": "u1", "time": "2026-11-20T12:00:00-05:00", "digest": "sha256:" + "cd" * 32,
+                  "text": "12:00: se abrió el albergue.", "url": site + "prensa/2026/11/x/#u1"}],
+    )
+    text_update = ch.render(live, live.updates[0])
+    # A text-only live update does not apply to Instagram: skipped, not an error that fails every run.
+    assert text_update.skip and not text_update.problems and not text_update.sendable
     png = ch.render(make_item(site, [("logo.png", 800, 800)]))
     assert any("solo acepta JPEG" in p and "logo.png" in p for p in png.problems)
     tall = ch.render(make_item(site, [("alta.jpg", 600, 1400)]))

@@ -66,12 +66,12 @@ def test_render_uploads_only_videos_published_on_the_portal(media_site: str) -> 
         media_site,
         media=({"kind": "video", "url": "https://youtu.be/abc", "youtube_id": "abc"},),
     )
-    assert "ya está en YouTube (abc)" in ch.render(embedded).extra["skip"]
+    assert "ya está en YouTube (abc)" in ch.render(embedded).skip
     assert (
-        ch.render(release(media_site)).extra["skip"] == "el comunicado no tiene video"
+        ch.render(release(media_site)).skip == "el comunicado no tiene video"
     )
     item = live_release(media_site)
-    assert "actualizaciones" in ch.render(item, item.updates[0]).extra["skip"]
+    assert "actualizaciones" in ch.render(item, item.updates[0]).skip
     with pytest.raises(NotSupported):
         ch.publish(ch.render(embedded))
 

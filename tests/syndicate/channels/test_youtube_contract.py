@@ -110,10 +110,6 @@ def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None
     assert not scenario.secrets_leaked(result.output)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the core does not yet honour Post.extra['skip'] (a channel with nothing to send)",
-)
 def test_release_without_video_is_skipped_not_failed(
     hand_site: HandSite, tmp_path: Path
 ) -> None:
