@@ -2,7 +2,9 @@
 
 ``on_config`` reads the clock and registers the theme; ``on_files`` loads every release once,
 applies the lifecycle and adds listing pages, feeds and the manifest as generated files;
-``on_page_*`` give templates their data; ``on_post_page`` injects head tags.
+``on_env`` hands the converted pages to the search index, which Pagefind builds in the
+background while ``on_page_*`` give templates their data and ``on_post_page`` injects head tags;
+``on_post_build`` waits for the index.
 """
 
 from __future__ import annotations
@@ -134,7 +136,6 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         )
         self._add_generated(files, config)
         search.add_search_page(files, config)
-        self.search = search.SearchIndex()
         return files
 
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
@@ -168,7 +169,21 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             dependencias=dict(self.config.dependencias),
         )
         env.filters["fecha"] = fecha
+        self._start_search_index(files, config)
         return env
+
+    def _start_search_index(self, files: Files, config: MkDocsConfig) -> None:
+        """Every page's Markdown is converted by now: index it while MkDocs renders the templates."""
+        indexed: list[tuple[Page, Entry | None]] = []
+        for file in files.documentation_pages():
+            entry = self.catalog.entries.get(file.src_uri)
+            if file.page is not None and search.is_indexed(file.page, entry, file.src_uri in self.views):
+                indexed.append((file.page, entry))
+        size = sum(len(page.content or "") for page, _ in indexed)
+        self.search = search.SearchIndex(lang=config.theme.get("language") or "es", expected_bytes=2 * size)
+        for page, entry in indexed:
+            self.search.add(search.release_document(page, entry) if entry else search.page_document(page))
+        self.search.start(config.site_dir)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -219,7 +234,6 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     ) -> str | None:
         if not self.config.enabled:
             return None
-        self.search.add(page.file.dest_uri, output)
         entry: Entry | None = self.catalog.entries.get(page.file.src_uri)
         view: View | None = self.views.get(page.file.src_uri)
         dependencia = (
@@ -239,7 +253,12 @@ class PregonPlugin(BasePlugin[PregonConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:
-            self.search.build(config.site_dir)
+            self.search.finish()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        search_index = getattr(self, "search", None)
+        if search_index is not None:
+            search_index.abort()
 
 
 def _drop_unpublished(files: Files, catalog: Catalog) -> None:

@@ -38,7 +38,6 @@ from .problems import Problem, ReleaseError
 from .source import (
     SourceFile,
     body_images,
-    display_path,
     line_of,
     read_source,
 )
@@ -248,7 +247,7 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
     # abspath/normpath, not resolve(): no symlink walk per file (it dominated the load time).
     path = Path(os.path.abspath(path))
     source = read_source(path, rules.root)
-    shown = display_path(path, rules.root)
+    shown = source.shown
     warnings = _unknown_fields(source, shown)
     try:
         meta = FrontMatter.model_validate(source.meta, context={"tz": rules.timezone})

@@ -1,8 +1,9 @@
-"""The Pagefind step on real HTML: what is indexed, what is left out, and errors editors can read."""
+"""The Pagefind step: what is indexed, what is left out, the background run and errors editors can read."""
 
 from __future__ import annotations
 
 import gzip
+import os
 import json
 from pathlib import Path
 
@@ -10,21 +11,17 @@ import pytest
 from mkdocs.exceptions import PluginError
 from pregon.plugins import search
 
-PAGE = """<!doctype html><html lang="es"><head><title>{title}</title></head><body>
-<nav>Menú del portal con la palabra menuchrome</nav>{start}
-<article {attrs}><h1>{title}</h1><p>{text}</p>
-<p class="pregon-release__meta">Publicado el 22 de abril</p>
-<section class="pregon-share">Compartir en Facebook</section></article>{end}
-<footer>Pie con la palabra piechrome</footer></body></html>"""
+from tests.conftest import ROOT
 
-
-def page(
-    title: str, text: str, attrs: str = "data-pagefind-body", indexed: bool = True
-) -> str:
-    marks = (search.INDEXED_START, search.INDEXED_END) if indexed else ("", "")
-    return PAGE.format(
-        title=title, text=text, attrs=attrs, start=marks[0], end=marks[1]
-    )
+RELEASE = search.Document(
+    dest_uri="prensa/2026/04/vacunacion/index.html",
+    title="Vacunación <en> veredas",
+    body_html='<h2 id="horarios">Horarios<a class="headerlink" href="#horarios">¶</a></h2><p>Equipos de salud vacunan gratis.</p>',
+    lead=("Brigadas en doce veredas.",),
+    image="../vacunacion.jpg",
+    image_alt="Enfermera aplica una vacuna",
+    dependencia="Secretaría de Salud, Protección Social",
+)
 
 
 def fragments(bundle: Path) -> list[dict]:
@@ -35,23 +32,10 @@ def fragments(bundle: Path) -> list[dict]:
     return out
 
 
-def test_only_marked_articles_are_indexed_without_chrome_share_or_dates(
-    tmp_path: Path,
-) -> None:
+def test_a_release_document_is_indexed_with_title_lead_body_filter_and_image(tmp_path: Path) -> None:
     index = search.SearchIndex()
-    index.add(
-        "prensa/2026/04/vacunacion/index.html",
-        page(
-            "Vacunación en veredas",
-            "Equipos de salud vacunan gratis.",
-            'data-pagefind-body data-pagefind-filter="dependencia:Secretaría de Salud"',
-        ),
-    )
-    index.add(
-        "prensa/index.html",
-        page("Comunicados", "Lista de resúmenes", attrs="", indexed=False),
-    )
-    assert index.pages == 1
+    index.add(RELEASE)
+    work = Path(index._work.name)
     index.build(tmp_path)
 
     bundle = tmp_path / "pagefind"
@@ -59,23 +43,66 @@ def test_only_marked_articles_are_indexed_without_chrome_share_or_dates(
     assert entry["languages"]["es"]["page_count"] == 1
     [indexed] = fragments(bundle)
     assert indexed["url"] == "/prensa/2026/04/vacunacion/"
-    assert indexed["meta"]["title"] == "Vacunación en veredas"
-    assert indexed["filters"] == {"dependencia": ["Secretaría de Salud"]}
+    assert indexed["meta"]["title"] == "Vacunación <en> veredas"  # escaped in, plain text out
+    assert indexed["meta"]["image"] == "../vacunacion.jpg"
+    assert indexed["meta"]["image_alt"] == "Enfermera aplica una vacuna"
+    # A comma inside the dependencia's name does not split it into two filter values.
+    assert indexed["filters"] == {"dependencia": ["Secretaría de Salud, Protección Social"]}
+    assert "Brigadas en doce veredas" in indexed["content"]
+    assert "Protección Social" in indexed["content"]  # the dependencia is searchable text too
     assert "vacunan gratis" in indexed["content"]
-    for left_out in ("menuchrome", "piechrome", "Compartir", "Publicado el"):
-        assert left_out not in indexed["content"]
+    assert "¶" not in indexed["content"]  # permalink anchors are left out
+    assert [a["id"] for a in indexed["anchors"]] == ["horarios"]
     assert (bundle / "pagefind-ui.js").exists()  # the UI ships with the index
-    assert not Path(index._work.name).exists()  # the intermediate documents are gone
+    assert not work.exists()  # the intermediate documents are gone
 
 
-def test_a_site_without_indexed_pages_builds_without_search(
-    tmp_path: Path, caplog
-) -> None:
+def test_the_example_site_indexes_releases_and_content_pages_only(built_site: Path) -> None:
+    urls = {f["url"]: f for f in fragments(built_site / "pagefind")}
+    prensa = ROOT / "content" / "prensa"
+    releases = {"/prensa/" + p.relative_to(prensa).with_suffix("").as_posix() + "/" for p in prensa.rglob("*.md")}
+    hidden = {"/prensa/2026/11/borrador-calendario-tributario/"}  # a draft: no page at all
+    expired = {"/prensa/2026/02/jornada-vacunacion-barrios-veredas/"}  # on the site, out of search
+    embargoed = {
+        u for u in releases if not (built_site / u.strip("/") / "index.html").exists()
+    } - hidden
+    assert embargoed, "the example site has an embargoed release"
+    assert set(urls) == (releases - hidden - expired - embargoed) | {"/guia/"}
+    # Listings, archives, the home page and the search page repeat summaries: not indexed.
+    for release in urls.values():
+        assert "Compartir" not in release["content"] and "Publicado el" not in release["content"]
+    river = urls["/prensa/2026/04/siembra-arboles-ribera/"]
+    assert river["filters"] == {"dependencia": ["Secretaría de Ambiente"]}
+    assert river["meta"]["image"].endswith(".jpg") and not river["meta"]["image"].startswith("/")
+
+
+def test_a_site_without_indexed_pages_builds_without_search(tmp_path: Path, caplog) -> None:
     index = search.SearchIndex()
-    index.add("index.html", page("Inicio", "Portada", attrs="", indexed=False))
     index.build(tmp_path)
     assert not (tmp_path / "pagefind").exists()
     assert "sin búsqueda" in caplog.text
+
+
+def test_a_stale_index_is_replaced_not_mixed(tmp_path: Path) -> None:
+    stale = tmp_path / "pagefind" / "fragment"
+    stale.mkdir(parents=True)
+    (stale / "old.pf_fragment").write_bytes(b"stale")
+    index = search.SearchIndex()
+    index.add(RELEASE)
+    index.build(tmp_path)
+    assert not (stale / "old.pf_fragment").exists()
+    assert len(fragments(tmp_path / "pagefind")) == 1
+
+
+def test_abort_stops_pagefind_and_drops_the_documents(tmp_path: Path) -> None:
+    index = search.SearchIndex()
+    index.add(RELEASE)
+    index.start(tmp_path)
+    running = index._running
+    assert running is not None
+    index.abort()
+    assert running.process.returncode is not None
+    assert not Path(index._work.name).exists()
 
 
 def test_failure_is_reported_in_spanish_with_pagefind_reason(tmp_path: Path) -> None:
@@ -84,3 +111,10 @@ def test_failure_is_reported_in_spanish_with_pagefind_reason(tmp_path: Path) -> 
         match=r"(?s)Pagefind no pudo crear el índice de búsqueda:\n.*html files",
     ):
         search.build_index(tmp_path)  # nothing to index
+
+
+def test_documents_go_to_shared_memory_only_with_ample_room(tmp_path: Path) -> None:
+    free = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize
+    assert search.scratch_dir(free // 8, shm=str(tmp_path)) == str(tmp_path)
+    assert search.scratch_dir(free // 2, shm=str(tmp_path)) is None  # a small container /dev/shm
+    assert search.scratch_dir(1, shm=str(tmp_path / "missing")) is None
