@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import Offsite, new_page
 from tests.conftest import build_site, free_port, serve_directory
 
-KNOWN_TITLE = "Vecinos y estudiantes siembran 2.000 árboles en la ribera del río"
+KNOWN_TITLE = "Vecinos y estudiantes siembran 2.000 árboles en la ribera"
 KNOWN_PATH = "prensa/2026/04/siembra-arboles-ribera/"
 
 

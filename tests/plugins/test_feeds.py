@@ -125,7 +125,7 @@ def test_dependencia_feeds_hold_only_their_releases(built_site: Path) -> None:
         (built_site / "dependencias/ambiente/feed.xml").read_bytes()
     )
     assert [e.title for e in ambiente.entries] == [
-        "Vecinos y estudiantes siembran 2.000 árboles en la ribera del río"
+        "Vecinos y estudiantes siembran 2.000 árboles en la ribera"
     ]
 
 

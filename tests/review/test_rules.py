@@ -33,9 +33,7 @@ def test_example_content_passes_cleanly(monkeypatch: pytest.MonkeyPatch) -> None
     assert len(releases) >= 10
     result = checking.run(project, releases)
     assert result.count(Severity.ERROR) == 0, [str(f) for f in result.findings if f.severity is Severity.ERROR]
-    # Only link-preview lengths may remain (reported to the portal's content author).
-    noisy = {f.rule for f in result.findings} - {"vista-previa"}
-    assert noisy == set(), [f for f in result.findings if f.rule in noisy]
+    assert result.findings == [], [str(f) for f in result.findings]
 
 
 # --- Errors -------------------------------------------------------------------------------------
