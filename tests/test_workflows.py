@@ -22,6 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 REVIEW = ROOT / ".github/workflows/review.yml"
 PUBLISH = ROOT / ".github/workflows/publish.yml"
+COLLECT = ROOT / ".github/workflows/collect.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"
 BIN = Path(sys.executable).parent
 
@@ -36,7 +37,12 @@ def load(path: Path) -> dict[Any, Any]:
 
 @pytest.mark.parametrize(
     ("schema", "path"),
-    [("vendor.github-workflows", REVIEW), ("vendor.github-workflows", PUBLISH), ("vendor.gitlab-ci", GITLAB)],
+    [
+        ("vendor.github-workflows", REVIEW),
+        ("vendor.github-workflows", PUBLISH),
+        ("vendor.github-workflows", COLLECT),
+        ("vendor.gitlab-ci", GITLAB),
+    ],
 )
 def test_valid_against_schemastore(schema: str, path: Path) -> None:
     result = subprocess.run(
@@ -85,13 +91,34 @@ def test_publish_workflow_deploys_then_syndicates_without_overlap() -> None:
     assert save["if"] == "${{ always() }}" and "github-actions[bot]" in save["run"] and "records/" in save["run"]
 
 
-def test_every_secret_the_channels_document_is_passed() -> None:
+def documented_secrets() -> set[str]:
     documented = set()
     for path in (ROOT / "syndicate").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         documented |= set(re.findall(r"(?:!ENV|password_env:) ([A-Z][A-Z0-9_]+)", text))
+    return documented
+
+
+def test_every_secret_the_channels_document_is_passed() -> None:
     send = next(s for s in steps(load(PUBLISH)["jobs"]["difundir"]) if "pregon syndicate" in s.get("run", ""))
-    assert documented <= set(send["env"]), documented - set(send["env"])
+    assert documented_secrets() <= set(send["env"]), documented_secrets() - set(send["env"])
+
+
+def test_collect_workflow_runs_daily_with_the_channel_secrets_and_saves_metrics() -> None:
+    wf = load(COLLECT)
+    assert wf["on"]["schedule"] == [{"cron": "30 11 * * *"}]  # 06:30 in Bogotá
+    [job] = wf["jobs"].values()
+    assert job["permissions"] == {"contents": "write"}
+    collect = next(s for s in steps(job) if s.get("run", "").strip() == "pregon collect")
+    # Every channel secret (e-mail has no metrics: no SMTP password or press lists), and the
+    # private folder for reply texts only from a repository variable, never a default.
+    email_only = {"PREGON_SMTP_PASSWORD", "PREGON_PRESS_LISTS_FILE"}
+    assert documented_secrets() - email_only <= set(collect["env"])
+    assert collect["env"]["PREGON_PRIVATE_DIR"] == "${{ vars.PREGON_PRIVATE_DIR }}"
+    others = {k: v for k, v in collect["env"].items() if k != "PREGON_PRIVATE_DIR"}
+    assert all(v == f"${{{{ secrets.{k} }}}}" for k, v in others.items())
+    save = steps(job)[steps(job).index(collect) + 1]
+    assert save["if"] == "${{ always() }}" and "records/" in save["run"]
 
 
 def test_commands_used_by_the_workflows_exist() -> None:
@@ -111,7 +138,18 @@ def test_gitlab_pipeline_mirrors_both_workflows() -> None:
     assert pages["artifacts"]["paths"] == ["public"] and "--site-dir public" in " ".join(pages["script"])
     assert pages["resource_group"] == syndicate["resource_group"]
     assert syndicate["needs"] == ["pages"]
-    assert ci[".principal"]["rules"][0] == {"if": '$CI_PIPELINE_SOURCE == "schedule"'}
+    assert ci[".principal"]["rules"][0] == {"if": '$CI_PIPELINE_SOURCE == "schedule" && $PREGON_TAREA != "recoger"'}
+    collect = ci["recoger"]
+    assert collect["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $PREGON_TAREA == "recoger"'}]
+    assert any("pregon collect" in line for line in script(collect))
+
+
+def script(job: dict[str, Any]) -> list[str]:
+    """A GitLab job's script with nested lists (from YAML anchors) flattened, as GitLab does."""
+    lines: list[str] = []
+    for line in job["script"]:
+        lines.extend(line if isinstance(line, list) else [line])
+    return lines
 
 
 # --- The records-commit scripts, run for real -------------------------------------------------
@@ -153,10 +191,16 @@ def repos(tmp_path: Path) -> tuple[Path, Path, Path]:
     return server, ci, fake_bin
 
 
-def test_github_records_step_pushes_even_after_a_failed_syndication(repos: tuple[Path, Path, Path]) -> None:
+@pytest.mark.parametrize(
+    ("workflow", "job_name", "command", "message"),
+    [(PUBLISH, "difundir", "pregon syndicate", "Registros de difusión"), (COLLECT, "recoger", "pregon collect", "Métricas del día")],
+)
+def test_github_records_step_pushes_even_after_a_failed_run(
+    repos: tuple[Path, Path, Path], workflow: Path, job_name: str, command: str, message: str
+) -> None:
     server, ci, fake_bin = repos
-    job = load(PUBLISH)["jobs"]["difundir"]
-    send = next(s for s in steps(job) if "pregon syndicate" in s.get("run", ""))
+    job = load(workflow)["jobs"][job_name]
+    send = next(s for s in steps(job) if command in s.get("run", ""))
     save = steps(job)[steps(job).index(send) + 1]
     env = {**os.environ, "PATH": f"{fake_bin}:{os.environ['PATH']}", "GITHUB_RUN_ID": "42"}
     script = send["run"].replace("${{ needs.desplegar.outputs.page_url }}", "https://portal.example/")
@@ -165,15 +209,19 @@ def test_github_records_step_pushes_even_after_a_failed_syndication(repos: tuple
     saved = subprocess.run(["bash", "-eo", "pipefail", "-c", save["run"]], cwd=ci, env=env, capture_output=True, text=True, check=False)
     assert saved.returncode == 0, saved.stderr  # …and the records step (if: always()) still saves
     log = git(server, "log", "--format=%an <%ae>|%s", "main")
-    assert log.splitlines()[0] == "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|Registros de difusión (42)"
+    assert log.splitlines()[0] == f"github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|{message} (42)"
     assert "nuevo comunicado" in log  # rebased on the release merged meanwhile
     assert git(server, "show", "main:records/ledger/2026-11.jsonl") == '{"v": 1}\n'
 
 
-def test_gitlab_syndication_job_saves_records_and_still_fails(repos: tuple[Path, Path, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize(("job_name", "message"), [("difundir", "Registros de difusión"), ("recoger", "Métricas del día")])
+def test_gitlab_job_saves_records_and_still_fails(
+    repos: tuple[Path, Path, Path], tmp_path: Path, job_name: str, message: str
+) -> None:
     server, ci, fake_bin = repos
-    script = "\n".join(load(GITLAB)["difundir"]["script"])
+    job = load(GITLAB)[job_name]
     env = {
+        **job.get("variables", {}),
         **os.environ,
         "PATH": f"{fake_bin}:{os.environ['PATH']}",
         "CI_PAGES_URL": "https://portal.example",
@@ -184,10 +232,12 @@ def test_gitlab_syndication_job_saves_records_and_still_fails(repos: tuple[Path,
         "CI_PIPELINE_ID": "7",
         "PREGON_RECORDS_TOKEN": "glpat-secreto-de-prueba",
     }
-    result = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=ci, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", "\n".join(script(job))], cwd=ci, env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 1, result.stderr
     assert "glpat-secreto-de-prueba" not in result.stdout + result.stderr
     log = git(server, "log", "--format=%an|%s", "main")
-    assert log.splitlines()[0] == "pregon-bot|Registros de difusión (pipeline 7) [skip ci]"
+    assert log.splitlines()[0] == f"pregon-bot|{message} (pipeline 7) [skip ci]"
     assert "nuevo comunicado" in log
     assert git(server, "show", "main:records/ledger/2026-11.jsonl") == '{"v": 1}\n'
