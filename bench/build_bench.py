@@ -106,9 +106,7 @@ ADJECTIVES = (  # noqa: SIM905 - a word list reads better as text
 class BuildResult:
     kind: str
     seconds: float  # wall clock
-    cpu_seconds: (
-        float  # user + system, of the build process and its children (Pagefind)
-    )
+    cpu_seconds: float  # user + system, of the build process and its children (Pagefind)
     child_cpu_seconds: float  # the children's share: Pagefind in the Pregón build
     peak_mb: float
     child_peak_mb: float
@@ -139,16 +137,9 @@ def _release(rng: random.Random, n: int, when: datetime, slug: str) -> str:
         "image_alt": f"Fotografía ilustrativa de la {noun} en {rng.choice(PLACES)}.",
         "featured": n % 400 == 0,
     }
-    paragraphs = [
-        "\n".join(_sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(4)
-    ]
+    paragraphs = ["\n".join(_sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(4)]
     body = f"{paragraphs[0]}\n\n{paragraphs[1]}\n\n## Más información\n\n{paragraphs[2]}\n\n- {paragraphs[3]}\n"
-    return (
-        "---\n"
-        + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
-        + "---\n\n"
-        + body
-    )
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
 
 
 def generate(root: Path, count: int, seed: int = 2026) -> None:
@@ -165,17 +156,13 @@ def generate(root: Path, count: int, seed: int = 2026) -> None:
     ImageDraw.Draw(picture).rectangle((0, 420, 1200, 630), fill=(60, 140, 60))
     picture.save(image, "JPEG", quality=70)
     first = datetime(2026, 11, 19, 9, 0)
-    step = timedelta(days=3 * 365) / max(
-        count, 1
-    )  # three years of releases, newest yesterday
+    step = timedelta(days=3 * 365) / max(count, 1)  # three years of releases, newest yesterday
     for n in range(count):
         when = first - step * n
         slug = f"comunicado-{n:05d}"
         folder = docs / "prensa" / f"{when:%Y}" / f"{when:%m}"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{slug}.md").write_text(
-            _release(rng, n, when, slug), encoding="utf-8"
-        )
+        (folder / f"{slug}.md").write_text(_release(rng, n, when, slug), encoding="utf-8")
         (folder / f"{slug}.jpg").write_bytes(image.getvalue())
     common = {
         "site_name": "Alcaldía de Ejemplo",
@@ -193,9 +180,7 @@ def generate(root: Path, count: int, seed: int = 2026) -> None:
         "pregon": {**common, "plugins": [{"pregon": pregon}]},
     }
     for kind, config in configs.items():
-        (root / f"mkdocs.{kind}.yml").write_text(
-            yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
-        )
+        (root / f"mkdocs.{kind}.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
 
 # --- Builds -----------------------------------------------------------------------------------
@@ -275,9 +260,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @contextlib.contextmanager
 def serve(directory: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory))
-    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -337,27 +320,19 @@ def run(
             shutil.rmtree(root, ignore_errors=True)
             generate(root, n)
             best: dict[str, BuildResult] = {}
-            for _ in range(
-                repeat
-            ):  # alternate the builds so background load hits all alike
+            for _ in range(repeat):  # alternate the builds so background load hits all alike
                 for kind in ("plain", "plain-nosearch", "pregon"):
                     r = build(root, kind, root / f"site-{kind}")
                     if kind not in best or r.cpu_seconds < best[kind].cpu_seconds:
                         best[kind] = r
             entry = {k: asdict(v) for k, v in best.items()}
             # CPU time, not wall time: on a shared machine other processes stretch wall time unevenly.
-            entry["ms_per_release"] = {
-                k: 1000 * v.cpu_seconds / n for k, v in best.items()
-            }
+            entry["ms_per_release"] = {k: 1000 * v.cpu_seconds / n for k, v in best.items()}
             entry["ratio"] = best["pregon"].cpu_seconds / best["plain"].cpu_seconds
-            entry["ratio_nosearch"] = (
-                best["pregon"].cpu_seconds / best["plain-nosearch"].cpu_seconds
-            )
+            entry["ratio_nosearch"] = best["pregon"].cpu_seconds / best["plain-nosearch"].cpu_seconds
             entry["wall_ratio"] = best["pregon"].seconds / best["plain"].seconds
             index = root / "site-plain" / "search" / "search_index.json"
-            entry["material_index_bytes"] = (
-                index.stat().st_size if index.exists() else None
-            )
+            entry["material_index_bytes"] = index.stat().st_size if index.exists() else None
             results["sizes"][n] = entry
             _print_size(n, entry)
         largest = max(sizes)
@@ -392,9 +367,7 @@ def run(
                 else ""
             )
         if profile_out:
-            profile(
-                base / f"n{largest}", base / f"n{largest}" / "site-profile", profile_out
-            )
+            profile(base / f"n{largest}", base / f"n{largest}" / "site-profile", profile_out)
     finally:
         if keep is None:
             shutil.rmtree(base, ignore_errors=True)
@@ -426,18 +399,14 @@ def _print_size(n: int, entry: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 4000])
-    parser.add_argument(
-        "--repeat", type=int, default=1, help="builds per kind; the best time counts"
-    )
+    parser.add_argument("--repeat", type=int, default=1, help="builds per kind; the best time counts")
     parser.add_argument(
         "--no-browser",
         dest="browser",
         action="store_false",
         help="skip the first-query measure",
     )
-    parser.add_argument(
-        "--keep", type=Path, help="keep projects and sites in this folder"
-    )
+    parser.add_argument("--keep", type=Path, help="keep projects and sites in this folder")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument(
         "--profile",
@@ -445,9 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         help="write a pyinstrument profile of the largest Pregón build",
     )
     args = parser.parse_args(argv)
-    results = run(
-        sorted(args.sizes), args.repeat, args.browser, args.keep, args.profile
-    )
+    results = run(sorted(args.sizes), args.repeat, args.browser, args.keep, args.profile)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

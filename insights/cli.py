@@ -83,7 +83,7 @@ def collect(config_path: Path) -> None:
     for name, options in settings.syndicate.channels.items():
         try:
             channels[name] = channel_class(name)(options)
-        except Exception as exc:  # noqa: BLE001 - one bad channel must not block the others
+        except Exception as exc:
             failures.append(f"{name}: el canal no se pudo configurar ({type(exc).__name__})")
     now = _now()
     posts = syndicated_posts(settings.records)

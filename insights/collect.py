@@ -65,7 +65,7 @@ def _guard(result: CollectResult, channel: str, what: str, call: Callable[[], T]
     except ChannelError as exc:
         result.failures.append(_line(channel, what, exc.message))
         raise _Skip(give_up=isinstance(exc, RateLimited)) from None
-    except Exception as exc:  # noqa: BLE001 - one channel's bug must not stop the others
+    except Exception as exc:
         # The exception text is not shown: it may carry a URL with a token.
         result.failures.append(f"{channel}: {what}: error inesperado ({type(exc).__name__})")
         raise _Skip(give_up=False) from None

@@ -40,9 +40,7 @@ class Catalog:
 
     now: datetime
     rules: ReleaseRules
-    entries: dict[str, Entry] = field(
-        default_factory=dict
-    )  # src_uri → entry (built pages only)
+    entries: dict[str, Entry] = field(default_factory=dict)  # src_uri → entry (built pages only)
     hidden: list[Release] = field(default_factory=list)  # drafts and embargoed: no page
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -61,9 +59,7 @@ class Catalog:
 
 def is_release(file: File, releases_dir: str) -> bool:
     return bool(
-        re.fullmatch(
-            rf"{re.escape(releases_dir)}/\d{{4}}/\d{{2}}/[^/]+\.md", file.src_uri
-        )
+        re.fullmatch(rf"{re.escape(releases_dir)}/\d{{4}}/\d{{2}}/[^/]+\.md", file.src_uri)
     ) and not file.src_uri.endswith("/index.md")
 
 
@@ -96,9 +92,7 @@ def load_catalog(files: Files, rules: ReleaseRules, now: datetime) -> Catalog:
             url=file.url,
             state=state,
             featured=lifecycle.is_featured(release, now),
-            dependencia_name=rules.dependencias.get(
-                release.meta.dependencia, release.meta.dependencia
-            ),
+            dependencia_name=rules.dependencias.get(release.meta.dependencia, release.meta.dependencia),
             updates=lifecycle.published_updates(release, now),
             commit=commit.sha if commit else None,
             updated=updated,

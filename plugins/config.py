@@ -16,9 +16,7 @@ class LinksConfig(Config):
 
     privacy = c.Optional(c.Type(str))
     terms = c.Optional(c.Type(str))
-    pqrsd = c.Optional(
-        c.Type(str)
-    )  # peticiones, quejas, reclamos, sugerencias y denuncias
+    pqrsd = c.Optional(c.Type(str))  # peticiones, quejas, reclamos, sugerencias y denuncias
     accessibility = c.Optional(c.Type(str))
 
 

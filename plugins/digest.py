@@ -51,18 +51,12 @@ def item_digest(text: str, front_matter: str, media: MediaBytes) -> str:
 def update_digest(update: dict[str, Any], media: MediaBytes) -> str:
     """Digest of one live update (its YAML mapping) and its image."""
     h = hashlib.sha256(b"pregon-update-1\n")
-    h.update(
-        json.dumps(update, sort_keys=True, ensure_ascii=False, default=str).encode(
-            "utf-8"
-        )
-    )
+    h.update(json.dumps(update, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     _add_media(h, media)
     return "sha256:" + h.hexdigest()
 
 
-def read_media(
-    release_path: Path, refs: Iterable[str], root: Path | None = None
-) -> list[tuple[str, bytes]]:
+def read_media(release_path: Path, refs: Iterable[str], root: Path | None = None) -> list[tuple[str, bytes]]:
     """Bytes of each referenced file, resolved next to the release; ReleaseError if one is missing."""
     out: list[tuple[str, bytes]] = []
     for ref in refs:

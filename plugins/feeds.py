@@ -47,19 +47,13 @@ def feed_paths(prefix: str = "") -> dict[str, str]:
     return {kind: prefix + name for kind, name in FORMATS.items()}
 
 
-def render_feeds(
-    site: FeedSite, entries: list[Entry], *, prefix: str, title: str, home: str
-) -> dict[str, bytes]:
+def render_feeds(site: FeedSite, entries: list[Entry], *, prefix: str, title: str, home: str) -> dict[str, bytes]:
     """The three feeds of ``entries`` (already newest first and limited); map site path → bytes."""
     paths = feed_paths(prefix)
     updated = max((e.updated or e.release.date for e in entries), default=site.now)
     return {
-        paths["rss"]: _feedgen(
-            site, entries, paths, "rss", title, home, updated
-        ).rss_str(pretty=True),
-        paths["atom"]: _atom(
-            _feedgen(site, entries, paths, "atom", title, home, updated)
-        ),
+        paths["rss"]: _feedgen(site, entries, paths, "rss", title, home, updated).rss_str(pretty=True),
+        paths["atom"]: _atom(_feedgen(site, entries, paths, "atom", title, home, updated)),
         paths["json"]: _json_feed(site, entries, paths, title, home),
     }
 
@@ -115,23 +109,15 @@ def _atom(fg: FeedGenerator) -> bytes:
     come out in the order they were added, so the attributes can be put back one by one.
     """
     root = etree.fromstring(fg.atom_str())
-    for element, entry in zip(
-        root.findall(f"{{{ATOM_NS}}}entry"), fg.entry(), strict=True
-    ):
-        for link, spec in zip(
-            element.findall(f"{{{ATOM_NS}}}link"), entry.link(), strict=True
-        ):
+    for element, entry in zip(root.findall(f"{{{ATOM_NS}}}entry"), fg.entry(), strict=True):
+        for link, spec in zip(element.findall(f"{{{ATOM_NS}}}link"), entry.link(), strict=True):
             for key in ("rel", "type", "length", "hreflang", "title"):
                 if spec.get(key):
                     link.set(key, str(spec[key]))
-    return etree.tostring(
-        root, xml_declaration=True, encoding="UTF-8", pretty_print=True
-    )
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _json_feed(
-    site: FeedSite, entries: list[Entry], paths: dict[str, str], title: str, home: str
-) -> bytes:
+def _json_feed(site: FeedSite, entries: list[Entry], paths: dict[str, str], title: str, home: str) -> bytes:
     items = []
     for e in entries:
         r = e.release

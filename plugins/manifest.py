@@ -25,11 +25,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def media_item(site: FeedSite, media: Media) -> dict[str, Any]:
-    url = (
-        site.absolute(media.src)
-        if media.src
-        else f"https://www.youtube.com/watch?v={media.youtube_id}"
-    )
+    url = site.absolute(media.src) if media.src else f"https://www.youtube.com/watch?v={media.youtube_id}"
     return {
         "kind": media.kind,
         "url": url,
@@ -76,9 +72,7 @@ def manifest_item(site: FeedSite, entry: Entry) -> dict[str, Any]:
     }
 
 
-def render_manifest(
-    site: FeedSite, entries: list[Entry], feeds: dict[str, str]
-) -> bytes:
+def render_manifest(site: FeedSite, entries: list[Entry], feeds: dict[str, str]) -> bytes:
     """The manifest document for ``entries``; ``feeds`` maps rss/atom/json to site paths."""
     doc = {
         "format": FORMAT,

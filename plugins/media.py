@@ -89,9 +89,7 @@ class MediaReader:
         self.read.append((ref, data))
         return src, data
 
-    def image(
-        self, ref: str, alt: str | None, field: str, alt_field: str, loc: Loc
-    ) -> Media | None:
+    def image(self, ref: str, alt: str | None, field: str, alt_field: str, loc: Loc) -> Media | None:
         """A local image with its alternative text; ``alt_field`` names the alt key as editors see it."""
         if not alt:
             # Reported at the image's own line: that is where the missing alt text goes.

@@ -60,13 +60,9 @@ def release_tags(site: FeedSite, entry: Entry, site_name: str) -> str:
         _meta("name", "twitter:description", r.meta.summary),
     ]
     if entry.updated:
-        tags.append(
-            _meta("property", "article:modified_time", entry.updated.isoformat())
-        )
+        tags.append(_meta("property", "article:modified_time", entry.updated.isoformat()))
     if r.meta.expires:
-        tags.append(
-            _meta("property", "article:expiration_time", r.meta.expires.isoformat())
-        )
+        tags.append(_meta("property", "article:expiration_time", r.meta.expires.isoformat()))
     tags += [_meta("property", "article:tag", t) for t in r.meta.tags]
     image = share_image(site, entry)
     if image:
@@ -76,11 +72,7 @@ def release_tags(site: FeedSite, entry: Entry, site_name: str) -> str:
             _meta("name", "twitter:image", image["url"]),
             _meta("name", "twitter:image:alt", image["alt"]),
         ]
-        tags += [
-            _meta("property", f"og:image:{k}", image[k])
-            for k in ("width", "height")
-            if image.get(k)
-        ]
+        tags += [_meta("property", f"og:image:{k}", image[k]) for k in ("width", "height") if image.get(k)]
         if image.get("mime"):
             tags.append(_meta("property", "og:image:type", image["mime"]))
     tags.append(_json_ld(site, entry, site_name, image))
@@ -100,9 +92,7 @@ def share_image(site: FeedSite, entry: Entry) -> dict[str, Any] | None:
     return None
 
 
-def _json_ld(
-    site: FeedSite, entry: Entry, site_name: str, image: dict[str, Any] | None
-) -> str:
+def _json_ld(site: FeedSite, entry: Entry, site_name: str, image: dict[str, Any] | None) -> str:
     r = entry.release
     url = site.absolute(entry.url)
     publisher = {
@@ -121,9 +111,7 @@ def _json_ld(
         "inLanguage": "es-CO",
         "articleSection": entry.dependencia_name,
         "keywords": list(r.meta.tags),
-        "author": {"@type": "Person", "name": r.meta.author}
-        if r.meta.author
-        else publisher,
+        "author": {"@type": "Person", "name": r.meta.author} if r.meta.author else publisher,
         "publisher": publisher,
         "isAccessibleForFree": True,
     }
@@ -155,15 +143,9 @@ def _json_ld(
                 ],
             }
         )
-    data = json.dumps(
-        {"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False
-    )
+    data = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
     # "<" escaped as \u003c: no "</script>" or "<!--" can end or confuse the script element.
-    return (
-        '<script type="application/ld+json">'
-        + data.replace("<", "\\u003c")
-        + "</script>"
-    )
+    return '<script type="application/ld+json">' + data.replace("<", "\\u003c") + "</script>"
 
 
 def inject(output: str, tags: str) -> str:
@@ -183,6 +165,4 @@ def fix_title(output: str, escaped_title: str, plain_title: str) -> str:
     unescaped = Markup(escaped_title).striptags()
     if unescaped == escaped_title:
         return output
-    return output.replace(
-        f"<title>{unescaped}", f"<title>{escape(plain_title, quote=False)}", 1
-    )
+    return output.replace(f"<title>{unescaped}", f"<title>{escape(plain_title, quote=False)}", 1)

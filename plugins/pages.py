@@ -40,17 +40,10 @@ class View:
     total: int = 0  # releases of a dependencia, when the page shows only the latest
 
 
-def _paginate(
-    kind: str, base: str, title: str, entries: list[Entry], per_page: int
-) -> list[View]:
+def _paginate(kind: str, base: str, title: str, entries: list[Entry], per_page: int) -> list[View]:
     """``base/index.md``, ``base/pagina/2/index.md``, …; always at least one page."""
-    chunks = [entries[i : i + per_page] for i in range(0, len(entries), per_page)] or [
-        []
-    ]
-    uris = [
-        f"{base}/index.md" if n == 1 else f"{base}/pagina/{n}/index.md"
-        for n in range(1, len(chunks) + 1)
-    ]
+    chunks = [entries[i : i + per_page] for i in range(0, len(entries), per_page)] or [[]]
+    uris = [f"{base}/index.md" if n == 1 else f"{base}/pagina/{n}/index.md" for n in range(1, len(chunks) + 1)]
     urls = [u[: -len("index.md")] for u in uris]
     return [
         View(
@@ -163,15 +156,11 @@ def build_views(
                 list_url=f"{base}/archivo/",
             )
         )
-    views.append(
-        View("dependencias", "dependencias/index.md", "Dependencias", groups=summary)
-    )
+    views.append(View("dependencias", "dependencias/index.md", "Dependencias", groups=summary))
     return views
 
 
-def add_view_files(
-    views: list[View], files: Files, config: MkDocsConfig
-) -> dict[str, View]:
+def add_view_files(views: list[View], files: Files, config: MkDocsConfig) -> dict[str, View]:
     """Add a generated page per view (an existing file with that path keeps its text); map src_uri → view."""
     by_uri: dict[str, View] = {}
     for view in views:

@@ -65,9 +65,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 "pregon: falta `site_url` en mkdocs.yml: los feeds y el manifiesto necesitan direcciones absolutas"
             )
         try:
-            self.announcement = current_announcement(
-                self.config.announcement, self.now, tz
-            )
+            self.announcement = current_announcement(self.config.announcement, self.now, tz)
         except (ValueError, TypeError):
             raise PluginError(
                 f"pregon: `announcement.expires: {self.config.announcement.expires}` no es una fecha "
@@ -83,21 +81,15 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         )
         entity = self.config.entity
         self.site = FeedSite(
-            url=config.site_url
-            if config.site_url.endswith("/")
-            else config.site_url + "/",
-            description=config.site_description
-            or f"Comunicados de prensa de {entity.name}",
+            url=config.site_url if config.site_url.endswith("/") else config.site_url + "/",
+            description=config.site_description or f"Comunicados de prensa de {entity.name}",
             author=entity.name,
             email=entity.email,
             id_date=self.config.feeds.id_date,
             now=self.now,
         )
         self.feeds = feed_paths()
-        self.dependencia_feeds = {
-            slug: feed_paths(f"dependencias/{slug}/")
-            for slug in self.config.dependencias
-        }
+        self.dependencia_feeds = {slug: feed_paths(f"dependencias/{slug}/") for slug in self.config.dependencias}
         # Built once: every page carries the same site feed links.
         self.feed_tags = meta.feed_links(self.site, self.feeds, config.site_name)
         self.dependencia_feed_tags = {
@@ -141,9 +133,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
         listed = self.catalog.listed
         limit = self.config.feeds.limit
-        outputs = render_feeds(
-            self.site, listed[:limit], prefix="", title=config.site_name, home=""
-        )
+        outputs = render_feeds(self.site, listed[:limit], prefix="", title=config.site_name, home="")
         groups = self.catalog.by_dependencia()
         for slug, name in self.config.dependencias.items():
             outputs |= render_feeds(
@@ -157,9 +147,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         for path, content in outputs.items():
             files.append(File.generated(config, path, content=content))
 
-    def on_env(
-        self, env: Environment, *, config: MkDocsConfig, files: Files
-    ) -> Environment | None:
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         if not self.config.enabled:
             return None
         env.globals["pregon"] = SiteContext(
@@ -185,9 +173,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             self.search.add(search.release_document(page, entry) if entry else search.page_document(page))
         self.search.start(config.site_dir)
 
-    def on_page_markdown(
-        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str | None:
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
         entry = self.catalog.entries.get(page.file.src_uri)
@@ -221,34 +207,24 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         entry = self.catalog.entries.get(page.file.src_uri)
         if entry is not None:
             extra["entry"] = entry
-            extra["share"] = share_links(
-                self.site.absolute(entry.url), entry.release.title
-            )
+            extra["share"] = share_links(self.site.absolute(entry.url), entry.release.title)
         view = self.views.get(page.file.src_uri)
         if view is not None:
             extra["view"] = view
         return context
 
-    def on_post_page(
-        self, output: str, *, page: Page, config: MkDocsConfig
-    ) -> str | None:
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
         entry: Entry | None = self.catalog.entries.get(page.file.src_uri)
         view: View | None = self.views.get(page.file.src_uri)
-        dependencia = (
-            entry.release.meta.dependencia
-            if entry
-            else (view.dependencia if view else None)
-        )
+        dependencia = entry.release.meta.dependencia if entry else (view.dependencia if view else None)
         tags = self.feed_tags + self.dependencia_feed_tags.get(dependencia or "", "")
         if entry is not None:
             tags = meta.release_tags(self.site, entry, config.site_name) + tags
             if 'rel="canonical"' not in output:
                 tags += f'<link rel="canonical" href="{escape(self.site.absolute(entry.url))}">'
-            output = meta.fix_title(
-                output, escape(entry.release.title), entry.release.title
-            )
+            output = meta.fix_title(output, escape(entry.release.title), entry.release.title)
         return meta.inject(output, tags)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -265,9 +241,7 @@ def _drop_unpublished(files: Files, catalog: Catalog) -> None:
     """Drafts and embargoed releases get no page, and their media stay unpublished too."""
     shown = {m.src for e in catalog.entries.values() for m in _all_media(e.release)}
     for release in catalog.hidden:
-        for src in [release.src_uri] + [
-            m.src for m in _all_media(release) if m.src not in shown
-        ]:
+        for src in [release.src_uri] + [m.src for m in _all_media(release) if m.src not in shown]:
             file = files.get_file_from_path(src) if src else None
             if file is not None:
                 files.remove(file)

@@ -205,9 +205,7 @@ class Release:
     @property
     def media(self) -> tuple[Media, ...]:
         """Main image first, then gallery, then video (the manifest's order)."""
-        return tuple(
-            m for m in (self.image, *self.gallery, self.video) if m is not None
-        )
+        return tuple(m for m in (self.image, *self.gallery, self.video) if m is not None)
 
 
 def update_id(entry: Mapping[str, Any]) -> str:
@@ -252,15 +250,11 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
     try:
         meta = FrontMatter.model_validate(source.meta, context={"tz": rules.timezone})
     except ValidationError as exc:
-        raise ReleaseError(
-            [_translate(err, source, shown) for err in exc.errors()]
-        ) from None
+        raise ReleaseError([_translate(err, source, shown) for err in exc.errors()]) from None
 
     problems: list[Problem] = []
 
-    def fail(
-        field_name: str, message: str, loc: tuple[str | int, ...] | None = None
-    ) -> None:
+    def fail(field_name: str, message: str, loc: tuple[str | int, ...] | None = None) -> None:
         problems.append(
             Problem(
                 shown,
@@ -271,9 +265,7 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
         )
 
     if meta.dependencia not in rules.dependencias:
-        choices = (
-            ", ".join(f"`{s}`" for s in rules.dependencias) or "(ninguna configurada)"
-        )
+        choices = ", ".join(f"`{s}`" for s in rules.dependencias) or "(ninguna configurada)"
         fail(
             "dependencia",
             f"la dependencia `{meta.dependencia}` no existe: use una de {choices}",
@@ -295,11 +287,7 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
         )
 
     reader = MediaReader(path, Path(os.path.abspath(rules.docs_dir)), fail)
-    main_image = (
-        reader.image(meta.image, meta.image_alt, "image", "image_alt", ("image",))
-        if meta.image
-        else None
-    )
+    main_image = reader.image(meta.image, meta.image_alt, "image", "image_alt", ("image",)) if meta.image else None
     gallery = tuple(
         m
         for i, g in enumerate(meta.gallery)
@@ -320,9 +308,7 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
     item_media = list(reader.read)
 
     updates = []
-    for i, (entry, raw) in enumerate(
-        zip(meta.updates, source.meta.get("updates") or [], strict=False)
-    ):
+    for i, (entry, raw) in enumerate(zip(meta.updates, source.meta.get("updates") or [], strict=False)):
         reader.read.clear()
         image = None
         if entry.image:
@@ -370,11 +356,7 @@ def _unknown_fields(source: SourceFile, shown: str) -> list[Problem]:
         if key in KNOWN_FIELDS:
             continue
         guess = difflib.get_close_matches(str(key), KNOWN_FIELDS, n=1)
-        hint = (
-            f"¿quiso decir `{guess[0]}`?"
-            if guess
-            else "revise la ortografía o elimínelo"
-        )
+        hint = f"¿quiso decir `{guess[0]}`?" if guess else "revise la ortografía o elimínelo"
         out.append(
             Problem(
                 shown,
@@ -389,11 +371,7 @@ def _unknown_fields(source: SourceFile, shown: str) -> list[Problem]:
 def _field_name(loc: tuple[str | int, ...]) -> str:
     name = ""
     for part in loc:
-        name += (
-            f"[{part}]"
-            if isinstance(part, int)
-            else (f".{part}" if name else str(part))
-        )
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name
 
 
@@ -406,9 +384,7 @@ def _translate(err: Any, source: SourceFile, shown: str) -> Problem:
     if kind.startswith("pregon_"):
         message = err["msg"].replace(f"`{leaf}`", f"`{name}`", 1)
     elif kind == "missing":
-        message = (
-            f"falta `{name}`: {_MISSING_HINTS.get(leaf, 'agréguelo al encabezado')}"
-        )
+        message = f"falta `{name}`: {_MISSING_HINTS.get(leaf, 'agréguelo al encabezado')}"
     elif kind in ("string_type",):
         message = f"`{name}` debe ser texto (si empieza con un símbolo, póngalo entre comillas)"
     elif kind in ("bool_type", "bool_parsing"):
@@ -419,7 +395,5 @@ def _translate(err: Any, source: SourceFile, shown: str) -> Problem:
         message = f"`{name}` debe ser un grupo de campos `nombre: valor`"
     else:
         message = f"`{name}` no es válido ({err['msg']})"
-    line = line_of(source.front_matter, loc) or (
-        line_of(source.front_matter, loc[:-1]) if len(loc) > 1 else None
-    )
+    line = line_of(source.front_matter, loc) or (line_of(source.front_matter, loc[:-1]) if len(loc) > 1 else None)
     return Problem(shown, name, message, line)

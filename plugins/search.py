@@ -190,9 +190,7 @@ class _Indexing:
         # Pagefind writes into a fresh folder; a stale index from an earlier build would mix in.
         shutil.rmtree(output, ignore_errors=True)
         try:
-            process = subprocess.Popen(
-                _command(documents, output), stdout=log_file, stderr=subprocess.STDOUT
-            )
+            process = subprocess.Popen(_command(documents, output), stdout=log_file, stderr=subprocess.STDOUT)
         except OSError as exc:
             log_file.close()
             raise PluginError(f"pregon: no se pudo crear el índice de búsqueda con Pagefind: {exc}") from None
@@ -203,9 +201,7 @@ class _Indexing:
             code = self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise PluginError(
-                f"pregon: Pagefind no terminó el índice de búsqueda en {timeout:.0f} s"
-            ) from None
+            raise PluginError(f"pregon: Pagefind no terminó el índice de búsqueda en {timeout:.0f} s") from None
         self.log_file.seek(0)
         detail = self.log_file.read().decode("utf-8", "replace").strip()
         self.log_file.close()

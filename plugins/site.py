@@ -30,9 +30,7 @@ class SiteContext:
     dependencias: dict[str, str]
 
 
-def current_announcement(
-    config: AnnouncementConfig, now: datetime, tz: tzinfo
-) -> Announcement | None:
+def current_announcement(config: AnnouncementConfig, now: datetime, tz: tzinfo) -> Announcement | None:
     """The configured announcement unless it has no text or its ``expires`` has passed."""
     if not config.text:
         return None

@@ -40,9 +40,7 @@ class SourceFile:
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """The path as editors know it: relative to the project root when possible."""
-    relative = os.path.relpath(
-        os.path.abspath(path), os.path.abspath(root or Path.cwd())
-    )
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root or Path.cwd()))
     return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
@@ -77,9 +75,7 @@ def read_source(path: Path, root: Path | None = None) -> SourceFile:
         meta = yaml.load(front_matter, Loader=_LOADER)  # a safe loader: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = (
-            mark.line + 1 if mark is not None else None
-        )  # the split keeps the newline after `---`
+        line = mark.line + 1 if mark is not None else None  # the split keeps the newline after `---`
         problem = getattr(exc, "problem", None) or "sintaxis inválida"
         raise ReleaseError(
             [
@@ -105,9 +101,7 @@ def read_source(path: Path, root: Path | None = None) -> SourceFile:
                 )
             ]
         )
-    return SourceFile(
-        path=path, shown=shown, text=text, front_matter=front_matter, meta=meta, body=body
-    )
+    return SourceFile(path=path, shown=shown, text=text, front_matter=front_matter, meta=meta, body=body)
 
 
 def without_top_level_key(front_matter: str, key: str) -> str:
@@ -133,11 +127,7 @@ def media_references(meta: dict[str, Any]) -> list[str]:
     if isinstance(image, str) and not is_url(image):
         refs.append(image)
     for entry in meta.get("gallery") or []:
-        if (
-            isinstance(entry, dict)
-            and isinstance(entry.get("src"), str)
-            and not is_url(entry["src"])
-        ):
+        if isinstance(entry, dict) and isinstance(entry.get("src"), str) and not is_url(entry["src"]):
             refs.append(entry["src"])
     video = meta.get("video")
     if isinstance(video, str) and is_local_video(video):
@@ -173,11 +163,7 @@ def line_of(front_matter: str, loc: tuple[str | int, ...]) -> int | None:
             if match is None:
                 break
             line, node = match[0].start_mark.line, match[1]
-        elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(part, int)
-            and part < len(node.value)
-        ):
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
             line = node.start_mark.line
         else:

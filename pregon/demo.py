@@ -31,9 +31,7 @@ from rich.console import Console
 
 def _free_port(start: int) -> int:
     for port in range(start, start + 100):
-        with contextlib.closing(
-            socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        ) as probe:
+        with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
             # Same option as the server: a port left in TIME_WAIT by the previous run is reusable.
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
@@ -58,9 +56,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
     show_default=True,
     help="Primer puerto a probar en 127.0.0.1.",
 )
-@click.option(
-    "--no-serve", is_flag=True, help="Termina después de difundir (para CI y pruebas)."
-)
+@click.option("--no-serve", is_flag=True, help="Termina después de difundir (para CI y pruebas).")
 @click.option(
     "-f",
     "--config",
@@ -116,9 +112,7 @@ def demo(port: int, no_serve: bool, config_path: Path) -> None:
             raise click.ClickException(str(exc)) from None
         print_report(report, console)
         outbox = config_path.resolve().parent / "outbox"
-        console.print(
-            f"Las publicaciones están en {outbox}/ (un .json y una vista .md por publicación)."
-        )
+        console.print(f"Las publicaciones están en {outbox}/ (un .json y una vista .md por publicación).")
         if not no_serve:
             console.print(f"Sirviendo {site_url} — Ctrl-C para terminar.")
             with contextlib.suppress(KeyboardInterrupt):

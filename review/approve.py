@@ -38,9 +38,7 @@ def _shown(path: Path) -> str:
 
 
 @click.command()
-@click.argument(
-    "releases", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("releases", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--by", "login", required=True, help="Usuario (login) de quien aprueba.")
 @click.option(
     "--role",
@@ -97,11 +95,7 @@ def approve(
             err=True,
         )
         sys.exit(2)
-    paths = list(releases) + (
-        sorted(p for p in content.rglob("*.md") if p.name != "index.md")
-        if approve_all
-        else []
-    )
+    paths = list(releases) + (sorted(p for p in content.rglob("*.md") if p.name != "index.md") if approve_all else [])
     if not paths:
         click.echo("indique uno o más comunicados, o --all", err=True)
         sys.exit(2)
@@ -136,9 +130,7 @@ def approve(
             continue
         seen.add(key)
         new.append(record)
-        click.echo(
-            f"{record['source']}: aprobado ({role}, {login}) huella {record['digest'][:19]}…"
-        )
+        click.echo(f"{record['source']}: aprobado ({role}, {login}) huella {record['digest'][:19]}…")
     if new:
         append_records(folder, at[:7], new)
     sys.exit(1 if failed else 0)

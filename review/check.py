@@ -119,13 +119,21 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
         images = [(name, m, line_of(fm, loc)) for name, m, loc in _images(release, raw_updates)]
         lines = {"title": line_of(fm, ("title",))}
         lines.update({f"social.{k}": line_of(fm, ("social", k)) for k in release.meta.social})
-        lines.update({f"update:{update_id(u)}": line_of(fm, ("updates", i, "text")) for i, u in enumerate(raw_updates) if isinstance(u, dict)})
+        lines.update(
+            {
+                f"update:{update_id(u)}": line_of(fm, ("updates", i, "text"))
+                for i, u in enumerate(raw_updates)
+                if isinstance(u, dict)
+            }
+        )
         image_lines = {m.src.rsplit("/", 1)[-1]: ln for _, m, ln in images if m.src}
         rendered = preview.check(report, project, release, lines, image_lines)
         media.check(report, images, project.channels, rendered)
         docs_dir = project.rules.docs_dir
         personal.check_images(report, [(n, docs_dir / m.src, ln) for n, m, ln in images if m.src], strip=strip_exif)
-        plain.check_preview_lengths(report, release.meta.title, release.meta.summary, lines["title"], line_of(fm, ("summary",)))
+        plain.check_preview_lengths(
+            report, release.meta.title, release.meta.summary, lines["title"], line_of(fm, ("summary",))
+        )
         tz = project.rules.timezone
         day = electoral.publication_day(release.date.astimezone(tz), now(tz))
         electoral.check(report, day, tools.periods, line_of(fm, ("date",)))

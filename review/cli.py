@@ -18,14 +18,24 @@ from .project import ProjectError, load_project
 @click.option("--all", "check_all", is_flag=True, help="Revisar todos los comunicados, no solo los cambiados.")
 @click.option("--base", default=None, help="Rama base para saber qué cambió (por defecto origin/main o la del PR).")
 @click.option(
-    "--format", "output", type=click.Choice(["terminal", "github", "json"]), default="terminal", show_default=True,
+    "--format",
+    "output",
+    type=click.Choice(["terminal", "github", "json"]),
+    default="terminal",
+    show_default=True,
     help="terminal; github: anotaciones y resumen para GitHub Actions; json.",
 )
 @click.option("--previews", is_flag=True, help="Mostrar en la terminal el texto completo de cada publicación.")
 @click.option("--strip-exif", is_flag=True, help="Quitar los datos EXIF (ubicación GPS) de las imágenes revisadas.")
 @click.option("--config", "config_file", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path))
 def check(
-    paths: tuple[Path, ...], check_all: bool, base: str | None, output: str, previews: bool, strip_exif: bool, config_file: Path
+    paths: tuple[Path, ...],
+    check_all: bool,
+    base: str | None,
+    output: str,
+    previews: bool,
+    strip_exif: bool,
+    config_file: Path,
 ) -> None:
     """Revisa los comunicados nuevos o modificados (o PATHS) antes de publicarlos.
 

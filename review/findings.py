@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Severity(str, enum.Enum):
+class Severity(str, enum.Enum):  # noqa: UP042 - StrEnum would change str() of members
     """How much a finding matters. Only errors fail the check (exit status 1)."""
 
     ERROR = "error"

@@ -44,7 +44,9 @@ def load_terms(path: Path) -> list[Term]:
         if not words or not isinstance(words, list):
             raise RuleFileError(f"{path}: la regla {i + 1} no tiene `terms` (una lista de expresiones)")
         # Longest first, so "todos los ciudadanos" wins over "los ciudadanos" at the same place.
-        alternatives = "|".join(regex.escape(str(w)).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+        alternatives = "|".join(
+            regex.escape(str(w)).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+        )
         terms.append(
             Term(
                 pattern=regex.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", regex.IGNORECASE),

@@ -48,6 +48,14 @@ def check(report: ReleaseReport, source: SourceFile, docs_dir: Path) -> None:
         resolved = (source.path.parent / path).resolve()
         kind = "la imagen" if is_image else "el enlace"
         if docs_dir not in resolved.parents:
-            report.error(RULE, f"{kind} `{target}` apunta fuera de la carpeta del sitio: use un archivo del portal", first + index)
+            report.error(
+                RULE,
+                f"{kind} `{target}` apunta fuera de la carpeta del sitio: use un archivo del portal",
+                first + index,
+            )
         elif not resolved.exists():
-            report.error(RULE, f"{kind} `{target}` apunta a un archivo que no existe: revise el nombre y la carpeta", first + index)
+            report.error(
+                RULE,
+                f"{kind} `{target}` apunta a un archivo que no existe: revise el nombre y la carpeta",
+                first + index,
+            )

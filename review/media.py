@@ -48,15 +48,30 @@ LIMITS: dict[str, ImageLimits] = {
     "bluesky": ImageLimits(1_000_000, (JPEG, PNG, WEBP, GIF), source="app.bsky.embed.images: 1.000.000 B por imagen"),
     "x": ImageLimits(5 * 1024 * 1024, (JPEG, PNG, GIF, WEBP), source="X media upload: 5 MB, JPG/PNG/GIF/WEBP"),
     "instagram": ImageLimits(
-        8 * 1024 * 1024, (JPEG,), min_ratio=4 / 5, max_ratio=1.91, source="Instagram: 8 MB, JPEG, proporción 4:5 a 1,91:1",
+        8 * 1024 * 1024,
+        (JPEG,),
+        min_ratio=4 / 5,
+        max_ratio=1.91,
+        source="Instagram: 8 MB, JPEG, proporción 4:5 a 1,91:1",
         derivative=False,
     ),
-    "mastodon": ImageLimits(16 * 1024 * 1024, (JPEG, PNG, GIF, WEBP), source="Mastodon: 16 MB por imagen (valor por defecto)"),
+    "mastodon": ImageLimits(
+        16 * 1024 * 1024, (JPEG, PNG, GIF, WEBP), source="Mastodon: 16 MB por imagen (valor por defecto)"
+    ),
     "telegram": ImageLimits(
-        10 * 1024 * 1024, (JPEG, PNG, WEBP, GIF), max_ratio=20, min_ratio=1 / 20, source="Telegram sendPhoto: 10 MB, proporción hasta 20:1"
+        10 * 1024 * 1024,
+        (JPEG, PNG, WEBP, GIF),
+        max_ratio=20,
+        min_ratio=1 / 20,
+        source="Telegram sendPhoto: 10 MB, proporción hasta 20:1",
     ),
     "threads": ImageLimits(8 * 1024 * 1024, (JPEG, PNG), source="Threads: 8 MB, JPEG o PNG", derivative=False),
-    "linkedin": ImageLimits(None, (JPEG, PNG, GIF), max_pixels=36_152_320, source="LinkedIn Images API: JPG/PNG/GIF, hasta 36.152.320 píxeles"),
+    "linkedin": ImageLimits(
+        None,
+        (JPEG, PNG, GIF),
+        max_pixels=36_152_320,
+        source="LinkedIn Images API: JPG/PNG/GIF, hasta 36.152.320 píxeles",
+    ),
     "facebook": ImageLimits(
         4 * 1024 * 1024, (JPEG, PNG, GIF, WEBP), source="Facebook Pages: fotos de hasta 4 MB", derivative=False
     ),
@@ -101,10 +116,16 @@ def check(
                     report.warning(RULE, f"`{field_name}`: {message}; Pregón enviará una copia ajustada en JPEG", line)
             elif network not in rendered:
                 for message in _over(limits, image, name, network):
-                    report.error(RULE, f"`{field_name}`: {message}; {network} descarga la imagen del portal: publique una adecuada", line)
+                    report.error(
+                        RULE,
+                        f"`{field_name}`: {message}; {network} descarga la imagen del portal: publique una adecuada",
+                        line,
+                    )
             if network not in rendered and image.width and image.height:
                 ratio = image.width / image.height
-                if (limits.min_ratio and ratio < limits.min_ratio - 0.005) or (limits.max_ratio and ratio > limits.max_ratio + 0.005):
+                if (limits.min_ratio and ratio < limits.min_ratio - 0.005) or (
+                    limits.max_ratio and ratio > limits.max_ratio + 0.005
+                ):
                     report.error(
                         RULE,
                         f"`{field_name}`: {network} no acepta la proporción de `{name}` "
@@ -117,7 +138,9 @@ def _over(limits: ImageLimits, image: Media, name: str, network: str) -> list[st
     """What in ``image`` exceeds ``limits`` (size, format, pixels), as Spanish phrases."""
     out = []
     if limits.max_bytes and image.bytes and image.bytes > limits.max_bytes:
-        out.append(f"`{name}` pesa {_size(image.bytes)} y {network} acepta hasta {_size(limits.max_bytes)} ({limits.source})")
+        out.append(
+            f"`{name}` pesa {_size(image.bytes)} y {network} acepta hasta {_size(limits.max_bytes)} ({limits.source})"
+        )
     if image.mime and image.mime not in limits.formats:
         accepted = ", ".join(_FORMAT_NAMES[f] for f in limits.formats)
         out.append(f"`{name}` es {_FORMAT_NAMES.get(image.mime, image.mime)} y {network} acepta {accepted}")

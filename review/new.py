@@ -102,7 +102,9 @@ def create_release(project: Project, title: str, dependencia: str) -> CreatedRel
     """Write ``content/prensa/AAAA/MM/<slug>.md`` and its image folder; refuse to overwrite."""
     if dependencia not in project.rules.dependencias:
         choices = ", ".join(project.rules.dependencias) or "(ninguna configurada)"
-        raise UnknownDependencia(f"la dependencia «{dependencia}» no está en {project.config_file.name}; use una de: {choices}")
+        raise UnknownDependencia(
+            f"la dependencia «{dependencia}» no está en {project.config_file.name}; use una de: {choices}"
+        )
     moment = now(project.rules.timezone)
     slug = slugify(title)
     month = project.releases_root / f"{moment:%Y}" / f"{moment:%m}"

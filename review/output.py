@@ -150,12 +150,16 @@ def write_terminal(result: CheckResult, *, previews: bool, stream: IO[str] | Non
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for finding in result.general:
-        console.print(f"[{_STYLE[finding.severity]}]{finding.severity.spanish}[/] {escape(finding.path)}: {escape(finding.message)}")
+        console.print(
+            f"[{_STYLE[finding.severity]}]{finding.severity.spanish}[/] {escape(finding.path)}: {escape(finding.message)}"
+        )
     for report in result.reports:
         console.rule(escape(report.title or report.path))
         for f in report.findings:
             where = f"{f.path}:{f.line}" if f.line else f.path
-            console.print(f"{escape(where)}  [{_STYLE[f.severity]}]{f.severity.spanish}[/]  [dim]\\[{f.rule}][/] {escape(f.message)}")
+            console.print(
+                f"{escape(where)}  [{_STYLE[f.severity]}]{f.severity.spanish}[/]  [dim]\\[{f.rule}][/] {escape(f.message)}"
+            )
         for p in report.previews:
             count = f"{p.length}/{p.limit} {p.unit}" if p.length is not None and p.limit else "sin límite"
             style = "red" if p.problems else "green"
@@ -168,7 +172,9 @@ def write_terminal(result: CheckResult, *, previews: bool, stream: IO[str] | Non
                 for url, alt in p.media:
                     console.print(f"  imagen: {escape(url.rsplit('/', 1)[-1])} — alt: «{escape(alt)}»")
             else:
-                console.print(f"  [{style}]{escape(name)}[/]: {count}" + (f" [dim]({escape(p.note)})[/]" if p.note else ""))
+                console.print(
+                    f"  [{style}]{escape(name)}[/]: {count}" + (f" [dim]({escape(p.note)})[/]" if p.note else "")
+                )
     e, w, n = (result.count(s) for s in Severity)
     checked = len(result.reports)
     console.print(

@@ -59,7 +59,9 @@ def manifest_item(project: Project, release: Release) -> Item:
         summary=meta.summary,
         date=meta.date,
         expires=meta.expires,
-        dependencia=Dependencia(slug=meta.dependencia, name=project.rules.dependencias.get(meta.dependencia, meta.dependencia)),
+        dependencia=Dependencia(
+            slug=meta.dependencia, name=project.rules.dependencias.get(meta.dependencia, meta.dependencia)
+        ),
         tags=tuple(meta.tags),
         featured=meta.featured,
         media=_media(project, release.media),
@@ -100,15 +102,19 @@ def render(channel: str, config: dict, item: Item, update: Update | None = None)
     label = f"actualización {update.time:%Y-%m-%d %H:%M}" if update is not None else None
     try:
         post = _channel(channel, config).render(item, update)
-    except Exception as exc:  # noqa: BLE001 - any channel failure here means "show the approximation"
-        reason = "el módulo de esta red aún no está disponible" if isinstance(exc, ImportError) else exc.__class__.__name__
+    except Exception as exc:
+        reason = (
+            "el módulo de esta red aún no está disponible" if isinstance(exc, ImportError) else exc.__class__.__name__
+        )
         if update is not None:
             text = compose_update(update, config.get("update_template"))
         else:
             text = compose(item, channel, config.get("template"))
         length = counting.count(rule, text) if rule else None
         limit = counting.RULES[rule].limit if rule else None
-        problems = (counting.too_long_message(rule, length, limit),) if rule and length and limit and length > limit else ()
+        problems = (
+            (counting.too_long_message(rule, length, limit),) if rule and length and limit and length > limit else ()
+        )
         return Preview(
             channel,
             text,
@@ -136,7 +142,11 @@ def render(channel: str, config: dict, item: Item, update: Update | None = None)
 
 
 def check(
-    report: ReleaseReport, project: Project, release: Release, lines: dict[str, int | None], image_lines: dict[str, int | None]
+    report: ReleaseReport,
+    project: Project,
+    release: Release,
+    lines: dict[str, int | None],
+    image_lines: dict[str, int | None],
 ) -> set[str]:
     """Render every configured channel's post; what would make a post fail is an error.
 

@@ -15,12 +15,12 @@ from pregon.plugins.source import SourceFile, line_of
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _NOT_PROSE = re.compile(
-    r"`[^`]*`"                      # inline code
-    r"|\]\([^)]*\)"                 # link or image target: ](…)
-    r"|!?\["                        # link or image opening bracket
-    r"|<[^>]+>"                     # HTML tags and autolinks
-    r"|https?://\S+"                # bare URLs
-    r"|\{[:#.][^}]*\}"              # attribute lists { .class #id }
+    r"`[^`]*`"  # inline code
+    r"|\]\([^)]*\)"  # link or image target: ](…)
+    r"|!?\["  # link or image opening bracket
+    r"|<[^>]+>"  # HTML tags and autolinks
+    r"|https?://\S+"  # bare URLs
+    r"|\{[:#.][^}]*\}"  # attribute lists { .class #id }
 )
 
 

@@ -62,7 +62,7 @@ class SpellChecker:
 
 
 def _sentence_start(text: str, offset: int) -> bool:
-    before = text[:offset].rstrip(" \t\n«\"“¿¡(*_-—")
+    before = text[:offset].rstrip(' \t\n«"“¿¡(*_-—')
     return not before or before[-1] in ".!?:…"
 
 

@@ -25,13 +25,11 @@ def skip_reason(channel: Channel, item: Item, update: Update | None) -> str | No
     """
     try:
         return channel.render(item, update, None).skip
-    except Exception:  # noqa: BLE001 - the real render reports the error
+    except Exception:
         return None
 
 
-def guard(
-    items: tuple[Item, ...], channels: Mapping[str, Channel], ledger: Ledger, limit: int
-) -> list[Outcome]:
+def guard(items: tuple[Item, ...], channels: Mapping[str, Channel], ledger: Ledger, limit: int) -> list[Outcome]:
     """One error outcome per new channel that would post more than ``limit`` items at once."""
     refused = []
     for name, channel in channels.items():

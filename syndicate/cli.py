@@ -53,14 +53,10 @@ def print_report(report: RunReport, console: Console) -> None:
                 f" · actualización {outcome.update}" if outcome.update else ""
             )
             media = "".join(f"\n[imagen] {m.url} — alt: {m.alt}" for m in post.media)
-            reply = (
-                f"\n[en respuesta a] {post.reply_to.remote_id}" if post.reply_to else ""
-            )
+            reply = f"\n[en respuesta a] {post.reply_to.remote_id}" if post.reply_to else ""
             console.print(
                 Panel(
-                    Text(
-                        post.text + media + reply
-                    ),  # the post's own text: never markup
+                    Text(post.text + media + reply),  # the post's own text: never markup
                     title=escape(title),
                     subtitle=f"{post.length} / {post.limit} {_unit(post.channel)}",
                     expand=False,
@@ -72,8 +68,7 @@ def print_report(report: RunReport, console: Console) -> None:
     rows = [o for o in report.outcomes if o.status not in hidden]
     if rows:
         table = Table(
-            title="Difusión: resultado por comunicado y red"
-            + (" (simulación, nada cambió)" if report.dry_run else "")
+            title="Difusión: resultado por comunicado y red" + (" (simulación, nada cambió)" if report.dry_run else "")
         )
         for column in ("Comunicado", "Red", "Actualización", "Estado", "Detalle"):
             table.add_column(column, overflow="fold")
@@ -96,9 +91,7 @@ def print_report(report: RunReport, console: Console) -> None:
     if not rows:
         console.print("Nada nuevo que publicar.")
     if not report.ok:
-        console.print(
-            "[bold red]Hubo publicaciones que no se pudieron hacer; revise la tabla.[/]"
-        )
+        console.print("[bold red]Hubo publicaciones que no se pudieron hacer; revise la tabla.[/]")
 
 
 def _unit(channel: str) -> str:
@@ -144,9 +137,7 @@ def _now() -> datetime | None:
     is_flag=True,
     help="Permite publicar todo el archivo la primera vez que se usa un canal.",
 )
-def syndicate(
-    site: str, config_path: Path, dry_run: bool, seed: bool, publish_backlog: bool
-) -> None:
+def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_backlog: bool) -> None:
     """Difunde en las redes lo que está publicado en el portal y aprobado, una única vez."""
     console = Console()
     try:

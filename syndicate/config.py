@@ -53,9 +53,7 @@ class _Strict(BaseModel):
 
 
 class GitHubConfig(_Strict):
-    repository: str = Field(
-        pattern=r"^[\w.-]+/[\w.-]+$", description="owner/name of the content repository"
-    )
+    repository: str = Field(pattern=r"^[\w.-]+/[\w.-]+$", description="owner/name of the content repository")
     token: SecretStr | None = None
     api_base: str = "https://api.github.com"
 
@@ -76,13 +74,9 @@ class ApprovalsConfig(_Strict):
 
     @field_validator("control_points")
     @classmethod
-    def _not_empty(
-        cls, value: dict[str, tuple[str, ...]]
-    ) -> dict[str, tuple[str, ...]]:
+    def _not_empty(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         if not value:
-            raise ValueError(
-                "debe haber al menos un punto de control (p. ej. contenido, diseño)"
-            )
+            raise ValueError("debe haber al menos un punto de control (p. ej. contenido, diseño)")
         for point, approvers in value.items():
             if not approvers:
                 raise ValueError(f"el punto de control {point!r} no tiene aprobadores")
@@ -90,32 +84,22 @@ class ApprovalsConfig(_Strict):
 
 
 class RetryConfig(_Strict):
-    max_attempts: int = Field(
-        4, ge=1, le=20, description="Attempts of one post within a run."
-    )
+    max_attempts: int = Field(4, ge=1, le=20, description="Attempts of one post within a run.")
     max_wait: float = Field(
         60.0,
         ge=0,
         description="Longest wait (s) between attempts; beyond it, next run.",
     )
-    backoff: float = Field(
-        2.0, ge=0, description="First wait (s) when the network gives no hint; doubles."
-    )
+    backoff: float = Field(2.0, ge=0, description="First wait (s) when the network gives no hint; doubles.")
 
 
 class SyndicateConfig(_Strict):
     records: Path = Path("records")
     backlog_limit: int = Field(5, ge=0)
     retry: RetryConfig = Field(default_factory=lambda: RetryConfig.model_validate({}))
-    approvals: ApprovalsConfig = Field(
-        default_factory=lambda: ApprovalsConfig.model_validate({})
-    )
-    schedule: ScheduleConfig = Field(
-        default_factory=lambda: ScheduleConfig.model_validate({})
-    )
-    channels: dict[str, dict[str, Any]] = Field(
-        default_factory=lambda: {"outbox": {"folder": "outbox"}}
-    )
+    approvals: ApprovalsConfig = Field(default_factory=lambda: ApprovalsConfig.model_validate({}))
+    schedule: ScheduleConfig = Field(default_factory=lambda: ScheduleConfig.model_validate({}))
+    channels: dict[str, dict[str, Any]] = Field(default_factory=lambda: {"outbox": {"folder": "outbox"}})
     insights: dict[str, Any] = Field(
         default_factory=dict,
         description="Options of pregon collect/report/audit, validated by pregon.insights.config.",
@@ -135,9 +119,7 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_constructor("!ENV", construct_env_tag)
-_Loader.add_multi_constructor(
-    "tag:yaml.org,2002:python/", lambda loader, suffix, node: None
-)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
@@ -210,15 +192,11 @@ def load_config(path: str | Path = "mkdocs.yml") -> SyndicateConfig:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", línea {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(
-            f"{path}{where}: YAML inválido ({getattr(exc, 'problem', exc)})"
-        ) from None
+        raise ConfigError(f"{path}{where}: YAML inválido ({getattr(exc, 'problem', exc)})") from None
     if not isinstance(document, Mapping):
         raise ConfigError(f"{path}: se esperaba un mapa de opciones de MkDocs")
     options = _plugin_options(document.get("plugins"))
     raw = (options or {}).get("syndicate")
     if raw is not None and not isinstance(raw, Mapping):
-        raise ConfigError(
-            f"{path}: plugins → pregon → syndicate: debe ser un mapa de opciones"
-        )
+        raise ConfigError(f"{path}: plugins → pregon → syndicate: debe ser un mapa de opciones")
     return parse_config(raw, path)

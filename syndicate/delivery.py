@@ -45,9 +45,7 @@ class Delivery:
     def send(self, channel: Channel, post: Post, digest: str, title: str) -> Outcome:
         """Deliver ``post`` (its item's ``digest`` goes into every ledger line)."""
 
-        def outcome(
-            status: Status, detail: str, published: Published | None = None
-        ) -> Outcome:
+        def outcome(status: Status, detail: str, published: Published | None = None) -> Outcome:
             return Outcome(
                 post.item_id,
                 title,
@@ -135,11 +133,7 @@ class Delivery:
                             )
                 wait = exc.retry_after if exc.retry_after is not None else delay
                 delay *= 2
-                if (
-                    uncertain
-                    or try_number == self.retry.max_attempts
-                    or wait > self.retry.max_wait
-                ):
+                if uncertain or try_number == self.retry.max_attempts or wait > self.retry.max_wait:
                     later = f"{exc.message}; se reintentará en la próxima ejecución"
                     if wait > self.retry.max_wait:
                         later = f"{exc.message}; la red pide esperar {wait:g} s (más que el máximo de {self.retry.max_wait:g} s): se reintentará en la próxima ejecución"
@@ -150,7 +144,7 @@ class Delivery:
             except ChannelError as exc:
                 write("failed", attempt, error=exc.message)
                 return outcome("error", exc.message)
-            except Exception as exc:  # noqa: BLE001 - a channel bug must not take the other channels down
+            except Exception as exc:
                 # Only the class name: the text of an unexpected exception may carry a secret.
                 detail = f"error inesperado del canal ({exc.__class__.__name__}); se comprobará en la próxima ejecución"
                 write("failed", attempt, error=detail, uncertain=True)

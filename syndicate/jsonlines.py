@@ -37,9 +37,7 @@ def read_records(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"{path}:{number}", data
 
 
-def append_records(
-    folder: Path, month: str, records: list[dict[str, Any]], *, durable: bool = False
-) -> None:
+def append_records(folder: Path, month: str, records: list[dict[str, Any]], *, durable: bool = False) -> None:
     """Append ``records`` to ``<folder>/<month>.jsonl`` (``AAAA-MM``); ``durable`` fsyncs before returning."""
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / f"{month}.jsonl").open("a", encoding="utf-8") as handle:

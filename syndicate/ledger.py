@@ -28,9 +28,7 @@ from typing import Any, Literal
 from .channels.base import Published
 from .jsonlines import RecordError, append_records, read_records
 
-State = Literal[
-    "intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication"
-]
+State = Literal["intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication"]
 DONE_STATES = ("confirmed", "reconciled", "seeded")
 VERSION = 1
 
@@ -92,15 +90,10 @@ class PostHistory:
     def needs_reconciliation(self) -> bool:
         """An intent never followed by an outcome, or a failure that may have posted anyway."""
         last = self.last
-        return last is not None and (
-            last.state == "intent" or (last.state == "failed" and last.uncertain)
-        )
+        return last is not None and (last.state == "intent" or (last.state == "failed" and last.uncertain))
 
     def changed_recorded(self, digest: str) -> bool:
-        return any(
-            e.state == "changed_after_publication" and e.digest == digest
-            for e in self.entries
-        )
+        return any(e.state == "changed_after_publication" and e.digest == digest for e in self.entries)
 
 
 def _now() -> str:
@@ -110,9 +103,7 @@ def _now() -> str:
 class Ledger:
     """Reads all monthly files once, then appends (fsynced) as the run goes."""
 
-    def __init__(
-        self, folder: Path, run: str | None = None, *, read_only: bool = False
-    ):
+    def __init__(self, folder: Path, run: str | None = None, *, read_only: bool = False):
         self.folder = folder
         self.run = run
         self.read_only = read_only
@@ -128,9 +119,7 @@ class Ledger:
                 try:
                     yield Entry(**data)
                 except TypeError as exc:
-                    raise LedgerError(
-                        f"{where}: línea del registro con campos inesperados ({exc})"
-                    ) from None
+                    raise LedgerError(f"{where}: línea del registro con campos inesperados ({exc})") from None
         except LedgerError:
             raise
         except RecordError as exc:

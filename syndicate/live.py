@@ -63,13 +63,9 @@ def fetch_manifest(site: str, client: httpx.Client) -> Manifest:
     try:
         response = client.get(url)
     except httpx.HTTPError as exc:
-        raise SiteUnreachable(
-            f"no se pudo conectar con el sitio {site} ({_describe(exc)})"
-        ) from None
+        raise SiteUnreachable(f"no se pudo conectar con el sitio {site} ({_describe(exc)})") from None
     if response.status_code != 200:
-        raise SiteUnreachable(
-            f"{url} respondió {response.status_code}: el manifiesto no está publicado"
-        )
+        raise SiteUnreachable(f"{url} respondió {response.status_code}: el manifiesto no está publicado")
     try:
         return parse_manifest(response.content)
     except ManifestError as exc:
@@ -91,9 +87,7 @@ class LiveCheck:
             try:
                 response = self.client.get(url)
             except httpx.HTTPError as exc:
-                self._pages[url] = Verdict(
-                    False, f"la página {url} no responde ({_describe(exc)})"
-                )
+                self._pages[url] = Verdict(False, f"la página {url} no responde ({_describe(exc)})")
             else:
                 if response.status_code != 200:
                     self._pages[url] = Verdict(
@@ -115,9 +109,7 @@ class LiveCheck:
             except (httpx.HTTPError, ValueError):
                 data = None
             if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-                self._feed = Verdict(
-                    False, f"el feed JSON {url} no está publicado o no es válido"
-                )
+                self._feed = Verdict(False, f"el feed JSON {url} no está publicado o no es válido")
             else:
                 entries = [e for e in data["items"] if isinstance(e, dict)]
                 self._feed = (
@@ -129,17 +121,13 @@ class LiveCheck:
     def check(self, item: Item) -> Verdict:
         """Whether ``item`` is live on the site exactly as the manifest describes it."""
         if not item.url.startswith(self.site):
-            return Verdict(
-                False, f"la URL {item.url} no está en el sitio consultado {self.site}"
-            )
+            return Verdict(False, f"la URL {item.url} no está en el sitio consultado {self.site}")
         page = self._page(item.url)
         if isinstance(page, Verdict):
             return page
         live_digest = page.meta.get(DIGEST_META)
         if live_digest is None:
-            return Verdict(
-                False, f'la página {item.url} no tiene <meta name="{DIGEST_META}">'
-            )
+            return Verdict(False, f'la página {item.url} no tiene <meta name="{DIGEST_META}">')
         if live_digest != item.digest:
             return Verdict(
                 False,

@@ -85,7 +85,5 @@ def fit_image(
                 if out.tell() <= max_bytes:
                     return ImageFile(out.getvalue(), "image/jpeg", img.width, img.height)
             if min(img.size) * 0.8 < min_side:
-                raise MediaError(
-                    f"la imagen no cabe en {max_bytes} bytes sin quedar por debajo de {min_side} px"
-                )
+                raise MediaError(f"la imagen no cabe en {max_bytes} bytes sin quedar por debajo de {min_side} px")
             img = img.resize((int(img.width * 0.8), int(img.height * 0.8)), Image.Resampling.LANCZOS)

@@ -95,9 +95,7 @@ class _Run:
         self.now = now or datetime.now(UTC)
         self.on_item = on_item
         self.report = RunReport(site, dry_run=dry_run)
-        self.ledger = Ledger(
-            config.records / "ledger", run=uuid.uuid4().hex[:12], read_only=dry_run
-        )
+        self.ledger = Ledger(config.records / "ledger", run=uuid.uuid4().hex[:12], read_only=dry_run)
         self.decisions = None if dry_run else DecisionLog(config.records / "decisions")
         self.delivery = Delivery(self.ledger, config.retry, sleep)
         self.scheduler = Scheduler(config.schedule, load_best_hours(config.records))
@@ -110,11 +108,9 @@ class _Run:
         for name, options in self.config.channels.items():
             try:
                 self.channels[name] = channel_class(name)(options)
-            except Exception as exc:  # noqa: BLE001 - one bad channel must not block the others
+            except Exception as exc:
                 message = (
-                    exc.args[0]
-                    if isinstance(exc, (KeyError, ValueError)) and exc.args
-                    else exc.__class__.__name__
+                    exc.args[0] if isinstance(exc, (KeyError, ValueError)) and exc.args else exc.__class__.__name__
                 )
                 self.report.outcomes.append(
                     Outcome(
@@ -143,13 +139,9 @@ class _Run:
             self._open_channels()
             try:
                 if self.seed:
-                    self.report.outcomes += seed(
-                        manifest.items, self.channels, self.ledger, dry_run=self.dry_run
-                    )
+                    self.report.outcomes += seed(manifest.items, self.channels, self.ledger, dry_run=self.dry_run)
                     return self.report
-                self.approvals = provider_for(
-                    self.config.approvals, self.config.records
-                )
+                self.approvals = provider_for(self.config.approvals, self.config.records)
                 live = LiveCheck(self.site, manifest, client)
                 refused = (
                     []
@@ -174,9 +166,7 @@ class _Run:
                     self.approvals.close()
         already = self.report.count("already")
         if already:
-            self.report.notes.append(
-                f"{already} publicaciones ya estaban hechas en ejecuciones anteriores"
-            )
+            self.report.notes.append(f"{already} publicaciones ya estaban hechas en ejecuciones anteriores")
         for name in sorted(self.scheduler.fallbacks):
             self.report.notes.append(
                 f"{name}: no hay mejores horas calculadas ({BEST_HOURS_FILE} en los registros); "
@@ -208,8 +198,7 @@ class _Run:
                 self._add(item, channel.name, "already", "ya publicado")
         updates = sorted(item.updates, key=lambda u: u.time) if item.live else []
         pending_updates = any(
-            self.ledger.history(post_key(item.id, c.name, u.id)).done is None
-            and not skip_reason(c, item, u)
+            self.ledger.history(post_key(item.id, c.name, u.id)).done is None and not skip_reason(c, item, u)
             for c in channels
             for u in updates
         )
@@ -217,9 +206,7 @@ class _Run:
             return
         verdict = live.check(item)
         if not verdict.ok:
-            self._add(
-                item, ALL_CHANNELS, "waiting", f"no está en el portal: {verdict.reason}"
-            )
+            self._add(item, ALL_CHANNELS, "waiting", f"no está en el portal: {verdict.reason}")
             return
         decision = self._decide(item, None)
         if decision is None:
@@ -295,7 +282,7 @@ class _Run:
         reply_to = self.ledger.thread_tip(keys) if keys else None
         try:
             post = channel.render(item, update, reply_to)
-        except Exception as exc:  # noqa: BLE001 - a channel bug is this channel's error only
+        except Exception as exc:
             self._add(
                 item,
                 channel.name,
@@ -305,9 +292,7 @@ class _Run:
             )
             return False
         if post.problems:
-            self._add(
-                item, channel.name, "error", "; ".join(post.problems), update, post
-            )
+            self._add(item, channel.name, "error", "; ".join(post.problems), update, post)
             return False
         if self.dry_run:
             history = self.ledger.history(post.key)
@@ -316,9 +301,7 @@ class _Run:
                 if history.needs_reconciliation
                 else ""
             )
-            self._add(
-                item, channel.name, "would_post", f"se publicaría{note}", update, post
-            )
+            self._add(item, channel.name, "would_post", f"se publicaría{note}", update, post)
             return True  # in a dry run, "would be posted" lets the following updates show too
         digest = update.digest if update else item.digest
         outcome = self.delivery.send(channel, post, digest, item.title)

@@ -44,12 +44,7 @@ BEST_HOURS_FILE = Path("metrics") / "best_hours.json"
 
 def day_key(name: str) -> str:
     """``"Miércoles"``/``"mié"``/``"wed"`` → ``"mie"``; ValueError for anything else."""
-    plain = (
-        unicodedata.normalize("NFKD", str(name))
-        .encode("ascii", "ignore")
-        .decode()
-        .lower()[:3]
-    )
+    plain = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()[:3]
     if plain in DAYS:
         return plain
     if plain in _ENGLISH:
@@ -68,14 +63,12 @@ class Window(BaseModel):
     @classmethod
     def _days(cls, value: object) -> tuple[str, ...]:
         if not isinstance(value, (list, tuple)):
-            raise ValueError("days debe ser una lista de días")  # noqa: TRY004 - pydantic reports ValueError
+            raise ValueError("days debe ser una lista de días")
         return tuple(day_key(v) for v in value)
 
     def contains(self, moment: datetime) -> bool:
         local = moment.astimezone(TIMEZONE)
-        return (
-            DAYS[local.weekday()] in self.days and self.start <= local.time() < self.end
-        )
+        return DAYS[local.weekday()] in self.days and self.start <= local.time() < self.end
 
 
 class ChannelSchedule(BaseModel):
@@ -89,9 +82,7 @@ class ScheduleConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     default: Literal["immediate"] | ChannelSchedule = "immediate"
-    channels: dict[str, Literal["immediate"] | ChannelSchedule] = Field(
-        default_factory=dict
-    )
+    channels: dict[str, Literal["immediate"] | ChannelSchedule] = Field(default_factory=dict)
 
     def for_channel(self, channel: str) -> Literal["immediate"] | ChannelSchedule:
         return self.channels.get(channel, self.default)
@@ -110,10 +101,7 @@ def load_best_hours(records: Path) -> dict[str, dict[str, frozenset[int]]]:
         data = json.loads((records / BEST_HOURS_FILE).read_text(encoding="utf-8"))
         out: dict[str, dict[str, frozenset[int]]] = {}
         for channel, days in (data.get("channels") or {}).items():
-            out[channel] = {
-                day_key(d): frozenset(int(h) for h in hours)
-                for d, hours in days.items()
-            }
+            out[channel] = {day_key(d): frozenset(int(h) for h in hours) for d, hours in days.items()}
         return out
     except (OSError, ValueError, AttributeError, TypeError):
         return {}
@@ -122,9 +110,7 @@ def load_best_hours(records: Path) -> dict[str, dict[str, frozenset[int]]]:
 class Scheduler:
     """Decides, per channel, whether a post may go out at ``now``."""
 
-    def __init__(
-        self, config: ScheduleConfig, best_hours: dict[str, dict[str, frozenset[int]]]
-    ):
+    def __init__(self, config: ScheduleConfig, best_hours: dict[str, dict[str, frozenset[int]]]):
         self.config = config
         self.best_hours = best_hours
         self.fallbacks: set[str] = set()
@@ -143,13 +129,8 @@ class Scheduler:
             if hours:
                 if local.hour in hours.get(today, frozenset()):
                     return Due(True, "mejor hora según las métricas")
-                wanted = (
-                    ", ".join(f"{h}:00" for h in sorted(hours.get(today, ())))
-                    or "ninguna hoy"
-                )
-                return Due(
-                    False, f"fuera de las mejores horas ({wanted}, hora de Bogotá)"
-                )
+                wanted = ", ".join(f"{h}:00" for h in sorted(hours.get(today, ()))) or "ninguna hoy"
+                return Due(False, f"fuera de las mejores horas ({wanted}, hora de Bogotá)")
             note = "sin mejores horas calculadas para este canal; se usan las ventanas configuradas. "
             self.fallbacks.add(channel)
         if not rule.windows:
@@ -157,8 +138,7 @@ class Scheduler:
         if any(w.contains(now) for w in rule.windows):
             return Due(True, note + "dentro de la ventana configurada")
         shown = "; ".join(
-            f"{','.join(w.days)} {w.start.strftime('%H:%M')}–{w.end.strftime('%H:%M')}"
-            for w in rule.windows
+            f"{','.join(w.days)} {w.start.strftime('%H:%M')}–{w.end.strftime('%H:%M')}" for w in rule.windows
         )
         return Due(
             False,

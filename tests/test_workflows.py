@@ -46,7 +46,11 @@ def load(path: Path) -> dict[Any, Any]:
 )
 def test_valid_against_schemastore(schema: str, path: Path) -> None:
     result = subprocess.run(
-        [str(BIN / "check-jsonschema"), "--builtin-schema", schema, str(path)], capture_output=True, text=True, check=False)
+        [str(BIN / "check-jsonschema"), "--builtin-schema", schema, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -123,8 +127,15 @@ def test_collect_workflow_runs_daily_with_the_channel_secrets_and_saves_metrics(
 
 def test_commands_used_by_the_workflows_exist() -> None:
     check = subprocess.run([str(BIN / "pregon"), "check", "--help"], capture_output=True, text=True, check=False)
-    assert check.returncode == 0 and "--format" in check.stdout and "github" in check.stdout and "--previews" in check.stdout
-    syndicate = subprocess.run([str(BIN / "pregon"), "syndicate", "--help"], capture_output=True, text=True, check=False)
+    assert (
+        check.returncode == 0
+        and "--format" in check.stdout
+        and "github" in check.stdout
+        and "--previews" in check.stdout
+    )
+    syndicate = subprocess.run(
+        [str(BIN / "pregon"), "syndicate", "--help"], capture_output=True, text=True, check=False
+    )
     assert syndicate.returncode == 0 and "--site" in syndicate.stdout
 
 
@@ -156,8 +167,13 @@ def script(job: dict[str, Any]) -> list[str]:
 
 
 def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
 
 
@@ -193,7 +209,10 @@ def repos(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 @pytest.mark.parametrize(
     ("workflow", "job_name", "command", "message"),
-    [(PUBLISH, "difundir", "pregon syndicate", "Registros de difusión"), (COLLECT, "recoger", "pregon collect", "Métricas del día")],
+    [
+        (PUBLISH, "difundir", "pregon syndicate", "Registros de difusión"),
+        (COLLECT, "recoger", "pregon collect", "Métricas del día"),
+    ],
 )
 def test_github_records_step_pushes_even_after_a_failed_run(
     repos: tuple[Path, Path, Path], workflow: Path, job_name: str, command: str, message: str
@@ -204,17 +223,26 @@ def test_github_records_step_pushes_even_after_a_failed_run(
     save = steps(job)[steps(job).index(send) + 1]
     env = {**os.environ, "PATH": f"{fake_bin}:{os.environ['PATH']}", "GITHUB_RUN_ID": "42"}
     script = send["run"].replace("${{ needs.desplegar.outputs.page_url }}", "https://portal.example/")
-    failed = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=ci, env=env, capture_output=True, text=True, check=False)
+    failed = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script], cwd=ci, env=env, capture_output=True, text=True, check=False
+    )
     assert failed.returncode == 1  # the run turns red…
-    saved = subprocess.run(["bash", "-eo", "pipefail", "-c", save["run"]], cwd=ci, env=env, capture_output=True, text=True, check=False)
+    saved = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", save["run"]], cwd=ci, env=env, capture_output=True, text=True, check=False
+    )
     assert saved.returncode == 0, saved.stderr  # …and the records step (if: always()) still saves
     log = git(server, "log", "--format=%an <%ae>|%s", "main")
-    assert log.splitlines()[0] == f"github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|{message} (42)"
+    assert (
+        log.splitlines()[0]
+        == f"github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|{message} (42)"
+    )
     assert "nuevo comunicado" in log  # rebased on the release merged meanwhile
     assert git(server, "show", "main:records/ledger/2026-11.jsonl") == '{"v": 1}\n'
 
 
-@pytest.mark.parametrize(("job_name", "message"), [("difundir", "Registros de difusión"), ("recoger", "Métricas del día")])
+@pytest.mark.parametrize(
+    ("job_name", "message"), [("difundir", "Registros de difusión"), ("recoger", "Métricas del día")]
+)
 def test_gitlab_job_saves_records_and_still_fails(
     repos: tuple[Path, Path, Path], tmp_path: Path, job_name: str, message: str
 ) -> None:
@@ -233,7 +261,12 @@ def test_gitlab_job_saves_records_and_still_fails(
         "PREGON_RECORDS_TOKEN": "glpat-secreto-de-prueba",
     }
     result = subprocess.run(
-        ["bash", "-eo", "pipefail", "-c", "\n".join(script(job))], cwd=ci, env=env, capture_output=True, text=True, check=False
+        ["bash", "-eo", "pipefail", "-c", "\n".join(script(job))],
+        cwd=ci,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1, result.stderr
     assert "glpat-secreto-de-prueba" not in result.stdout + result.stderr

@@ -23,14 +23,12 @@ def sky(top: tuple[int, int, int], bottom: tuple[int, int, int]) -> Image.Image:
         t = y / H
         d.line(
             [(0, y), (W, y)],
-            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom)),
+            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
         )
     return img
 
 
-def hills(
-    d: ImageDraw.ImageDraw, base: int, color: tuple[int, int, int], seed: int
-) -> None:
+def hills(d: ImageDraw.ImageDraw, base: int, color: tuple[int, int, int], seed: int) -> None:
     rnd = random.Random(seed)
     points = [(0, H)]
     for x in range(0, W + 100, 100):
@@ -39,9 +37,7 @@ def hills(
     d.polygon(points, fill=color)
 
 
-def sun(
-    d: ImageDraw.ImageDraw, x: int, y: int, r: int = 60, color=(255, 214, 102)
-) -> None:
+def sun(d: ImageDraw.ImageDraw, x: int, y: int, r: int = 60, color=(255, 214, 102)) -> None:
     d.ellipse([x - r, y - r, x + r, y + r], fill=color)
 
 
@@ -87,9 +83,7 @@ def consejo() -> Image.Image:  # town hall meeting
     d.rounded_rectangle([200, 360, 1000, 430], radius=20, fill=(93, 64, 55))
     for i, x in enumerate(range(260, 1000, 110)):
         person(d, x, 360, [(0, 105, 92), (230, 81, 0), (57, 73, 171)][i % 3])
-    d.rectangle(
-        [480, 80, 720, 220], fill=(255, 255, 255), outline=(38, 50, 56), width=6
-    )
+    d.rectangle([480, 80, 720, 220], fill=(255, 255, 255), outline=(38, 50, 56), width=6)
     d.line([(510, 190), (560, 150), (610, 170), (690, 110)], fill=(230, 81, 0), width=8)
     return img
 

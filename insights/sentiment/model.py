@@ -84,7 +84,7 @@ def cached_classifier(office: Sequence[Example] = ()) -> TfidfClassifier:
     if path.is_file():
         try:
             return TfidfClassifier(joblib.load(path))
-        except Exception:  # noqa: BLE001 - a corrupt or foreign cache file is retrained, not fatal
+        except Exception:
             path.unlink(missing_ok=True)
     classifier = TfidfClassifier.train([*bundled_corpus(), *office])
     path.parent.mkdir(parents=True, exist_ok=True)

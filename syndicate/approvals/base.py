@@ -33,5 +33,5 @@ class ApprovalProvider(ABC):
     def decide(self, item: Item, update: Update | None = None) -> Decision:
         """Decide for ``item`` (or its live ``update``); raise :class:`ApprovalUnavailable` if unsure."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an optional hook: providers without connections keep it
         """Release network resources."""

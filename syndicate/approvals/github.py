@@ -46,9 +46,7 @@ class GitHubApprovals(ApprovalProvider):
         }
         if config.token is not None and config.token.get_secret_value():
             headers["Authorization"] = f"Bearer {config.token.get_secret_value()}"
-        self.client = client or httpx.Client(
-            base_url=config.api_base.rstrip("/"), headers=headers, timeout=30.0
-        )
+        self.client = client or httpx.Client(base_url=config.api_base.rstrip("/"), headers=headers, timeout=30.0)
         self._teams: dict[str, set[str]] = {}
 
     def close(self) -> None:
@@ -74,9 +72,7 @@ class GitHubApprovals(ApprovalProvider):
                     "y que el token pueda leer el repositorio"
                 )
             if response.status_code != 200:
-                raise ApprovalUnavailable(
-                    f"GitHub respondió {response.status_code} para {path.split('?')[0]}"
-                )
+                raise ApprovalUnavailable(f"GitHub respondió {response.status_code} para {path.split('?')[0]}")
             out.extend(response.json())
             url = response.links.get("next", {}).get("url")
             params = None  # the next link already carries them
@@ -92,18 +88,14 @@ class GitHubApprovals(ApprovalProvider):
             if retry_after is not None:
                 when = f"pide esperar {retry_after} s"
             elif response.headers.get("x-ratelimit-reset", "").isdigit():
-                reset = datetime.fromtimestamp(
-                    int(response.headers["x-ratelimit-reset"]), UTC
-                )
+                reset = datetime.fromtimestamp(int(response.headers["x-ratelimit-reset"]), UTC)
                 when = f"el límite se renueva a las {reset:%H:%M} UTC"
             else:
                 when = "límite de consultas alcanzado"
             raise ApprovalUnavailable(
                 f"GitHub limitó las consultas ({when}); el comunicado queda para la próxima ejecución"
             )
-        raise ApprovalUnavailable(
-            "GitHub respondió 403: el token no tiene permiso para leer el repositorio"
-        )
+        raise ApprovalUnavailable("GitHub respondió 403: el token no tiene permiso para leer el repositorio")
 
     # --- rules -----------------------------------------------------------------------------
     def _members(self, entry: str) -> set[str]:
@@ -111,28 +103,21 @@ class GitHubApprovals(ApprovalProvider):
             return {entry.lower()}
         if entry not in self._teams:
             org, team = entry.split("/", 1)
-            self._teams[entry] = {
-                m["login"].lower()
-                for m in self._get_all(f"/orgs/{org}/teams/{team}/members")
-            }
+            self._teams[entry] = {m["login"].lower() for m in self._get_all(f"/orgs/{org}/teams/{team}/members")}
         return self._teams[entry]
 
     def _valid_approvers(self, pr: dict[str, Any]) -> set[str]:
         author = (pr.get("user") or {}).get("login", "").lower()
         head = pr["head"]["sha"]
         latest: dict[str, dict[str, Any]] = {}
-        for review in self._get_all(
-            f"/repos/{self.repository}/pulls/{pr['number']}/reviews"
-        ):
+        for review in self._get_all(f"/repos/{self.repository}/pulls/{pr['number']}/reviews"):
             login = ((review.get("user") or {}).get("login") or "").lower()
             if review.get("state") in _VERDICTS and login:
                 latest[login] = review  # the API lists reviews oldest first
         return {
             login
             for login, review in latest.items()
-            if review["state"] == "APPROVED"
-            and review.get("commit_id") == head
-            and login != author
+            if review["state"] == "APPROVED" and review.get("commit_id") == head and login != author
         }
 
     def _check_pr(self, pr: dict[str, Any], digest: str) -> Decision:
@@ -152,9 +137,7 @@ class GitHubApprovals(ApprovalProvider):
                 False,
                 f"{reference}: falta aprobación válida de {', '.join(missing)} (aprobación en el último commit "
                 f"del PR, no descartada, por alguien distinto del autor: "
-                + "; ".join(
-                    f"{p}: {', '.join(self.control_points[p])}" for p in missing
-                )
+                + "; ".join(f"{p}: {', '.join(self.control_points[p])}" for p in missing)
                 + ")",
                 self.name,
                 digest,

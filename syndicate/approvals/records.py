@@ -33,13 +33,11 @@ class RecordsApprovals(ApprovalProvider):
             self._add(record)
 
     def _add(self, record: dict[str, Any]) -> None:
-        digests = [record.get("digest")] + list((record.get("updates") or {}).values())
+        digests = [record.get("digest"), *(record.get("updates") or {}).values()]
         for digest in digests:
             if digest:
                 roles = self._by_digest.setdefault(str(digest), {})
-                roles.setdefault(str(record.get("role")), []).append(
-                    str(record.get("by"))
-                )
+                roles.setdefault(str(record.get("role")), []).append(str(record.get("by")))
 
     def decide(self, item: Item, update: Update | None = None) -> Decision:
         digest = update.digest if update is not None else item.digest
@@ -47,29 +45,19 @@ class RecordsApprovals(ApprovalProvider):
         approvers: dict[str, str] = {}
         missing: list[str] = []
         for point, allowed in self.control_points.items():
-            who = next(
-                (login for login in roles.get(point, []) if login in allowed), None
-            )
+            who = next((login for login in roles.get(point, []) if login in allowed), None)
             if who is None:
                 missing.append(point)
             else:
                 approvers[point] = who
         if missing:
-            what = (
-                f"la actualización {update.id}"
-                if update is not None
-                else "esta versión"
-            )
+            what = f"la actualización {update.id}" if update is not None else "esta versión"
             reason = (
                 f"falta la aprobación de {', '.join(missing)} para {what} (huella {digest[:19]}…); "
                 f"registre la aprobación con `pregon approve` (aprobadores: "
-                + "; ".join(
-                    f"{p}: {', '.join(self.control_points[p])}" for p in missing
-                )
+                + "; ".join(f"{p}: {', '.join(self.control_points[p])}" for p in missing)
                 + ")"
             )
             return Decision(False, reason, self.name, digest)
         who = ", ".join(f"{p}: {login}" for p, login in approvers.items())
-        return Decision(
-            True, f"aprobado en registros ({who})", self.name, digest, approvers
-        )
+        return Decision(True, f"aprobado en registros ({who})", self.name, digest, approvers)

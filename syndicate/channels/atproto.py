@@ -139,12 +139,14 @@ class XRPC:
         except XRPCError as exc:
             if exc.error not in ("ExpiredToken", "InvalidToken", "AuthenticationRequired"):
                 raise
-            return self._store(self._request(
-                "POST",
-                "com.atproto.server.createSession",
-                json={"identifier": self.handle, "password": self._password},
-                token=None,
-            ))
+            return self._store(
+                self._request(
+                    "POST",
+                    "com.atproto.server.createSession",
+                    json={"identifier": self.handle, "password": self._password},
+                    token=None,
+                )
+            )
         return self._store(data)
 
     # --- calls -------------------------------------------------------------------------------
@@ -163,9 +165,7 @@ class XRPC:
         headers = dict(kwargs.pop("headers", {}))
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
-        response = send(
-            self.client, method, f"{self.service}/xrpc/{nsid}", network=NETWORK, headers=headers, **kwargs
-        )
+        response = send(self.client, method, f"{self.service}/xrpc/{nsid}", network=NETWORK, headers=headers, **kwargs)
         if response.status_code == 200:
             return response.json() if response.content else {}
         raise error_for(response, nsid)
@@ -185,7 +185,8 @@ def error_for(response: httpx.Response, nsid: str) -> ChannelError:
     detail = str(body.get("message") or error or f"HTTP {status}")
     if status == 429:
         return RateLimited(
-            f"bluesky: límite de uso de la API en {nsid}; hay que esperar", retry_after=retry_after(response),
+            f"bluesky: límite de uso de la API en {nsid}; hay que esperar",
+            retry_after=retry_after(response),
             status=status,
         )
     if status >= 500 or status == 408:

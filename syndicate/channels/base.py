@@ -158,9 +158,7 @@ class Channel(ABC):
         self.config: Mapping[str, Any] = dict(config or {})
 
     @abstractmethod
-    def render(
-        self, item: Item, update: Update | None = None, reply_to: Published | None = None
-    ) -> Post:
+    def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
         """Render the post for ``item`` (or one of its live ``update``s); never touches the network."""
 
     @abstractmethod
@@ -183,5 +181,5 @@ class Channel(ABC):
     def mentions(self, since: datetime | None = None) -> list[Mention]:
         raise NotSupported(f"{self.name}: la API no ofrece respuestas ni menciones")
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an optional hook: channels without connections keep it
         """Release network resources (HTTP clients, SMTP connections)."""

@@ -308,7 +308,9 @@ class BlueskyChannel(Channel):
             if since is not None and created <= since:
                 continue
             parent = note["record"].get("reply", {}).get("parent", {}).get("uri")
-            found.append(Mention(note["uri"], note["author"]["handle"], note["record"].get("text", ""), created, parent))
+            found.append(
+                Mention(note["uri"], note["author"]["handle"], note["record"].get("text", ""), created, parent)
+            )
         return found
 
     def _needs_appview(self, what: str) -> None:

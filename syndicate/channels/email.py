@@ -35,6 +35,7 @@ Configuration (``channels.email``)::
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
@@ -215,9 +216,7 @@ class EmailChannel(Channel):
         not_before = datetime.fromisoformat(post.extra["not_before"])
         wait = (not_before - datetime.now(UTC)).total_seconds()
         if wait > 0:
-            raise TransientError(
-                f"correo: embargo hasta {not_before.isoformat()}; no se envía antes", retry_after=wait
-            )
+            raise TransientError(f"correo: embargo hasta {not_before.isoformat()}; no se envía antes", retry_after=wait)
 
     def _deliveries(self, post: Post) -> list[tuple[str, str, str]]:
         """(list, address, Message-ID) for each recipient, once per address across lists."""
@@ -266,7 +265,8 @@ class EmailChannel(Channel):
             unsubscribe_url=self._unsubscribe_url(press_list, address),
             unsubscribe_mailto=(
                 f"mailto:{self.options.unsubscribe_mailto}?subject={quote('baja ' + press_list)}"
-                if self.options.unsubscribe_mailto else None
+                if self.options.unsubscribe_mailto
+                else None
             ),
             in_reply_to=self._message_id(thread_key, press_list, address) if thread_key else None,
             date=now,
@@ -315,7 +315,9 @@ class EmailChannel(Channel):
             if self.options.username:
                 password = os.environ.get(self.options.password_env)
                 if not password:
-                    raise PermanentError(f"correo: falta la variable de entorno {self.options.password_env} (contraseña SMTP)")
+                    raise PermanentError(
+                        f"correo: falta la variable de entorno {self.options.password_env} (contraseña SMTP)"
+                    )
                 _login(smtp, self.options.username, password)
             return smtp
         except ChannelError:
@@ -323,10 +325,14 @@ class EmailChannel(Channel):
             raise
         except ssl.SSLCertVerificationError as exc:
             _quietly_close(smtp)
-            raise PermanentError(f"correo: el certificado del servidor SMTP no es válido ({exc.verify_message})") from None
+            raise PermanentError(
+                f"correo: el certificado del servidor SMTP no es válido ({exc.verify_message})"
+            ) from None
         except smtplib.SMTPNotSupportedError:
             _quietly_close(smtp)
-            raise PermanentError("correo: el servidor no ofrece STARTTLS; no se envía la contraseña sin cifrar") from None
+            raise PermanentError(
+                "correo: el servidor no ofrece STARTTLS; no se envía la contraseña sin cifrar"
+            ) from None
         except smtplib.SMTPAuthenticationError:
             _quietly_close(smtp)
             raise PermanentError("correo: el usuario o la contraseña SMTP no son válidos") from None
@@ -335,7 +341,11 @@ class EmailChannel(Channel):
             raise _smtp_error(exc) from None
         except (OSError, smtplib.SMTPException) as exc:
             _quietly_close(smtp)
-            kind = "no respondió a tiempo" if isinstance(exc, socket.timeout) else f"falló la conexión ({exc.__class__.__name__})"
+            kind = (
+                "no respondió a tiempo"
+                if isinstance(exc, socket.timeout)
+                else f"falló la conexión ({exc.__class__.__name__})"
+            )
             raise TransientError(f"correo: el servidor SMTP {kind}") from None
 
 
@@ -363,7 +373,5 @@ def _smtp_error(exc: smtplib.SMTPResponseException) -> ChannelError:
 def _quietly_close(smtp: smtplib.SMTP | None) -> None:
     if smtp is None:
         return
-    try:
+    with contextlib.suppress(OSError):
         smtp.close()
-    except OSError:
-        pass

@@ -143,4 +143,3 @@ class FacebookChannel(MetaChannel):
                     )
                 )
         return found
-

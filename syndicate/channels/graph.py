@@ -116,9 +116,7 @@ def retry_after_from_headers(headers: Mapping[str, str]) -> float | None:
     return longest * 60 if longest > 0 else None
 
 
-def channel_error(
-    network: str, status: int, body: Any, headers: Mapping[str, str], secret: str = ""
-) -> ChannelError:
+def channel_error(network: str, status: int, body: Any, headers: Mapping[str, str], secret: str = "") -> ChannelError:
     """Map one failed Graph response to the core's error classes (message in Spanish, no secret)."""
     error = GraphError.from_body(body)
     detail = _scrub(error.message if error else "", secret)

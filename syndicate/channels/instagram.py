@@ -56,12 +56,16 @@ _MENTION = re.compile(r"(?<![\w@])@[\w.]+")
 MEDIA_METRICS = ("views", "reach", "saved", "likes", "comments", "shares")
 
 
-def image_problems(image: Media, *, mime: str | None, size: int | None, width: int | None, height: int | None) -> list[str]:
+def image_problems(
+    image: Media, *, mime: str | None, size: int | None, width: int | None, height: int | None
+) -> list[str]:
     """Spanish problems of one image against Instagram's documented image specification."""
     name = image.url.rsplit("/", 1)[-1]
     problems = []
     if mime is not None and mime != "image/jpeg":
-        problems.append(f"instagram: la imagen `{name}` es {mime}; Instagram solo acepta JPEG. Publique una versión JPEG")
+        problems.append(
+            f"instagram: la imagen `{name}` es {mime}; Instagram solo acepta JPEG. Publique una versión JPEG"
+        )
     if size is not None and size > MAX_IMAGE_BYTES:
         problems.append(f"instagram: la imagen `{name}` pesa {size / 1048576:.1f} MB; el máximo es 8 MB")
     if width and height and not MIN_RATIO - 0.005 <= width / height <= MAX_RATIO + 0.005:

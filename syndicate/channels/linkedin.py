@@ -89,11 +89,7 @@ class LinkedInChannel(Channel):
         super().__init__(config)
         self._client: httpx.Client | None = None
         organization = str(self.config.get("organization", ""))
-        self.author = (
-            organization
-            if organization.startswith("urn:")
-            else f"urn:li:organization:{organization}"
-        )
+        self.author = organization if organization.startswith("urn:") else f"urn:li:organization:{organization}"
 
     # --- rendering (no network) --------------------------------------------------------------
     def render(
@@ -121,16 +117,10 @@ class LinkedInChannel(Channel):
         commentary = little_text(plain)
         # The limit applies to the field as sent, escapes included (the conservative reading).
         length = count(self.name, commentary)
-        problems = (
-            [too_long_message(self.name, length, self.text_limit)]
-            if length > self.text_limit
-            else []
-        )
+        problems = [too_long_message(self.name, length, self.text_limit)] if length > self.text_limit else []
         thumbnail = images[0] if images else None
         if thumbnail is not None and not thumbnail.alt.strip():
-            problems.append(
-                f"linkedin: la imagen {thumbnail.url} no tiene texto alternativo"
-            )
+            problems.append(f"linkedin: la imagen {thumbnail.url} no tiene texto alternativo")
         card = {"source": link, "title": title, "description": description}
         if thumbnail is not None:
             card["thumbnail"] = thumbnail.url
@@ -187,9 +177,7 @@ class LinkedInChannel(Channel):
             pixels = info.width * info.height
             max_side = None
             if pixels > MAX_PIXELS:
-                max_side = int(
-                    max(info.width, info.height) * math.sqrt(MAX_PIXELS / pixels)
-                )
+                max_side = int(max(info.width, info.height) * math.sqrt(MAX_PIXELS / pixels))
             fitted = media_files.fit_image(
                 data,
                 max_bytes=IMAGE_MAX_BYTES,
@@ -226,12 +214,8 @@ class LinkedInChannel(Channel):
                 headers={"X-RestLi-Method": "FINDER"},
             ).json()
             for element in answer.get("elements", []):
-                if element.get("content", {}).get("article", {}).get(
-                    "source"
-                ) == post.card.get("source"):
-                    return Published(
-                        remote_id=element["id"], url=post_url(element["id"])
-                    )
+                if element.get("content", {}).get("article", {}).get("source") == post.card.get("source"):
+                    return Published(remote_id=element["id"], url=post_url(element["id"]))
             if len(answer.get("elements", [])) < PAGE_SIZE:
                 return None
         return None
@@ -260,9 +244,7 @@ class LinkedInChannel(Channel):
             f"&{kind}=List({quote(published.remote_id, safe='')})",
         ).json()
         if not answer.get("elements"):
-            raise PermanentError(
-                f"linkedin: no hay estadísticas para {published.remote_id}"
-            )
+            raise PermanentError(f"linkedin: no hay estadísticas para {published.remote_id}")
         totals = answer["elements"][0].get("totalShareStatistics", {})
         return PostStats(
             impressions=totals.get("impressionCount"),
@@ -280,13 +262,9 @@ class LinkedInChannel(Channel):
         ).json()
         found = []
         for element in recent.get("elements", []):
-            comments = self._call(
-                "GET", f"/rest/socialActions/{quote(element['id'], safe='')}/comments"
-            ).json()
+            comments = self._call("GET", f"/rest/socialActions/{quote(element['id'], safe='')}/comments").json()
             for comment in comments.get("elements", []):
-                created = datetime.fromtimestamp(
-                    comment["created"]["time"] / 1000, tz=UTC
-                )
+                created = datetime.fromtimestamp(comment["created"]["time"] / 1000, tz=UTC)
                 if since is not None and created < since:
                     continue
                 found.append(
@@ -319,9 +297,7 @@ class LinkedInChannel(Channel):
                 base_url=str(self.config.get("api_base") or self.API_BASE),
                 headers={
                     "Authorization": f"Bearer {token}",
-                    "LinkedIn-Version": str(
-                        self.config.get("linkedin_version") or DEFAULT_VERSION
-                    ),
+                    "LinkedIn-Version": str(self.config.get("linkedin_version") or DEFAULT_VERSION),
                     "X-Restli-Protocol-Version": "2.0.0",
                 },
                 timeout=float(self.config.get("timeout", 30)),
@@ -376,9 +352,5 @@ def _error(response: httpx.Response) -> Exception:
             status=status,
         )
     if status >= 500:
-        return TransientError(
-            f"linkedin: error del servidor de LinkedIn ({status})", status=status
-        )
-    return PermanentError(
-        f"linkedin: LinkedIn respondió {status}: {message}", status=status
-    )
+        return TransientError(f"linkedin: error del servidor de LinkedIn ({status})", status=status)
+    return PermanentError(f"linkedin: LinkedIn respondió {status}: {message}", status=status)

@@ -125,7 +125,9 @@ class MastodonChannel(Channel):
             if not image.alt.strip():
                 problems.append(f"mastodon: la imagen {image.url} no tiene texto alternativo (alt)")
             elif len(image.alt) > DEFAULT_DESCRIPTION_LIMIT:
-                problems.append(f"mastodon: el texto alternativo de {image.url} pasa de {DEFAULT_DESCRIPTION_LIMIT} caracteres")
+                problems.append(
+                    f"mastodon: el texto alternativo de {image.url} pasa de {DEFAULT_DESCRIPTION_LIMIT} caracteres"
+                )
         return Post(
             channel=self.name,
             item_id=item.id,
@@ -164,7 +166,9 @@ class MastodonChannel(Channel):
             raise PermanentError(too_long_message(self.name, length, limit) + " (límite declarado por la instancia)")
         max_media = int(statuses.get("max_media_attachments", self.max_images))
         if len(post.media) > max_media:
-            raise PermanentError(f"mastodon: la instancia admite {max_media} imágenes por publicación y hay {len(post.media)}")
+            raise PermanentError(
+                f"mastodon: la instancia admite {max_media} imágenes por publicación y hay {len(post.media)}"
+            )
 
     def _instance_config(self) -> dict[str, Any]:
         if self._instance is None:
@@ -214,7 +218,9 @@ class MastodonChannel(Channel):
         if post.reply_to is not None:
             context = self._call("GET", f"/api/v1/statuses/{post.reply_to.remote_id}/context")
             candidates = context.get("descendants", [])
-            return next((_published(s) for s in candidates if s["account"]["id"] == me and _links_to(s, post.link)), None)
+            return next(
+                (_published(s) for s in candidates if s["account"]["id"] == me and _links_to(s, post.link)), None
+            )
         params: dict[str, Any] = {"limit": 40, "exclude_reblogs": "true"}
         for _ in range(self.options.reconcile_pages):
             page = self._call("GET", f"/api/v1/accounts/{me}/statuses", params=params)
@@ -262,8 +268,16 @@ class MastodonChannel(Channel):
             if since is not None and created <= since:
                 continue
             text = html.unescape(_TAGS.sub(" ", status["content"].replace("<br />", "\n"))).strip()
-            found.append(Mention(str(status["id"]), note["account"]["acct"], re.sub(r"[ \t]+", " ", text), created,
-                                 status.get("in_reply_to_id"), status.get("url")))
+            found.append(
+                Mention(
+                    str(status["id"]),
+                    note["account"]["acct"],
+                    re.sub(r"[ \t]+", " ", text),
+                    created,
+                    status.get("in_reply_to_id"),
+                    status.get("url"),
+                )
+            )
         return found
 
     # --- HTTP --------------------------------------------------------------------------------
@@ -307,13 +321,17 @@ def _error(response: httpx.Response, reset_in: float | None) -> ChannelError:
     except (ValueError, AttributeError):
         detail = ""
     if status == 429:
-        return RateLimited("mastodon: demasiadas solicitudes (429); hay que esperar", retry_after=reset_in, status=status)
+        return RateLimited(
+            "mastodon: demasiadas solicitudes (429); hay que esperar", retry_after=reset_in, status=status
+        )
     if status >= 500:
         return TransientError(f"mastodon: error temporal de la instancia ({status})", status=status)
     if status == 401:
         return PermanentError("mastodon: el token de acceso no es válido o fue revocado", status=status)
     if status == 422:
-        return PermanentError(f"mastodon: la instancia rechazó la publicación ({detail or 'validación'})", status=status)
+        return PermanentError(
+            f"mastodon: la instancia rechazó la publicación ({detail or 'validación'})", status=status
+        )
     return PermanentError(f"mastodon: la instancia respondió {status} ({detail or 'sin detalle'})", status=status)
 
 

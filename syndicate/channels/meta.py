@@ -33,9 +33,7 @@ def required(config: Mapping[str, Any], network: str, key: str) -> str:
     """A required configuration value, or a Spanish error naming the key."""
     value = config.get(key)
     if not value:
-        raise ValueError(
-            f"mkdocs.yml: falta `{key}` en plugins → pregon → syndicate → channels → {network}"
-        )
+        raise ValueError(f"mkdocs.yml: falta `{key}` en plugins → pregon → syndicate → channels → {network}")
     return str(value)
 
 

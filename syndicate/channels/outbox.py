@@ -49,20 +49,10 @@ class OutboxChannel(Channel):
             images = item.images[: self.max_images]
         else:
             body = text.compose_update(update, self.config.get("update_template"))
-            images = tuple(m for m in update.media if m.kind == "image")[
-                : self.max_images
-            ]
+            images = tuple(m for m in update.media if m.kind == "image")[: self.max_images]
         length = counting.count(self.name, body)
-        problems = (
-            [counting.too_long_message(self.name, length, self.text_limit)]
-            if length > self.text_limit
-            else []
-        )
-        problems += [
-            f"{self.name}: la imagen {m.url} no tiene texto alternativo"
-            for m in images
-            if not m.alt.strip()
-        ]
+        problems = [counting.too_long_message(self.name, length, self.text_limit)] if length > self.text_limit else []
+        problems += [f"{self.name}: la imagen {m.url} no tiene texto alternativo" for m in images if not m.alt.strip()]
         return Post(
             channel=self.name,
             item_id=item.id,
@@ -110,33 +100,21 @@ class OutboxChannel(Channel):
         preview += [post.text, ""]
         preview += [f"![{f['alt']}]({f['file']})" for f in files]
         preview += ["", f"_{post.length} de {post.limit} caracteres_", ""]
-        (self.folder / f"{post.key}.md").write_text(
-            "\n".join(preview), encoding="utf-8"
-        )
+        (self.folder / f"{post.key}.md").write_text("\n".join(preview), encoding="utf-8")
         target = self.folder / f"{post.key}.json"
         temporary = target.with_suffix(".json.tmp")
         try:
-            temporary.write_text(
-                json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8"
-            )
+            temporary.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
             os.replace(temporary, target)
         except OSError as exc:
-            raise PermanentError(
-                f"outbox: no se pudo escribir en {self.folder} ({exc.strerror})"
-            ) from None
+            raise PermanentError(f"outbox: no se pudo escribir en {self.folder} ({exc.strerror})") from None
         return self._published(post.key)
 
     def _published(self, key: str) -> Published:
-        return Published(
-            remote_id=key, url=(self.folder / f"{key}.json").resolve().as_uri()
-        )
+        return Published(remote_id=key, url=(self.folder / f"{key}.json").resolve().as_uri())
 
     def find_existing(self, post: Post) -> Published | None:
-        return (
-            self._published(post.key)
-            if (self.folder / f"{post.key}.json").is_file()
-            else None
-        )
+        return self._published(post.key) if (self.folder / f"{post.key}.json").is_file() else None
 
     def delete(self, published: Published) -> None:
         for path in self.folder.glob(f"{published.remote_id}*"):

@@ -57,7 +57,9 @@ def load_lists(file: Path | None, env_var: str) -> dict[str, tuple[str, ...]]:
         try:
             text, where = file.read_text(encoding="utf-8"), str(file)
         except OSError as exc:
-            raise PermanentError(f"correo: no se puede leer el archivo de destinatarios {file} ({exc.strerror})") from None
+            raise PermanentError(
+                f"correo: no se puede leer el archivo de destinatarios {file} ({exc.strerror})"
+            ) from None
     elif os.environ.get(env_var):
         text, where = os.environ[env_var], f"la variable de entorno {env_var}"
     else:
@@ -78,7 +80,9 @@ def load_lists(file: Path | None, env_var: str) -> dict[str, tuple[str, ...]]:
         for number, (_, address) in enumerate(getaddresses(entries), 1):
             local, _, domain = address.rpartition("@")
             if not local or "." not in domain:
-                raise PermanentError(f"correo: {where}: la entrada {number} de la lista {name!r} no es una dirección válida")
+                raise PermanentError(
+                    f"correo: {where}: la entrada {number} de la lista {name!r} no es una dirección válida"
+                )
             addresses.append(address)
         lists[str(name)] = tuple(addresses)
     return lists

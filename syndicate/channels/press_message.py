@@ -71,8 +71,9 @@ def build(body: Body, envelope: Envelope, inline: ImageFile | None) -> EmailMess
 
     message.set_content(body.text + _text_footer(envelope), cte="quoted-printable")
     cid = f"imagen-principal.{envelope.message_id.strip('<>')}" if inline else None
-    message.add_alternative(_html(body, envelope, f"cid:{cid}" if cid else body.image_url), subtype="html",
-                            cte="quoted-printable")
+    message.add_alternative(
+        _html(body, envelope, f"cid:{cid}" if cid else body.image_url), subtype="html", cte="quoted-printable"
+    )
     if inline is not None and cid is not None:
         maintype, subtype = inline.mime.split("/")
         html_part = list(message.iter_parts())[1]
@@ -101,7 +102,7 @@ def _html(body: Body, envelope: Envelope, image_src: str | None) -> str:
         '<!doctype html><html lang="es"><head><meta charset="utf-8">',
         f"<title>{e(body.subject)}</title></head>",
         '<body style="font-family:Arial,Helvetica,sans-serif;max-width:640px;margin:0 auto;color:#1a1a1a">',
-        f"<h1 style=\"font-size:22px\">{e(body.heading)}</h1>",
+        f'<h1 style="font-size:22px">{e(body.heading)}</h1>',
         f'<p><a href="{e(body.link)}">{e(body.link_label)}</a></p>',
         *(f"<p>{e(p)}</p>" for p in body.paragraphs),
     ]

@@ -81,20 +81,12 @@ class _RedactToken(logging.Filter):
 def _needs_upload(image: Media) -> bool:
     """Whether Telegram would refuse to fetch this published photo by URL."""
     too_big = image.bytes is not None and image.bytes > URL_PHOTO_MAX_BYTES
-    too_wide = (
-        image.width is not None
-        and image.height is not None
-        and image.width + image.height > MAX_SIDES_SUM
-    )
+    too_wide = image.width is not None and image.height is not None and image.width + image.height > MAX_SIDES_SUM
     return too_big or too_wide or (image.mime not in (None, "image/jpeg", "image/png"))
 
 
 def _aspect_problem(image: Media) -> str | None:
-    if (
-        image.width
-        and image.height
-        and max(image.width, image.height) > MAX_ASPECT * min(image.width, image.height)
-    ):
+    if image.width and image.height and max(image.width, image.height) > MAX_ASPECT * min(image.width, image.height):
         return (
             f"telegram: la imagen {image.url} mide {image.width}×{image.height}; Telegram no acepta fotos "
             f"con una proporción mayor de {MAX_ASPECT}:1 (recórtela o quítela)"
@@ -137,17 +129,9 @@ class TelegramChannel(Channel):
         images = images[:GROUP_MAX]
         rule = "telegram" if images else "telegram_text"
         length, limit = count(rule, text), (1024 if images else self.text_limit)
-        problems = (
-            [too_long_message(self.name, length, limit)] if length > limit else []
-        )
+        problems = [too_long_message(self.name, length, limit)] if length > limit else []
         problems += [p for p in map(_aspect_problem, images) if p]
-        method = (
-            "sendMessage"
-            if not images
-            else "sendPhoto"
-            if len(images) == 1
-            else "sendMediaGroup"
-        )
+        method = "sendMessage" if not images else "sendPhoto" if len(images) == 1 else "sendMediaGroup"
         return Post(
             channel=self.name,
             item_id=item.id,
@@ -197,18 +181,13 @@ class TelegramChannel(Channel):
             )
             messages = [result]
         else:
-            group = [
-                {"type": "photo", "media": self._photo(m, f"foto{n}", uploads)}
-                for n, m in enumerate(post.media)
-            ]
+            group = [{"type": "photo", "media": self._photo(m, f"foto{n}", uploads)} for n, m in enumerate(post.media)]
             group[0].update(caption=caption, parse_mode="HTML")
             messages = self._call("sendMediaGroup", {**common, "media": group}, uploads)
         ids = [str(m["message_id"]) for m in messages]
         return Published(remote_id=",".join(ids), url=_message_url(messages[0]))
 
-    def _photo(
-        self, image: Media, name: str, uploads: dict[str, tuple[str, bytes, str]]
-    ) -> str:
+    def _photo(self, image: Media, name: str, uploads: dict[str, tuple[str, bytes, str]]) -> str:
         """The published URL, or an ``attach://`` reference to an uploaded derivative."""
         if not _needs_upload(image):
             return image.url
@@ -239,9 +218,7 @@ class TelegramChannel(Channel):
             )
 
     def account_stats(self) -> AccountStats:
-        return AccountStats(
-            followers=int(self._call("getChatMemberCount", {"chat_id": self._chat()}))
-        )
+        return AccountStats(followers=int(self._call("getChatMemberCount", {"chat_id": self._chat()})))
 
     def close(self) -> None:
         if self._client is not None:
@@ -286,9 +263,7 @@ class TelegramChannel(Channel):
         client, token = self._http()
         if uploads:
             # Files go as multipart parts; the other parameters as form fields (objects JSON-encoded).
-            fields = {
-                k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()
-            }
+            fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
             response = send(
                 client,
                 "POST",
@@ -298,9 +273,7 @@ class TelegramChannel(Channel):
                 files=dict(uploads),
             )
         else:
-            response = send(
-                client, "POST", f"/bot{token}/{method}", network=self.name, json=params
-            )
+            response = send(client, "POST", f"/bot{token}/{method}", network=self.name, json=params)
         try:
             body = response.json()
         except ValueError:
@@ -343,9 +316,5 @@ def _error(status: int, body: Mapping[str, Any]) -> Exception:
             status=code,
         )
     if code >= 500:
-        return TransientError(
-            f"telegram: error del servidor de Telegram ({code})", status=code
-        )
-    return PermanentError(
-        f"telegram: Telegram rechazó el mensaje: {description}", status=code
-    )
+        return TransientError(f"telegram: error del servidor de Telegram ({code})", status=code)
+    return PermanentError(f"telegram: Telegram rechazó el mensaje: {description}", status=code)

@@ -131,7 +131,9 @@ class ThreadsChannel(MetaChannel):
         found: list[Mention] = []
         for thread in self.api.pages(f"{self.user_id}/threads", max_pages=2, fields="id", **params):
             replies = self.api.pages(
-                f"{thread['id']}/replies", max_pages=4, fields="id,text,username,timestamp,permalink,is_reply_owned_by_me"
+                f"{thread['id']}/replies",
+                max_pages=4,
+                fields="id,text,username,timestamp,permalink,is_reply_owned_by_me",
             )
             for reply in replies:
                 if reply.get("is_reply_owned_by_me"):

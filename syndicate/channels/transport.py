@@ -16,20 +16,14 @@ import httpx
 from .base import TransientError
 
 
-def send(
-    client: httpx.Client, method: str, url: str, *, network: str, **kwargs: Any
-) -> httpx.Response:
+def send(client: httpx.Client, method: str, url: str, *, network: str, **kwargs: Any) -> httpx.Response:
     """One HTTP request; a transport failure becomes a URL-free :class:`TransientError`."""
     try:
         return client.request(method, url, **kwargs)
     except httpx.TimeoutException:
-        error = TransientError(
-            f"{network}: la API no respondió a tiempo; la publicación pudo o no llegar"
-        )
+        error = TransientError(f"{network}: la API no respondió a tiempo; la publicación pudo o no llegar")
     except httpx.HTTPError as exc:
-        error = TransientError(
-            f"{network}: fallo de conexión con la API ({exc.__class__.__name__})"
-        )
+        error = TransientError(f"{network}: fallo de conexión con la API ({exc.__class__.__name__})")
     # Raised outside the except block so the httpx exception (whose text holds the URL) is not
     # chained into tracebacks.
     raise error

@@ -66,9 +66,7 @@ class OAuth1(httpx.Auth):
     RFC (§3.4.1.3) and X's "Creating a signature" page say.
     """
 
-    def __init__(
-        self, consumer_key: str, consumer_secret: str, token: str, token_secret: str
-    ):
+    def __init__(self, consumer_key: str, consumer_secret: str, token: str, token_secret: str):
         self._client = OAuth1Client(
             consumer_key,
             client_secret=consumer_secret,
@@ -76,17 +74,11 @@ class OAuth1(httpx.Auth):
             resource_owner_secret=token_secret,
         )
 
-    def auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        form = request.headers.get("content-type", "").startswith(
-            "application/x-www-form-urlencoded"
-        )
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
         body = request.read().decode() if form else None
         headers = {"Content-Type": request.headers["content-type"]} if form else {}
-        _, signed, _ = self._client.sign(
-            str(request.url), request.method, body, headers
-        )
+        _, signed, _ = self._client.sign(str(request.url), request.method, body, headers)
         request.headers["Authorization"] = signed["Authorization"]
         yield request
 
@@ -207,13 +199,9 @@ class XChannel(Channel):
 
     # --- metrics -----------------------------------------------------------------------------
     def account_stats(self) -> AccountStats:
-        data = self._call(
-            "GET", "/2/users/me", params={"user.fields": "public_metrics"}
-        )["data"]
+        data = self._call("GET", "/2/users/me", params={"user.fields": "public_metrics"})["data"]
         metrics = data.get("public_metrics", {})
-        return AccountStats(
-            followers=metrics.get("followers_count"), posts=metrics.get("tweet_count")
-        )
+        return AccountStats(followers=metrics.get("followers_count"), posts=metrics.get("tweet_count"))
 
     def post_stats(self, published: Published) -> PostStats:
         answer = self._call(
@@ -222,9 +210,7 @@ class XChannel(Channel):
             params={"ids": published.remote_id, "tweet.fields": "public_metrics"},
         )
         if not answer.get("data"):
-            raise PermanentError(
-                f"x: la publicación {published.remote_id} ya no existe"
-            )
+            raise PermanentError(f"x: la publicación {published.remote_id} ya no existe")
         metrics = answer["data"][0]["public_metrics"]
         return PostStats(
             impressions=metrics.get("impression_count"),
@@ -242,22 +228,14 @@ class XChannel(Channel):
         if since is not None:
             params["start_time"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         answer = self._call("GET", f"/2/users/{self._me()}/mentions", params=params)
-        users = {
-            u["id"]: u["username"] for u in answer.get("includes", {}).get("users", [])
-        }
+        users = {u["id"]: u["username"] for u in answer.get("includes", {}).get("users", [])}
         found = []
         for tweet in answer.get("data", []):
-            replied = [
-                r["id"]
-                for r in tweet.get("referenced_tweets", [])
-                if r["type"] == "replied_to"
-            ]
+            replied = [r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "replied_to"]
             found.append(
                 Mention(
                     remote_id=tweet["id"],
-                    author=users.get(
-                        tweet.get("author_id", ""), tweet.get("author_id", "")
-                    ),
+                    author=users.get(tweet.get("author_id", ""), tweet.get("author_id", "")),
                     text=tweet["text"],
                     created_at=datetime.fromisoformat(tweet["created_at"]),
                     in_reply_to=replied[0] if replied else None,
@@ -273,9 +251,7 @@ class XChannel(Channel):
 
     # --- HTTP --------------------------------------------------------------------------------
     def _published(self, tweet_id: str) -> Published:
-        return Published(
-            remote_id=str(tweet_id), url=f"https://x.com/i/web/status/{tweet_id}"
-        )
+        return Published(remote_id=str(tweet_id), url=f"https://x.com/i/web/status/{tweet_id}")
 
     def _me(self) -> str:
         if self._user_id is None:
@@ -298,9 +274,7 @@ class XChannel(Channel):
             )
         return self._client
 
-    def _call(
-        self, method: str, path: str, *, expect: int | None = None, **kwargs: Any
-    ) -> dict[str, Any]:
+    def _call(self, method: str, path: str, *, expect: int | None = None, **kwargs: Any) -> dict[str, Any]:
         response = send(self._http(), method, path, network=self.name, **kwargs)
         if response.is_success and (expect is None or response.status_code == expect):
             return response.json() if response.content else {}
@@ -311,9 +285,7 @@ def _alt_problems(image: Media) -> list[str]:
     if not image.alt.strip():
         return [f"x: la imagen {image.url} no tiene texto alternativo"]
     if len(image.alt) > ALT_TEXT_MAX:
-        return [
-            f"x: el texto alternativo de {image.url} tiene {len(image.alt)} caracteres; X admite {ALT_TEXT_MAX}"
-        ]
+        return [f"x: el texto alternativo de {image.url} tiene {len(image.alt)} caracteres; X admite {ALT_TEXT_MAX}"]
     return []
 
 
@@ -335,9 +307,7 @@ def _error(response: httpx.Response) -> Exception:
         problem = response.json()
     except ValueError:
         problem = {}
-    detail = str(
-        problem.get("detail") or problem.get("title") or response.reason_phrase
-    )
+    detail = str(problem.get("detail") or problem.get("title") or response.reason_phrase)
     kind = str(problem.get("type", ""))
     status = response.status_code
     wait = _reset_wait(response.headers)
@@ -360,9 +330,7 @@ def _error(response: httpx.Response) -> Exception:
             status=status,
         )
     if status == 403 and "duplicate content" in detail:
-        return DuplicateRejected(
-            "x: X rechazó la publicación por contenido duplicado", status=status
-        )
+        return DuplicateRejected("x: X rechazó la publicación por contenido duplicado", status=status)
     if status == 401:
         return PermanentError(
             "x: X rechazó las credenciales (¿se regeneraron las claves o el token de acceso?)",

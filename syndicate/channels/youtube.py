@@ -119,9 +119,7 @@ class YouTubeChannel(Channel):
             skip = "el comunicado no tiene video"
         elif video.youtube_id:
             skip = f"el video ya está en YouTube ({video.youtube_id}); el portal lo incrusta y no hay nada que subir"
-        description = compose(
-            item, self.name, self.config.get("template") or DEFAULT_TEMPLATE
-        )
+        description = compose(item, self.name, self.config.get("template") or DEFAULT_TEMPLATE)
         title = item.title.strip()
         problems: list[str] = []
         if skip is None:
@@ -134,9 +132,7 @@ class YouTubeChannel(Channel):
                     f"{DESCRIPTION_MAX_BYTES}; acórtela en `social.youtube`"
                 )
             if any(c in title + description for c in "<>"):
-                problems.append(
-                    "youtube: YouTube no acepta los caracteres < ni > en el título ni en la descripción"
-                )
+                problems.append("youtube: YouTube no acepta los caracteres < ni > en el título ni en la descripción")
         return Post(
             channel=self.name,
             item_id=item.id,
@@ -209,10 +205,7 @@ class YouTubeChannel(Channel):
                 failures += 1
                 if failures > RESUME_ATTEMPTS:
                     raise
-                time.sleep(
-                    min(2.0**failures, 30.0)
-                    * float(self.config.get("resume_backoff", 1.0))
-                )
+                time.sleep(min(2.0**failures, 30.0) * float(self.config.get("resume_backoff", 1.0)))
         return dict(response)
 
     def find_existing(self, post: Post) -> Published | None:
@@ -229,15 +222,9 @@ class YouTubeChannel(Channel):
                 )
                 .execute
             )
-            ids = [
-                entry["contentDetails"]["videoId"] for entry in page.get("items", [])
-            ]
+            ids = [entry["contentDetails"]["videoId"] for entry in page.get("items", [])]
             if ids:
-                videos = _execute(
-                    youtube.videos()
-                    .list(part="snippet", id=",".join(ids), maxResults=50)
-                    .execute
-                )
+                videos = _execute(youtube.videos().list(part="snippet", id=",".join(ids), maxResults=50).execute)
                 for video in videos.get("items", []):
                     if tag in video["snippet"].get("tags", []):
                         return Published(
@@ -254,13 +241,9 @@ class YouTubeChannel(Channel):
 
     # --- metrics -----------------------------------------------------------------------------
     def account_stats(self) -> AccountStats:
-        answer = _execute(
-            self._youtube().channels().list(part="statistics", mine=True).execute
-        )
+        answer = _execute(self._youtube().channels().list(part="statistics", mine=True).execute)
         if not answer.get("items"):
-            raise PermanentError(
-                "youtube: la cuenta autorizada no tiene canal de YouTube"
-            )
+            raise PermanentError("youtube: la cuenta autorizada no tiene canal de YouTube")
         stats = answer["items"][0]["statistics"]
         return AccountStats(
             followers=_int(stats.get("subscriberCount")),
@@ -268,16 +251,9 @@ class YouTubeChannel(Channel):
         )
 
     def post_stats(self, published: Published) -> PostStats:
-        answer = _execute(
-            self._youtube()
-            .videos()
-            .list(part="statistics", id=published.remote_id)
-            .execute
-        )
+        answer = _execute(self._youtube().videos().list(part="statistics", id=published.remote_id).execute)
         if not answer.get("items"):
-            raise PermanentError(
-                f"youtube: el video {published.remote_id} ya no existe"
-            )
+            raise PermanentError(f"youtube: el video {published.remote_id} ya no existe")
         stats = answer["items"][0]["statistics"]
         return PostStats(
             impressions=_int(stats.get("viewCount")),
@@ -322,11 +298,7 @@ class YouTubeChannel(Channel):
     # --- client ------------------------------------------------------------------------------
     def _youtube(self) -> Resource:
         if self._service is None:
-            missing = [
-                k
-                for k in ("client_id", "client_secret", "refresh_token")
-                if not self.config.get(k)
-            ]
+            missing = [k for k in ("client_id", "client_secret", "refresh_token") if not self.config.get(k)]
             if missing:
                 raise PermanentError(
                     "youtube: mkdocs.yml no define "
@@ -341,16 +313,10 @@ class YouTubeChannel(Channel):
                 token_uri=str(self.config.get("token_uri") or self.TOKEN_URI),
             )
             document = json.loads(
-                resources.files("googleapiclient.discovery_cache")
-                .joinpath("documents/youtube.v3.json")
-                .read_text()
+                resources.files("googleapiclient.discovery_cache").joinpath("documents/youtube.v3.json").read_text()
             )
-            document["rootUrl"] = (
-                str(self.config.get("api_base") or self.API_BASE).rstrip("/") + "/"
-            )
-            transport = (
-                build_http()
-            )  # keeps 308 "Resume Incomplete" from being followed as a redirect
+            document["rootUrl"] = str(self.config.get("api_base") or self.API_BASE).rstrip("/") + "/"
+            transport = build_http()  # keeps 308 "Resume Incomplete" from being followed as a redirect
             transport.timeout = float(self.config.get("timeout", 60))
             http = google_auth_httplib2.AuthorizedHttp(credentials, http=transport)
             self._service = build_from_document(document, http=http)
@@ -359,16 +325,9 @@ class YouTubeChannel(Channel):
     def _channel(self) -> tuple[str, str]:
         """The authorized channel's id and its uploads playlist (read once)."""
         if self._channel_ids is None:
-            answer = _execute(
-                self._youtube()
-                .channels()
-                .list(part="contentDetails", mine=True)
-                .execute
-            )
+            answer = _execute(self._youtube().channels().list(part="contentDetails", mine=True).execute)
             if not answer.get("items"):
-                raise PermanentError(
-                    "youtube: la cuenta autorizada no tiene canal de YouTube"
-                )
+                raise PermanentError("youtube: la cuenta autorizada no tiene canal de YouTube")
             channel = answer["items"][0]
             uploads = channel["contentDetails"]["relatedPlaylists"]["uploads"]
             self._channel_ids = (channel["id"], uploads)
@@ -383,9 +342,7 @@ class YouTubeChannel(Channel):
 def _download(video: Media, handle: IO[bytes]) -> str:
     """Stream the published video file into ``handle`` (web-first); return its MIME type."""
     try:
-        with httpx.stream(
-            "GET", video.url, timeout=60, follow_redirects=True
-        ) as response:
+        with httpx.stream("GET", video.url, timeout=60, follow_redirects=True) as response:
             if response.status_code != 200:
                 raise PermanentError(
                     f"youtube: {video.url} respondió {response.status_code}; el video no está publicado"
@@ -394,9 +351,7 @@ def _download(video: Media, handle: IO[bytes]) -> str:
                 handle.write(chunk)
             mime = video.mime or response.headers.get("content-type", "").split(";")[0]
     except httpx.HTTPError as exc:
-        raise TransientError(
-            f"youtube: no se pudo descargar el video del portal ({exc.__class__.__name__})"
-        ) from None
+        raise TransientError(f"youtube: no se pudo descargar el video del portal ({exc.__class__.__name__})") from None
     handle.seek(0)
     return mime if mime.startswith("video/") else "video/*"
 
@@ -417,9 +372,7 @@ def _execute(call: Any) -> Any:
             "«Testing», vence a los 7 días): autorice de nuevo y actualice la variable de entorno"
         ) from None
     except (TransportError, httplib2.HttpLib2Error, OSError) as exc:
-        raise TransientError(
-            f"youtube: fallo de conexión con la API ({exc.__class__.__name__})"
-        ) from None
+        raise TransientError(f"youtube: fallo de conexión con la API ({exc.__class__.__name__})") from None
 
 
 def _error(exc: HttpError) -> Exception:
@@ -432,11 +385,7 @@ def _error(exc: HttpError) -> Exception:
     message = str(error.get("message") or exc.resp.reason)
     if reasons & _QUOTA_REASONS or status == 429:
         wait = seconds_until_midnight(PACIFIC)
-        what = (
-            "de subidas de video del canal"
-            if "uploadLimitExceeded" in reasons
-            else "de la API de YouTube"
-        )
+        what = "de subidas de video del canal" if "uploadLimitExceeded" in reasons else "de la API de YouTube"
         return RateLimited(
             f"youtube: se agotó la cuota diaria {what}; se restablece a medianoche, hora del "
             f"Pacífico (en {int(wait)} s)",
@@ -449,9 +398,5 @@ def _error(exc: HttpError) -> Exception:
             status=status,
         )
     if status >= 500:
-        return TransientError(
-            f"youtube: error del servidor de YouTube ({status})", status=status
-        )
-    return PermanentError(
-        f"youtube: YouTube respondió {status}: {message}", status=status
-    )
+        return TransientError(f"youtube: error del servidor de YouTube ({status})", status=status)
+    return PermanentError(f"youtube: YouTube respondió {status}: {message}", status=status)

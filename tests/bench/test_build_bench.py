@@ -40,14 +40,9 @@ def test_build_bench_runs_all_three_builds_on_synthetic_releases(
     # Same five releases in every build; Pregón adds its listings and the search page.
     assert figures["plain"]["pages"] == figures["plain-nosearch"]["pages"] == 6
     assert figures["pregon"]["pages"] > figures["plain"]["pages"]
-    assert all(
-        figures[k]["cpu_seconds"] > 0 and figures[k]["peak_mb"] > 0
-        for k in ("plain", "pregon")
-    )
+    assert all(figures[k]["cpu_seconds"] > 0 and figures[k]["peak_mb"] > 0 for k in ("plain", "pregon"))
     # Every synthetic release is valid, published and searchable.
-    entry = json.loads(
-        (tmp_path / "work/n5/site-pregon/pagefind/pagefind-entry.json").read_text()
-    )
+    entry = json.loads((tmp_path / "work/n5/site-pregon/pagefind/pagefind-entry.json").read_text())
     assert entry["languages"]["es"]["page_count"] == 5
     assert (tmp_path / "work/n5/site-plain/search/search_index.json").exists()
     assert "Pregón / Material" in proc.stdout

@@ -36,13 +36,9 @@ BLOCKING_IMPACTS = ("serious", "critical")
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.fail(
-            f"falta {CHROMIUM}: ejecute tools/install-test-tools.sh (instala el paquete Debian chromium)"
-        )
+        pytest.fail(f"falta {CHROMIUM}: ejecute tools/install-test-tools.sh (instala el paquete Debian chromium)")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
 
@@ -59,16 +55,12 @@ def offsite() -> Offsite:
     return Offsite()
 
 
-def new_page(
-    browser: Browser, offsite: Offsite, now: str = FIXED_NOW, **context_options: object
-) -> Page:
+def new_page(browser: Browser, offsite: Offsite, now: str = FIXED_NOW, **context_options: object) -> Page:
     """A page in a fresh context (own sessionStorage) that may only talk to 127.0.0.1.
 
     The page's clock reads ``now`` (timers still run), the same moment the site was built for,
     so what depends on the date (an announcement's expiry) does not change with the calendar."""
-    context = browser.new_context(
-        locale="es-CO", viewport={"width": 1280, "height": 900}, **context_options
-    )
+    context = browser.new_context(locale="es-CO", viewport={"width": 1280, "height": 900}, **context_options)
     context.clock.set_fixed_time(datetime.fromisoformat(now))
 
     def guard(route: Route) -> None:
@@ -106,9 +98,7 @@ def screenshot(tmp_path: Path) -> Callable[[Page, str], Path]:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_JS.exists():
-        pytest.fail(
-            f"falta {AXE_JS}: ejecute tools/install-test-tools.sh (instala axe-core de npm)"
-        )
+        pytest.fail(f"falta {AXE_JS}: ejecute tools/install-test-tools.sh (instala axe-core de npm)")
     return AXE_JS.read_text(encoding="utf-8")
 
 

@@ -16,12 +16,8 @@ RELEASE = "prensa/2026/04/siembra-arboles-ribera/"
 
 
 def entity() -> dict:
-    config = yaml.load(
-        (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader
-    )
-    return next(
-        p["pregon"] for p in config["plugins"] if isinstance(p, dict) and "pregon" in p
-    )
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    return next(p["pregon"] for p in config["plugins"] if isinstance(p, dict) and "pregon" in p)
 
 
 def test_home_has_govco_top_bar_first_and_entity_footer(
@@ -30,9 +26,7 @@ def test_home_has_govco_top_bar_first_and_entity_footer(
     page.goto(served_site)
     shot = screenshot(page, "inicio")
     top = page.locator(".pregon-govco").first
-    expect(top.get_by_role("link", name=re.compile("GOV.CO"))).to_have_attribute(
-        "href", "https://www.gov.co/"
-    )
+    expect(top.get_by_role("link", name=re.compile("GOV.CO"))).to_have_attribute("href", "https://www.gov.co/")
     # The top bar comes before the entity's header (only the skip link precedes it).
     order = page.evaluate("""() => {
         const bar = document.querySelector('.pregon-govco'), header = document.querySelector('header.md-header');
@@ -40,9 +34,7 @@ def test_home_has_govco_top_bar_first_and_entity_footer(
     }""")
     assert order, f"la barra GOV.CO debe ir antes de la cabecera; captura: {shot}"
     assert (
-        page.evaluate(
-            "getComputedStyle(document.querySelector('.pregon-govco')).backgroundColor"
-        )
+        page.evaluate("getComputedStyle(document.querySelector('.pregon-govco')).backgroundColor")
         == "rgb(51, 102, 204)"
     )
 
@@ -59,9 +51,9 @@ def test_home_has_govco_top_bar_first_and_entity_footer(
         "notifications_email",
     ):
         expect(footer).to_contain_text(data[key])
-    expect(
-        footer.get_by_role("link", name=data["notifications_email"])
-    ).to_have_attribute("href", "mailto:" + data["notifications_email"])
+    expect(footer.get_by_role("link", name=data["notifications_email"])).to_have_attribute(
+        "href", "mailto:" + data["notifications_email"]
+    )
     for url in data["networks"].values():
         expect(footer.locator(f'a[href="{url}"]')).to_have_count(1)
     for label, key in (
@@ -69,12 +61,8 @@ def test_home_has_govco_top_bar_first_and_entity_footer(
         ("Términos y condiciones", "terms"),
         ("PQRSD", "pqrsd"),
     ):
-        expect(footer.get_by_role("link", name=re.compile(label))).to_have_attribute(
-            "href", data["links"][key]
-        )
-    expect(footer.get_by_role("link", name=re.compile("GOV.CO"))).to_have_attribute(
-        "href", "https://www.gov.co/"
-    )
+        expect(footer.get_by_role("link", name=re.compile(label))).to_have_attribute("href", data["links"][key])
+    expect(footer.get_by_role("link", name=re.compile("GOV.CO"))).to_have_attribute("href", "https://www.gov.co/")
     assert offsite.urls == [], f"el portal pidió recursos externos: {offsite.urls}"
 
 
@@ -114,9 +102,7 @@ def test_banner_announcement_shows_and_stays_dismissed_for_the_session(
         page.goto(served_site + RELEASE)  # same tab, same session: stays closed
         expect(page.locator(".pregon-announcement--banner")).to_be_hidden()
         shot = screenshot(page, "aviso-cerrado")
-        assert page.locator(".md-banner").is_hidden(), (
-            f"la franja del aviso sigue visible; captura: {shot}"
-        )
+        assert page.locator(".md-banner").is_hidden(), f"la franja del aviso sigue visible; captura: {shot}"
     finally:
         page.context.close()
     fresh = new_page(browser, offsite)  # a new session sees it again
@@ -146,18 +132,14 @@ def test_popup_announcement_is_a_dismissible_modal_dialog(
             dialog = page.get_by_role("dialog", name="Aviso")
             expect(dialog).to_be_visible()
             expect(dialog).to_contain_text(entity()["announcement"]["text"])
-            assert page.evaluate(
-                "document.querySelector('dialog').matches(':modal')"
-            ), "el aviso debe ser modal"
+            assert page.evaluate("document.querySelector('dialog').matches(':modal')"), "el aviso debe ser modal"
             shot = screenshot(page, "aviso-emergente")
             assert axe(page) == [], f"captura: {shot}"
             page.keyboard.press("Escape")  # closes like the button does
             expect(dialog).to_be_hidden()
             page.reload()
             expect(page.locator("dialog.pregon-announcement")).to_be_hidden()
-            assert page.evaluate(
-                "document.activeElement === document.body || !document.querySelector('dialog[open]')"
-            )
+            assert page.evaluate("document.activeElement === document.body || !document.querySelector('dialog[open]')")
         finally:
             page.context.close()
         again = new_page(browser, offsite)
@@ -169,21 +151,15 @@ def test_popup_announcement_is_a_dismissible_modal_dialog(
             again.context.close()
 
 
-def test_pages_have_no_serious_accessibility_violations(
-    page: Page, served_site: str, axe, screenshot
-) -> None:
+def test_pages_have_no_serious_accessibility_violations(page: Page, served_site: str, axe, screenshot) -> None:
     found = {}
     for path in ("", RELEASE, "buscar/?q=puente", "prensa/", "dependencias/"):
         page.goto(served_site + path)
         if path.startswith("buscar"):
-            expect(page.locator(".pagefind-ui__result").first).to_be_visible(
-                timeout=10_000
-            )
+            expect(page.locator(".pagefind-ui__result").first).to_be_visible(timeout=10_000)
         violations = axe(page)
         if violations:
-            shot = screenshot(
-                page, path.strip("/").replace("/", "_").replace("?", "_") or "inicio"
-            )
+            shot = screenshot(page, path.strip("/").replace("/", "_").replace("?", "_") or "inicio")
             found[f"{served_site + path} (captura: {shot})"] = violations
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
 

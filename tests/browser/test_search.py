@@ -26,14 +26,9 @@ def test_header_search_finds_a_release_by_spanish_words(
     page.goto(served_site)
     # No search code or index on ordinary pages: the first query is the first download.
     assert (
-        page.evaluate(
-            "performance.getEntriesByType('resource').filter(e => e.name.includes('/pagefind/')).length"
-        )
-        == 0
+        page.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/pagefind/')).length") == 0
     )
-    page.get_by_role("searchbox", name="Buscar en el portal").fill(
-        "arboles sembrados en la ribera"
-    )
+    page.get_by_role("searchbox", name="Buscar en el portal").fill("arboles sembrados en la ribera")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/buscar/\?q="))
     expect(results(page).first).to_be_visible(timeout=10_000)
@@ -42,31 +37,21 @@ def test_header_search_finds_a_release_by_spanish_words(
     assert KNOWN_TITLE in titles, f"títulos: {titles}; captura: {shot}"
     link = results(page).filter(has_text=KNOWN_TITLE).first
     assert link.get_attribute("href") == "/" + KNOWN_PATH
-    expect(
-        page.get_by_text(re.compile(r"resultados? encontrados? para"))
-    ).to_be_visible()  # UI in Spanish
+    expect(page.get_by_text(re.compile(r"resultados? encontrados? para"))).to_be_visible()  # UI in Spanish
     assert offsite.urls == []
 
 
-def test_listings_and_expired_releases_are_not_indexed(
-    page: Page, served_site: str
-) -> None:
+def test_listings_and_expired_releases_are_not_indexed(page: Page, served_site: str) -> None:
     page.goto(served_site + "buscar/?q=vacunaci%C3%B3n")
     page.wait_for_function(
         "document.querySelector('.pagefind-ui__message')?.textContent.length > 0",
         timeout=10_000,
     )
     page.wait_for_timeout(300)  # results render just after the count message
-    hrefs = results(page).evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))"
-    )
+    hrefs = results(page).evaluate_all("links => links.map(a => a.getAttribute('href'))")
     # The vaccination release expired in March and listings only repeat summaries.
     assert not [
-        h
-        for h in hrefs
-        if "vacunacion" in h
-        or "/pagina/" in h
-        or h.rstrip("/").endswith(("prensa", "2026"))
+        h for h in hrefs if "vacunacion" in h or "/pagina/" in h or h.rstrip("/").endswith(("prensa", "2026"))
     ], hrefs
 
 

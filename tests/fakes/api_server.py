@@ -56,9 +56,7 @@ class Request:
         ctype = self.header("content-type") or ""
         if not ctype.startswith("multipart/form-data"):
             raise ValueError(f"expected multipart/form-data, got {ctype!r}")
-        message = BytesParser(policy=HTTP).parsebytes(
-            b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + self.body
-        )
+        message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + self.body)
         parts: dict[str, tuple[dict[str, str], bytes]] = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
@@ -151,7 +149,7 @@ class FakeAPI:
             # request waits ~40 ms for the client's delayed ACK (Nagle), which slows every suite.
             disable_nagle_algorithm = True
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
             def _handle(self) -> None:

@@ -65,4 +65,4 @@ def private_env(year: Year, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 # The Bluesky channel's own fixtures (a real PDS on 127.0.0.1), reused rather than duplicated.
-from tests.syndicate.channels.conftest import bluesky_account, pds  # noqa: F401
+from tests.syndicate.channels.conftest import bluesky_account, pds  # noqa: E402, F401

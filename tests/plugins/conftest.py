@@ -34,9 +34,7 @@ def head(html: str) -> str:
 
 def meta_content(html: str, key: str) -> list[str]:
     """Values of ``<meta name|property="key" content="…">`` (our tags put content last)."""
-    return re.findall(
-        rf'<meta (?:name|property)="{re.escape(key)}" content="([^"]*)"', html
-    )
+    return re.findall(rf'<meta (?:name|property)="{re.escape(key)}" content="([^"]*)"', html)
 
 
 def edit(project: Path, item_id: str, old: str, new: str) -> Path:

@@ -65,27 +65,19 @@ def test_bad_front_matter_fails_the_build_in_spanish(
     project_copy: Path, tmp_path: Path, old: str, new: str, expected: str
 ) -> None:
     edit(project_copy, ITEM, old, new)
-    result = build_site(
-        tmp_path / "site", "http://portal.example/", project=project_copy
-    )
+    result = build_site(tmp_path / "site", "http://portal.example/", project=project_copy)
     assert result.returncode != 0
     assert SHOWN in result.stderr and expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_bad_field_message_points_at_the_line(
-    project_copy: Path, tmp_path: Path
-) -> None:
+def test_bad_field_message_points_at_the_line(project_copy: Path, tmp_path: Path) -> None:
     edit(project_copy, ITEM, "dependencia: educacion", "dependencia: hacienda")
-    result = build_site(
-        tmp_path / "site", "http://portal.example/", project=project_copy
-    )
+    result = build_site(tmp_path / "site", "http://portal.example/", project=project_copy)
     assert f"{SHOWN}:5: la dependencia `hacienda` no existe" in result.stderr
 
 
-def test_unknown_field_is_a_warning_that_strict_refuses(
-    project_copy: Path, tmp_path: Path
-) -> None:
+def test_unknown_field_is_a_warning_that_strict_refuses(project_copy: Path, tmp_path: Path) -> None:
     edit(project_copy, ITEM, "image_alt:", "imagen: x\nimage_alt:")
     env = {
         **os.environ,
@@ -101,14 +93,12 @@ def test_unknown_field_is_a_warning_that_strict_refuses(
         "-d",
         str(tmp_path / "site"),
     ]
-    result = subprocess.run(  # noqa: PLW1510 - the exit code is what is tested
-        cmd, cwd=project_copy, env=env, capture_output=True, text=True, timeout=300
-    )
+    result = subprocess.run(cmd, cwd=project_copy, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert "WARNING" in result.stderr and f"{SHOWN}:" in result.stderr
     assert "campo desconocido `imagen`: ¿quiso decir `image`?" in result.stderr
     assert "Traceback" not in result.stderr
-    relaxed = subprocess.run(  # noqa: PLW1510 - the exit code is what is tested
+    relaxed = subprocess.run(
         cmd[:4] + cmd[5:],
         cwd=project_copy,
         env=env,
@@ -119,17 +109,11 @@ def test_unknown_field_is_a_warning_that_strict_refuses(
     assert relaxed.returncode == 0, relaxed.stderr
 
 
-def test_bad_announcement_date_is_a_clean_config_error(
-    project_copy: Path, tmp_path: Path
-) -> None:
+def test_bad_announcement_date_is_a_clean_config_error(project_copy: Path, tmp_path: Path) -> None:
     config = project_copy / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("expires: 2026-12-15 23:59", "expires: mañana"), encoding="utf-8"
-    )
-    result = build_site(
-        tmp_path / "site", "http://portal.example/", project=project_copy
-    )
+    config.write_text(text.replace("expires: 2026-12-15 23:59", "expires: mañana"), encoding="utf-8")
+    result = build_site(tmp_path / "site", "http://portal.example/", project=project_copy)
     assert result.returncode != 0
     assert "`announcement.expires: mañana` no es una fecha válida" in result.stderr
     assert "Traceback" not in result.stderr

@@ -22,12 +22,8 @@ def _build(project: Path, dest: Path) -> Path:
     return dest
 
 
-def test_ids_survive_a_title_edit_and_digest_changes(
-    built_site: Path, project_copy: Path, tmp_path: Path
-) -> None:
-    before = parse_manifest((built_site / "pregon/manifest.json").read_bytes()).item(
-        ITEM
-    )
+def test_ids_survive_a_title_edit_and_digest_changes(built_site: Path, project_copy: Path, tmp_path: Path) -> None:
+    before = parse_manifest((built_site / "pregon/manifest.json").read_bytes()).item(ITEM)
     edit(
         project_copy,
         ITEM,
@@ -39,14 +35,8 @@ def test_ids_survive_a_title_edit_and_digest_changes(
     assert before is not None and after is not None
     assert after.id == before.id and after.title.startswith("Empieza")
     assert after.digest != before.digest
-    ids = {
-        e.title: e.id
-        for e in feedparser.parse((site / "atom.xml").read_bytes()).entries
-    }
-    assert (
-        ids["Empieza la reparación del puente de La Esperanza"]
-        == "tag:portal.example,2026:" + ITEM
-    )
+    ids = {e.title: e.id for e in feedparser.parse((site / "atom.xml").read_bytes()).entries}
+    assert ids["Empieza la reparación del puente de La Esperanza"] == "tag:portal.example,2026:" + ITEM
 
 
 def test_front_matter_id_and_page_options(project_copy: Path, tmp_path: Path) -> None:
@@ -58,9 +48,7 @@ def test_front_matter_id_and_page_options(project_copy: Path, tmp_path: Path) ->
     )
     site = _build(project_copy, tmp_path / "site")
     manifest = parse_manifest((site / "pregon/manifest.json").read_bytes())
-    assert (
-        manifest.item("puente-la-esperanza") is not None and manifest.item(ITEM) is None
-    )
+    assert manifest.item("puente-la-esperanza") is not None and manifest.item(ITEM) is None
     assert meta_content(page(site, ITEM), "pregon:id") == ["puente-la-esperanza"]
     # `hide` reaches the theme even though the plugin strips the front matter it already parsed.
     assert 'data-md-type="navigation" hidden' in page(site, ITEM)
@@ -82,18 +70,11 @@ def test_html_in_a_title_is_shown_as_text(project_copy: Path, tmp_path: Path) ->
         "prensa/index.html",
         "dependencias/infraestructura/index.html",
     ):
-        assert "<script>alert(1)" not in (site / listing).read_text(encoding="utf-8"), (
-            listing
-        )
+        assert "<script>alert(1)" not in (site / listing).read_text(encoding="utf-8"), listing
     rss = (site / "feed.xml").read_text(encoding="utf-8")
     assert "<script>" not in rss and "&lt;script&gt;alert(1)" in rss
-    titles = [
-        i["title"]
-        for i in json.loads((site / "feed.json").read_text(encoding="utf-8"))["items"]
-    ]
-    assert (
-        "<script>alert(1)</script> Puente </title><b>x</b>" in titles
-    )  # JSON carries plain text
+    titles = [i["title"] for i in json.loads((site / "feed.json").read_text(encoding="utf-8"))["items"]]
+    assert "<script>alert(1)</script> Puente </title><b>x</b>" in titles  # JSON carries plain text
 
 
 def test_pagination_splits_long_lists(project_copy: Path, tmp_path: Path) -> None:
@@ -106,8 +87,4 @@ def test_pagination_splits_long_lists(project_copy: Path, tmp_path: Path) -> Non
     first = (site / "prensa/index.html").read_text(encoding="utf-8")
     assert 'rel="next" href="pagina/2/"' in first and "Página 1 de 3" in first
     last = (site / "prensa/pagina/3/index.html").read_text(encoding="utf-8")
-    assert (
-        'rel="prev"' in last
-        and 'rel="next"' not in last
-        and last.count('class="pregon-card"') == 2
-    )
+    assert 'rel="prev"' in last and 'rel="next"' not in last and last.count('class="pregon-card"') == 2

@@ -24,15 +24,11 @@ def _absolute(url: str, base: str) -> None:
 
 @pytest.fixture(scope="module")
 def base(built_site: Path) -> str:
-    manifest = json.loads(
-        (built_site / "pregon/manifest.json").read_text(encoding="utf-8")
-    )
+    manifest = json.loads((built_site / "pregon/manifest.json").read_text(encoding="utf-8"))
     return manifest["site_url"]
 
 
-def test_rss_has_required_elements_and_rfc822_dates(
-    built_site: Path, base: str
-) -> None:
+def test_rss_has_required_elements_and_rfc822_dates(built_site: Path, base: str) -> None:
     raw = (built_site / "feed.xml").read_bytes()
     parsed = feedparser.parse(raw)
     assert not parsed.bozo, parsed.get("bozo_exception")
@@ -44,28 +40,20 @@ def test_rss_has_required_elements_and_rfc822_dates(
     items = channel.findall("item")
     assert len(items) == len(LIVE)
     guids = [i.findtext("guid") for i in items]
-    assert len(set(guids)) == len(guids) and all(
-        g and g.startswith("tag:") for g in guids
-    )
+    assert len(set(guids)) == len(guids) and all(g and g.startswith("tag:") for g in guids)
     dates = []
     for item in items:
         _absolute(item.findtext("link") or "", base)
         dates.append(parsedate_to_datetime(item.findtext("pubDate") or ""))  # RFC 822
         assert item.find("guid").get("isPermaLink") == "false"
         enclosure = item.find("enclosure")
-        assert (
-            enclosure is not None
-            and enclosure.get("type") == "image/jpeg"
-            and int(enclosure.get("length")) > 0
-        )
+        assert enclosure is not None and enclosure.get("type") == "image/jpeg" and int(enclosure.get("length")) > 0
         _absolute(enclosure.get("url"), base)
         assert item.findall("category")
     assert dates == sorted(dates, reverse=True)
 
 
-def test_atom_has_required_elements_and_rfc3339_dates(
-    built_site: Path, base: str
-) -> None:
+def test_atom_has_required_elements_and_rfc3339_dates(built_site: Path, base: str) -> None:
     raw = (built_site / "atom.xml").read_bytes()
     parsed = feedparser.parse(raw)
     assert not parsed.bozo, parsed.get("bozo_exception")
@@ -74,8 +62,7 @@ def test_atom_has_required_elements_and_rfc3339_dates(
     for tag in ("id", "title", "updated"):
         assert feed.findtext(ATOM + tag), tag
     assert any(
-        link.get("rel") == "self" and link.get("href") == base + "atom.xml"
-        for link in feed.findall(ATOM + "link")
+        link.get("rel") == "self" and link.get("href") == base + "atom.xml" for link in feed.findall(ATOM + "link")
     )
     entries = feed.findall(ATOM + "entry")
     assert len(entries) == len(LIVE)
@@ -89,19 +76,13 @@ def test_atom_has_required_elements_and_rfc3339_dates(
         links = {link.get("rel"): link for link in entry.findall(ATOM + "link")}
         _absolute(links["alternate"].get("href"), base)
         _absolute(links["enclosure"].get("href"), base)
-    assert {e.id for e in parsed.entries} == {
-        f"tag:{base.split('/')[2].split(':')[0]},2026:{i}" for i in LIVE
-    }
+    assert {e.id for e in parsed.entries} == {f"tag:{base.split('/')[2].split(':')[0]},2026:{i}" for i in LIVE}
 
 
 def test_json_feed_1_1(built_site: Path, base: str) -> None:
     feed = json.loads((built_site / "feed.json").read_text(encoding="utf-8"))
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
-    assert (
-        feed["title"]
-        and feed["home_page_url"] == base
-        and feed["feed_url"] == base + "feed.json"
-    )
+    assert feed["title"] and feed["home_page_url"] == base and feed["feed_url"] == base + "feed.json"
     assert feed["language"] == "es"
     ids = [item["id"] for item in feed["items"]]
     assert len(ids) == len(set(ids)) == len(LIVE)
@@ -113,20 +94,14 @@ def test_json_feed_1_1(built_site: Path, base: str) -> None:
 
 
 def test_dependencia_feeds_hold_only_their_releases(built_site: Path) -> None:
-    parsed = feedparser.parse(
-        (built_site / "dependencias/cultura/atom.xml").read_bytes()
-    )
+    parsed = feedparser.parse((built_site / "dependencias/cultura/atom.xml").read_bytes())
     assert not parsed.bozo
     assert {e.link.split("/prensa/")[1].rstrip("/") for e in parsed.entries} == {
         "2026/06/festival-del-rio",
         "2026/08/cine-al-parque",
     }
-    ambiente = feedparser.parse(
-        (built_site / "dependencias/ambiente/feed.xml").read_bytes()
-    )
-    assert [e.title for e in ambiente.entries] == [
-        "Vecinos y estudiantes siembran 2.000 árboles en la ribera"
-    ]
+    ambiente = feedparser.parse((built_site / "dependencias/ambiente/feed.xml").read_bytes())
+    assert [e.title for e in ambiente.entries] == ["Vecinos y estudiantes siembran 2.000 árboles en la ribera"]
 
 
 def test_feeds_are_advertised_in_every_head(built_site: Path, base: str) -> None:
@@ -138,13 +113,6 @@ def test_feeds_are_advertised_in_every_head(built_site: Path, base: str) -> None
             ("atom+xml", "atom.xml"),
             ("feed+json", "feed.json"),
         ):
-            assert (
-                f'type="application/{kind}"' in head and f'href="{base}{name}"' in head
-            ), (path, kind)
-    dependencia = (built_site / "dependencias/cultura/index.html").read_text(
-        encoding="utf-8"
-    )
-    assert (
-        f'href="{base}dependencias/cultura/atom.xml"'
-        in dependencia[: dependencia.index("</head>")]
-    )
+            assert f'type="application/{kind}"' in head and f'href="{base}{name}"' in head, (path, kind)
+    dependencia = (built_site / "dependencias/cultura/index.html").read_text(encoding="utf-8")
+    assert f'href="{base}dependencias/cultura/atom.xml"' in dependencia[: dependencia.index("</head>")]

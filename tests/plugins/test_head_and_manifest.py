@@ -24,15 +24,11 @@ def manifest(built_site: Path) -> Manifest:
 def test_manifest_lists_exactly_the_releases_in_force(manifest: Manifest) -> None:
     assert {i.id for i in manifest.items} == LIVE
     assert manifest.item(EXPIRED) is None
-    assert manifest.feeds.rss.endswith(
-        "/feed.xml"
-    ) and manifest.feeds.json_feed.endswith("/feed.json")
+    assert manifest.feeds.rss.endswith("/feed.xml") and manifest.feeds.json_feed.endswith("/feed.json")
     assert manifest.generated_at.isoformat() == "2026-11-20T10:00:00-05:00"
 
 
-def test_each_digest_matches_its_page_and_its_source(
-    manifest: Manifest, built_site: Path
-) -> None:
+def test_each_digest_matches_its_page_and_its_source(manifest: Manifest, built_site: Path) -> None:
     for item in manifest.items:
         html = page(built_site, item.id)
         assert meta_content(html, DIGEST_META) == [item.digest]
@@ -41,43 +37,24 @@ def test_each_digest_matches_its_page_and_its_source(
         assert release_digest(ROOT / item.source.path) == item.digest
 
 
-def test_manifest_items_carry_media_and_live_updates(
-    manifest: Manifest, built_site: Path
-) -> None:
+def test_manifest_items_carry_media_and_live_updates(manifest: Manifest, built_site: Path) -> None:
     festival = manifest.item("prensa/2026/06/festival-del-rio")
     assert festival is not None and len(festival.images) == 3
     for media in festival.media:
-        assert (
-            media.url.startswith(manifest.site_url)
-            and media.alt
-            and media.width == 1200
-            and media.height == 630
-        )
-        assert (
-            built_site / media.url.removeprefix(manifest.site_url)
-        ).stat().st_size == media.bytes
+        assert media.url.startswith(manifest.site_url) and media.alt and media.width == 1200 and media.height == 630
+        assert (built_site / media.url.removeprefix(manifest.site_url)).stat().st_size == media.bytes
     cine = manifest.item("prensa/2026/08/cine-al-parque")
     assert cine is not None and cine.media[-1].youtube_id == "aqz-KE-bpKQ"
     live = manifest.item(LIVE_BLOG)
     assert live is not None and live.live and live.featured
-    assert [u.time for u in live.updates] == sorted(
-        (u.time for u in live.updates), reverse=True
-    )
-    assert {u.id: u.digest for u in live.updates} == update_digests(
-        ROOT / live.source.path
-    )
+    assert [u.time for u in live.updates] == sorted((u.time for u in live.updates), reverse=True)
+    assert {u.id: u.digest for u in live.updates} == update_digests(ROOT / live.source.path)
     assert all(u.url == f"{live.url}#{u.id}" for u in live.updates)
     rendicion = manifest.item("prensa/2026/10/rendicion-de-cuentas-2026")
-    assert (
-        rendicion is not None
-        and "facebook" in rendicion.social
-        and rendicion.press_lists
-    )
+    assert rendicion is not None and "facebook" in rendicion.social and rendicion.press_lists
 
 
-def test_release_head_has_social_and_structured_data(
-    manifest: Manifest, built_site: Path
-) -> None:
+def test_release_head_has_social_and_structured_data(manifest: Manifest, built_site: Path) -> None:
     for item in manifest.items:
         html = page(built_site, item.id)
         top = head(html)
@@ -89,21 +66,10 @@ def test_release_head_has_social_and_structured_data(
         assert meta_content(top, "article:published_time") == [item.date.isoformat()]
         image = meta_content(top, "og:image")[0]
         assert image == item.media[0].url and image.startswith("http")
-        assert (
-            meta_content(top, "og:image:alt")
-            == meta_content(top, "twitter:image:alt")
-            == [item.media[0].alt]
-        )
-        ld = json.loads(
-            re.search(
-                r'<script type="application/ld\+json">(.*?)</script>', top, re.DOTALL
-            ).group(1)
-        )
+        assert meta_content(top, "og:image:alt") == meta_content(top, "twitter:image:alt") == [item.media[0].alt]
+        ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', top, re.DOTALL).group(1))
         types = [node["@type"] for node in ld["@graph"]]
-        assert (
-            types[0] == "NewsArticle"
-            and ld["@graph"][0]["datePublished"] == item.date.isoformat()
-        )
+        assert types[0] == "NewsArticle" and ld["@graph"][0]["datePublished"] == item.date.isoformat()
         assert ("LiveBlogPosting" in types) == item.live
     live_ld = head(page(built_site, LIVE_BLOG))
     assert live_ld.count('"@type": "BlogPosting"') == 3

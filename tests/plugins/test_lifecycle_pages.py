@@ -12,15 +12,8 @@ from .conftest import DRAFT, EMBARGOED, EXPIRED, LIVE, LIVE_BLOG, page
 def listed_ids(html: str, page_path: str) -> set[str]:
     """Ids of the releases a page links to, resolving relative links against the page's URL."""
     base = "http://site/" + page_path.removesuffix("index.html")
-    paths = (
-        urlsplit(urljoin(base, href)).path
-        for href in re.findall(r'href="([^"#]*)"', html)
-    )
-    return {
-        m.group(1)
-        for p in paths
-        if (m := re.fullmatch(r"/(prensa/\d{4}/\d{2}/[a-z0-9-]+)/", p))
-    }
+    paths = (urlsplit(urljoin(base, href)).path for href in re.findall(r'href="([^"#]*)"', html))
+    return {m.group(1) for p in paths if (m := re.fullmatch(r"/(prensa/\d{4}/\d{2}/[a-z0-9-]+)/", p))}
 
 
 def listed_on(site: Path, page_path: str) -> set[str]:
@@ -42,10 +35,7 @@ def test_embargoed_and_draft_releases_leave_no_trace(built_site: Path) -> None:
         assert not (built_site / item_id).exists()
     # The embargoed release's image is not published early either.
     assert not (built_site / "prensa/2026/11/nueva-sede-hospital.jpg").exists()
-    everything = "".join(
-        p.read_text(encoding="utf-8", errors="replace")
-        for p in built_site.rglob("*.html")
-    )
+    everything = "".join(p.read_text(encoding="utf-8", errors="replace") for p in built_site.rglob("*.html"))
     assert "nueva-sede-hospital" not in everything
     assert "Calendario tributario" not in everything
 
@@ -55,9 +45,7 @@ def test_expired_release_says_so_and_is_out_of_listings(built_site: Path) -> Non
     assert "Este comunicado ya no está vigente" in html
     for listing in ("index.html", "prensa/index.html", "dependencias/salud/index.html"):
         assert EXPIRED not in listed_on(built_site, listing), listing
-    assert not (
-        built_site / "prensa/2026/02/index.html"
-    ).exists()  # its month has nothing listed
+    assert not (built_site / "prensa/2026/02/index.html").exists()  # its month has nothing listed
 
 
 def test_listing_shows_exactly_the_releases_in_force(built_site: Path) -> None:
@@ -81,18 +69,12 @@ def test_dependencia_pages_list_only_their_releases(built_site: Path) -> None:
 
 def test_home_features_only_items_still_featured(built_site: Path) -> None:
     html = (built_site / "index.html").read_text(encoding="utf-8")
-    carousel = html[
-        html.index('<section class="pregon-carousel"') : html.index("pregon-ultimos")
-    ]
+    carousel = html[html.index('<section class="pregon-carousel"') : html.index("pregon-ultimos")]
     featured = listed_ids(carousel, "index.html")
     # The festival was featured only until July; the other two are featured at the clock.
     assert featured == {"prensa/2026/10/rendicion-de-cuentas-2026", LIVE_BLOG}
     assert 'aria-roledescription="carrusel"' in carousel
-    assert (
-        "data-pregon-prev" in carousel
-        and "data-pregon-next" in carousel
-        and "data-pregon-pause" in carousel
-    )
+    assert "data-pregon-prev" in carousel and "data-pregon-next" in carousel and "data-pregon-pause" in carousel
     # Without JavaScript the buttons stay hidden and anchor links reach every slide.
     assert re.search(r"data-pregon-controls hidden", carousel)
     assert 'href="#destacado-2"' in carousel

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gzip
-import os
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -63,9 +63,7 @@ def test_the_example_site_indexes_releases_and_content_pages_only(built_site: Pa
     releases = {"/prensa/" + p.relative_to(prensa).with_suffix("").as_posix() + "/" for p in prensa.rglob("*.md")}
     hidden = {"/prensa/2026/11/borrador-calendario-tributario/"}  # a draft: no page at all
     expired = {"/prensa/2026/02/jornada-vacunacion-barrios-veredas/"}  # on the site, out of search
-    embargoed = {
-        u for u in releases if not (built_site / u.strip("/") / "index.html").exists()
-    } - hidden
+    embargoed = {u for u in releases if not (built_site / u.strip("/") / "index.html").exists()} - hidden
     assert embargoed, "the example site has an embargoed release"
     assert set(urls) == (releases - hidden - expired - embargoed) | {"/guia/"}
     # Listings, archives, the home page and the search page repeat summaries: not indexed.

@@ -46,11 +46,15 @@ def jpeg(
 class Workspace:
     root: Path
 
-    def write(self, name: str, fields: dict[str, str | None] | None = None, body: str = BASE_BODY, extra: str = "") -> Path:
+    def write(
+        self, name: str, fields: dict[str, str | None] | None = None, body: str = BASE_BODY, extra: str = ""
+    ) -> Path:
         """Write ``content/prensa/2026/11/<name>.md``; ``None`` in ``fields`` drops a base field."""
         merged = {**BASE_FRONT_MATTER, **(fields or {})}
         lines = [f"{k}: {v}" for k, v in merged.items() if v is not None]
-        text = "---\n" + "\n".join(lines) + ("\n" + textwrap.dedent(extra).strip() if extra else "") + "\n---\n\n" + body
+        text = (
+            "---\n" + "\n".join(lines) + ("\n" + textwrap.dedent(extra).strip() if extra else "") + "\n---\n\n" + body
+        )
         path = self.root / MONTH / f"{name}.md"
         path.write_text(text, encoding="utf-8")
         return path
@@ -65,9 +69,15 @@ class Workspace:
         config = self.root / "mkdocs.yml"
         text = config.read_text(encoding="utf-8")
         if channels:
-            text = text.replace("          outbox: {folder: outbox}\n", "          outbox: {folder: outbox}\n" + textwrap.indent(textwrap.dedent(channels), " " * 10))
+            text = text.replace(
+                "          outbox: {folder: outbox}\n",
+                "          outbox: {folder: outbox}\n" + textwrap.indent(textwrap.dedent(channels), " " * 10),
+            )
         if review:
-            text = text.replace("      syndicate:\n", "      review:\n" + textwrap.indent(textwrap.dedent(review), " " * 8) + "      syndicate:\n")
+            text = text.replace(
+                "      syndicate:\n",
+                "      review:\n" + textwrap.indent(textwrap.dedent(review), " " * 8) + "      syndicate:\n",
+            )
         config.write_text(text, encoding="utf-8")
 
     def project(self) -> Project:
@@ -102,5 +112,3 @@ def ws(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     workspace = Workspace(project_copy)
     workspace.image("prueba.jpg", jpeg())
     return workspace
-
-

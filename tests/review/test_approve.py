@@ -37,19 +37,13 @@ def records(project: Path) -> list[dict]:
 def test_records_who_role_pr_and_digest_once(project_copy: Path) -> None:
     for path in (project_copy / "records" / "approvals").glob("*.jsonl"):
         path.unlink()
-    first = approve(
-        project_copy, LIVE, "--by", "jefa-prensa", "--role", "contenido", "--pr", "42"
-    )
+    first = approve(project_copy, LIVE, "--by", "jefa-prensa", "--role", "contenido", "--pr", "42")
     assert first.returncode == 0, first.stderr
-    again = approve(
-        project_copy, LIVE, "--by", "jefa-prensa", "--role", "contenido", "--pr", "42"
-    )
+    again = approve(project_copy, LIVE, "--by", "jefa-prensa", "--role", "contenido", "--pr", "42")
     assert again.returncode == 0 and "ya aprobado" in again.stdout
     (record,) = records(project_copy)
     assert record["digest"] == release_digest(project_copy / LIVE)
-    assert (
-        record["updates"] == update_digests(project_copy / LIVE) and record["updates"]
-    )
+    assert record["updates"] == update_digests(project_copy / LIVE) and record["updates"]
     assert (record["by"], record["role"], record["pr"], record["source"]) == (
         "jefa-prensa",
         "contenido",
@@ -59,62 +53,37 @@ def test_records_who_role_pr_and_digest_once(project_copy: Path) -> None:
 
 
 def test_only_configured_approvers_and_control_points(project_copy: Path) -> None:
-    wrong_person = approve(
-        project_copy, LIVE, "--by", "practicante", "--role", "contenido"
-    )
-    assert (
-        wrong_person.returncode == 2
-        and "no está entre los aprobadores de contenido" in wrong_person.stderr
-    )
+    wrong_person = approve(project_copy, LIVE, "--by", "practicante", "--role", "contenido")
+    assert wrong_person.returncode == 2 and "no está entre los aprobadores de contenido" in wrong_person.stderr
     wrong_role = approve(project_copy, LIVE, "--by", "jefa-prensa", "--role", "estilo")
     assert wrong_role.returncode == 2 and "contenido, diseño" in wrong_role.stderr
 
 
-def test_an_edit_voids_the_approval_until_approved_again(
-    project_copy: Path, tmp_path: Path
-) -> None:
+def test_an_edit_voids_the_approval_until_approved_again(project_copy: Path, tmp_path: Path) -> None:
     for name in ("ledger", "decisions"):
         for path in (project_copy / "records" / name).glob("*.jsonl"):
             path.unlink()
     release = project_copy / LIVE
     release.write_text(
-        release.read_text(encoding="utf-8").replace(
-            "Consulte antes de viajar", "Consulte siempre antes de viajar"
-        ),
+        release.read_text(encoding="utf-8").replace("Consulte antes de viajar", "Consulte siempre antes de viajar"),
         encoding="utf-8",
     )
     port = free_port()
     site_dir = tmp_path / "site"
-    build = build_site(
-        site_dir, f"http://127.0.0.1:{port}/", project=project_copy, strict=False
-    )
+    build = build_site(site_dir, f"http://127.0.0.1:{port}/", project=project_copy, strict=False)
     assert build.returncode == 0, build.stderr
     item_id = "prensa/2026/11/vias-rurales-temporada-de-lluvias"
     with serve_directory(site_dir, port) as site:
         held = run_syndicate(project_copy, site, "--publish-backlog")
         assert held.returncode == 0, held.output
-        posted = [
-            json.loads(p.read_text()) for p in (project_copy / "outbox").glob("*.json")
-        ]
+        posted = [json.loads(p.read_text()) for p in (project_copy / "outbox").glob("*.json")]
         assert item_id not in {p["item"] for p in posted}
         assert "sin aprobación" in held.stdout
-        assert (
-            approve(
-                project_copy, LIVE, "--by", "jefa-prensa", "--role", "contenido"
-            ).returncode
-            == 0
-        )
-        assert (
-            approve(
-                project_copy, LIVE, "--by", "disenador", "--role", "diseño"
-            ).returncode
-            == 0
-        )
+        assert approve(project_copy, LIVE, "--by", "jefa-prensa", "--role", "contenido").returncode == 0
+        assert approve(project_copy, LIVE, "--by", "disenador", "--role", "diseño").returncode == 0
         released = run_syndicate(project_copy, site)
     assert released.returncode == 0, released.output
-    posted = [
-        json.loads(p.read_text()) for p in (project_copy / "outbox").glob("*.json")
-    ]
+    posted = [json.loads(p.read_text()) for p in (project_copy / "outbox").glob("*.json")]
     assert item_id in {p["item"] for p in posted}
 
 
@@ -127,9 +96,6 @@ def test_example_releases_ship_approved() -> None:
     stale = [
         str(path.relative_to(root))
         for path in sorted((root / "content" / "prensa").rglob("*.md"))
-        if path.name != "index.md"
-        and roles.get(release_digest(path)) != {"contenido", "diseño"}
+        if path.name != "index.md" and roles.get(release_digest(path)) != {"contenido", "diseño"}
     ]
-    assert not stale, (
-        f"sin aprobación vigente (ejecute tools/approve-examples.sh): {stale}"
-    )
+    assert not stale, f"sin aprobación vigente (ejecute tools/approve-examples.sh): {stale}"

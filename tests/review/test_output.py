@@ -35,7 +35,13 @@ def run_cli(root: Path, *args: str, env: dict[str, str] | None = None) -> subpro
     environment.update({"PREGON_NOW": FIXED_NOW, **(env or {})})
     return subprocess.run(
         [str(Path(sys.executable).parent / "pregon"), *args],
-        cwd=root, env=environment, capture_output=True, text=True, timeout=120, check=False)
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_annotation_escaping_round_trips() -> None:
@@ -55,9 +61,16 @@ def test_summary_shows_each_network_post_with_count_limit_image_and_card() -> No
     report = ReleaseReport("content/prensa/2026/11/x.md", title="Título | con barra", url="https://portal/prensa/x/")
     report.error("longitud", "bluesky: el texto tiene 301 grafemas y el límite es 300", 4)
     report.previews.append(
-        Preview("bluesky", "Texto con ``` dentro", 301, 300, "grafemas", media=(("https://portal/prensa/foto.jpg", "Una foto."),),
-                card={"title": "Título", "description": "Resumen", "thumb": "https://portal/prensa/foto.jpg"},
-                problems=("demasiado largo",))
+        Preview(
+            "bluesky",
+            "Texto con ``` dentro",
+            301,
+            300,
+            "grafemas",
+            media=(("https://portal/prensa/foto.jpg", "Una foto."),),
+            card={"title": "Título", "description": "Resumen", "thumb": "https://portal/prensa/foto.jpg"},
+            problems=("demasiado largo",),
+        )
     )
     report.previews.append(Preview("mastodon", "Hola", 4, 500, "caracteres", note="vista aproximada"))
     md = summary_markdown(CheckResult(reports=[report]))
@@ -74,7 +87,9 @@ def test_github_format_from_the_command(ws: Workspace, tmp_path: Path) -> None:
     bad = ws.write("malo", {"image_alt": None}, body="Invitamos a los ciudadanos.\n")
     good = ws.write("bueno")
     summary = tmp_path / "summary.md"
-    result = run_cli(ws.root, "check", "--format", "github", str(bad), str(good), env={"GITHUB_STEP_SUMMARY": str(summary)})
+    result = run_cli(
+        ws.root, "check", "--format", "github", str(bad), str(good), env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     assert lines and all(ANNOTATION.match(line) for line in lines), result.stdout

@@ -65,9 +65,11 @@ def test_broken_relative_links_and_images_in_the_body(ws: Workspace) -> None:
 
 
 def test_post_over_a_network_limit_is_an_error_with_the_channels_own_render(ws: Workspace) -> None:
-    ws.configure(channels="bluesky: {service: 'https://bsky.social', handle: alcaldia.bsky.social, app_password: !ENV PREGON_TEST_NO_SUCH_SECRET}\n")
+    ws.configure(
+        channels="bluesky: {service: 'https://bsky.social', handle: alcaldia.bsky.social, app_password: !ENV PREGON_TEST_NO_SUCH_SECRET}\n"
+    )
     long_text = "Ñandú " * 60  # 360 graphemes
-    path = ws.write("largo", extra=f"social:\n  bluesky: \"{long_text.strip()}\"")
+    path = ws.write("largo", extra=f'social:\n  bluesky: "{long_text.strip()}"')
     report = ws.report(path)
     errors = rules(report, "redes")
     assert len(errors) == 1 and errors[0].severity is Severity.ERROR
@@ -95,7 +97,9 @@ def test_images_against_network_limits(ws: Workspace) -> None:
     buffer = io.BytesIO()
     Image.new("RGB", (150, 150), "red").save(buffer, "PNG")
     ws.image("icono.png", buffer.getvalue())
-    path = ws.write("imagenes", {"image": "panoramica.jpg"}, extra="gallery:\n  - src: icono.png\n    alt: Un cuadrado rojo.")
+    path = ws.write(
+        "imagenes", {"image": "panoramica.jpg"}, extra="gallery:\n  - src: icono.png\n    alt: Un cuadrado rojo."
+    )
     report = ws.report(path)
     image_line, gallery_line = line_of_text(path, "image: panoramica.jpg"), line_of_text(path, "src: icono.png")
     assert {p.channel: p.note for p in report.previews} == {"outbox": None, "instagram": None, "bluesky": None}
@@ -114,7 +118,15 @@ def test_images_against_network_limits(ws: Workspace) -> None:
 
 
 def test_image_table_stands_in_when_a_channel_cannot_render() -> None:
-    png = PluginMedia("image", "Un cuadrado azul.", src="prensa/2026/11/cuadrada.png", mime="image/png", width=1200, height=1200, bytes=50_000)
+    png = PluginMedia(
+        "image",
+        "Un cuadrado azul.",
+        src="prensa/2026/11/cuadrada.png",
+        mime="image/png",
+        width=1200,
+        height=1200,
+        bytes=50_000,
+    )
     report = ReleaseReport("x.md")
     media.check(report, [("image", png, 9)], ["instagram", "x"], rendered={"x"})
     [finding] = report.findings
@@ -169,7 +181,9 @@ def test_personal_data_in_text(ws: Workspace) -> None:
     path = ws.write("datos", body=body)
     report = ws.report(path)
     found = [f.message.split("«")[1].split("»")[0] for f in rules(report, "datos-personales")]
-    assert sorted(found) == sorted(["79123456", "1.023.456.789", "310 555 1234", "(601) 555 1234", "juan.perez@gmail.com", "juana@aliado.example"])
+    assert sorted(found) == sorted(
+        ["79123456", "1.023.456.789", "310 555 1234", "(601) 555 1234", "juan.perez@gmail.com", "juana@aliado.example"]
+    )
 
 
 def test_gps_in_photos_is_reported_and_stripped_on_request(ws: Workspace) -> None:
@@ -286,7 +300,10 @@ def test_live_updates_are_previewed_and_checked(ws: Workspace) -> None:
     bluesky = [p for p in report.previews if p.channel == "bluesky"]
     assert [p.update for p in bluesky] == [None, "actualización 2026-11-21 10:00", "actualización 2026-11-21 12:00"]
     assert all(p.note is None for p in bluesky)
-    assert bluesky[1].text.startswith("La jornada empezó a tiempo.") and "#u-20261121T1000" in str(bluesky[1].card) + bluesky[1].text
+    assert (
+        bluesky[1].text.startswith("La jornada empezó a tiempo.")
+        and "#u-20261121T1000" in str(bluesky[1].card) + bluesky[1].text
+    )
     [error] = [f for f in rules(report, "redes") if f.message.startswith("bluesky")]
     assert error.line == line_of_text(path, "Ñandú Ñandú")
 

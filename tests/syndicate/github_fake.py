@@ -31,18 +31,14 @@ from tests.fakes.api_server import FakeAPI, Reply, Request
 
 ROOT = Path(__file__).resolve().parents[2]
 OPENAPI_VERSION = "23.0.2"
-SPEC_PATH = (
-    ROOT / ".cache" / f"octokit-openapi-{OPENAPI_VERSION}" / "api.github.com.json"
-)
+SPEC_PATH = ROOT / ".cache" / f"octokit-openapi-{OPENAPI_VERSION}" / "api.github.com.json"
 TOKEN_HEADER = "authorization"
 
 
 @functools.cache
 def spec() -> dict[str, Any]:
     if not SPEC_PATH.is_file():
-        raise RuntimeError(
-            f"{SPEC_PATH} missing: run `bash tools/install-test-tools.sh`"
-        )
+        raise RuntimeError(f"{SPEC_PATH} missing: run `bash tools/install-test-tools.sh`")
     return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
 
 
@@ -73,9 +69,7 @@ class _OARequest:
         from werkzeug.datastructures import Headers, ImmutableMultiDict
 
         self.parameters = RequestParameters(
-            query=ImmutableMultiDict(
-                [(k, v) for k, vs in self.query.items() for v in vs]
-            ),
+            query=ImmutableMultiDict([(k, v) for k, vs in self.query.items() for v in vs]),
             header=Headers(self.headers),
         )
 
@@ -96,11 +90,7 @@ def _explain(exc: Exception) -> str:
 
 
 def _user(login: str, user_id: int) -> dict[str, Any]:
-    user = (
-        example("simple-user-items")[0]
-        if "simple-user-items" in spec()["components"]["examples"]
-        else None
-    )
+    user = example("simple-user-items")[0] if "simple-user-items" in spec()["components"]["examples"] else None
     if user is None:
         user = example("pull-request-review-items")[0]["user"]
     user.update(
@@ -170,9 +160,7 @@ class FakeGitHub(FakeAPI):
             user=_user(author, self._next_id()),
         )
         pr["head"]["sha"] = head
-        pr["url"] = (
-            f"https://api.github.com/repos/{self.owner}/{self.repo}/pulls/{number}"
-        )
+        pr["url"] = f"https://api.github.com/repos/{self.owner}/{self.repo}/pulls/{number}"
         self.prs[number] = pr
         for sha in commits:
             self.commit_prs.setdefault(sha, []).append(number)
@@ -214,12 +202,7 @@ class FakeGitHub(FakeAPI):
         return Reply(200, items[(page - 1) * per_page : page * per_page], headers)
 
     def _commit_pulls(self, request: Request) -> Reply:
-        numbers = [
-            n
-            for sha, ns in self.commit_prs.items()
-            if sha.startswith(request.params["sha"])
-            for n in ns
-        ]
+        numbers = [n for sha, ns in self.commit_prs.items() if sha.startswith(request.params["sha"]) for n in ns]
         return self._page(request, [self.prs[n] for n in numbers])
 
     def _pr_reviews(self, request: Request) -> Reply:
@@ -236,9 +219,7 @@ class FakeGitHub(FakeAPI):
 
     def _members(self, request: Request) -> Reply:
         slug = f"{request.params['org']}/{request.params['team']}"
-        members = [
-            _user(login, 5000 + i) for i, login in enumerate(self.teams.get(slug, []))
-        ]
+        members = [_user(login, 5000 + i) for i, login in enumerate(self.teams.get(slug, []))]
         return self._page(request, members)
 
     # --- faults ----------------------------------------------------------------------------
@@ -264,22 +245,16 @@ class FakeGitHub(FakeAPI):
     # --- validation ------------------------------------------------------------------------
     def _dispatch(self, request: Request) -> Reply:
         reply = super()._dispatch(request)
-        oa_request = _OARequest(
-            request.method.lower(), request.path, request.query, request.headers
-        )
+        oa_request = _OARequest(request.method.lower(), request.path, request.query, request.headers)
         try:
             openapi().validate_request(oa_request)
-        except Exception as exc:  # noqa: BLE001 - any validation error is a violation
-            self.reject(
-                400, None, f"request {request.method} {request.path}: {_explain(exc)}"
-            )
+        except Exception as exc:
+            self.reject(400, None, f"request {request.method} {request.path}: {_explain(exc)}")
         if reply.status == 200:
             payload, _ = reply.encode()
             try:
-                openapi().validate_response(
-                    oa_request, _OAResponse(200, payload, reply.headers)
-                )
-            except Exception as exc:  # noqa: BLE001
+                openapi().validate_response(oa_request, _OAResponse(200, payload, reply.headers))
+            except Exception as exc:
                 self.reject(
                     500,
                     None,

@@ -95,9 +95,7 @@ class SyndicateProcess:
         self.argv += list(args)
         self.env = {
             **os.environ,
-            "PYTHONPATH": os.pathsep.join(
-                filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
-            ),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
             "COLUMNS": "250",  # wide tables: one row per line, easy to read in assertions
             **(env or {}),
         }
@@ -132,15 +130,11 @@ class SyndicateProcess:
         except subprocess.TimeoutExpired:
             self.kill_now()
             stdout, stderr = self.popen.communicate()
-            raise AssertionError(
-                f"pregon syndicate did not finish in {timeout} s:\n{stdout}\n{stderr}"
-            ) from None
+            raise AssertionError(f"pregon syndicate did not finish in {timeout} s:\n{stdout}\n{stderr}") from None
         return Result(self.popen.returncode, stdout, stderr, self.killed)
 
 
-def run_syndicate(
-    project: Path, site: str, *args: str, timeout: float = 120, **kw: object
-) -> Result:
+def run_syndicate(project: Path, site: str, *args: str, timeout: float = 120, **kw: object) -> Result:
     """Run ``pregon syndicate --site site *args`` in ``project`` and wait for it."""
     return SyndicateProcess(project, site, *args, **kw).start().wait(timeout)  # type: ignore[arg-type]
 
@@ -165,9 +159,7 @@ class KillingProxy:
         self._lock = threading.Lock()
         self._server: http.server.ThreadingHTTPServer | None = None
 
-    def kill_after(
-        self, predicate: Callable[[str, str], bool], hook: Callable[[], None]
-    ) -> None:
+    def kill_after(self, predicate: Callable[[str, str], bool], hook: Callable[[], None]) -> None:
         with self._lock:
             self._armed.append((predicate, hook))
 
@@ -197,11 +189,7 @@ class KillingProxy:
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
-                headers = {
-                    k: v
-                    for k, v in self.headers.items()
-                    if k.lower() not in _HOP_BY_HOP
-                }
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
                 proxy.requests.append((self.command, self.path))
                 upstream = client.request(
                     self.command,

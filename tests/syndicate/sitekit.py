@@ -59,9 +59,7 @@ class HandSite:
     def item_url(self, spec: Spec) -> str:
         return f"{self.url}prensa/{spec.id}/"
 
-    def write(
-        self, specs: list[Spec], *, page_digests: dict[str, str] | None = None
-    ) -> dict[str, Any]:
+    def write(self, specs: list[Spec], *, page_digests: dict[str, str] | None = None) -> dict[str, Any]:
         """(Re)write the site for ``specs``; ``page_digests`` overrides what a page's meta says."""
         self.specs = list(specs)
         items = []
@@ -117,10 +115,7 @@ class HandSite:
             if spec.on_page:
                 page.parent.mkdir(parents=True, exist_ok=True)
                 shown = (page_digests or {}).get(spec.id, spec.digest)
-                sections = "".join(
-                    f'<section id="{u["id"]}"><p>{u["text"]}</p></section>'
-                    for u in spec.updates
-                )
+                sections = "".join(f'<section id="{u["id"]}"><p>{u["text"]}</p></section>' for u in spec.updates)
                 page.write_text(
                     f'<!doctype html><html lang="es"><head><meta charset="utf-8">'
                     f'<meta name="pregon:digest" content="{shown}"><meta name="pregon:id" content="{spec.id}">'
@@ -142,21 +137,17 @@ class HandSite:
             "items": items,
         }
         (self.root / "pregon").mkdir(parents=True, exist_ok=True)
-        (self.root / "pregon" / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False), encoding="utf-8"
-        )
+        (self.root / "pregon" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
         feed = {
             "version": "https://jsonfeed.org/version/1.1",
             "title": "Prensa",
             "items": [
                 {"id": i["id"], "url": i["url"], "title": i["title"]}
-                for i, s in zip(items, specs)
+                for i, s in zip(items, specs, strict=True)
                 if s.in_feed
             ],
         }
-        (self.root / "feed.json").write_text(
-            json.dumps(feed, ensure_ascii=False), encoding="utf-8"
-        )
+        (self.root / "feed.json").write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
         return manifest
 
     @contextlib.contextmanager
@@ -165,9 +156,7 @@ class HandSite:
             yield url
 
 
-def make_project(
-    root: Path, syndicate: dict[str, Any], *, env_tags: dict[str, str] | None = None
-) -> Path:
+def make_project(root: Path, syndicate: dict[str, Any], *, env_tags: dict[str, str] | None = None) -> Path:
     """A project folder whose mkdocs.yml has ``syndicate`` (JSON-in-YAML) under the pregon plugin.
 
     ``env_tags`` maps a placeholder string used in ``syndicate`` to an env var: it becomes ``!ENV VAR``.
@@ -203,9 +192,7 @@ def approve(
     folder = project / "records" / "approvals"
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "2026-11.jsonl").open("a", encoding="utf-8") as handle:
-        for role, login in (
-            roles or {"contenido": "jefa-prensa", "diseño": "disenador"}
-        ).items():
+        for role, login in (roles or {"contenido": "jefa-prensa", "diseño": "disenador"}).items():
             handle.write(
                 json.dumps(
                     {
@@ -227,9 +214,5 @@ def approve(
 def ledger_lines(project: Path) -> list[dict[str, Any]]:
     lines = []
     for path in sorted((project / "records" / "ledger").glob("*.jsonl")):
-        lines += [
-            json.loads(line)
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
+        lines += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return lines

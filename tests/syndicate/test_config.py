@@ -19,9 +19,7 @@ def test_repository_config_loads() -> None:
     assert config.records == ROOT / "records"
 
 
-def test_env_tag_fills_secrets_and_they_never_print(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_env_tag_fills_secrets_and_they_never_print(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret_value_123")
     project = make_project(
         tmp_path / "p",
@@ -37,9 +35,7 @@ def test_env_tag_fills_secrets_and_they_never_print(
     assert config.approvals.github is not None
     assert config.approvals.github.token is not None
     assert config.approvals.github.token.get_secret_value() == "ghp_secret_value_123"
-    assert "ghp_secret_value_123" not in repr(
-        config
-    ) and "ghp_secret_value_123" not in str(config)
+    assert "ghp_secret_value_123" not in repr(config) and "ghp_secret_value_123" not in str(config)
 
 
 def test_errors_name_file_and_key_without_echoing_values(tmp_path: Path) -> None:

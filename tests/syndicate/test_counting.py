@@ -94,7 +94,12 @@ def test_spanish_text_counts_one_per_letter_everywhere() -> None:
 
 def test_limits_and_message() -> None:
     assert {n: counting.RULES[n].limit for n in ("bluesky", "x", "mastodon", "threads", "linkedin", "telegram")} == {
-        "bluesky": 300, "x": 280, "mastodon": 500, "threads": 500, "linkedin": 3000, "telegram": 1024,
+        "bluesky": 300,
+        "x": 280,
+        "mastodon": 500,
+        "threads": 500,
+        "linkedin": 3000,
+        "telegram": 1024,
     }
     message = counting.too_long_message("bluesky", 301, 300)
     assert "301 grafemas" in message and "300" in message and "social.bluesky" in message

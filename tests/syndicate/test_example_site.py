@@ -26,14 +26,10 @@ def _manifest(site: str) -> dict:
 
 
 def _posted(project: Path) -> list[dict]:
-    return [
-        json.loads(p.read_text()) for p in sorted((project / "outbox").glob("*.json"))
-    ]
+    return [json.loads(p.read_text()) for p in sorted((project / "outbox").glob("*.json"))]
 
 
-def test_example_site_posts_every_live_approved_item_exactly_once(
-    served_site: str, project_copy: Path
-) -> None:
+def test_example_site_posts_every_live_approved_item_exactly_once(served_site: str, project_copy: Path) -> None:
     project = _fresh(project_copy)
     manifest = _manifest(served_site)
     assert manifest["items"], "the example site has no items"
@@ -41,30 +37,21 @@ def test_example_site_posts_every_live_approved_item_exactly_once(
     assert first.returncode == 0, first.output
     posted = _posted(project)
     expected = {(i["id"], None) for i in manifest["items"]} | {
-        (i["id"], u["id"])
-        for i in manifest["items"]
-        if i.get("live")
-        for u in i["updates"]
+        (i["id"], u["id"]) for i in manifest["items"] if i.get("live") for u in i["updates"]
     }
     assert len(posted) == len(expected)
     assert {(p["item"], p["update"]) for p in posted} == expected
     for post in posted:
         for image in post["images"]:
-            assert (project / "outbox" / image["file"]).read_bytes() == httpx.get(
-                image["url"]
-            ).content
+            assert (project / "outbox" / image["file"]).read_bytes() == httpx.get(image["url"]).content
 
     second = run_syndicate(project, served_site)
     assert second.returncode == 0, second.output
     assert len(_posted(project)) == len(posted)
-    assert sum(
-        1 for line in ledger_lines(project) if line["state"] == "confirmed"
-    ) == len(posted)
+    assert sum(1 for line in ledger_lines(project) if line["state"] == "confirmed") == len(posted)
 
 
-def test_example_site_first_run_refuses_the_backlog_without_seed(
-    served_site: str, project_copy: Path
-) -> None:
+def test_example_site_first_run_refuses_the_backlog_without_seed(served_site: str, project_copy: Path) -> None:
     project = _fresh(project_copy)
     result = run_syndicate(project, served_site)
     assert result.returncode == 1
@@ -72,9 +59,7 @@ def test_example_site_first_run_refuses_the_backlog_without_seed(
     assert not (project / "outbox").exists()
 
 
-def test_stale_deploy_of_one_page_holds_only_that_item(
-    built_site: Path, tmp_path: Path, project_copy: Path
-) -> None:
+def test_stale_deploy_of_one_page_holds_only_that_item(built_site: Path, tmp_path: Path, project_copy: Path) -> None:
     """A copy of the built site where one page still carries an older digest (partial deploy)."""
     project = _fresh(project_copy)
     manifest = json.loads((built_site / "pregon" / "manifest.json").read_text())
@@ -84,9 +69,7 @@ def test_stale_deploy_of_one_page_holds_only_that_item(
     page = copy / stale["url"].removeprefix(manifest["site_url"]) / "index.html"
     html = page.read_text(encoding="utf-8")
     assert stale["digest"] in html
-    page.write_text(
-        html.replace(stale["digest"], "sha256:" + "0" * 64), encoding="utf-8"
-    )
+    page.write_text(html.replace(stale["digest"], "sha256:" + "0" * 64), encoding="utf-8")
     # The copy is deployed under another address: move every absolute URL there.
     port = free_port()
     new_url = f"http://127.0.0.1:{port}/"
@@ -111,9 +94,7 @@ def test_unapproved_example_is_not_posted(served_site: str, project_copy: Path) 
     held = manifest["items"][-1]
     approvals = project / "records" / "approvals"
     for path in approvals.glob("*.jsonl"):
-        lines = [
-            line for line in path.read_text().splitlines() if held["digest"] not in line
-        ]
+        lines = [line for line in path.read_text().splitlines() if held["digest"] not in line]
         path.write_text("\n".join(lines) + "\n")
     result = run_syndicate(project, served_site, "--publish-backlog")
     assert result.returncode == 0, result.output
@@ -125,31 +106,18 @@ def test_unapproved_example_is_not_posted(served_site: str, project_copy: Path) 
         for line in p.read_text().splitlines()
     ]
     refused = [d for d in decisions if not d["approved"]]
-    assert [d["item"] for d in refused] == [held["id"]] and refused[0][
-        "provider"
-    ] == "records"
+    assert [d["item"] for d in refused] == [held["id"]] and refused[0]["provider"] == "records"
 
 
 def test_demo_builds_serves_and_syndicates_once(project_copy: Path) -> None:
     project = _fresh(project_copy)
     port = free_port()
-    first = (
-        SyndicateProcess(project, "", "--no-serve", "--port", str(port), command="demo")
-        .start()
-        .wait(300)
-    )
+    first = SyndicateProcess(project, "", "--no-serve", "--port", str(port), command="demo").start().wait(300)
     assert first.returncode == 0, first.output
-    assert (
-        "publicado" in first.stdout
-        and (project / "site" / "pregon" / "manifest.json").is_file()
-    )
+    assert "publicado" in first.stdout and (project / "site" / "pregon" / "manifest.json").is_file()
     posted = len(_posted(project))
     assert posted > 0
-    second = (
-        SyndicateProcess(project, "", "--no-serve", "--port", str(port), command="demo")
-        .start()
-        .wait(300)
-    )
+    second = SyndicateProcess(project, "", "--no-serve", "--port", str(port), command="demo").start().wait(300)
     assert second.returncode == 0, second.output
     assert "Nada nuevo que publicar" in second.stdout
     assert len(_posted(project)) == posted

@@ -29,9 +29,7 @@ def project_for(tmp_path: Path, api_url: str, **syndicate: object) -> Path:
         "retry": {"max_attempts": 4, "max_wait": 5, "backoff": 0.05},
         **syndicate,
     }
-    return make_project(
-        tmp_path / "project", config, env_tags={"__TOKEN__": "TESTNET_TOKEN"}
-    )
+    return make_project(tmp_path / "project", config, env_tags={"__TOKEN__": "TESTNET_TOKEN"})
 
 
 def run(project: Path, site: str, fakenet: FakeNet, *args: str, **kw: object):
@@ -45,9 +43,7 @@ def run(project: Path, site: str, fakenet: FakeNet, *args: str, **kw: object):
     )
 
 
-def test_posts_only_live_and_approved_items_exactly_once(
-    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
-) -> None:
+def test_posts_only_live_and_approved_items_exactly_once(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
     project = project_for(tmp_path, fakenet.url)
     ok, unapproved, stale, unfed, missing = (
         Spec("ok", title="Vacunación"),
@@ -71,14 +67,10 @@ def test_posts_only_live_and_approved_items_exactly_once(
     outbox = sorted(p.name for p in (project / "outbox").iterdir())
     assert len([n for n in outbox if n.endswith(".json")]) == 1
     image = next(project.joinpath("outbox").glob("*-1.png"))
-    assert (
-        image.read_bytes() == (hand_site.root / "img" / "ok.png").read_bytes()
-    )  # fetched from the live site
+    assert image.read_bytes() == (hand_site.root / "img" / "ok.png").read_bytes()  # fetched from the live site
     assert "sin aprobación" in first.stdout and "otra versión" in first.stdout
     assert "no aparece en el feed" in first.stdout and "respondió 404" in first.stdout
-    states = [
-        (line["item"], line["channel"], line["state"]) for line in ledger_lines(project)
-    ]
+    states = [(line["item"], line["channel"], line["state"]) for line in ledger_lines(project)]
     assert states == [
         ("ok", "outbox", "intent"),
         ("ok", "outbox", "confirmed"),
@@ -92,9 +84,7 @@ def test_posts_only_live_and_approved_items_exactly_once(
     assert "ya estaban hechas" in second.stdout
 
 
-def test_dry_run_shows_exact_posts_and_changes_nothing(
-    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
-) -> None:
+def test_dry_run_shows_exact_posts_and_changes_nothing(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
     project = project_for(tmp_path, fakenet.url)
     spec = Spec("uno", title="Cierre vial [bold]en la carrera 7[/bold]")
     hand_site.write([spec])
@@ -126,12 +116,8 @@ def test_crash_between_send_and_confirm_is_reconciled_without_duplicate(
     hand_site.write([spec])
     approve(project, spec.digest)
     with hand_site.serve() as site:
-        process = SyndicateProcess(
-            project, site, env={"TESTNET_TOKEN": fakenet.token}, channels=CHANNELS
-        )
-        fakenet.after_next(
-            "create", process.kill_now
-        )  # the network stored it; the run dies before hearing so
+        process = SyndicateProcess(project, site, env={"TESTNET_TOKEN": fakenet.token}, channels=CHANNELS)
+        fakenet.after_next("create", process.kill_now)  # the network stored it; the run dies before hearing so
         killed = process.start().wait()
         assert killed.killed
         assert [line["state"] for line in ledger_lines(project)] == ["intent"]
@@ -149,24 +135,14 @@ def test_rate_limit_and_server_errors_end_in_exactly_one_post(
     spec = Spec("lento")
     hand_site.write([spec])
     approve(project, spec.digest)
-    fakenet.fail_next(
-        "create", Reply(429, {"error": "slow down"}, {"Retry-After": "1"})
-    )
-    fakenet.fail_next(
-        "create", Reply(503, {"error": "unavailable"}, {"Retry-After": "0"})
-    )
+    fakenet.fail_next("create", Reply(429, {"error": "slow down"}, {"Retry-After": "1"}))
+    fakenet.fail_next("create", Reply(503, {"error": "unavailable"}, {"Retry-After": "0"}))
     with hand_site.serve() as site:
         result = run(project, site, fakenet)
     assert result.returncode == 0, result.output
     assert len(fakenet.posts) == 1 and len(fakenet.calls("create")) == 3
-    assert (
-        len(fakenet.calls("find")) == 1
-    )  # after the 503 (maybe posted), not after the 429 (surely not)
-    testnet = [
-        (line["state"], line["attempt"])
-        for line in ledger_lines(project)
-        if line["channel"] == "testnet"
-    ]
+    assert len(fakenet.calls("find")) == 1  # after the 503 (maybe posted), not after the 429 (surely not)
+    testnet = [(line["state"], line["attempt"]) for line in ledger_lines(project) if line["channel"] == "testnet"]
     assert testnet == [
         ("intent", 1),
         ("failed", 1),
@@ -177,16 +153,12 @@ def test_rate_limit_and_server_errors_end_in_exactly_one_post(
     ]
 
 
-def test_retry_after_beyond_the_cap_waits_for_next_run(
-    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
-) -> None:
+def test_retry_after_beyond_the_cap_waits_for_next_run(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
     project = project_for(tmp_path, fakenet.url)
     spec = Spec("tope")
     hand_site.write([spec])
     approve(project, spec.digest)
-    fakenet.fail_next(
-        "create", Reply(429, {"error": "slow down"}, {"Retry-After": "3600"})
-    )
+    fakenet.fail_next("create", Reply(429, {"error": "slow down"}, {"Retry-After": "3600"}))
     with hand_site.serve() as site:
         first = run(project, site, fakenet)
         second = run(project, site, fakenet)
@@ -196,9 +168,7 @@ def test_retry_after_beyond_the_cap_waits_for_next_run(
     assert len(fakenet.posts) == 1
 
 
-def test_one_channel_down_does_not_block_the_others(
-    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
-) -> None:
+def test_one_channel_down_does_not_block_the_others(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
     from tests.conftest import free_port
 
     project = project_for(
@@ -215,14 +185,10 @@ def test_one_channel_down_does_not_block_the_others(
     assert len(list((project / "outbox").glob("*.json"))) == 1
     rows = [line for line in result.stdout.splitlines() if "caida" in line]
     assert any("outbox" in r and "publicado" in r for r in rows), result.stdout
-    assert any("testnet" in r and "ERROR" in r and "no responde" in r for r in rows), (
-        result.stdout
-    )
+    assert any("testnet" in r and "ERROR" in r and "no responde" in r for r in rows), result.stdout
 
 
-def test_unreachable_site_or_stale_deploy_posts_nothing(
-    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
-) -> None:
+def test_unreachable_site_or_stale_deploy_posts_nothing(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
     from tests.conftest import free_port, serve_directory
 
     project = project_for(tmp_path, fakenet.url)
@@ -230,14 +196,8 @@ def test_unreachable_site_or_stale_deploy_posts_nothing(
     hand_site.write([spec], page_digests={"uno": Spec("uno", version="0").digest})
     approve(project, spec.digest)
     down = run(project, f"http://127.0.0.1:{free_port()}/", fakenet)
-    assert (
-        down.returncode == 1
-        and "no se pudo conectar" in down.output
-        and "no se publicó nada" in down.output
-    )
-    with serve_directory(
-        hand_site.root
-    ) as elsewhere:  # the same deploy answering at another address
+    assert down.returncode == 1 and "no se pudo conectar" in down.output and "no se publicó nada" in down.output
+    with serve_directory(hand_site.root) as elsewhere:  # the same deploy answering at another address
         wrong = run(project, elsewhere, fakenet)
     assert wrong.returncode == 1 and f"es del sitio {hand_site.url}" in wrong.output
     with hand_site.serve() as site:
@@ -247,9 +207,7 @@ def test_unreachable_site_or_stale_deploy_posts_nothing(
     assert not any(line["state"] == "intent" for line in ledger_lines(project))
 
 
-def test_secrets_never_reach_output_or_records(
-    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
-) -> None:
+def test_secrets_never_reach_output_or_records(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
     from tests.conftest import free_port
 
     secret = "tn-SuperSecreto-9f8e7d"
@@ -283,18 +241,14 @@ def test_secrets_never_reach_output_or_records(
             channels=CHANNELS,
         )
         project.joinpath("mkdocs.yml").write_text(
-            project.joinpath("mkdocs.yml")
-            .read_text()
-            .replace('"provider": "github"', '"provider": "records"')
+            project.joinpath("mkdocs.yml").read_text().replace('"provider": "github"', '"provider": "records"')
         )
         approve(
             project,
             spec.digest,
             roles={"contenido": "jefa-prensa", "diseño": "disenador"},
         )
-        posting = run_syndicate(
-            project, site, env={"TESTNET_TOKEN": secret}, channels=CHANNELS
-        )
+        posting = run_syndicate(project, site, env={"TESTNET_TOKEN": secret}, channels=CHANNELS)
         broken = project.joinpath("mkdocs.yml")
         broken.write_text(broken.read_text().replace('"api_base"', '"api_bse"'))
     assert result.returncode == 1 and "GitHub no responde" in result.stdout
@@ -308,9 +262,7 @@ def test_secrets_never_reach_output_or_records(
             assert secret not in path.read_text(errors="replace"), path
 
 
-def test_second_concurrent_run_gets_the_lock_message(
-    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
-) -> None:
+def test_second_concurrent_run_gets_the_lock_message(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
     from pregon.syndicate.lock import RunLock
 
     project = project_for(tmp_path, fakenet.url)
@@ -320,10 +272,7 @@ def test_second_concurrent_run_gets_the_lock_message(
     with hand_site.serve() as site, RunLock(project / "records"):
         result = run(project, site, fakenet)
     assert result.returncode == 3
-    assert (
-        "Otra ejecución de `pregon syndicate` está en curso" in result.stderr
-        and "proceso" in result.stderr
-    )
+    assert "Otra ejecución de `pregon syndicate` está en curso" in result.stderr and "proceso" in result.stderr
     assert fakenet.posts == {}
 
 
@@ -341,15 +290,8 @@ def test_item_changed_after_publication_is_reported_not_reposted(
         second = run(project, site, fakenet)
         third = run(project, site, fakenet)
     assert len(fakenet.posts) == 1
-    assert (
-        "cambiado después de publicar" in second.stdout
-        and "cambiado después de publicar" in third.stdout
-    )
-    changed = [
-        line
-        for line in ledger_lines(project)
-        if line["state"] == "changed_after_publication"
-    ]
+    assert "cambiado después de publicar" in second.stdout and "cambiado después de publicar" in third.stdout
+    changed = [line for line in ledger_lines(project) if line["state"] == "changed_after_publication"]
     assert sorted(line["channel"] for line in changed) == [
         "outbox",
         "testnet",
@@ -357,9 +299,7 @@ def test_item_changed_after_publication_is_reported_not_reposted(
     assert all(line["digest"] == v2.digest for line in changed)
 
 
-def test_seed_adopts_backlog_and_first_run_refuses_it(
-    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
-) -> None:
+def test_seed_adopts_backlog_and_first_run_refuses_it(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
     project = project_for(tmp_path, fakenet.url)
     backlog = [Spec(f"viejo-{n}") for n in range(6)]
     hand_site.write(backlog)
@@ -367,11 +307,7 @@ def test_seed_adopts_backlog_and_first_run_refuses_it(
         approve(project, spec.digest)
     with hand_site.serve() as site:
         refused = run(project, site, fakenet)
-        assert (
-            refused.returncode == 1
-            and "--seed" in refused.stdout
-            and fakenet.posts == {}
-        )
+        assert refused.returncode == 1 and "--seed" in refused.stdout and fakenet.posts == {}
         seeded = run(project, site, fakenet, "--seed")
         assert seeded.returncode == 0, seeded.output
         new = Spec("nuevo")
@@ -380,13 +316,9 @@ def test_seed_adopts_backlog_and_first_run_refuses_it(
         after = run(project, site, fakenet)
     assert after.returncode == 0, after.output
     assert [p["key"] for p in fakenet.posts.values()] == [
-        line["key"]
-        for line in ledger_lines(project)
-        if line["channel"] == "testnet" and line["state"] == "confirmed"
+        line["key"] for line in ledger_lines(project) if line["channel"] == "testnet" and line["state"] == "confirmed"
     ]
-    assert len(fakenet.posts) == 1 and next(iter(fakenet.posts.values()))[
-        "link"
-    ].endswith("/prensa/nuevo/")
+    assert len(fakenet.posts) == 1 and next(iter(fakenet.posts.values()))["link"].endswith("/prensa/nuevo/")
     assert sum(1 for line in ledger_lines(project) if line["state"] == "seeded") == 12
 
 
@@ -412,9 +344,7 @@ def test_live_updates_are_threaded_in_order_and_posted_once(
     with hand_site.serve() as site:
         preview = run(project, site, fakenet, "--dry-run")
         assert preview.returncode == 0, preview.output
-        assert (
-            preview.stdout.count("se publicaría") >= 3 and "Primera" in preview.stdout
-        )
+        assert preview.stdout.count("se publicaría") >= 3 and "Primera" in preview.stdout
         assert preview.stdout.index("Primera") < preview.stdout.index("Segunda")
         assert fakenet.posts == {}
         first = run(project, site, fakenet)
@@ -435,26 +365,16 @@ def test_live_updates_are_threaded_in_order_and_posted_once(
         second = run(project, site, fakenet)
     assert second.returncode == 0, second.output
     posts = list(fakenet.posts.values())
-    assert (
-        len(posts) == 4
-        and posts[-1]["text"].startswith("Tercera")
-        and posts[-1]["reply_to"] == "tn-3"
-    )
-    updates_in_ledger = [
-        line["update"] for line in ledger_lines(project) if line["state"] == "confirmed"
-    ]
+    assert len(posts) == 4 and posts[-1]["text"].startswith("Tercera") and posts[-1]["reply_to"] == "tn-3"
+    updates_in_ledger = [line["update"] for line in ledger_lines(project) if line["state"] == "confirmed"]
     assert updates_in_ledger == [None, "u1", "u2", "u3"]
 
 
-def test_post_with_problems_is_never_sent(
-    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
-) -> None:
+def test_post_with_problems_is_never_sent(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
     project = project_for(
         tmp_path,
         fakenet.url,
-        channels={
-            "testnet": {"api_base": fakenet.url, "token": "__TOKEN__", "limit": 20}
-        },
+        channels={"testnet": {"api_base": fakenet.url, "token": "__TOKEN__", "limit": 20}},
     )
     spec = Spec("largo", title="Un título bastante más largo que veinte grafemas")
     hand_site.write([spec])
@@ -466,22 +386,14 @@ def test_post_with_problems_is_never_sent(
 
 
 @pytest.mark.parametrize("broken", ["!ENV", "bad-key"])
-def test_configuration_errors_name_file_and_key(
-    tmp_path: Path, broken: str, fakenet: FakeNet
-) -> None:
-    config = (
-        {"approvals": {"provider": "gitlab"}}
-        if broken == "bad-key"
-        else {"retry": {"max_attempts": "muchos"}}
-    )
+def test_configuration_errors_name_file_and_key(tmp_path: Path, broken: str, fakenet: FakeNet) -> None:
+    config = {"approvals": {"provider": "gitlab"}} if broken == "bad-key" else {"retry": {"max_attempts": "muchos"}}
     project = make_project(tmp_path / "project", config)
     result = run(project, "http://127.0.0.1:9/", fakenet)
     assert result.returncode == 2
     assert "mkdocs.yml" in result.stderr
     assert (
-        ("approvals → provider" in result.stderr)
-        if broken == "bad-key"
-        else ("retry → max_attempts" in result.stderr)
+        ("approvals → provider" in result.stderr) if broken == "bad-key" else ("retry → max_attempts" in result.stderr)
     )
     assert json.dumps("muchos") not in result.stderr or broken == "bad-key"
 
@@ -514,9 +426,7 @@ def test_channel_with_nothing_to_send_skips_without_gates_or_ledger(
     assert {line["channel"] for line in ledger_lines(project)} == {"outbox"}
 
 
-def test_duplicate_rejected_by_the_network_is_adopted(
-    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
-) -> None:
+def test_duplicate_rejected_by_the_network_is_adopted(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
     """The ledger lost its lines (e.g. records restored from an old backup) but the network has the
     post: its 409 names the existing post, which is adopted as confirmed instead of failing."""
     project = project_for(
@@ -535,15 +445,11 @@ def test_duplicate_rejected_by_the_network_is_adopted(
     assert again.returncode == 0, again.output
     assert "duplicado adoptado" in again.stdout
     assert len(fakenet.posts) == 1 and len(fakenet.calls("create")) == 2
-    (confirmed,) = [
-        line for line in ledger_lines(project) if line["state"] == "confirmed"
-    ]
+    (confirmed,) = [line for line in ledger_lines(project) if line["state"] == "confirmed"]
     assert confirmed["remote_id"] == "tn-1" and "duplicado" in confirmed["error"]
 
 
-def test_schedule_windows_hold_a_channel_until_due(
-    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
-) -> None:
+def test_schedule_windows_hold_a_channel_until_due(tmp_path: Path, hand_site: HandSite, fakenet: FakeNet) -> None:
     schedule = {
         "channels": {
             "testnet": {
@@ -567,8 +473,6 @@ def test_schedule_windows_hold_a_channel_until_due(
     assert saturday.returncode == 0, saturday.output
     assert "fuera de la ventana de publicación (lun 08:00–09:00" in saturday.stdout
     assert "testnet: no hay mejores horas calculadas" in saturday.stdout
-    assert (
-        len(list((project / "outbox").glob("*.json"))) == 1
-    )  # the outbox posts immediately
+    assert len(list((project / "outbox").glob("*.json"))) == 1  # the outbox posts immediately
     assert monday.returncode == 0, monday.output
     assert len(fakenet.posts) == 1

@@ -36,9 +36,7 @@ def github() -> Iterator[FakeGitHub]:
 
 def provider(fake: FakeGitHub) -> GitHubApprovals:
     return GitHubApprovals(
-        GitHubConfig(
-            repository="alcaldia/portal", token=SecretStr(TOKEN), api_base=fake.url
-        ),
+        GitHubConfig(repository="alcaldia/portal", token=SecretStr(TOKEN), api_base=fake.url),
         POINTS,
     )
 
@@ -86,9 +84,7 @@ def test_approved_by_both_control_points_on_the_final_commit(
         ("no_design", "diseño"),
     ],
 )
-def test_invalid_approvals_do_not_count(
-    github: FakeGitHub, scenario: str, missing: str
-) -> None:
+def test_invalid_approvals_do_not_count(github: FakeGitHub, scenario: str, missing: str) -> None:
     author = "jefa-prensa" if scenario == "self" else "editora"
     github.add_pr(7, author=author, commits=[COMMIT], head=HEAD)
     if scenario != "no_design":
@@ -96,9 +92,7 @@ def test_invalid_approvals_do_not_count(
     if scenario == "dismissed":
         github.review(7, "jefa-prensa", "DISMISSED", HEAD)
     elif scenario == "stale":
-        github.review(
-            7, "jefa-prensa", "APPROVED", OLD
-        )  # approved an older push of the branch
+        github.review(7, "jefa-prensa", "APPROVED", OLD)  # approved an older push of the branch
     elif scenario in ("self", "no_design"):
         github.review(7, "jefa-prensa", "APPROVED", HEAD)
     elif scenario == "changes_requested_later":
@@ -106,10 +100,7 @@ def test_invalid_approvals_do_not_count(
         github.review(7, "jefa-prensa", "CHANGES_REQUESTED", HEAD)
     decision = provider(github).decide(item())
     assert not decision.approved
-    assert (
-        f"falta aprobación válida de {missing}" in decision.reason
-        and "PR #7" in decision.reason
-    )
+    assert f"falta aprobación válida de {missing}" in decision.reason and "PR #7" in decision.reason
 
 
 def test_commit_outside_a_merged_pr_is_refused(github: FakeGitHub) -> None:
@@ -117,10 +108,7 @@ def test_commit_outside_a_merged_pr_is_refused(github: FakeGitHub) -> None:
     github.review(8, "jefa-prensa", "APPROVED", HEAD)
     github.review(8, "disenador", "APPROVED", HEAD)
     decision = provider(github).decide(item())
-    assert (
-        not decision.approved
-        and "no pertenece a un pull request fusionado" in decision.reason
-    )
+    assert not decision.approved and "no pertenece a un pull request fusionado" in decision.reason
     assert not provider(github).decide(item(commit=None)).approved
 
 
@@ -137,23 +125,17 @@ def test_reviews_are_read_across_pages(github: FakeGitHub) -> None:
 
 
 @pytest.mark.parametrize("secondary", [False, True])
-def test_rate_limit_leaves_the_item_for_later(
-    github: FakeGitHub, secondary: bool
-) -> None:
+def test_rate_limit_leaves_the_item_for_later(github: FakeGitHub, secondary: bool) -> None:
     approved_pr(github)
     github.fail_next("commit_pulls", FakeGitHub.rate_limited(secondary))
     with pytest.raises(ApprovalUnavailable) as raised:
         provider(github).decide(item())
-    assert "limitó las consultas" in str(raised.value) and "próxima ejecución" in str(
-        raised.value
-    )
+    assert "limitó las consultas" in str(raised.value) and "próxima ejecución" in str(raised.value)
     assert ("60 s" in str(raised.value)) if secondary else ("UTC" in str(raised.value))
     assert TOKEN not in str(raised.value)
 
 
-def test_syndicate_posts_only_properly_approved_items(
-    tmp_path: Path, hand_site: HandSite, github: FakeGitHub
-) -> None:
+def test_syndicate_posts_only_properly_approved_items(tmp_path: Path, hand_site: HandSite, github: FakeGitHub) -> None:
     """End to end: approved, self-approved and approved-on-an-older-commit items; only the first goes out."""
     good, selfish, stale = (
         Spec("bueno", commit="1" * 40),
@@ -163,9 +145,7 @@ def test_syndicate_posts_only_properly_approved_items(
     github.add_pr(1, author="editora", commits=[good.commit], head=good.commit)
     github.review(1, "jefa-prensa", "APPROVED", good.commit)
     github.review(1, "disenador", "APPROVED", good.commit)
-    github.add_pr(
-        2, author="jefa-prensa", commits=[selfish.commit], head=selfish.commit
-    )
+    github.add_pr(2, author="jefa-prensa", commits=[selfish.commit], head=selfish.commit)
     github.review(2, "jefa-prensa", "APPROVED", selfish.commit)
     github.review(2, "disenador", "APPROVED", selfish.commit)
     github.add_pr(3, author="editora", commits=[stale.commit], head=stale.commit)

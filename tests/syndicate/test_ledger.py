@@ -15,9 +15,7 @@ from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_
 
 def test_lines_are_versioned_monthly_and_replayed(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path, run="r1")
-    ledger.append(
-        "intent", key="k", item="i", channel="outbox", digest="sha256:1", attempt=1
-    )
+    ledger.append("intent", key="k", item="i", channel="outbox", digest="sha256:1", attempt=1)
     ledger.append(
         "confirmed",
         key="k",
@@ -31,17 +29,9 @@ def test_lines_are_versioned_monthly_and_replayed(tmp_path: Path) -> None:
     files = list(tmp_path.glob("*.jsonl"))
     assert len(files) == 1 and len(files[0].stem) == 7  # AAAA-MM
     first = json.loads(files[0].read_text().splitlines()[0])
-    assert (
-        first["v"] == 1
-        and first["state"] == "intent"
-        and first["run"] == "r1"
-        and first["at"].endswith("Z")
-    )
+    assert first["v"] == 1 and first["state"] == "intent" and first["run"] == "r1" and first["at"].endswith("Z")
     again = Ledger(tmp_path)
-    assert (
-        again.history("k").done is not None
-        and again.history("k").done.remote_id == "id1"
-    )
+    assert again.history("k").done is not None and again.history("k").done.remote_id == "id1"
     assert again.knows_channel("outbox") and not again.knows_channel("x")
 
 
@@ -53,15 +43,11 @@ def test_torn_line_is_reported_with_its_place(tmp_path: Path) -> None:
 
 def test_dry_run_ledger_refuses_writes(tmp_path: Path) -> None:
     with pytest.raises(LedgerError):
-        Ledger(tmp_path, read_only=True).append(
-            "intent", key="k", item="i", channel="c", digest="d"
-        )
+        Ledger(tmp_path, read_only=True).append("intent", key="k", item="i", channel="c", digest="d")
     assert not list(tmp_path.iterdir())
 
 
-def test_outbox_reconciles_an_intent_left_by_a_crash(
-    tmp_path: Path, hand_site: HandSite
-) -> None:
+def test_outbox_reconciles_an_intent_left_by_a_crash(tmp_path: Path, hand_site: HandSite) -> None:
     """The outbox wrote its files, the run died before confirming: the next run adopts them."""
     project = make_project(tmp_path / "project", {})
     spec = Spec("uno")
@@ -81,9 +67,7 @@ def test_outbox_reconciles_an_intent_left_by_a_crash(
     assert (project / "outbox" / f"{key}.json").read_text() == written
 
 
-def test_unreadable_approval_records_stop_the_run(
-    tmp_path: Path, hand_site: HandSite
-) -> None:
+def test_unreadable_approval_records_stop_the_run(tmp_path: Path, hand_site: HandSite) -> None:
     project = make_project(tmp_path / "project", {})
     spec = Spec("uno")
     hand_site.write([spec])

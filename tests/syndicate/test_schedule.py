@@ -45,11 +45,7 @@ def test_immediate_and_windows_in_bogota_time() -> None:
     assert scheduler.due("bluesky", SATURDAY_1000).due
     assert scheduler.due("facebook", FRIDAY_0830).due
     weekend = scheduler.due("facebook", SATURDAY_1000)
-    assert (
-        not weekend.due
-        and "fuera de la ventana" in weekend.reason
-        and "07:00–19:00" in weekend.reason
-    )
+    assert not weekend.due and "fuera de la ventana" in weekend.reason and "07:00–19:00" in weekend.reason
 
 
 def test_best_hours_are_used_when_insights_computed_them(tmp_path: Path) -> None:
@@ -66,9 +62,7 @@ def test_best_hours_are_used_when_insights_computed_them(tmp_path: Path) -> None
     )
     scheduler = Scheduler(CONFIG, load_best_hours(tmp_path))
     assert scheduler.due("x", FRIDAY_0830).due
-    later = scheduler.due(
-        "x", SATURDAY_1000
-    )  # inside the configured window, but not a best hour
+    later = scheduler.due("x", SATURDAY_1000)  # inside the configured window, but not a best hour
     assert not later.due and "18:00" in later.reason
 
 

@@ -47,9 +47,7 @@ class FakeNet(FakeAPI):
 
     def _auth(self, request: Request) -> Reply | None:
         if request.header("authorization") != f"Bearer {self.token}":
-            return self.reject(
-                401, {"error": "unauthorized"}, f"bad Authorization on {request.path}"
-            )
+            return self.reject(401, {"error": "unauthorized"}, f"bad Authorization on {request.path}")
         return None
 
     def _create(self, request: Request) -> Reply:
@@ -57,9 +55,7 @@ class FakeNet(FakeAPI):
             return denied
         body = request.json()
         if not isinstance(body, dict) or not body.get("key") or not body.get("text"):
-            return self.reject(
-                422, {"error": "key and text required"}, f"bad body {body!r}"
-            )
+            return self.reject(422, {"error": "key and text required"}, f"bad body {body!r}")
         with self._post_lock:
             if body["key"] in self.posts:
                 existing = self.posts[body["key"]]
@@ -79,9 +75,7 @@ class FakeNet(FakeAPI):
         if (denied := self._auth(request)) is not None:
             return denied
         key = request.query.get("key", [""])[0]
-        found = [
-            {"id": p["id"], "url": p["url"]} for k, p in self.posts.items() if k == key
-        ]
+        found = [{"id": p["id"], "url": p["url"]} for k, p in self.posts.items() if k == key]
         return Reply(200, {"posts": found})
 
 
@@ -104,22 +98,12 @@ class TestNetChannel(Channel):
         update: Update | None = None,
         reply_to: Published | None = None,
     ) -> Post:
-        body = (
-            text.compose_update(update)
-            if update
-            else text.compose(item, self.name, self.config.get("template"))
-        )
+        body = text.compose_update(update) if update else text.compose(item, self.name, self.config.get("template"))
         length = counting.graphemes(body)
         limit = int(self.config.get("limit", self.text_limit))
-        problems = (
-            (f"testnet: el texto tiene {length} grafemas y el límite es {limit}",)
-            if length > limit
-            else ()
-        )
+        problems = (f"testnet: el texto tiene {length} grafemas y el límite es {limit}",) if length > limit else ()
         # Like YouTube without a video: an item with nothing this network can carry is a skip.
-        skip = (
-            "sin imagen" if self.config.get("images_only") and not item.images else None
-        )
+        skip = "sin imagen" if self.config.get("images_only") and not item.images else None
         return Post(
             self.name,
             item.id,
@@ -138,9 +122,7 @@ class TestNetChannel(Channel):
         try:
             response = self.client.request(method, path, **kw)
         except httpx.HTTPError as exc:
-            raise TransientError(
-                f"testnet no responde ({exc.__class__.__name__})"
-            ) from None
+            raise TransientError(f"testnet no responde ({exc.__class__.__name__})") from None
         retry = response.headers.get("retry-after")
         if response.status_code == 429:
             raise RateLimited(

@@ -52,7 +52,8 @@ def bluesky_config(bluesky_account: dict[str, str], tmp_path: Path) -> dict[str,
 
 # --- X, LinkedIn, Telegram, YouTube (also used by Bluesky and Mastodon) -------------------
 # ``media_site``: published images and a video on a real HTTP server (see sample_release.py).
-from tests.syndicate.channels.sample_release import media_site  # noqa: F401
+from tests.syndicate.channels.sample_release import media_site  # noqa: E402, F401
+
 # --- end X, LinkedIn, Telegram, YouTube ----------------------------------------------------
 
 

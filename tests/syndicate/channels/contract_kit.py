@@ -46,9 +46,7 @@ class Network:
     throttle: Callable[[], Reply]
     refuse: Callable[[], Reply]
     refusal_text: str
-    retry: dict[str, Any] = field(
-        default_factory=lambda: {"max_attempts": 3, "max_wait": 5, "backoff": 0}
-    )
+    retry: dict[str, Any] = field(default_factory=lambda: {"max_attempts": 3, "max_wait": 5, "backoff": 0})
 
 
 class Scenario:
@@ -66,17 +64,13 @@ class Scenario:
         manifest = site.write([SPEC])
         if patch_manifest is not None:
             patch_manifest(manifest, site.root)
-            (site.root / "pregon" / "manifest.json").write_text(
-                json.dumps(manifest), encoding="utf-8"
-            )
+            (site.root / "pregon" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         syndicate = {
             "records": "records",
             "retry": network.retry,
             "channels": {network.name: network.config(fake)},
         }
-        self.project = make_project(
-            tmp_path / "project", syndicate, env_tags=network.env
-        )
+        self.project = make_project(tmp_path / "project", syndicate, env_tags=network.env)
         approve(self.project, SPEC.digest)
         self.env = {var: placeholder for placeholder, var in network.env.items()}
 
@@ -89,23 +83,12 @@ class Scenario:
         return process.start().wait()
 
     def ledger(self) -> list[dict[str, Any]]:
-        return [
-            line
-            for line in ledger_lines(self.project)
-            if line.get("channel") == self.network.name
-        ]
+        return [line for line in ledger_lines(self.project) if line.get("channel") == self.network.name]
 
     def states(self) -> list[str]:
         return [line["state"] for line in self.ledger()]
 
     def secrets_leaked(self, *outputs: str) -> list[str]:
         """Secret values found in run output or in records/ (must be none)."""
-        records = "".join(
-            p.read_text(encoding="utf-8")
-            for p in (self.project / "records").rglob("*.jsonl")
-        )
-        return [
-            s
-            for s in self.network.env
-            if any(s in text for text in (*outputs, records))
-        ]
+        records = "".join(p.read_text(encoding="utf-8") for p in (self.project / "records").rglob("*.jsonl"))
+        return [s for s in self.network.env if any(s in text for text in (*outputs, records))]

@@ -333,7 +333,12 @@ class FacebookFake(GraphFake):
             "post_clicks": 77,
         }
         data = [
-            {"name": m, "period": "lifetime", "values": [{"value": values[m]}], "id": f"{req.params['obj']}/insights/{m}"}
+            {
+                "name": m,
+                "period": "lifetime",
+                "values": [{"value": values[m]}],
+                "id": f"{req.params['obj']}/insights/{m}",
+            }
             for m in sorted(metrics)
         ]
         return Reply(200, {"data": data})
@@ -452,7 +457,9 @@ class InstagramFake(ContainerFake):
         user = self.ig_user_id
         self.add_route("POST", self.path(rf"{user}/media"), self.wrap(self._create, form=True), "media_create")
         self.add_route("GET", self.path(rf"{user}/media"), self.wrap(self._list), "media_list")
-        self.add_route("POST", self.path(rf"{user}/media_publish"), self.wrap(self._publish, form=True), "media_publish")
+        self.add_route(
+            "POST", self.path(rf"{user}/media_publish"), self.wrap(self._publish, form=True), "media_publish"
+        )
         self.add_route(
             "GET", self.path(rf"{user}/content_publishing_limit"), self.wrap(self.publishing_limit), "publishing_limit"
         )
@@ -466,17 +473,23 @@ class InstagramFake(ContainerFake):
             children = self.children_ok(f.get("children"), self.max_children)
             if isinstance(children, Reply):
                 return children
-            return Reply(200, {"id": self.new_container(media_type="CAROUSEL", children=children, caption=f.get("caption"))})
+            return Reply(
+                200, {"id": self.new_container(media_type="CAROUSEL", children=children, caption=f.get("caption"))}
+            )
         if f.get("media_type") not in (None, "IMAGE"):
             return self.reject(400, {"error": {"code": 100}}, f"unexpected media_type {f.get('media_type')}")
         if "image_url" not in f:
-            return self.reject(400, graph_error(400, 100, "image_url required").body, "image container without image_url")
+            return self.reject(
+                400, graph_error(400, 100, "image_url required").body, "image container without image_url"
+            )
         carousel_item = f.get("is_carousel_item") == "true"
         if carousel_item and f.get("caption"):
             return self.reject(400, {"error": {"code": 100}}, "caption belongs on the carousel parent")
         data = self.download(f["image_url"])
         if data is None:
-            return graph_error(400, 9004, "Media download has failed. The media URI doesn't meet our requirements.", 2207052)
+            return graph_error(
+                400, 9004, "Media download has failed. The media URI doesn't meet our requirements.", 2207052
+            )
         info = _image_info(data)
         if info is None or info[0] != "JPEG":
             return graph_error(400, 9004, "Only photo or video can be accepted as media type.", 2207026)

@@ -43,9 +43,7 @@ class FakeLinkedIn(FakeAPI):
         self.followers = 5120
         self._ids = itertools.count(7_300_000_000_000_000_000)
         self.add_route("POST", r"/rest/images", self._initialize, "images_initialize")
-        self.add_route(
-            "PUT", r"/dms-uploads/(?P<image>\d+)", self._upload, "image_upload"
-        )
+        self.add_route("PUT", r"/dms-uploads/(?P<image>\d+)", self._upload, "image_upload")
         self.add_route("POST", r"/rest/posts", self._create, "create_post")
         self.add_route("GET", r"/rest/posts", self._find_by_author, "posts_by_author")
         self.add_route(
@@ -80,8 +78,7 @@ class FakeLinkedIn(FakeAPI):
             429,
             {
                 "status": 429,
-                "message": "Resource level throttle APPLICATION DAY limit for calls "
-                "to this resource is reached.",
+                "message": "Resource level throttle APPLICATION DAY limit for calls to this resource is reached.",
             },
         )
 
@@ -142,10 +139,7 @@ class FakeLinkedIn(FakeAPI):
         if (denied := self._check(req)) is not None:
             return denied
         owner = req.json().get("initializeUploadRequest", {}).get("owner")
-        if (
-            req.query.get("action") != ["initializeUpload"]
-            or owner != self.organization
-        ):
+        if req.query.get("action") != ["initializeUpload"] or owner != self.organization:
             return self.reject(
                 400,
                 {"status": 400, "message": "bad request"},
@@ -166,9 +160,7 @@ class FakeLinkedIn(FakeAPI):
 
     def _upload(self, req: Request) -> Reply:
         if req.header("authorization") != f"Bearer {self.token}":
-            return self.reject(
-                401, {"status": 401}, "image upload without the bearer token"
-            )
+            return self.reject(401, {"status": 401}, "image upload without the bearer token")
         if req.params["image"] not in self.images:
             return self.reject(404, {"status": 404}, "upload to an unknown uploadUrl")
         try:
@@ -177,9 +169,7 @@ class FakeLinkedIn(FakeAPI):
         except OSError:
             return self.reject(400, {"status": 400}, "uploaded bytes are not an image")
         if fmt not in ("JPEG", "PNG", "GIF") or pixels > 36_152_320:
-            return self.reject(
-                400, {"status": 400}, f"image {fmt} with {pixels} pixels"
-            )
+            return self.reject(400, {"status": 400}, f"image {fmt} with {pixels} pixels")
         self.images[req.params["image"]]["data"] = req.body
         return Reply(201)
 
@@ -255,9 +245,7 @@ class FakeLinkedIn(FakeAPI):
         """``GET /rest/posts?author={encoded urn}&q=author&count&start``, newest first."""
         if (denied := self._check(req)) is not None:
             return denied
-        if req.query.get("q") != ["author"] or req.query.get("author") != [
-            self.organization
-        ]:
+        if req.query.get("q") != ["author"] or req.query.get("author") != [self.organization]:
             return self.reject(
                 400,
                 {"status": 400, "message": "bad finder"},
@@ -266,9 +254,7 @@ class FakeLinkedIn(FakeAPI):
         count = int(req.query.get("count", ["10"])[0])
         start = int(req.query.get("start", ["0"])[0])
         if count > 100:
-            return self.reject(
-                400, {"status": 400, "message": "count too large"}, f"count={count}"
-            )
+            return self.reject(400, {"status": 400, "message": "count too large"}, f"count={count}")
         ordered = sorted(self.posts.values(), key=lambda p: p["id"], reverse=True)
         return Reply(
             200,
@@ -283,22 +269,16 @@ class FakeLinkedIn(FakeAPI):
             return denied
         with self.lock:
             removed = self.posts.pop(unquote(req.params["urn"]), None)
-        return (
-            Reply(204)
-            if removed
-            else Reply(404, {"status": 404, "message": "Not found"})
-        )
+        return Reply(204) if removed else Reply(404, {"status": 404, "message": "Not found"})
 
     # --- statistics --------------------------------------------------------------------------
     def _network_size(self, req: Request) -> Reply:
         if (denied := self._check(req)) is not None:
             return denied
-        if unquote(req.params["urn"]) != self.organization or req.query.get(
-            "edgeType"
-        ) != ["COMPANY_FOLLOWED_BY_MEMBER"]:
-            return self.reject(
-                400, {"status": 400}, f"networkSizes {req.params} {req.query}"
-            )
+        if unquote(req.params["urn"]) != self.organization or req.query.get("edgeType") != [
+            "COMPANY_FOLLOWED_BY_MEMBER"
+        ]:
+            return self.reject(400, {"status": 400}, f"networkSizes {req.params} {req.query}")
         return Reply(200, {"firstDegreeSize": self.followers})
 
     def _share_stats(self, req: Request) -> Reply:
@@ -307,9 +287,7 @@ class FakeLinkedIn(FakeAPI):
         shares = req.query.get("shares", req.query.get("ugcPosts", [""]))[0]
         match = re.fullmatch(r"List\((urn:li:(?:share|ugcPost):\d+)\)", shares)
         if req.query.get("q") != ["organizationalEntity"] or not match:
-            return self.reject(
-                400, {"status": 400}, f"share statistics query {req.query}"
-            )
+            return self.reject(400, {"status": 400}, f"share statistics query {req.query}")
         if match.group(1) not in self.posts:
             return Reply(200, {"elements": [], "paging": {"start": 0, "count": 10}})
         return Reply(
@@ -349,9 +327,7 @@ class FakeLinkedIn(FakeAPI):
                         "id": "6999",
                         "$URN": f"urn:li:comment:({urn},6999)",
                         "object": urn,
-                        "message": {
-                            "text": "¿Habrá jornada en la vereda La Esperanza?"
-                        },
+                        "message": {"text": "¿Habrá jornada en la vereda La Esperanza?"},
                         "created": {"time": 1_795_500_000_000},
                     }
                 ],

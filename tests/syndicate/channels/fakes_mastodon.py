@@ -83,8 +83,15 @@ class FakeMastodon(FakeAPI):
         self.image_size_limit = 16 * 1024 * 1024
         self.processing_polls = processing_polls
         """How many ``GET /api/v1/media/:id`` polls answer 206 before the upload is processed."""
-        self.me = {"id": "109000000000000001", "username": "alcaldia", "acct": "alcaldia",
-                   "display_name": "Alcaldía", "followers_count": 4321, "following_count": 12, "statuses_count": 0}
+        self.me = {
+            "id": "109000000000000001",
+            "username": "alcaldia",
+            "acct": "alcaldia",
+            "display_name": "Alcaldía",
+            "followers_count": 4321,
+            "following_count": 12,
+            "statuses_count": 0,
+        }
         self.statuses: dict[str, dict[str, Any]] = {}
         self.media: dict[str, dict[str, Any]] = {}
         self.idempotency: dict[str, tuple[float, str]] = {}
@@ -106,8 +113,11 @@ class FakeMastodon(FakeAPI):
     @staticmethod
     def rate_limited(reset_in: float = 2.0) -> Reply:
         reset = (datetime.now(UTC) + timedelta(seconds=reset_in)).isoformat().replace("+00:00", "Z")
-        return Reply(429, {"error": "Too many requests"},
-                     {"X-RateLimit-Limit": str(RATE_LIMIT), "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
+        return Reply(
+            429,
+            {"error": "Too many requests"},
+            {"X-RateLimit-Limit": str(RATE_LIMIT), "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+        )
 
     # --- helpers -----------------------------------------------------------------------------
     def _reply(self, status: int, body: Any) -> Reply:
@@ -116,8 +126,11 @@ class FakeMastodon(FakeAPI):
             self.remaining = max(0, self.remaining - 1)
             remaining = self.remaining
         reset = (datetime.now(UTC) + timedelta(seconds=RATE_WINDOW)).isoformat().replace("+00:00", "Z")
-        return Reply(status, body, {"X-RateLimit-Limit": str(RATE_LIMIT), "X-RateLimit-Remaining": str(remaining),
-                                    "X-RateLimit-Reset": reset})
+        return Reply(
+            status,
+            body,
+            {"X-RateLimit-Limit": str(RATE_LIMIT), "X-RateLimit-Remaining": str(remaining), "X-RateLimit-Reset": reset},
+        )
 
     def _unauthorized(self, request: Request) -> Reply | None:
         header = request.header("authorization") or ""
@@ -137,18 +150,36 @@ class FakeMastodon(FakeAPI):
         with self.lock:
             self.statuses[reply["id"]]["replies_count"] = 0
             self.statuses[status_id]["replies_count"] += 1
-            self.notifications.insert(0, {"id": str(next(self._ids)), "type": "mention", "created_at": reply["created_at"],
-                                          "account": account, "status": reply})
+            self.notifications.insert(
+                0,
+                {
+                    "id": str(next(self._ids)),
+                    "type": "mention",
+                    "created_at": reply["created_at"],
+                    "account": account,
+                    "status": reply,
+                },
+            )
         return reply
 
     def _status(self, text: str, account: dict[str, Any], **fields: Any) -> dict[str, Any]:
         status_id = str(next(self._ids))
         status = {
-            "id": status_id, "created_at": _now(), "uri": f"https://{self.DOMAIN}/users/{account['username']}/statuses/{status_id}",
-            "url": f"https://{self.DOMAIN}/@{account['username']}/{status_id}", "content": _linkify(text),
-            "visibility": "public", "language": "es", "account": account, "replies_count": 0,
-            "reblogs_count": 0, "favourites_count": 0, "media_attachments": [], "in_reply_to_id": None,
-            "in_reply_to_account_id": None, **fields,
+            "id": status_id,
+            "created_at": _now(),
+            "uri": f"https://{self.DOMAIN}/users/{account['username']}/statuses/{status_id}",
+            "url": f"https://{self.DOMAIN}/@{account['username']}/{status_id}",
+            "content": _linkify(text),
+            "visibility": "public",
+            "language": "es",
+            "account": account,
+            "replies_count": 0,
+            "reblogs_count": 0,
+            "favourites_count": 0,
+            "media_attachments": [],
+            "in_reply_to_id": None,
+            "in_reply_to_account_id": None,
+            **fields,
         }
         with self.lock:
             self.statuses[status_id] = status
@@ -159,16 +190,27 @@ class FakeMastodon(FakeAPI):
 
     # --- routes ------------------------------------------------------------------------------
     def _instance(self, request: Request) -> Reply:
-        return Reply(200, {
-            "domain": self.DOMAIN, "title": "Social Alcaldía", "version": "4.4.0",
-            "configuration": {
-                "statuses": {"max_characters": self.max_characters, "max_media_attachments": self.max_media,
-                             "characters_reserved_per_url": self.url_weight},
-                "media_attachments": {"supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/webp"],
-                                      "image_size_limit": self.image_size_limit, "image_matrix_limit": 33177600,
-                                      "description_limit": self.description_limit},
+        return Reply(
+            200,
+            {
+                "domain": self.DOMAIN,
+                "title": "Social Alcaldía",
+                "version": "4.4.0",
+                "configuration": {
+                    "statuses": {
+                        "max_characters": self.max_characters,
+                        "max_media_attachments": self.max_media,
+                        "characters_reserved_per_url": self.url_weight,
+                    },
+                    "media_attachments": {
+                        "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/webp"],
+                        "image_size_limit": self.image_size_limit,
+                        "image_matrix_limit": 33177600,
+                        "description_limit": self.description_limit,
+                    },
+                },
             },
-        })
+        )
 
     def _verify(self, request: Request) -> Reply:
         return self._unauthorized(request) or self._reply(200, {**self.me, "statuses_count": len(self.own_statuses())})
@@ -189,17 +231,25 @@ class FakeMastodon(FakeAPI):
         if description is not None and len(description) > self.description_limit:
             return self.reject(422, {"error": "Validation failed: Description is too long"}, "description too long")
         if len(data) > self.image_size_limit:
-            return self.reject(422, {"error": "Validation failed: File file size must be less than 16 MB"}, "image too big")
+            return self.reject(
+                422, {"error": "Validation failed: File file size must be less than 16 MB"}, "image too big"
+            )
         try:
             with Image.open(io.BytesIO(data)) as img:
                 width, height = img.size
         except OSError:
             return Reply(422, {"error": "Validation failed: File content type is invalid"})
         media_id = str(next(self._ids))
-        attachment = {"id": media_id, "type": "image", "description": description,
-                      "meta": {"original": {"width": width, "height": height}},
-                      "url": None if self.processing_polls else f"https://{self.DOMAIN}/media/{media_id}.jpg",
-                      "polls_left": self.processing_polls, "attached": False, "bytes": len(data)}
+        attachment = {
+            "id": media_id,
+            "type": "image",
+            "description": description,
+            "meta": {"original": {"width": width, "height": height}},
+            "url": None if self.processing_polls else f"https://{self.DOMAIN}/media/{media_id}.jpg",
+            "polls_left": self.processing_polls,
+            "attached": False,
+            "bytes": len(data),
+        }
         with self.lock:
             self.media[media_id] = attachment
         return self._reply(202 if self.processing_polls else 200, self._public_media(attachment))
@@ -243,9 +293,13 @@ class FakeMastodon(FakeAPI):
         if not text and not media_ids:
             return self._reply(422, {"error": "Validation failed: Text can't be blank"})
         if self.length(text) > self.max_characters:
-            return self._reply(422, {"error": f"Validation failed: Text character limit of {self.max_characters} exceeded"})
+            return self._reply(
+                422, {"error": f"Validation failed: Text character limit of {self.max_characters} exceeded"}
+            )
         if body.get("visibility", "public") not in ("public", "unlisted", "private", "direct"):
-            return self.reject(422, {"error": "Validation failed: Visibility is not included in the list"}, "bad visibility")
+            return self.reject(
+                422, {"error": "Validation failed: Visibility is not included in the list"}, "bad visibility"
+            )
         if len(media_ids) > self.max_media:
             return self._reply(422, {"error": "Validation failed: Too many attachments"})
         attachments = []
@@ -254,8 +308,11 @@ class FakeMastodon(FakeAPI):
             if attachment is None or attachment["attached"]:
                 return self.reject(422, {"error": "Validation failed: Media is invalid"}, f"unknown media {media_id}")
             if attachment["url"] is None:
-                return self.reject(422, {"error": "Cannot attach files that have not finished processing. Try again in a moment!"},
-                                   f"media {media_id} attached before processing ended")
+                return self.reject(
+                    422,
+                    {"error": "Cannot attach files that have not finished processing. Try again in a moment!"},
+                    f"media {media_id} attached before processing ended",
+                )
             attachments.append(attachment)
         parent = body.get("in_reply_to_id")
         if parent is not None and str(parent) not in self.statuses:
@@ -264,7 +321,10 @@ class FakeMastodon(FakeAPI):
             for attachment in attachments:
                 attachment["attached"] = True
         status = self._status(
-            text, self.me, visibility=body.get("visibility", "public"), language=body.get("language"),
+            text,
+            self.me,
+            visibility=body.get("visibility", "public"),
+            language=body.get("language"),
             media_attachments=[self._public_media(a) for a in attachments],
             in_reply_to_id=str(parent) if parent is not None else None,
             in_reply_to_account_id=self.statuses[str(parent)]["account"]["id"] if parent is not None else None,
@@ -302,8 +362,11 @@ class FakeMastodon(FakeAPI):
     def _timeline(self, request: Request) -> Reply:
         limit = min(int(request.query.get("limit", ["20"])[0]), 40)
         max_id = request.query.get("max_id", [None])[0]
-        found = sorted((s for s in self.statuses.values() if s["account"]["id"] == request.params["aid"]),
-                       key=lambda s: int(s["id"]), reverse=True)
+        found = sorted(
+            (s for s in self.statuses.values() if s["account"]["id"] == request.params["aid"]),
+            key=lambda s: int(s["id"]),
+            reverse=True,
+        )
         if max_id is not None:
             found = [s for s in found if int(s["id"]) < int(max_id)]
         return self._reply(200, found[:limit])

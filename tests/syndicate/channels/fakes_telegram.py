@@ -88,9 +88,7 @@ class FakeTelegram(FakeAPI):
         self.messages: dict[int, dict[str, Any]] = {}
         self.members = 842
         self._ids = itertools.count(101)
-        self.add_route(
-            "POST", r"/bot(?P<token>[^/]+)/(?P<method>\w+)", self._method, "bot"
-        )
+        self.add_route("POST", r"/bot(?P<token>[^/]+)/(?P<method>\w+)", self._method, "bot")
 
     @staticmethod
     def flood(retry_after: int = 1) -> Reply:
@@ -121,9 +119,7 @@ class FakeTelegram(FakeAPI):
     # --- dispatch ----------------------------------------------------------------------------
     def _method(self, req: Request) -> Reply:
         if req.params["token"] != self.token:
-            return Reply(
-                401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-            )
+            return Reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         ctype = req.header("content-type") or ""
         files: dict[str, bytes] = {}
         if ctype.startswith("application/json"):
@@ -137,9 +133,7 @@ class FakeTelegram(FakeAPI):
                     text = payload.decode()
                     params[name] = json.loads(text) if text[:1] in "[{" else text
         else:
-            return self.reject(
-                400, {"ok": False, "error_code": 400}, f"content type {ctype!r}"
-            )
+            return self.reject(400, {"ok": False, "error_code": 400}, f"content type {ctype!r}")
         handler = getattr(self, "_" + req.params["method"], None)
         if handler is None:
             return self.reject(
@@ -168,17 +162,11 @@ class FakeTelegram(FakeAPI):
             self.messages[message["message_id"]] = message
         return message
 
-    def _check_text(
-        self, text: Any, limit: int, minimum: int, parse_mode: Any
-    ) -> Reply | None:
+    def _check_text(self, text: Any, limit: int, minimum: int, parse_mode: Any) -> Reply | None:
         if not isinstance(text, str):
-            return self.reject(
-                400, {"ok": False, "error_code": 400}, "text/caption is not a string"
-            )
+            return self.reject(400, {"ok": False, "error_code": 400}, "text/caption is not a string")
         if parse_mode != "HTML":
-            return self.reject(
-                400, {"ok": False, "error_code": 400}, f"parse_mode {parse_mode!r}"
-            )
+            return self.reject(400, {"ok": False, "error_code": 400}, f"parse_mode {parse_mode!r}")
         length, bad = visible_utf16(text)
         if bad:
             return self.reject(
@@ -207,9 +195,7 @@ class FakeTelegram(FakeAPI):
         if isinstance(ref, str) and ref.startswith("attach://"):
             data = files.get(ref.removeprefix("attach://"))
             if data is None:
-                return self.reject(
-                    400, {"ok": False}, f"{ref} without a multipart part"
-                )
+                return self.reject(400, {"ok": False}, f"{ref} without a multipart part")
             limit = 10 * 1024 * 1024
         elif isinstance(ref, str) and ref.startswith("http"):
             response = httpx.get(ref, timeout=10)
@@ -231,27 +217,15 @@ class FakeTelegram(FakeAPI):
 
     # --- methods -----------------------------------------------------------------------------
     def _sendMessage(self, params: dict[str, Any], files: dict[str, bytes]) -> Reply:
-        if (
-            bad := self._check_text(
-                params.get("text"), 4096, 1, params.get("parse_mode")
-            )
-        ) is not None:
+        if (bad := self._check_text(params.get("text"), 4096, 1, params.get("parse_mode"))) is not None:
             return bad
         preview = params.get("link_preview_options", {})
         if "disable_web_page_preview" in params or not isinstance(preview, dict):
-            return self.reject(
-                400, {"ok": False}, "old preview parameter or bad link_preview_options"
-            )
-        return self._ok(
-            self._store(params, text=params["text"], link_preview_options=preview)
-        )
+            return self.reject(400, {"ok": False}, "old preview parameter or bad link_preview_options")
+        return self._ok(self._store(params, text=params["text"], link_preview_options=preview))
 
     def _sendPhoto(self, params: dict[str, Any], files: dict[str, bytes]) -> Reply:
-        if (
-            bad := self._check_text(
-                params.get("caption", ""), 1024, 0, params.get("parse_mode")
-            )
-        ) is not None:
+        if (bad := self._check_text(params.get("caption", ""), 1024, 0, params.get("parse_mode"))) is not None:
             return bad
         data = self._photo_bytes(params.get("photo"), files)
         if isinstance(data, Reply):
@@ -268,20 +242,12 @@ class FakeTelegram(FakeAPI):
     def _sendMediaGroup(self, params: dict[str, Any], files: dict[str, bytes]) -> Reply:
         media = params.get("media")
         if not isinstance(media, list) or not 2 <= len(media) <= 10:
-            return self.reject(
-                400, {"ok": False}, f"media group of {len(media or [])} items"
-            )
+            return self.reject(400, {"ok": False}, f"media group of {len(media or [])} items")
         photos = []
         for entry in media:
             if entry.get("type") != "photo":
-                return self.reject(
-                    400, {"ok": False}, f"media type {entry.get('type')}"
-                )
-            if "caption" in entry and (
-                bad := self._check_text(
-                    entry["caption"], 1024, 0, entry.get("parse_mode")
-                )
-            ):
+                return self.reject(400, {"ok": False}, f"media type {entry.get('type')}")
+            if "caption" in entry and (bad := self._check_text(entry["caption"], 1024, 0, entry.get("parse_mode"))):
                 return bad
             data = self._photo_bytes(entry.get("media"), files)
             if isinstance(data, Reply):
@@ -304,13 +270,7 @@ class FakeTelegram(FakeAPI):
     def _deleteMessage(self, params: dict[str, Any], files: dict[str, bytes]) -> Reply:
         with self.lock:
             removed = self.messages.pop(int(params.get("message_id", 0)), None)
-        return (
-            self._ok(True)
-            if removed
-            else self.bad_request("message to delete not found")
-        )
+        return self._ok(True) if removed else self.bad_request("message to delete not found")
 
-    def _getChatMemberCount(
-        self, params: dict[str, Any], files: dict[str, bytes]
-    ) -> Reply:
+    def _getChatMemberCount(self, params: dict[str, Any], files: dict[str, bytes]) -> Reply:
         return self._ok(self.members)

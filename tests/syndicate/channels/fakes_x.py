@@ -51,9 +51,7 @@ class FakeX(FakeAPI):
         "name": "Alcaldía Demo",
     }
 
-    def __init__(
-        self, consumer_key: str, consumer_secret: str, token: str, token_secret: str
-    ):
+    def __init__(self, consumer_key: str, consumer_secret: str, token: str, token_secret: str):
         super().__init__()
         self.credentials = (consumer_key, consumer_secret, token, token_secret)
         self.tweets: dict[str, dict[str, Any]] = {}
@@ -64,17 +62,11 @@ class FakeX(FakeAPI):
         self.add_route("POST", r"/2/media/upload", self._upload, "media_upload")
         self.add_route("POST", r"/2/media/metadata", self._metadata, "media_metadata")
         self.add_route("POST", r"/2/tweets", self._create, "create_tweet")
-        self.add_route(
-            "DELETE", r"/2/tweets/(?P<tid>\d+)", self._delete, "delete_tweet"
-        )
+        self.add_route("DELETE", r"/2/tweets/(?P<tid>\d+)", self._delete, "delete_tweet")
         self.add_route("GET", r"/2/tweets", self._lookup, "lookup_tweets")
         self.add_route("GET", r"/2/users/me", self._me, "users_me")
-        self.add_route(
-            "GET", r"/2/users/(?P<uid>\d+)/tweets", self._timeline, "user_tweets"
-        )
-        self.add_route(
-            "GET", r"/2/users/(?P<uid>\d+)/mentions", self._mentions, "user_mentions"
-        )
+        self.add_route("GET", r"/2/users/(?P<uid>\d+)/tweets", self._timeline, "user_tweets")
+        self.add_route("GET", r"/2/users/(?P<uid>\d+)/mentions", self._mentions, "user_mentions")
 
     # --- documented error answers, for fail_next --------------------------------------------
     @staticmethod
@@ -146,9 +138,7 @@ class FakeX(FakeAPI):
                     f"OAuth parameter {name}={oauth.get(name)!r}",
                 )
         if abs(int(oauth.get("oauth_timestamp", "0")) - time.time()) > 300:
-            return self.reject(
-                401, self._unauthorized(), "OAuth timestamp too far from now"
-            )
+            return self.reject(401, self._unauthorized(), "OAuth timestamp too far from now")
         nonce = oauth.get("oauth_nonce", "")
         with self.lock:
             if not nonce or nonce in self.nonces:
@@ -160,19 +150,13 @@ class FakeX(FakeAPI):
             self.nonces.add(nonce)
         params = [(k, v) for k, vs in req.query.items() for v in vs]
         params += [(k, v) for k, v in oauth.items() if k != "oauth_signature"]
-        if (req.header("content-type") or "").startswith(
-            "application/x-www-form-urlencoded"
-        ):
+        if (req.header("content-type") or "").startswith("application/x-www-form-urlencoded"):
             params += parse_qsl(req.body.decode(), keep_blank_values=True)
-        normalized = "&".join(
-            f"{k}={v}" for k, v in sorted((_enc(k), _enc(v)) for k, v in params)
-        )
+        normalized = "&".join(f"{k}={v}" for k, v in sorted((_enc(k), _enc(v)) for k, v in params))
         base_url = f"http://{req.header('host')}{req.path}"
         base = "&".join((req.method, _enc(base_url), _enc(normalized)))
         key = f"{_enc(consumer_secret)}&{_enc(token_secret)}".encode()
-        signature = base64.b64encode(
-            hmac.new(key, base.encode(), hashlib.sha1).digest()
-        ).decode()
+        signature = base64.b64encode(hmac.new(key, base.encode(), hashlib.sha1).digest()).decode()
         if not hmac.compare_digest(signature, oauth.get("oauth_signature", "")):
             return self.reject(
                 401,
@@ -197,9 +181,7 @@ class FakeX(FakeAPI):
         try:
             parts = req.multipart()
         except ValueError as exc:
-            return self.reject(
-                400, {"title": "Invalid Request", "detail": str(exc)}, str(exc)
-            )
+            return self.reject(400, {"title": "Invalid Request", "detail": str(exc)}, str(exc))
         if "media" not in parts:
             return self.reject(
                 400,
@@ -208,9 +190,7 @@ class FakeX(FakeAPI):
             )
         category = parts.get("media_category", ({}, b""))[1].decode()
         if category != "tweet_image":
-            return self.reject(
-                400, {"detail": "bad media_category"}, f"media_category={category!r}"
-            )
+            return self.reject(400, {"detail": "bad media_category"}, f"media_category={category!r}")
         data = parts["media"][1]
         if len(data) > 5 * 1024 * 1024:
             return self.reject(
@@ -268,9 +248,7 @@ class FakeX(FakeAPI):
                 f"alt text of {len(alt)} characters",
             )
         self.media[media_id]["alt"] = alt
-        return Reply(
-            200, {"data": {"id": media_id, "associated_metadata": body["metadata"]}}
-        )
+        return Reply(200, {"data": {"id": media_id, "associated_metadata": body["metadata"]}})
 
     # --- posts ------------------------------------------------------------------------------
     def _create(self, req: Request) -> Reply:
@@ -279,9 +257,7 @@ class FakeX(FakeAPI):
         body = req.json()
         text = body.get("text")
         if not isinstance(text, str) or not text:
-            return self.reject(
-                400, {"detail": "text is required"}, f"create without text: {body}"
-            )
+            return self.reject(400, {"detail": "text is required"}, f"create without text: {body}")
         if not parse_tweet(text).valid:
             return self.reject(
                 400,
@@ -290,19 +266,13 @@ class FakeX(FakeAPI):
             )
         media_ids = body.get("media", {}).get("media_ids", [])
         if len(media_ids) > 4 or any(m not in self.media for m in media_ids):
-            return self.reject(
-                400, {"detail": "invalid media_ids"}, f"media_ids {media_ids}"
-            )
+            return self.reject(400, {"detail": "invalid media_ids"}, f"media_ids {media_ids}")
         parent = body.get("reply", {}).get("in_reply_to_tweet_id")
         if parent is not None and parent not in self.tweets:
-            return self.reject(
-                400, {"detail": "reply to unknown post"}, f"reply to unknown {parent}"
-            )
+            return self.reject(400, {"detail": "reply to unknown post"}, f"reply to unknown {parent}")
         with self.lock:
             if any(t["raw_text"] == text for t in self.tweets.values()):
-                return self.forbidden(
-                    "You are not allowed to create a Tweet with duplicate content."
-                )
+                return self.forbidden("You are not allowed to create a Tweet with duplicate content.")
             tweet_id = self.add_tweet(text, media_ids, parent)
         return Reply(
             201,
@@ -315,9 +285,7 @@ class FakeX(FakeAPI):
             },
         )
 
-    def add_tweet(
-        self, text: str, media_ids: list[str] | None = None, parent: str | None = None
-    ) -> str:
+    def add_tweet(self, text: str, media_ids: list[str] | None = None, parent: str | None = None) -> str:
         """Store a post as if the account had made it (also used to seed older posts)."""
         with self.lock:
             tweet_id = str(next(self._ids))
@@ -382,9 +350,7 @@ class FakeX(FakeAPI):
             return denied
         ids = req.query.get("ids", [""])[0].split(",")
         if not ids[0] or len(ids) > 100:
-            return self.reject(
-                400, {"detail": "ids: 1 to 100"}, f"lookup with ids={ids}"
-            )
+            return self.reject(400, {"detail": "ids: 1 to 100"}, f"lookup with ids={ids}")
         fields = req.query.get("tweet.fields", [""])[0].split(",")
         found = []
         for tid in ids:
@@ -394,18 +360,12 @@ class FakeX(FakeAPI):
                     {
                         "id": tid,
                         "text": public["text"],
-                        **(
-                            {"public_metrics": public["public_metrics"]}
-                            if "public_metrics" in fields
-                            else {}
-                        ),
+                        **({"public_metrics": public["public_metrics"]} if "public_metrics" in fields else {}),
                     }
                 )
         return Reply(
             200,
-            {"data": found}
-            if found
-            else {"errors": [{"resource_id": ids[0], "title": "Not Found Error"}]},
+            {"data": found} if found else {"errors": [{"resource_id": ids[0], "title": "Not Found Error"}]},
         )
 
     def _me(self, req: Request) -> Reply:
@@ -426,14 +386,10 @@ class FakeX(FakeAPI):
         if (denied := self._authorized(req)) is not None:
             return denied
         if req.params["uid"] != self.ME["id"]:
-            return self.reject(
-                403, {"detail": "not your timeline"}, f"timeline of {req.params['uid']}"
-            )
+            return self.reject(403, {"detail": "not your timeline"}, f"timeline of {req.params['uid']}")
         size = int(req.query.get("max_results", ["10"])[0])
         if not 5 <= size <= 100:
-            return self.reject(
-                400, {"detail": "max_results must be 5..100"}, f"max_results={size}"
-            )
+            return self.reject(400, {"detail": "max_results must be 5..100"}, f"max_results={size}")
         start = int(req.query.get("pagination_token", ["0"])[0])
         ordered = sorted(self.tweets, key=int, reverse=True)
         page = ordered[start : start + size]
@@ -441,9 +397,7 @@ class FakeX(FakeAPI):
         data = []
         for tid in page:
             public = self._public(tid)
-            data.append(
-                {k: v for k, v in public.items() if k != "entities" or with_entities}
-            )
+            data.append({k: v for k, v in public.items() if k != "entities" or with_entities})
         meta: dict[str, Any] = {"result_count": len(page)}
         if start + size < len(ordered):
             meta["next_token"] = str(start + size)
@@ -457,9 +411,7 @@ class FakeX(FakeAPI):
             "text": "@alcaldia_demo ¿a qué hora abre el puesto?",
             "author_id": "42",
             "created_at": "2026-11-20T16:00:00.000Z",
-            "referenced_tweets": [
-                {"type": "replied_to", "id": next(iter(self.tweets), "1")}
-            ],
+            "referenced_tweets": [{"type": "replied_to", "id": next(iter(self.tweets), "1")}],
         }
         return Reply(
             200,

@@ -27,9 +27,7 @@ CHANNEL_ID = "UCalcaldiaDemo000000000"
 UPLOADS = "UUalcaldiaDemo000000000"
 
 
-def google_error(
-    status: int, reason: str, message: str, domain: str = "youtube.quota"
-) -> Reply:
+def google_error(status: int, reason: str, message: str, domain: str = "youtube.quota") -> Reply:
     return Reply(
         status,
         {
@@ -52,18 +50,12 @@ class FakeYouTube(FakeAPI):
         self._interrupt: int | None = None
         self._ids = itertools.count(1)
         self.add_route("POST", r"/token", self._token, "token")
-        self.add_route(
-            "POST", r"/upload/youtube/v3/videos", self._start, "upload_start"
-        )
+        self.add_route("POST", r"/upload/youtube/v3/videos", self._start, "upload_start")
         self.add_route("PUT", r"/upload/youtube/v3/videos", self._chunk, "upload_chunk")
         self.add_route("GET", r"/youtube/v3/channels", self._channels, "channels_list")
-        self.add_route(
-            "GET", r"/youtube/v3/playlistItems", self._playlist_items, "playlist_items"
-        )
+        self.add_route("GET", r"/youtube/v3/playlistItems", self._playlist_items, "playlist_items")
         self.add_route("GET", r"/youtube/v3/videos", self._videos_list, "videos_list")
-        self.add_route(
-            "DELETE", r"/youtube/v3/videos", self._videos_delete, "videos_delete"
-        )
+        self.add_route("DELETE", r"/youtube/v3/videos", self._videos_delete, "videos_delete")
         self.add_route(
             "GET",
             r"/youtube/v3/commentThreads",
@@ -103,17 +95,10 @@ class FakeYouTube(FakeAPI):
     def _token(self, req: Request) -> Reply:
         form = {k: v[0] for k, v in parse_qs(req.body.decode()).items()}
         client_id, client_secret, refresh_token = self.client
-        if (
-            form.get("grant_type") != "refresh_token"
-            or form.get("client_id") != client_id
-        ):
-            return self.reject(
-                400, {"error": "invalid_request"}, f"token request {sorted(form)}"
-            )
+        if form.get("grant_type") != "refresh_token" or form.get("client_id") != client_id:
+            return self.reject(400, {"error": "invalid_request"}, f"token request {sorted(form)}")
         if form.get("client_secret") != client_secret:
-            return Reply(
-                401, {"error": "invalid_client", "error_description": "Unauthorized"}
-            )
+            return Reply(401, {"error": "invalid_client", "error_description": "Unauthorized"})
         if form.get("refresh_token") != refresh_token:
             return Reply(
                 400,
@@ -151,13 +136,8 @@ class FakeYouTube(FakeAPI):
     def _start(self, req: Request) -> Reply:
         if (denied := self._authorized(req)) is not None:
             return denied
-        if (
-            req.query.get("uploadType") != ["resumable"]
-            or "snippet" not in req.query.get("part", [""])[0]
-        ):
-            return self.reject(
-                400, {"error": {"code": 400}}, f"upload start query {req.query}"
-            )
+        if req.query.get("uploadType") != ["resumable"] or "snippet" not in req.query.get("part", [""])[0]:
+            return self.reject(400, {"error": {"code": 400}}, f"upload start query {req.query}")
         mime = req.header("x-upload-content-type") or ""
         length = req.header("x-upload-content-length")
         if not mime.startswith("video/") or not (length and length.isdigit()):
@@ -188,9 +168,7 @@ class FakeYouTube(FakeAPI):
             "unlisted",
             "private",
         ):
-            return self.reject(
-                400, {"error": {"code": 400}}, f"privacyStatus in {body.get('status')}"
-            )
+            return self.reject(400, {"error": {"code": 400}}, f"privacyStatus in {body.get('status')}")
         upload_id = secrets.token_hex(8)
         with self.lock:
             self.sessions[upload_id] = {
@@ -202,38 +180,25 @@ class FakeYouTube(FakeAPI):
         return Reply(
             200,
             None,
-            {
-                "Location": f"{self.url}/upload/youtube/v3/videos?uploadType=resumable"
-                f"&upload_id={upload_id}"
-            },
+            {"Location": f"{self.url}/upload/youtube/v3/videos?uploadType=resumable&upload_id={upload_id}"},
         )
 
     def _chunk(self, req: Request) -> Reply:
         session = self.sessions.get(req.query.get("upload_id", [""])[0])
         if session is None:
-            return self.reject(
-                404, {"error": {"code": 404}}, "PUT to an unknown upload session"
-            )
+            return self.reject(404, {"error": {"code": 404}}, "PUT to an unknown upload session")
         content_range = req.header("content-range") or ""
         received = len(session["data"])
         status = re.fullmatch(r"bytes \*/(\d+)", content_range)
         if status:
             if req.body:
-                return self.reject(
-                    400, {"error": {"code": 400}}, "status query with a body"
-                )
+                return self.reject(400, {"error": {"code": 400}}, "status query with a body")
             return self._progress(session)
         chunk = re.fullmatch(r"bytes (\d+)-(\d+)/(\d+)", content_range)
         if not chunk:
-            return self.reject(
-                400, {"error": {"code": 400}}, f"Content-Range {content_range!r}"
-            )
+            return self.reject(400, {"error": {"code": 400}}, f"Content-Range {content_range!r}")
         first, last, total = map(int, chunk.groups())
-        if (
-            first != received
-            or total != session["total"]
-            or last - first + 1 != len(req.body)
-        ):
+        if first != received or total != session["total"] or last - first + 1 != len(req.body):
             return self.reject(
                 400,
                 {"error": {"code": 400}},
@@ -250,9 +215,7 @@ class FakeYouTube(FakeAPI):
     def _progress(self, session: dict[str, Any]) -> Reply:
         received = len(session["data"])
         if received < session["total"]:
-            return Reply(
-                308, None, {"Range": f"bytes=0-{received - 1}"} if received else {}
-            )
+            return Reply(308, None, {"Range": f"bytes=0-{received - 1}"} if received else {})
         if "video" not in session:
             video_id = f"vid{next(self._ids):08d}"
             metadata = session["metadata"]
@@ -281,15 +244,11 @@ class FakeYouTube(FakeAPI):
         if (denied := self._authorized(req)) is not None:
             return denied
         if req.query.get("mine") != ["true"]:
-            return self.reject(
-                400, {"error": {"code": 400}}, f"channels.list {req.query}"
-            )
+            return self.reject(400, {"error": {"code": 400}}, f"channels.list {req.query}")
         channel: dict[str, Any] = {"kind": "youtube#channel", "id": CHANNEL_ID}
         parts = req.query.get("part", [""])[0].split(",")
         if "contentDetails" in parts:
-            channel["contentDetails"] = {
-                "relatedPlaylists": {"likes": "", "uploads": UPLOADS}
-            }
+            channel["contentDetails"] = {"relatedPlaylists": {"likes": "", "uploads": UPLOADS}}
         if "statistics" in parts:
             channel["statistics"] = {
                 "viewCount": "99000",
@@ -305,17 +264,12 @@ class FakeYouTube(FakeAPI):
             return denied
         size = int(req.query.get("maxResults", ["5"])[0])
         if req.query.get("playlistId") != [UPLOADS] or size > 50:
-            return self.reject(
-                400, {"error": {"code": 400}}, f"playlistItems.list {req.query}"
-            )
+            return self.reject(400, {"error": {"code": 400}}, f"playlistItems.list {req.query}")
         start = int(req.query.get("pageToken", ["0"])[0])
         ordered = sorted(self.videos, reverse=True)
         page = ordered[start : start + size]
         answer: dict[str, Any] = {
-            "items": [
-                {"kind": "youtube#playlistItem", "contentDetails": {"videoId": v}}
-                for v in page
-            ],
+            "items": [{"kind": "youtube#playlistItem", "contentDetails": {"videoId": v}} for v in page],
             "pageInfo": {"totalResults": len(ordered)},
         }
         if start + size < len(ordered):
@@ -350,25 +304,18 @@ class FakeYouTube(FakeAPI):
             return denied
         with self.lock:
             removed = self.videos.pop(req.query.get("id", [""])[0], None)
-        return (
-            Reply(204)
-            if removed
-            else google_error(404, "videoNotFound", "Video not found", "youtube.video")
-        )
+        return Reply(204) if removed else google_error(404, "videoNotFound", "Video not found", "youtube.video")
 
     def _comment_threads(self, req: Request) -> Reply:
         if (denied := self._authorized(req)) is not None:
             return denied
         if req.query.get("allThreadsRelatedToChannelId") != [CHANNEL_ID]:
-            return self.reject(
-                400, {"error": {"code": 400}}, f"commentThreads.list {req.query}"
-            )
+            return self.reject(400, {"error": {"code": 400}}, f"commentThreads.list {req.query}")
         if int(req.query.get("maxResults", ["20"])[0]) > 100:
             return self.reject(400, {"error": {"code": 400}}, "maxResults over 100")
         threads = []
         for n, (video_id, published) in enumerate(
-            [(v, "2026-11-21T15:00:00Z") for v in sorted(self.videos)]
-            + [("old", "2026-10-01T10:00:00Z")]
+            [(v, "2026-11-21T15:00:00Z") for v in sorted(self.videos)] + [("old", "2026-10-01T10:00:00Z")]
         ):
             comment = {
                 "kind": "youtube#comment",
@@ -391,6 +338,4 @@ class FakeYouTube(FakeAPI):
                     },
                 }
             )
-        return Reply(
-            200, {"kind": "youtube#commentThreadListResponse", "items": threads}
-        )
+        return Reply(200, {"kind": "youtube#commentThreadListResponse", "items": threads})

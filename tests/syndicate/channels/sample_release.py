@@ -24,9 +24,7 @@ VIDEO_BYTES = 3 * 1024 * 1024 + 123
 
 def _photo(path: Path, size: tuple[int, int], seed: int, fmt: str = "JPEG") -> None:
     rng = random.Random(seed)
-    img = Image.new(
-        "RGB", size, (rng.randrange(256), rng.randrange(256), rng.randrange(256))
-    )
+    img = Image.new("RGB", size, (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
     for _ in range(40):
         x, y = rng.randrange(size[0]), rng.randrange(size[1])
         img.paste(
@@ -41,13 +39,9 @@ def write_media(folder: Path) -> None:
     _photo(folder / "principal.jpg", (1600, 900), 1)
     for n, name in enumerate(GALLERY):
         _photo(folder / name, (800, 600), 10 + n)
-    _photo(
-        folder / "panorama.jpg", (4200, 180), 3
-    )  # aspect ratio > 20: Telegram refuses it by URL
+    _photo(folder / "panorama.jpg", (4200, 180), 3)  # aspect ratio > 20: Telegram refuses it by URL
     # Noise does not compress: a PNG well over X's 5 MB image limit.
-    Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3)).save(
-        folder / "enorme.png"
-    )
+    Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3)).save(folder / "enorme.png")
     (folder / "video.mp4").write_bytes(os.urandom(VIDEO_BYTES))
 
 
@@ -69,9 +63,7 @@ def image(site: str, name: str, alt: str | None = None) -> dict[str, Any]:
     }
 
 
-def release(
-    site: str, *, media: tuple[dict[str, Any], ...] | None = None, **fields: Any
-) -> Item:
+def release(site: str, *, media: tuple[dict[str, Any], ...] | None = None, **fields: Any) -> Item:
     """A release as the manifest carries it, with its media on ``site``."""
     data: dict[str, Any] = {
         "id": "2026-11-vacunacion-rural",

@@ -162,16 +162,25 @@ def test_same_key_twice_makes_one_record(channel, bluesky_account, media_site):
     assert caught.value.existing is not None and caught.value.existing.remote_id == first.remote_id
     found = channel.find_existing(post)
     assert found is not None and found.remote_id == first.remote_id
-    same = [r for r in posts(bluesky_account["service"], bluesky_account["did"]) if r["uri"].endswith(post.extra["rkey"])]
+    same = [
+        r for r in posts(bluesky_account["service"], bluesky_account["did"]) if r["uri"].endswith(post.extra["rkey"])
+    ]
     assert len(same) == 1
 
 
 def test_live_updates_reply_in_one_thread(channel, bluesky_account, media_site):
     base = live_release(media_site)
-    item = base.model_copy(update={"id": "bsky-live", "updates": base.updates + (
-        base.updates[0].model_copy(update={"id": "u2", "text": "14:00 — Llegaron 300 mercados.",
-                                           "url": base.url + "#u2"}),
-    )})
+    item = base.model_copy(
+        update={
+            "id": "bsky-live",
+            "updates": (
+                *base.updates,
+                base.updates[0].model_copy(
+                    update={"id": "u2", "text": "14:00 — Llegaron 300 mercados.", "url": base.url + "#u2"}
+                ),
+            ),
+        }
+    )
     main = channel.publish(channel.render(item))
     # The ledger keeps only remote_id and url: replies must not depend on ``extra``.
     tip = Published(main.remote_id, main.url)

@@ -42,13 +42,17 @@ def records_with_rkey(service: str, did: str, rkey: str) -> list[dict]:
 def project_for(tmp_path: Path, account: dict[str, str], service: str, spec: Spec) -> Path:
     project = make_project(
         tmp_path / "project",
-        {"channels": {"bluesky": {
-            "service": service,
-            "handle": account["handle"],
-            "app_password": "__password__",
-            "appview": False,
-            "session_file": str(tmp_path / "private" / "bluesky-session.json"),
-        }}},
+        {
+            "channels": {
+                "bluesky": {
+                    "service": service,
+                    "handle": account["handle"],
+                    "app_password": "__password__",
+                    "appview": False,
+                    "session_file": str(tmp_path / "private" / "bluesky-session.json"),
+                }
+            }
+        },
         env_tags={"__password__": PASSWORD_VAR},
     )
     approve(project, spec.digest)
@@ -88,12 +92,19 @@ def test_rate_limited_once_then_exactly_one_post(tmp_path, bluesky_account):
     site.write([spec])
     rkey = tid_from_key(post_key(spec.id, "bluesky"))
     with site.serve() as url, PDSProxy(bluesky_account["service"]) as proxy:
-        proxy.fail_next("createRecord", Reply(
-            429,
-            {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
-            {"RateLimit-Limit": "5000", "RateLimit-Remaining": "0", "RateLimit-Policy": "5000;w=3600",
-             "RateLimit-Reset": str(int(time.time()) + 2)},
-        ))
+        proxy.fail_next(
+            "createRecord",
+            Reply(
+                429,
+                {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+                {
+                    "RateLimit-Limit": "5000",
+                    "RateLimit-Remaining": "0",
+                    "RateLimit-Policy": "5000;w=3600",
+                    "RateLimit-Reset": str(int(time.time()) + 2),
+                },
+            ),
+        )
         project = project_for(tmp_path, bluesky_account, proxy.url, spec)
         result = run_syndicate(project, url, env={PASSWORD_VAR: bluesky_account["password"]})
         assert result.returncode == 0, result.output
@@ -105,10 +116,14 @@ def test_rate_limited_once_then_exactly_one_post(tmp_path, bluesky_account):
 
 def test_rate_limit_error_carries_the_reset(bluesky_config, bluesky_account, media_site):
     with PDSProxy(bluesky_account["service"]) as proxy:
-        proxy.fail_next("createRecord", Reply(
-            429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
-            {"RateLimit-Reset": str(int(time.time()) + 120), "RateLimit-Remaining": "0"},
-        ))
+        proxy.fail_next(
+            "createRecord",
+            Reply(
+                429,
+                {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+                {"RateLimit-Reset": str(int(time.time()) + 120), "RateLimit-Remaining": "0"},
+            ),
+        )
         chan = BlueskyChannel({**bluesky_config, "service": proxy.url})
         try:
             with pytest.raises(RateLimited) as caught:

@@ -61,7 +61,9 @@ def hrefs(html: str) -> list[str]:
 
 def test_one_message_per_recipient_with_inline_image(smtp_server, config, media_site, caplog, capsys):
     caplog.set_level(logging.DEBUG)
-    item = press_release(media_site, id="correo-inline", media=(image(media_site, "galeria-1.jpg", "Fila de personas"),))
+    item = press_release(
+        media_site, id="correo-inline", media=(image(media_site, "galeria-1.jpg", "Fila de personas"),)
+    )
     channel = EmailChannel(config)
     post = channel.render(item)
     assert not post.problems
@@ -70,7 +72,10 @@ def test_one_message_per_recipient_with_inline_image(smtp_server, config, media_
 
     # One envelope per recipient, never BCC; the address in both lists gets one message.
     assert sorted(d.rcpt_tos[0] for d in smtp_server.messages) == [
-        "ana@emisora.example", "mesa@agencia.example", "redaccion@diario.example"]
+        "ana@emisora.example",
+        "mesa@agencia.example",
+        "redaccion@diario.example",
+    ]
     assert all(len(d.rcpt_tos) == 1 and d.authenticated_as == SMTP_USER for d in smtp_server.messages)
     ids = set()
     for delivery in smtp_server.messages:
@@ -226,13 +231,25 @@ def test_recipients_from_the_environment(smtp_server, config, media_site, monkey
 
 def test_configuration_errors_are_spanish_and_name_the_key():
     with pytest.raises(ValueError, match=r"channels\.email\.host"):
-        EmailChannel({"sender": "prensa@alcaldia.test", "unsubscribe_mailto": "baja@alcaldia.test",
-                      "recipients_file": "/tmp/x.yml"})
+        EmailChannel(
+            {
+                "sender": "prensa@alcaldia.test",
+                "unsubscribe_mailto": "baja@alcaldia.test",
+                "recipients_file": "/tmp/x.yml",
+            }
+        )
     with pytest.raises(ValueError, match="darse de baja"):
         EmailChannel({"host": "smtp", "sender": "prensa@alcaldia.test", "recipients_file": "/tmp/x.yml"})
     with pytest.raises(ValueError, match=r"channels\.email\.password"):
-        EmailChannel({"host": "smtp", "sender": "prensa@alcaldia.test", "password": "no-aquí",
-                      "unsubscribe_mailto": "baja@alcaldia.test", "recipients_file": "/tmp/x.yml"})
+        EmailChannel(
+            {
+                "host": "smtp",
+                "sender": "prensa@alcaldia.test",
+                "password": "no-aquí",
+                "unsubscribe_mailto": "baja@alcaldia.test",
+                "recipients_file": "/tmp/x.yml",
+            }
+        )
 
 
 def test_release_without_press_lists_sends_nothing(smtp_server, config, media_site):

@@ -31,11 +31,22 @@ def test_killed_mid_mailing_then_rerun_reaches_everyone_once_or_with_the_same_me
     private = tmp_path / "privado"
     private.mkdir()
     (private / "listas.yml").write_text(json.dumps({"periodistas": RECIPIENTS}), encoding="utf-8")
-    project = make_project(tmp_path / "project", {"channels": {"email": {
-        "host": "127.0.0.1", "port": smtp_server.port, "username": "prensa@alcaldia.test",
-        "sender": "Prensa <prensa@alcaldia.test>", "ca_file": str(smtp_tls["ca"]),
-        "recipients_file": str(private / "listas.yml"), "unsubscribe_mailto": "baja@alcaldia.test",
-    }}})
+    project = make_project(
+        tmp_path / "project",
+        {
+            "channels": {
+                "email": {
+                    "host": "127.0.0.1",
+                    "port": smtp_server.port,
+                    "username": "prensa@alcaldia.test",
+                    "sender": "Prensa <prensa@alcaldia.test>",
+                    "ca_file": str(smtp_tls["ca"]),
+                    "recipients_file": str(private / "listas.yml"),
+                    "unsubscribe_mailto": "baja@alcaldia.test",
+                }
+            }
+        },
+    )
     approve(project, spec.digest)
     env = {"PREGON_SMTP_PASSWORD": SMTP_PASSWORD}
 

@@ -42,9 +42,7 @@ def test_example_releases_go_out_on_x_linkedin_and_telegram(served_site: str) ->
                     "api_base": x_api.url,
                 }
             ),
-            LinkedInChannel(
-                {"organization": "1", "access_token": "li", "api_base": li_api.url}
-            ),
+            LinkedInChannel({"organization": "1", "access_token": "li", "api_base": li_api.url}),
             TelegramChannel(
                 {
                     "bot_token": "1:tok",
@@ -60,9 +58,7 @@ def test_example_releases_go_out_on_x_linkedin_and_telegram(served_site: str) ->
                 assert post.sendable, (channel.name, item.id, post.problems)
                 published = channel.publish(post)
                 for update in item.updates if item.live else ():
-                    published = channel.publish(
-                        channel.render(item, update, reply_to=published)
-                    )
+                    published = channel.publish(channel.render(item, update, reply_to=published))
                     updates += 1
             channel.close()
         for fake in (x_api, li_api, tg_api):
@@ -73,21 +69,11 @@ def test_example_releases_go_out_on_x_linkedin_and_telegram(served_site: str) ->
     assert len(li_api.posts) == releases + live_updates
     # Every image of every release (and of its live updates) went up to X with its alt text.
     alts = {m.alt for i in manifest.items for m in i.images[:4]}
-    alts |= {
-        m.alt
-        for i in manifest.items
-        for u in i.updates
-        for m in u.media
-        if m.kind == "image"
-    }
+    alts |= {m.alt for i in manifest.items for u in i.updates for m in u.media if m.kind == "image"}
     assert {m["alt"] for m in x_api.media.values()} == alts
     # A gallery release became a Telegram album; Telegram fetched every photo from the portal.
     assert any("media_group_id" in m for m in tg_api.messages.values())
-    assert all(
-        m["source"].startswith(served_site)
-        for m in tg_api.messages.values()
-        if "source" in m
-    )
+    assert all(m["source"].startswith(served_site) for m in tg_api.messages.values() if "source" in m)
 
 
 def test_example_releases_have_nothing_to_upload_to_youtube(served_site: str) -> None:

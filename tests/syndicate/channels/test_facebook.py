@@ -53,9 +53,7 @@ def fb() -> Iterator[FacebookFake]:
 
 
 def channel(fake: FacebookFake, **config: object) -> FacebookChannel:
-    return FacebookChannel(
-        {"page_id": fake.page_id, "page_access_token": TOKEN, "api_base": fake.api_base, **config}
-    )
+    return FacebookChannel({"page_id": fake.page_id, "page_access_token": TOKEN, "api_base": fake.api_base, **config})
 
 
 def test_link_post_sends_message_and_link_with_token_in_the_form(fb: FacebookFake, site: str) -> None:
@@ -132,7 +130,11 @@ def test_find_existing_pages_through_published_posts_without_leaking_the_token(f
         (graph_error(400, 613, "Calls to this api have exceeded the rate limit."), RateLimited, None),
         (graph_error(400, 80001, "There have been too many calls to this Page account."), RateLimited, None),
         (graph_error(400, 368, "The action attempted has been deemed abusive"), RateLimited, None),
-        (graph_error(500, 2, "Service temporarily unavailable", error_type="FacebookApiException"), TransientError, None),
+        (
+            graph_error(500, 2, "Service temporarily unavailable", error_type="FacebookApiException"),
+            TransientError,
+            None,
+        ),
         (Reply(502, "<html>Bad Gateway</html>"), TransientError, None),
         (graph_error(400, 100, "Invalid parameter"), PermanentError, None),
     ],
@@ -204,8 +206,15 @@ def test_live_update_is_a_link_post_to_the_update_anchor(fb: FacebookFake, site:
     item = make_item(
         site,
         live=True,
-        updates=[{"id": "u1", "time": "2026-11-20T09:00:00-05:00", "text": "Abren dos puntos más.", "digest": "sha256:1",
-                  "url": f"{site}prensa/2026/11/2026-11-20-jornada-de-vacunacion/#u1"}],
+        updates=[
+            {
+                "id": "u1",
+                "time": "2026-11-20T09:00:00-05:00",
+                "text": "Abren dos puntos más.",
+                "digest": "sha256:1",
+                "url": f"{site}prensa/2026/11/2026-11-20-jornada-de-vacunacion/#u1",
+            }
+        ],
     )
     ch = channel(fb)
     post = ch.render(item, item.updates[0])

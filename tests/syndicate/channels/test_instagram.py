@@ -53,7 +53,13 @@ def ig() -> Iterator[InstagramFake]:
 
 def channel(fake: InstagramFake, **config: object) -> InstagramChannel:
     return InstagramChannel(
-        {"ig_user_id": fake.ig_user_id, "access_token": TOKEN, "api_base": fake.api_base, "poll_interval": 0.01, **config}
+        {
+            "ig_user_id": fake.ig_user_id,
+            "access_token": TOKEN,
+            "api_base": fake.api_base,
+            "poll_interval": 0.01,
+            **config,
+        }
     )
 
 
@@ -82,7 +88,9 @@ def test_single_image_container_is_polled_then_published(ig: InstagramFake, site
 def test_several_images_make_one_carousel(ig: InstagramFake, site: str) -> None:
     """Children with is_carousel_item=true (no caption), then media_type=CAROUSEL with children."""
     ch = channel(ig)
-    post = ch.render(make_item(site, [("portada.jpg", 1200, 630), ("cuadrada.jpg", 1080, 1080), ("vertical.jpg", 1080, 1350)]))
+    post = ch.render(
+        make_item(site, [("portada.jpg", 1200, 630), ("cuadrada.jpg", 1080, 1080), ("vertical.jpg", 1080, 1350)])
+    )
     ch.publish(post)
     ig.assert_no_violations()
     parents = [c for c in ig.containers.values() if c["media_type"] == "CAROUSEL"]
@@ -104,8 +112,15 @@ def test_render_reports_what_instagram_would_refuse_without_truncating(site: str
         site,
         [("portada.jpg", 1200, 630)],
         live=True,
-        updates=[{"id": "u1", "time": "2026-11-20T12:00:00-05:00", "digest": "sha256:" + "cd" * 32,
-                  "text": "12:00: se abrió el albergue.", "url": site + "prensa/2026/11/x/#u1"}],
+        updates=[
+            {
+                "id": "u1",
+                "time": "2026-11-20T12:00:00-05:00",
+                "digest": "sha256:" + "cd" * 32,
+                "text": "12:00: se abrió el albergue.",
+                "url": site + "prensa/2026/11/x/#u1",
+            }
+        ],
     )
     text_update = ch.render(live, live.updates[0])
     # A text-only live update does not apply to Instagram: skipped, not an error that fails every run.
@@ -117,7 +132,9 @@ def test_render_reports_what_instagram_would_refuse_without_truncating(site: str
     wide_but_fine = ch.render(make_item(site, [("portada.jpg", 2400, 1260)]))
     assert wide_but_fine.sendable  # widths over 1440 are rescaled by Instagram, not refused
     tags = " ".join(f"#tema{n}" for n in range(31))
-    many = ch.render(make_item(site, [("portada.jpg", 1200, 630)], summary=tags + " " + " ".join(f"@c{n}" for n in range(21))))
+    many = ch.render(
+        make_item(site, [("portada.jpg", 1200, 630)], summary=tags + " " + " ".join(f"@c{n}" for n in range(21)))
+    )
     assert any("31 etiquetas" in p for p in many.problems) and any("21 cuentas" in p for p in many.problems)
     long_text = "texto " * 400
     long = ch.render(make_item(site, [("portada.jpg", 1200, 630)], summary=long_text))
@@ -237,7 +254,12 @@ def test_stats_and_comments(ig: InstagramFake, site: str) -> None:
     ch = channel(ig)
     published = ch.publish(ch.render(make_item(site, [("portada.jpg", 1200, 630)])))
     ig.comments[published.remote_id].append(
-        {"id": "991", "text": "¿Dónde queda el punto?", "username": "vecina_23", "timestamp": "2026-11-20T15:00:00+0000"}
+        {
+            "id": "991",
+            "text": "¿Dónde queda el punto?",
+            "username": "vecina_23",
+            "timestamp": "2026-11-20T15:00:00+0000",
+        }
     )
     assert ch.account_stats().followers == 2890
     stats = ch.post_stats(published)

@@ -58,8 +58,10 @@ def test_urls_count_as_23_and_too_long_is_never_truncated(media_site):
 
 def test_status_with_images_alt_text_and_processing(fake, channel, media_site):
     fake.processing_polls = 2  # 202 on upload, then 206, 206, 200
-    gallery = (image(media_site, "principal.jpg", "Vacunadora en la vereda"),
-               image(media_site, "galeria-1.jpg", "Fila de personas en el puesto de salud"))
+    gallery = (
+        image(media_site, "principal.jpg", "Vacunadora en la vereda"),
+        image(media_site, "galeria-1.jpg", "Fila de personas en el puesto de salud"),
+    )
     post = channel.render(release(media_site, id="masto-images", media=gallery))
     published = channel.publish(post)
     status = fake.statuses[published.remote_id]
@@ -133,8 +135,9 @@ def test_find_existing_after_the_idempotency_window(fake, channel, media_site):
     assert channel.find_existing(post) is None
     published = channel.publish(post)
     for n in range(50):  # our status is now on the second page of 40
-        channel.publish(channel.render(release(media_site, id=f"masto-other-{n}", media=(),
-                                               url=media_site + f"prensa/otro-{n}/")))
+        channel.publish(
+            channel.render(release(media_site, id=f"masto-other-{n}", media=(), url=media_site + f"prensa/otro-{n}/"))
+        )
     fake.idempotency.clear()  # more than an hour later
     found = channel.find_existing(post)
     assert found is not None and found.remote_id == published.remote_id
@@ -176,9 +179,11 @@ def test_killed_between_send_and_confirm_then_rerun_makes_no_duplicate(tmp_path,
     spec = Spec("masto-crash", title="Cierre temporal de la biblioteca")
     site = HandSite(tmp_path / "site")
     site.write([spec])
-    project = make_project(tmp_path / "project",
-                           {"channels": {"mastodon": {"instance": fake.url, "access_token": "__token__"}}},
-                           env_tags={"__token__": "MASTODON_TOKEN"})
+    project = make_project(
+        tmp_path / "project",
+        {"channels": {"mastodon": {"instance": fake.url, "access_token": "__token__"}}},
+        env_tags={"__token__": "MASTODON_TOKEN"},
+    )
     approve(project, spec.digest)
     env = {"MASTODON_TOKEN": TOKEN}
     with site.serve() as url:

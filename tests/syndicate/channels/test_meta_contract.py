@@ -260,7 +260,6 @@ def _first_post_id(fake: GraphFake) -> str:
     return str(fake.media[0]["id"])
 
 
-
 def test_example_site_goes_out_once_to_all_three_meta_networks(served_site: str, tmp_path: Path) -> None:
     """The built example portal (real HTTP) through the core to Facebook, Instagram and Threads.
 
@@ -276,8 +275,15 @@ def test_example_site_goes_out_once_to_all_three_meta_networks(served_site: str,
         for item in manifest.items:
             for role, login in (("contenido", "jefa-prensa"), ("diseño", "disenador")):
                 updates = {u.id: u.digest for u in item.updates}
-                record = {"v": 1, "at": "2026-11-20T14:00:00Z", "by": login, "role": role, "digest": item.digest,
-                          "source": item.source.path, "updates": updates}
+                record = {
+                    "v": 1,
+                    "at": "2026-11-20T14:00:00Z",
+                    "by": login,
+                    "role": role,
+                    "digest": item.digest,
+                    "source": item.source.path,
+                    "updates": updates,
+                }
                 out.write(json.dumps(record) + "\n")
     fb, ig, th = FacebookFake(), InstagramFake(), ThreadsFake()
     for fake in (fb, ig, th):

@@ -31,9 +31,7 @@ NETWORK = Network(
     publish_route="bot",
     posts=lambda fake: len(fake.messages),  # type: ignore[attr-defined]
     throttle=lambda: FakeTelegram.flood(retry_after=1),
-    refuse=lambda: FakeTelegram.bad_request(
-        "not enough rights to send photos to the chat"
-    ),
+    refuse=lambda: FakeTelegram.bad_request("not enough rights to send photos to the chat"),
     refusal_text="not enough rights",
 )
 
@@ -75,9 +73,6 @@ def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None
     scenario.fake.fail_next(NETWORK.publish_route, NETWORK.refuse())
     result = scenario.run()
     assert result.returncode != 0 and NETWORK.refusal_text in result.output
-    assert (
-        NETWORK.posts(scenario.fake) == 0
-        and len(scenario.fake.calls(NETWORK.publish_route)) == 1
-    )
+    assert NETWORK.posts(scenario.fake) == 0 and len(scenario.fake.calls(NETWORK.publish_route)) == 1
     assert scenario.states() == ["intent", "failed"]
     assert not scenario.secrets_leaked(result.output)

@@ -44,7 +44,13 @@ def th() -> Iterator[ThreadsFake]:
 
 def channel(fake: ThreadsFake, **config: object) -> ThreadsChannel:
     return ThreadsChannel(
-        {"threads_user_id": fake.user_id, "access_token": TOKEN, "api_base": fake.api_base, "poll_interval": 0.01, **config}
+        {
+            "threads_user_id": fake.user_id,
+            "access_token": TOKEN,
+            "api_base": fake.api_base,
+            "poll_interval": 0.01,
+            **config,
+        }
     )
 
 
@@ -139,15 +145,27 @@ def test_container_error_message_is_reported(th: ThreadsFake, site: str) -> None
 
 
 def test_delete_stats_and_replies(th: ThreadsFake, site: str) -> None:
-    """"Delete Posts", media and user insights, and /{media-id}/replies."""
+    """ "Delete Posts", media and user insights, and /{media-id}/replies."""
     ch = channel(th)
     published = ch.publish(ch.render(make_item(site)))
     now = datetime.now(UTC)
     th.replies[published.remote_id] += [
-        {"id": "501", "text": "¿Y los niños?", "username": "padre_de_familia", "timestamp": iso(now),
-         "permalink": "https://www.threads.net/@p/post/1", "is_reply_owned_by_me": False},
-        {"id": "502", "text": "Sí, también.", "username": "alcaldia", "timestamp": iso(now),
-         "permalink": "https://www.threads.net/@a/post/2", "is_reply_owned_by_me": True},
+        {
+            "id": "501",
+            "text": "¿Y los niños?",
+            "username": "padre_de_familia",
+            "timestamp": iso(now),
+            "permalink": "https://www.threads.net/@p/post/1",
+            "is_reply_owned_by_me": False,
+        },
+        {
+            "id": "502",
+            "text": "Sí, también.",
+            "username": "alcaldia",
+            "timestamp": iso(now),
+            "permalink": "https://www.threads.net/@a/post/2",
+            "is_reply_owned_by_me": True,
+        },
     ]
     assert ch.account_stats().followers == 1203
     stats = ch.post_stats(published)

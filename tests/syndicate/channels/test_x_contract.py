@@ -58,10 +58,7 @@ def test_crash_between_send_and_confirm_then_rerun_posts_once(
     assert scenario.states() == ["intent", "reconciled"]
     assert NETWORK.posts(scenario.fake) == 1
     # Reconciled through the account's own timeline, matching the release URL.
-    assert (
-        scenario.fake.calls("user_tweets")
-        and len(scenario.fake.calls("create_tweet")) == 1
-    )
+    assert scenario.fake.calls("user_tweets") and len(scenario.fake.calls("create_tweet")) == 1
     assert scenario.ledger()[-1]["remote_id"] in scenario.fake.tweets  # type: ignore[attr-defined]
     assert not scenario.secrets_leaked(killed.output, again.output)
 
@@ -78,9 +75,6 @@ def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None
     scenario.fake.fail_next(NETWORK.publish_route, NETWORK.refuse())
     result = scenario.run()
     assert result.returncode != 0 and NETWORK.refusal_text in result.output
-    assert (
-        NETWORK.posts(scenario.fake) == 0
-        and len(scenario.fake.calls(NETWORK.publish_route)) == 1
-    )
+    assert NETWORK.posts(scenario.fake) == 0 and len(scenario.fake.calls(NETWORK.publish_route)) == 1
     assert scenario.states() == ["intent", "failed"]
     assert not scenario.secrets_leaked(result.output)

@@ -67,9 +67,7 @@ def test_render_uploads_only_videos_published_on_the_portal(media_site: str) -> 
         media=({"kind": "video", "url": "https://youtu.be/abc", "youtube_id": "abc"},),
     )
     assert "ya está en YouTube (abc)" in ch.render(embedded).skip
-    assert (
-        ch.render(release(media_site)).skip == "el comunicado no tiene video"
-    )
+    assert ch.render(release(media_site)).skip == "el comunicado no tiene video"
     item = live_release(media_site)
     assert "actualizaciones" in ch.render(item, item.updates[0]).skip
     with pytest.raises(NotSupported):
@@ -83,9 +81,7 @@ def test_render_problems_for_title_and_markup(media_site: str) -> None:
     assert any("< ni >" in p for p in post.problems)
 
 
-def test_resumable_upload_in_chunks(
-    fake: FakeYouTube, channel: YouTubeChannel, media_site: str
-) -> None:
+def test_resumable_upload_in_chunks(fake: FakeYouTube, channel: YouTubeChannel, media_site: str) -> None:
     item = video_release(media_site)
     published = channel.publish(channel.render(item))
     fake.assert_no_violations()
@@ -95,9 +91,7 @@ def test_resumable_upload_in_chunks(
     assert len(fake.calls("upload_chunk")) == 4  # 3 MiB + 123 bytes in 1 MiB chunks
     start = fake.calls("upload_start")[0]
     assert start.header("x-upload-content-type") == "video/mp4"
-    assert start.query["uploadType"] == ["resumable"] and start.query["part"] == [
-        "snippet,status"
-    ]
+    assert start.query["uploadType"] == ["resumable"] and start.query["part"] == ["snippet,status"]
 
 
 def test_interrupted_chunk_is_resumed_from_what_youtube_received(
@@ -106,15 +100,10 @@ def test_interrupted_chunk_is_resumed_from_what_youtube_received(
     fake.interrupt_next_chunk(keep=300_000)
     published = channel.publish(channel.render(video_release(media_site)))
     fake.assert_no_violations()
-    assert (
-        fake.videos[published.remote_id]["data"]
-        == httpx.get(media_site + "video.mp4").content
-    )
+    assert fake.videos[published.remote_id]["data"] == httpx.get(media_site + "video.mp4").content
     ranges = [c.header("content-range") for c in fake.calls("upload_chunk")]
     assert f"bytes */{VIDEO_BYTES}" in ranges  # asked YouTube how much arrived…
-    assert any(
-        r.startswith("bytes 300000-") for r in ranges
-    )  # …and continued from there
+    assert any(r.startswith("bytes 300000-") for r in ranges)  # …and continued from there
 
 
 def test_quota_exhausted_waits_until_midnight_pacific(
@@ -156,9 +145,7 @@ def test_find_existing_uses_the_uploads_playlist_not_search(
     fake.assert_no_violations()
 
 
-def test_delete_and_metrics(
-    fake: FakeYouTube, channel: YouTubeChannel, media_site: str
-) -> None:
+def test_delete_and_metrics(fake: FakeYouTube, channel: YouTubeChannel, media_site: str) -> None:
     published = channel.publish(channel.render(video_release(media_site)))
     assert channel.account_stats().followers == 3100
     stats = channel.post_stats(published)
@@ -173,9 +160,7 @@ def test_delete_and_metrics(
     fake.assert_no_violations()
 
 
-def test_channel_upload_limit_is_a_daily_wait(
-    fake: FakeYouTube, channel: YouTubeChannel, media_site: str
-) -> None:
+def test_channel_upload_limit_is_a_daily_wait(fake: FakeYouTube, channel: YouTubeChannel, media_site: str) -> None:
     fake.fail_next(
         "upload_start",
         google_error(

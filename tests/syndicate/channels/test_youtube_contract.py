@@ -79,10 +79,7 @@ def test_crash_between_upload_and_confirm_then_rerun_uploads_once(
     again = scenario.run()
     assert again.returncode == 0, again.output
     assert scenario.states() == ["intent", "reconciled"]
-    assert (
-        NETWORK.posts(scenario.fake) == 1
-        and len(scenario.fake.calls("upload_start")) == 1
-    )
+    assert NETWORK.posts(scenario.fake) == 1 and len(scenario.fake.calls("upload_start")) == 1
     assert scenario.ledger()[-1]["remote_id"] in scenario.fake.videos  # type: ignore[attr-defined]
     assert not scenario.secrets_leaked(killed.output, again.output)
 
@@ -102,17 +99,12 @@ def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None
     scenario.fake.fail_next("upload_start", NETWORK.refuse())
     result = scenario.run()
     assert result.returncode != 0 and NETWORK.refusal_text in result.output
-    assert (
-        NETWORK.posts(scenario.fake) == 0
-        and len(scenario.fake.calls("upload_start")) == 1
-    )
+    assert NETWORK.posts(scenario.fake) == 0 and len(scenario.fake.calls("upload_start")) == 1
     assert scenario.states() == ["intent", "failed"]
     assert not scenario.secrets_leaked(result.output)
 
 
-def test_release_without_video_is_skipped_not_failed(
-    hand_site: HandSite, tmp_path: Path
-) -> None:
+def test_release_without_video_is_skipped_not_failed(hand_site: HandSite, tmp_path: Path) -> None:
     """Releases without a video file (or embedding an existing YouTube video) have nothing to
     upload: the run must not fail, write no YouTube ledger line and upload nothing."""
     with FakeYouTube(*CLIENT) as fake, hand_site.serve():
