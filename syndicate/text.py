@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
-from .manifest import Item, Update
+from .manifest import Item, Media, Update
 
 DEFAULT_TEMPLATE = "{title}\n\n{summary}\n\n{url}"
 DEFAULT_UPDATE_TEMPLATE = "{text}\n\n{url}"
@@ -43,3 +44,21 @@ def compose(item: Item, channel: str, template: str | None = None) -> str:
 def compose_update(update: Update, template: str | None = None) -> str:
     """The text of one live-coverage update."""
     return (template or DEFAULT_UPDATE_TEMPLATE).format(text=update.text.strip(), url=update.url).strip()
+
+
+class Draft(NamedTuple):
+    """What a post says before a network's own rules: its text, the page it links, its images."""
+
+    text: str
+    link: str
+    images: tuple[Media, ...]
+
+
+def draft(
+    item: Item, update: Update | None, channel: str, template: str | None = None, update_template: str | None = None
+) -> Draft:
+    """The release's post (its images), or a live update's (only the update's own images)."""
+    if update is None:
+        return Draft(compose(item, channel, template), item.url, item.images)
+    images = tuple(m for m in update.media if m.kind == "image")
+    return Draft(compose_update(update, update_template), update.url, images)

@@ -46,7 +46,7 @@ from pydantic import SecretStr
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
-from ..text import compose, compose_update
+from ..text import draft
 from .atproto import XRPC, NotFound, tid_from_key
 from .base import (
     AccountStats,
@@ -110,15 +110,8 @@ class BlueskyChannel(Channel):
     # --- rendering (no network) --------------------------------------------------------------
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
         key = post_key(item.id, self.name, update.id if update else None)
-        if update is None:
-            raw = compose(item, self.name, self.options.template)
-            link, images = item.url, item.images
-            card = {"uri": item.url, "title": item.title, "description": item.summary}
-        else:
-            raw = compose_update(update, self.options.update_template)
-            link = update.url
-            images = tuple(m for m in update.media if m.kind == "image")
-            card = {"uri": update.url, "title": item.title, "description": update.text}
+        raw, link, images = draft(item, update, self.name, self.options.template, self.options.update_template)
+        card = {"uri": link, "title": item.title, "description": item.summary if update is None else update.text}
         thumb_from = images or item.images
         if thumb_from:
             card["thumb"] = thumb_from[0].url

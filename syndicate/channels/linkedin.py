@@ -32,7 +32,7 @@ import httpx
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
-from ..text import compose, compose_update
+from ..text import draft
 from .base import (
     AccountStats,
     Channel,
@@ -98,22 +98,13 @@ class LinkedInChannel(Channel):
         update: Update | None = None,
         reply_to: Published | None = None,
     ) -> Post:
-        template = self.config.get("template")
-        if update is None:
-            plain, link, title, description = (
-                compose(item, self.name, template),
-                item.url,
-                item.title,
-                item.summary,
-            )
-            images = item.images
-        else:
-            plain, link = (
-                compose_update(update, self.config.get("update_template")),
-                update.url,
-            )
-            title, description = f"{item.title}: actualización", update.text
-            images = tuple(m for m in update.media if m.kind == "image") or item.images
+        plain, link, images = draft(
+            item, update, self.name, self.config.get("template"), self.config.get("update_template")
+        )
+        title, description = item.title, item.summary
+        if update is not None:
+            # The card of an update without its own picture keeps the release's.
+            title, description, images = f"{item.title}: actualización", update.text, images or item.images
         commentary = little_text(plain)
         # The limit applies to the field as sent, escapes included (the conservative reading).
         length = count(self.name, commentary)

@@ -46,7 +46,7 @@ from pydantic import SecretStr
 from .. import media as media_files
 from ..counting import mastodon_length, too_long_message
 from ..manifest import Item, Media, Update
-from ..text import compose, compose_update
+from ..text import draft
 from .base import (
     AccountStats,
     Channel,
@@ -110,11 +110,7 @@ class MastodonChannel(Channel):
 
     # --- rendering (no network) --------------------------------------------------------------
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
-        if update is None:
-            text, link, images = compose(item, self.name, self.options.template), item.url, item.images
-        else:
-            text = compose_update(update, self.options.update_template)
-            link, images = update.url, tuple(m for m in update.media if m.kind == "image")
+        text, link, images = draft(item, update, self.name, self.options.template, self.options.update_template)
         limit = self.options.max_characters
         length = mastodon_length(text)
         problems = []

@@ -44,7 +44,7 @@ import httpx
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
-from ..text import compose, compose_update
+from ..text import draft
 from .base import (
     AccountStats,
     Channel,
@@ -113,19 +113,9 @@ class TelegramChannel(Channel):
         update: Update | None = None,
         reply_to: Published | None = None,
     ) -> Post:
-        template = self.config.get("template")
-        if update is None:
-            text, link, images = (
-                compose(item, self.name, template),
-                item.url,
-                item.images,
-            )
-        else:
-            text = compose_update(update, self.config.get("update_template"))
-            link, images = (
-                update.url,
-                tuple(m for m in update.media if m.kind == "image"),
-            )
+        text, link, images = draft(
+            item, update, self.name, self.config.get("template"), self.config.get("update_template")
+        )
         images = images[:GROUP_MAX]
         rule = "telegram" if images else "telegram_text"
         length, limit = count(rule, text), (1024 if images else self.text_limit)

@@ -34,7 +34,7 @@ from oauthlib.oauth1 import Client as OAuth1Client
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
-from ..text import compose, compose_update
+from ..text import draft
 from .base import (
     AccountStats,
     Channel,
@@ -102,19 +102,9 @@ class XChannel(Channel):
         update: Update | None = None,
         reply_to: Published | None = None,
     ) -> Post:
-        template = self.config.get("template")
-        if update is None:
-            text, link, images = (
-                compose(item, self.name, template),
-                item.url,
-                item.images,
-            )
-        else:
-            text = compose_update(update, self.config.get("update_template"))
-            link, images = (
-                update.url,
-                tuple(m for m in update.media if m.kind == "image"),
-            )
+        text, link, images = draft(
+            item, update, self.name, self.config.get("template"), self.config.get("update_template")
+        )
         length = count(self.name, text)
         problems = []
         if length > self.text_limit:
