@@ -31,5 +31,6 @@ $(VENV)/.installed-test: pyproject.toml
 	$(PIP) install -e '.[test]'
 	touch $(VENV)/.installed $@
 
-lint: install-test
+lint: install
+	$(PIP) install -e '.[lint]'
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy plugins syndicate

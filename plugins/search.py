@@ -94,7 +94,7 @@ def release_document(page: Page, entry: Entry) -> Document:
         title=release.title,
         body_html=page.content or "",
         lead=lead,
-        image=normalize_url(image.src, page) if image else None,
+        image=normalize_url(image.src, page) if image and image.src else None,
         image_alt=image.alt if image else "",
         dependencia=entry.dependencia_name,
     )

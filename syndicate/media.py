@@ -70,8 +70,8 @@ def fit_image(
         and (max_side is None or max(original.width, original.height) <= max_side)
     ):
         return original
-    with Image.open(io.BytesIO(data)) as img:
-        img = ImageOps.exif_transpose(img)
+    with Image.open(io.BytesIO(data)) as opened:
+        img: Image.Image = ImageOps.exif_transpose(opened)
         if img.mode not in ("RGB", "L"):
             background = Image.new("RGB", img.size, "white")
             background.paste(img, mask=img.convert("RGBA").getchannel("A"))
