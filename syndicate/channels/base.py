@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from ..manifest import Item, Media, Update
+from ..text import Draft, draft
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,21 @@ class Channel(ABC):
     @abstractmethod
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
         """Render the post for ``item`` (or one of its live ``update``s); never touches the network."""
+
+    def draft(self, item: Item, update: Update | None) -> Draft:
+        """The post's words, link and images from the ``template``/``update_template`` settings."""
+        return draft(item, update, self.name, self.config.get("template"), self.config.get("update_template"))
+
+    def new_post(self, item: Item, update: Update | None, **fields: Any) -> Post:
+        """A post of this channel for ``item`` (or its ``update``), with its identity and key filled in."""
+        update_id = update.id if update else None
+        return Post(
+            channel=self.name,
+            item_id=item.id,
+            key=post_key(item.id, self.name, update_id),
+            update_id=update_id,
+            **fields,
+        )
 
     @abstractmethod
     def publish(self, post: Post) -> Published:

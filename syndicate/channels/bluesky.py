@@ -129,16 +129,14 @@ class BlueskyChannel(Channel):
             problems += [
                 f"bluesky: la imagen {m.url} no tiene texto alternativo (alt)" for m in media if not m.alt.strip()
             ]
-        return Post(
-            channel=self.name,
-            item_id=item.id,
-            key=key,
+        return self.new_post(
+            item,
+            update,
             text=text,
             length=length,
             limit=self.text_limit,
             link=link,
             media=media,
-            update_id=update.id if update else None,
             reply_to=reply_to,
             card=card,
             problems=tuple(problems),

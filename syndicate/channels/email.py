@@ -138,17 +138,14 @@ class EmailChannel(Channel):
             image_alt=main_image.alt if main_image else "",
             signature=item.dependencia.name,
         )
-        key = post_key(item.id, self.name, update.id if update else None)
-        return Post(
-            channel=self.name,
-            item_id=item.id,
-            key=key,
+        return self.new_post(
+            item,
+            update,
             text=text,
             length=graphemes(text),
             limit=NO_LIMIT,
             link=link,
             media=(main_image,) if main_image else (),
-            update_id=update.id if update else None,
             reply_to=reply_to,
             problems=tuple(problems),
             skip=None if item.press_lists else "el comunicado no indica listas de prensa (press_lists)",

@@ -27,8 +27,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from ..manifest import Item, Media, Update
-from .base import AccountStats, Mention, Post, PostStats, Published, post_key
+from ..manifest import Item, Update
+from .base import AccountStats, Mention, Post, PostStats, Published
 from .graph import as_int
 from .meta import MetaChannel, required
 
@@ -49,22 +49,17 @@ class FacebookChannel(MetaChannel):
         return required(self.config, self.name, "page_id")
 
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
-        text = self.post_text(item, update)
+        text, link, images = self.draft(item, update)
         length, problems = self.length_problems(text)
-        images: tuple[Media, ...] = ()
-        if self.config.get("format", "link") == "photos":
-            source = update.media if update is not None else item.media
-            images = tuple(m for m in source if m.kind == "image")[: self.max_images]
-        return Post(
-            channel=self.name,
-            item_id=item.id,
-            key=post_key(item.id, self.name, update.id if update else None),
+        images = images[: self.max_images] if self.config.get("format", "link") == "photos" else ()
+        return self.new_post(
+            item,
+            update,
             text=text,
             length=length,
             limit=self.text_limit,
-            link=update.url if update is not None else item.url,
+            link=link,
             media=images,
-            update_id=update.id if update else None,
             reply_to=reply_to,
             problems=tuple(problems),
         )

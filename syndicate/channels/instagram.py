@@ -43,7 +43,6 @@ from .base import (
     Post,
     PostStats,
     Published,
-    post_key,
 )
 from .graph import as_int
 from .meta import MetaChannel, required
@@ -89,15 +88,14 @@ class InstagramChannel(MetaChannel):
         return required(self.config, self.name, "ig_user_id")
 
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
-        text = self.post_text(item, update)
+        text, link, images = self.draft(item, update)
         length, problems = self.length_problems(text)
         hashtags, mentions = len(_HASHTAG.findall(text)), len(_MENTION.findall(text))
         if hashtags > MAX_HASHTAGS:
             problems.append(f"instagram: el texto tiene {hashtags} etiquetas (#); el máximo es {MAX_HASHTAGS}")
         if mentions > MAX_MENTIONS:
             problems.append(f"instagram: el texto menciona {mentions} cuentas (@); el máximo es {MAX_MENTIONS}")
-        source = update.media if update is not None else item.media
-        images = tuple(m for m in source if m.kind == "image")[: self.max_images]
+        images = images[: self.max_images]
         skip = None
         if not images and update is not None:
             # A live update is often just text; Instagram cannot carry it, which is not an error.
@@ -106,16 +104,14 @@ class InstagramChannel(MetaChannel):
             problems.append("instagram: Instagram no admite publicaciones sin imagen; añada una imagen al comunicado")
         for image in images:
             problems += image_problems(image, mime=image.mime, size=image.bytes, width=image.width, height=image.height)
-        return Post(
-            channel=self.name,
-            item_id=item.id,
-            key=post_key(item.id, self.name, update.id if update else None),
+        return self.new_post(
+            item,
+            update,
             text=text,
             length=length,
             limit=self.text_limit,
-            link=update.url if update is not None else item.url,
+            link=link,
             media=images,
-            update_id=update.id if update else None,
             reply_to=reply_to,
             problems=tuple(problems),
             skip=skip,

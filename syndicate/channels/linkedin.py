@@ -32,7 +32,6 @@ import httpx
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
-from ..text import draft
 from .base import (
     AccountStats,
     Channel,
@@ -44,7 +43,6 @@ from .base import (
     Published,
     RateLimited,
     TransientError,
-    post_key,
 )
 from .transport import seconds_until_midnight, send
 
@@ -98,9 +96,7 @@ class LinkedInChannel(Channel):
         update: Update | None = None,
         reply_to: Published | None = None,
     ) -> Post:
-        plain, link, images = draft(
-            item, update, self.name, self.config.get("template"), self.config.get("update_template")
-        )
+        plain, link, images = self.draft(item, update)
         title, description = item.title, item.summary
         if update is not None:
             # The card of an update without its own picture keeps the release's.
@@ -115,16 +111,14 @@ class LinkedInChannel(Channel):
         card = {"source": link, "title": title, "description": description}
         if thumbnail is not None:
             card["thumbnail"] = thumbnail.url
-        return Post(
-            channel=self.name,
-            item_id=item.id,
-            key=post_key(item.id, self.name, update.id if update else None),
+        return self.new_post(
+            item,
+            update,
             text=commentary,
             length=length,
             limit=self.text_limit,
             link=link,
             media=(thumbnail,) if thumbnail else (),
-            update_id=update.id if update else None,
             reply_to=reply_to,
             card=card,
             problems=tuple(problems),

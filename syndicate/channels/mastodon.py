@@ -58,7 +58,6 @@ from .base import (
     Published,
     RateLimited,
     TransientError,
-    post_key,
 )
 from .options import ChannelOptions, parse_options
 from .transport import send
@@ -124,16 +123,14 @@ class MastodonChannel(Channel):
                 problems.append(
                     f"mastodon: el texto alternativo de {image.url} pasa de {DEFAULT_DESCRIPTION_LIMIT} caracteres"
                 )
-        return Post(
-            channel=self.name,
-            item_id=item.id,
-            key=post_key(item.id, self.name, update.id if update else None),
+        return self.new_post(
+            item,
+            update,
             text=text,
             length=length,
             limit=limit,
             link=link,
             media=images,
-            update_id=update.id if update else None,
             reply_to=reply_to,
             problems=tuple(problems),
         )

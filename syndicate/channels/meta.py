@@ -12,8 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from ..counting import count, too_long_message
-from ..manifest import Item, Update
-from ..text import compose, compose_update
 from .base import Channel, Post, Published, TransientError
 from .graph import GraphAPI
 
@@ -69,12 +67,6 @@ class MetaChannel(Channel):
         if self._api is not None:
             self._api.close()
             self._api = None
-
-    def post_text(self, item: Item, update: Update | None) -> str:
-        """The post's words: the release's override/template, or the live update's text."""
-        if update is not None:
-            return compose_update(update, self.config.get("update_template"))
-        return compose(item, self.name, self.config.get("template"))
 
     def length_problems(self, text: str) -> tuple[int, list[str]]:
         """Length by this network's counting rule, and the problem if it is over the limit."""

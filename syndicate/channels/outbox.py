@@ -20,7 +20,7 @@ import httpx
 
 from .. import counting, media, text
 from ..manifest import Item, Update
-from .base import Channel, PermanentError, Post, Published, TransientError, post_key
+from .base import Channel, PermanentError, Post, Published, TransientError
 
 _EXTENSIONS = {
     "image/jpeg": "jpg",
@@ -53,16 +53,14 @@ class OutboxChannel(Channel):
         length = counting.count(self.name, body)
         problems = [counting.too_long_message(self.name, length, self.text_limit)] if length > self.text_limit else []
         problems += [f"{self.name}: la imagen {m.url} no tiene texto alternativo" for m in images if not m.alt.strip()]
-        return Post(
-            channel=self.name,
-            item_id=item.id,
-            key=post_key(item.id, self.name, update.id if update else None),
+        return self.new_post(
+            item,
+            update,
             text=body,
             length=length,
             limit=self.text_limit,
             link=update.url if update else item.url,
             media=images,
-            update_id=update.id if update else None,
             reply_to=reply_to,
             card={"title": item.title, "description": item.summary},
             problems=tuple(problems),

@@ -44,7 +44,6 @@ import httpx
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
-from ..text import draft
 from .base import (
     AccountStats,
     Channel,
@@ -53,7 +52,6 @@ from .base import (
     Published,
     RateLimited,
     TransientError,
-    post_key,
 )
 from .transport import send
 
@@ -113,25 +111,21 @@ class TelegramChannel(Channel):
         update: Update | None = None,
         reply_to: Published | None = None,
     ) -> Post:
-        text, link, images = draft(
-            item, update, self.name, self.config.get("template"), self.config.get("update_template")
-        )
+        text, link, images = self.draft(item, update)
         images = images[:GROUP_MAX]
         rule = "telegram" if images else "telegram_text"
         length, limit = count(rule, text), (1024 if images else self.text_limit)
         problems = [too_long_message(self.name, length, limit)] if length > limit else []
         problems += [p for p in map(_aspect_problem, images) if p]
         method = "sendMessage" if not images else "sendPhoto" if len(images) == 1 else "sendMediaGroup"
-        return Post(
-            channel=self.name,
-            item_id=item.id,
-            key=post_key(item.id, self.name, update.id if update else None),
+        return self.new_post(
+            item,
+            update,
             text=text,
             length=length,
             limit=limit,
             link=link,
             media=images,
-            update_id=update.id if update else None,
             reply_to=reply_to,
             problems=tuple(problems),
             extra={"method": method, "html": html.escape(text, quote=False)},

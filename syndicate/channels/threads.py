@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 from ..counting import URL_RE
 from ..manifest import Item, Media, Update
-from .base import AccountStats, Mention, Post, PostStats, Published, post_key
+from .base import AccountStats, Mention, Post, PostStats, Published
 from .graph import as_int
 from .meta import MetaChannel, required
 
@@ -48,23 +48,20 @@ class ThreadsChannel(MetaChannel):
         return required(self.config, self.name, "threads_user_id")
 
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
-        text = self.post_text(item, update)
+        text, link, images = self.draft(item, update)
         length, problems = self.length_problems(text)
         links = len(URL_RE.findall(text))
         if links > MAX_LINKS:
             problems.append(f"threads: el texto tiene {links} enlaces; Threads rechaza más de {MAX_LINKS}")
-        source = update.media if update is not None else item.media
-        images = tuple(m for m in source if m.kind == "image")[: self.max_images]
-        return Post(
-            channel=self.name,
-            item_id=item.id,
-            key=post_key(item.id, self.name, update.id if update else None),
+        images = images[: self.max_images]
+        return self.new_post(
+            item,
+            update,
             text=text,
             length=length,
             limit=self.text_limit,
-            link=update.url if update is not None else item.url,
+            link=link,
             media=images,
-            update_id=update.id if update else None,
             reply_to=reply_to,
             problems=tuple(problems),
         )

@@ -34,7 +34,6 @@ from oauthlib.oauth1 import Client as OAuth1Client
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
-from ..text import draft
 from .base import (
     AccountStats,
     Channel,
@@ -46,7 +45,6 @@ from .base import (
     Published,
     RateLimited,
     TransientError,
-    post_key,
 )
 from .transport import send
 
@@ -102,25 +100,21 @@ class XChannel(Channel):
         update: Update | None = None,
         reply_to: Published | None = None,
     ) -> Post:
-        text, link, images = draft(
-            item, update, self.name, self.config.get("template"), self.config.get("update_template")
-        )
+        text, link, images = self.draft(item, update)
         length = count(self.name, text)
         problems = []
         if length > self.text_limit:
             problems.append(too_long_message(self.name, length, self.text_limit))
         images = images[: self.max_images]
         problems += [p for m in images for p in _alt_problems(m)]
-        return Post(
-            channel=self.name,
-            item_id=item.id,
-            key=post_key(item.id, self.name, update.id if update else None),
+        return self.new_post(
+            item,
+            update,
             text=text,
             length=length,
             limit=self.text_limit,
             link=link,
             media=images,
-            update_id=update.id if update else None,
             # X allows programmatic replies only when "summoned" (since 2026-02-23); an office
             # whose threaded updates are refused sets `thread_updates: false`.
             reply_to=reply_to if self.config.get("thread_updates", True) else None,

@@ -133,16 +133,14 @@ class YouTubeChannel(Channel):
                 )
             if any(c in title + description for c in "<>"):
                 problems.append("youtube: YouTube no acepta los caracteres < ni > en el título ni en la descripción")
-        return Post(
-            channel=self.name,
-            item_id=item.id,
-            key=key,
+        return self.new_post(
+            item,
+            update,
             text=description,
             length=len(description.encode()),
             limit=DESCRIPTION_MAX_BYTES,
             link=item.url,
             media=(video,) if video is not None and skip is None else (),
-            update_id=update.id if update else None,
             reply_to=reply_to,
             problems=tuple(problems),
             skip=skip,
