@@ -7,26 +7,18 @@ whose version it does not know rather than guessing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..syndicate.jsonlines import RecordError
+from ..syndicate.jsonlines import RecordError, read_file
 
 
 def read_lines(path: Path) -> Iterator[dict[str, Any]]:
     """The objects of ``path``, one per non-blank line; nothing if the file does not exist."""
     if not path.is_file():
         return
-    with path.open(encoding="utf-8") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                line = json.loads(raw)
-            except ValueError as exc:
-                raise RecordError(f"{path}:{number}: línea ilegible ({exc})") from None
-            if not isinstance(line, dict) or line.get("v") != 1:
-                raise RecordError(f'{path}:{number}: se esperaba un objeto con "v": 1')
-            yield line
+    for place, line in read_file(path):
+        if not isinstance(line, dict) or line.get("v") != 1:
+            raise RecordError(f'{place}: se esperaba un objeto con "v": 1')
+        yield line

@@ -25,15 +25,25 @@ def read_records(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
+        for place, data in read_file(path):
+            if not isinstance(data, dict):
+                raise RecordError(f"{place}: se esperaba un objeto JSON")
+            yield place, data
+
+
+def read_file(path: Path) -> Iterator[tuple[str, Any]]:
+    """The JSON value of each non-blank line of ``path`` with its place (``path:line``).
+
+    Lines end at ``\n`` only: a U+2028 inside a string (JSON written with ``ensure_ascii=False``)
+    is text, not a line break."""
+    with path.open(encoding="utf-8") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
                 continue
             try:
-                data = json.loads(line)
+                data = json.loads(raw)
             except ValueError as exc:
                 raise RecordError(f"{path}:{number}: línea ilegible ({exc})") from None
-            if not isinstance(data, dict):
-                raise RecordError(f"{path}:{number}: se esperaba un objeto JSON")
             yield f"{path}:{number}", data
 
 

@@ -79,3 +79,15 @@ def test_unreadable_approval_records_stop_the_run(tmp_path: Path, hand_site: Han
     assert result.returncode == 1
     assert "approvals/2026-11.jsonl:3: línea ilegible" in result.stderr
     assert not (project / "outbox").exists()
+
+
+def test_records_with_unicode_line_separators_in_text_read_back_whole(tmp_path: Path) -> None:
+    """Records are written with ensure_ascii=False, so U+2028 and NEL (pasted from word processors)
+    reach the file raw; only "\\n" ends a line."""
+    from pregon.insights.jsonl import read_lines
+    from pregon.syndicate.jsonlines import append_records, read_records
+
+    records = [{"v": 1, "text": "Primera línea\u2028segunda\x85tercera"}, {"v": 1, "text": "otra"}]
+    append_records(tmp_path, "2026-11", records)
+    assert [data for _, data in read_records(tmp_path)] == records
+    assert list(read_lines(tmp_path / "2026-11.jsonl")) == records
