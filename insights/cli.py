@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ..cli import config_option
 from ..syndicate.config import ConfigError
 from ..syndicate.jsonlines import RecordError
 from ..syndicate.ledger import LedgerError
@@ -28,10 +29,6 @@ from .sentiment.xlsx import CorrectionsError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_CONFIG = click.option(
-    "-f", "--config", "config_path", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path),
-    help="Archivo mkdocs.yml con la sección syndicate del plugin pregon.",
-)  # fmt: skip
 _MONTH = click.option("--month", "--mes", "month", required=True, help="Mes del informe, AAAA-MM.")
 _OUTPUT = click.option("-o", "--salida", "output", type=click.Path(path_type=Path), help="Archivo o carpeta de salida.")
 
@@ -67,7 +64,7 @@ def _errors(func: F) -> F:
 
 
 @click.command()
-@_CONFIG
+@config_option
 @_errors
 def collect(config_path: Path) -> None:
     """Toma la foto diaria de seguidores, métricas por publicación, respuestas y menciones."""
@@ -123,7 +120,7 @@ def report() -> None:
 
 
 @report.command()
-@_CONFIG
+@config_option
 @_MONTH
 @_OUTPUT
 @_errors
@@ -153,7 +150,7 @@ def growth(config_path: Path, month: str, output: Path | None) -> None:
 
 
 @report.command(name="sentiment")
-@_CONFIG
+@config_option
 @_MONTH
 @_OUTPUT
 @click.option("--correcciones", "corrections", type=click.Path(path_type=Path),
@@ -203,7 +200,7 @@ def sentiment_report(config_path: Path, month: str, output: Path | None, correct
 
 
 @click.command()
-@_CONFIG
+@config_option
 @_MONTH
 @_OUTPUT
 @_errors

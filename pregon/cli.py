@@ -7,8 +7,20 @@ Subcommands are imported lazily so that ``pregon check`` does not load the netwo
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import click
+
+# The option every subcommand shares: which portal configuration to read.
+config_option = click.option(
+    "-f",
+    "--config",
+    "config_path",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Configuración del portal: su mkdocs.yml.",
+)
 
 # name -> "module:attribute" of a click command
 COMMANDS: dict[str, str] = {

@@ -28,6 +28,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from .cli import config_option
+
 
 def _free_port(start: int) -> int:
     for port in range(start, start + 100):
@@ -57,14 +59,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
     help="Primer puerto a probar en 127.0.0.1.",
 )
 @click.option("--no-serve", is_flag=True, help="Termina después de difundir (para CI y pruebas).")
-@click.option(
-    "-f",
-    "--config",
-    "config_path",
-    default="mkdocs.yml",
-    show_default=True,
-    type=click.Path(path_type=Path),
-)
+@config_option
 def demo(port: int, no_serve: bool, config_path: Path) -> None:
     """Construye el portal de ejemplo, lo sirve en 127.0.0.1 y difunde sus comunicados al outbox."""
     from pregon.syndicate.cli import print_report

@@ -23,6 +23,8 @@ from pregon.plugins.problems import ReleaseError
 from pregon.syndicate.config import ConfigError, load_config
 from pregon.syndicate.jsonlines import RecordError, append_records, read_records
 
+from pregon.cli import config_option
+
 
 def _key(record: dict[str, Any]) -> tuple[str, str, str, str]:
     """What makes two approvals the same (the PR number and the time do not)."""
@@ -59,14 +61,7 @@ def _shown(path: Path) -> str:
     show_default=True,
     help="Carpeta de comunicados para --all.",
 )
-@click.option(
-    "-f",
-    "--config",
-    "config_path",
-    default="mkdocs.yml",
-    show_default=True,
-    type=click.Path(path_type=Path),
-)
+@config_option
 def approve(
     releases: tuple[Path, ...],
     login: str,

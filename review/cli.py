@@ -8,6 +8,8 @@ from typing import NoReturn
 
 import click
 
+from pregon.cli import config_option
+
 from .changed import GitError, changed_files, default_base, releases_for
 from .findings import Finding, Severity
 from .project import ProjectError, load_project
@@ -27,7 +29,7 @@ from .project import ProjectError, load_project
 )
 @click.option("--previews", is_flag=True, help="Mostrar en la terminal el texto completo de cada publicación.")
 @click.option("--strip-exif", is_flag=True, help="Quitar los datos EXIF (ubicación GPS) de las imágenes revisadas.")
-@click.option("--config", "config_file", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path))
+@config_option
 def check(
     paths: tuple[Path, ...],
     check_all: bool,
@@ -35,7 +37,7 @@ def check(
     output: str,
     previews: bool,
     strip_exif: bool,
-    config_file: Path,
+    config_path: Path,
 ) -> None:
     """Revisa los comunicados nuevos o modificados (o PATHS) antes de publicarlos.
 
@@ -50,9 +52,9 @@ def check(
         raise click.ClickException(message)
 
     try:
-        project = load_project(config_file)
+        project = load_project(config_path)
     except ProjectError as exc:
-        fail(str(exc), str(config_file))
+        fail(str(exc), str(config_path))
     root = project.releases_root
     if check_all:
         targets = sorted(root.rglob("*.md"))
@@ -62,7 +64,7 @@ def check(
         try:
             targets = releases_for(changed_files(project.root, base or default_base()), root)
         except GitError as exc:
-            fail(str(exc), str(config_file))
+            fail(str(exc), str(config_path))
     targets = [t for t in targets if project.is_release(t) and t.name != "index.md"]
     result = checking.run(project, targets, strip_exif=strip_exif)
     if output == "github":
@@ -84,13 +86,13 @@ def _expand(path: Path, releases_root: Path) -> list[Path]:
 @click.command()
 @click.argument("title")
 @click.option("--dependencia", "-d", required=True, help="Dependencia que emite el comunicado (ver mkdocs.yml).")
-@click.option("--config", "config_file", default="mkdocs.yml", show_default=True, type=click.Path(path_type=Path))
-def new(title: str, dependencia: str, config_file: Path) -> None:
+@config_option
+def new(title: str, dependencia: str, config_path: Path) -> None:
     """Crea un comunicado nuevo con su encabezado listo para completar."""
     from .new import ReleaseExists, UnknownDependencia, create_release
 
     try:
-        project = load_project(config_file)
+        project = load_project(config_path)
         created = create_release(project, title, dependencia)
     except (ProjectError, ReleaseExists, UnknownDependencia) as exc:
         raise click.ClickException(str(exc)) from None

@@ -20,6 +20,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
+from pregon.cli import config_option
+
 from .config import ConfigError, load_config
 from .jsonlines import RecordError
 from .ledger import LedgerError
@@ -113,15 +115,7 @@ def _now() -> datetime | None:
     required=True,
     help="URL del portal publicado (de ahí se lee el manifiesto).",
 )
-@click.option(
-    "-f",
-    "--config",
-    "config_path",
-    default="mkdocs.yml",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Archivo mkdocs.yml con la sección syndicate del plugin pregon.",
-)
+@config_option
 @click.option(
     "--dry-run",
     is_flag=True,
