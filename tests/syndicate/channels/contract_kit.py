@@ -88,6 +88,24 @@ class Scenario:
     def states(self) -> list[str]:
         return [line["state"] for line in self.ledger()]
 
+    def check_throttled_then_posted_once(self) -> None:
+        """throttled: a rate limit within ``max_wait`` is waited out in the same run; one post."""
+        self.fake.fail_next(self.network.publish_route, self.network.throttle())
+        result = self.run()
+        assert result.returncode == 0, result.output
+        assert self.network.posts(self.fake) == 1
+        assert self.states() == ["intent", "failed", "intent", "confirmed"]
+
+    def check_refused_and_not_retried(self, route: str | None = None) -> None:
+        """permanent: the refusal at ``route`` (default: the publish route) is reported, never retried."""
+        route = route or self.network.publish_route
+        self.fake.fail_next(route, self.network.refuse())
+        result = self.run()
+        assert result.returncode != 0 and self.network.refusal_text in result.output
+        assert self.network.posts(self.fake) == 0 and len(self.fake.calls(route)) == 1
+        assert self.states() == ["intent", "failed"]
+        assert not self.secrets_leaked(result.output)
+
     def secrets_leaked(self, *outputs: str) -> list[str]:
         """Secret values found in run output or in records/ (must be none)."""
         records = "".join(p.read_text(encoding="utf-8") for p in (self.project / "records").rglob("*.jsonl"))

@@ -68,9 +68,4 @@ def test_daily_limit_then_next_run_posts_once(scenario: Scenario) -> None:
 
 
 def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None:
-    scenario.fake.fail_next(NETWORK.publish_route, NETWORK.refuse())
-    result = scenario.run()
-    assert result.returncode != 0 and NETWORK.refusal_text in result.output
-    assert NETWORK.posts(scenario.fake) == 0 and len(scenario.fake.calls(NETWORK.publish_route)) == 1
-    assert scenario.states() == ["intent", "failed"]
-    assert not scenario.secrets_leaked(result.output)
+    scenario.check_refused_and_not_retried()

@@ -62,17 +62,8 @@ def test_crash_between_send_and_confirm_posts_again_as_documented(
 
 
 def test_flood_wait_then_success_posts_once(scenario: Scenario) -> None:
-    scenario.fake.fail_next(NETWORK.publish_route, NETWORK.throttle())
-    result = scenario.run()
-    assert result.returncode == 0, result.output
-    assert NETWORK.posts(scenario.fake) == 1
-    assert scenario.states() == ["intent", "failed", "intent", "confirmed"]
+    scenario.check_throttled_then_posted_once()
 
 
 def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None:
-    scenario.fake.fail_next(NETWORK.publish_route, NETWORK.refuse())
-    result = scenario.run()
-    assert result.returncode != 0 and NETWORK.refusal_text in result.output
-    assert NETWORK.posts(scenario.fake) == 0 and len(scenario.fake.calls(NETWORK.publish_route)) == 1
-    assert scenario.states() == ["intent", "failed"]
-    assert not scenario.secrets_leaked(result.output)
+    scenario.check_refused_and_not_retried()

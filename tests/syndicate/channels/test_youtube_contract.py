@@ -96,12 +96,7 @@ def test_quota_then_next_run_uploads_once(scenario: Scenario) -> None:
 
 
 def test_permanent_error_is_reported_and_not_retried(scenario: Scenario) -> None:
-    scenario.fake.fail_next("upload_start", NETWORK.refuse())
-    result = scenario.run()
-    assert result.returncode != 0 and NETWORK.refusal_text in result.output
-    assert NETWORK.posts(scenario.fake) == 0 and len(scenario.fake.calls("upload_start")) == 1
-    assert scenario.states() == ["intent", "failed"]
-    assert not scenario.secrets_leaked(result.output)
+    scenario.check_refused_and_not_retried("upload_start")
 
 
 def test_release_without_video_is_skipped_not_failed(hand_site: HandSite, tmp_path: Path) -> None:
