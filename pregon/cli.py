@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "demo": "pregon.demo:demo",
     "syndicate": "pregon.syndicate.cli:syndicate",
     "approve": "pregon.review.approve:approve",
+    "aprobacion": "pregon.review.approval_cli:aprobacion",
     "check": "pregon.review.cli:check",
     "new": "pregon.review.cli:new",
     "collect": "pregon.insights.cli:collect",

@@ -13,9 +13,11 @@ Shape (every key optional; the defaults are the embedded default: records approv
       backlog_limit: 5                 # first run of a channel: refuse to post more than this
       retry: {max_attempts: 4, max_wait: 60}
       approvals:
-        provider: records              # or github
+        provider: auto                 # github on GitHub Actions (PR reviews), records elsewhere
         control_points: {contenido: [jefa-prensa], diseño: [disenador, org/equipo-diseno]}
         github: {repository: org/repo, token: !ENV GITHUB_TOKEN, api_base: https://api.github.com}
+        notify: {jefa-prensa: prensa@entidad.gov.co}   # who receives the previews to approve
+      alerts: {email: prensa@entidad.gov.co}   # see alerts.py (SMTP: the e-mail channel's by default)
       schedule:                        # see schedule.py
         default: immediate
         channels: {facebook: {windows: [{days: [lun, mar, mie, jue, vie], start: "07:00", end: "19:00"}], best_hours: true}}
@@ -41,6 +43,7 @@ from pydantic import (
 )
 from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
+from .alerts import AlertsConfig
 from .schedule import ScheduleConfig
 
 
@@ -65,12 +68,16 @@ _DEFAULT_CONTROL_POINTS: dict[str, tuple[str, ...]] = {
 
 
 class ApprovalsConfig(_Strict):
-    provider: Literal["records", "github"] = "records"
+    provider: Literal["auto", "records", "github"] = "auto"
     control_points: dict[str, tuple[str, ...]] = Field(
         default_factory=lambda: dict(_DEFAULT_CONTROL_POINTS),
         description="Control point -> logins (or org/team for github) allowed to approve it.",
     )
     github: GitHubConfig | None = None
+    notify: dict[str, str] = Field(
+        default_factory=dict,
+        description="Approver login or org/team -> e-mail address that receives the previews to approve.",
+    )
 
     @field_validator("control_points")
     @classmethod
@@ -99,6 +106,7 @@ class SyndicateConfig(_Strict):
     retry: RetryConfig = Field(default_factory=lambda: RetryConfig.model_validate({}))
     approvals: ApprovalsConfig = Field(default_factory=lambda: ApprovalsConfig.model_validate({}))
     schedule: ScheduleConfig = Field(default_factory=lambda: ScheduleConfig.model_validate({}))
+    alerts: AlertsConfig = Field(default_factory=lambda: AlertsConfig.model_validate({}))
     channels: dict[str, dict[str, Any]] = Field(default_factory=lambda: {"outbox": {"folder": "outbox"}})
     insights: dict[str, Any] = Field(
         default_factory=dict,
@@ -153,11 +161,6 @@ def parse_config(raw: Mapping[str, Any] | None, path: Path) -> SyndicateConfig:
         for error in exc.errors():
             lines.append(f"  - {_where(error['loc'])}: {_spanish(error)}")
         raise ConfigError("\n".join(lines)) from None
-    if config.approvals.provider == "github" and config.approvals.github is None:
-        raise ConfigError(
-            f"{path}: {_where(('approvals', 'github'))}: falta; con provider: github indique "
-            "repository (org/repo) y token: !ENV GITHUB_TOKEN"
-        )
     if not config.records.is_absolute():
         config = config.model_copy(update={"records": path.parent / config.records})
     return config

@@ -1,0 +1,179 @@
+"""Alerts to the office: what went wrong in a run reaches a person, not only a CI log.
+
+Configuration (``syndicate: alerts:``)::
+
+    alerts:
+      email: prensa@alcaldia.gov.co            # one address or a list
+      smtp:                                   # optional: by default, the e-mail channel's settings
+        host: smtp.alcaldia.gov.co
+        port: 587
+        security: starttls                    # or tls
+        username: pregon@alcaldia.gov.co
+        password_env: PREGON_SMTP_PASSWORD     # the variable's name, never the password
+        sender: Pregón <pregon@alcaldia.gov.co>
+      token_days: 7                           # warn when a token expires within this many days
+
+An alert is sent when a run failed (an error row, or nothing could be done), when a post is
+"por verificar" (sent but unconfirmed: a person must look at the network), or when a token was
+refused or is about to expire. The command that raised it still exits non-zero, so the CI job is
+red as well. The message never carries a secret: it is made of the run table's rows, which the
+redaction layer already cleaned.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .report import LABELS, RunReport
+
+# The status a post gets when it was sent but could not be confirmed (helper h3 names it).
+UNVERIFIED = "unverified"
+_TOKEN_WORDS = ("token", "credencial", "401", "contraseña")
+
+
+class SmtpSettings(BaseModel):
+    """How to reach the SMTP server: the same keys (and meaning) as the e-mail channel's."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    host: str
+    port: int = 587
+    security: Literal["starttls", "tls"] = "starttls"
+    username: str = ""
+    password_env: str = "PREGON_SMTP_PASSWORD"
+    ca_file: Path | None = None
+    timeout: float = 30.0
+    sender: str
+
+
+class AlertsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    email: tuple[str, ...] = ()
+    smtp: SmtpSettings | None = None
+    token_days: int = Field(7, ge=0)
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        for address in value or ():
+            if "@" not in parseaddr(str(address))[1]:
+                raise ValueError(f"{address!r} no es una dirección de correo")
+        return value
+
+
+class AlertError(RuntimeError):
+    """The alert could not be sent (Spanish, without secrets)."""
+
+
+def smtp_settings(alerts: AlertsConfig, channels: Mapping[str, Mapping[str, Any]]) -> SmtpSettings | None:
+    """``alerts.smtp``, or the settings of the e-mail channel (``network: email`` or key ``email``)."""
+    if alerts.smtp is not None:
+        return alerts.smtp
+    for key, options in channels.items():
+        if (options or {}).get("network", key) == "email" and (options or {}).get("host"):
+            return SmtpSettings.model_validate(options)
+    return None
+
+
+def send_mail(settings: SmtpSettings, to: tuple[str, ...], subject: str, text: str) -> None:
+    """One plain-text message over a verified TLS connection, authenticated if a user is set."""
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = ", ".join(to)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=parseaddr(settings.sender)[1].rpartition("@")[2] or None)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
+    message.set_content(text)
+    context = ssl.create_default_context(cafile=str(settings.ca_file) if settings.ca_file else None)
+    try:
+        if settings.security == "tls":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+            smtp.starttls(context=context)
+        with smtp:
+            if settings.username:
+                password = os.environ.get(settings.password_env)
+                if not password:
+                    raise AlertError(f"falta la variable de entorno {settings.password_env} (contraseña SMTP)")
+                smtp.login(settings.username, password)
+            smtp.send_message(message, from_addr=parseaddr(settings.sender)[1], to_addrs=list(to))
+    except smtplib.SMTPAuthenticationError:
+        raise AlertError("el servidor SMTP rechazó el usuario o la contraseña") from None
+    except ssl.SSLError as exc:
+        raise AlertError(f"el servidor SMTP no ofrece una conexión TLS válida ({exc.__class__.__name__})") from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise AlertError(f"no se pudo enviar por SMTP a {settings.host} ({exc.__class__.__name__})") from None
+
+
+@dataclass(frozen=True)
+class Alert:
+    subject: str
+    lines: tuple[str, ...]
+
+
+def run_alert(report: RunReport, site: str, token_expiry: Mapping[str, datetime], days: int) -> Alert | None:
+    """What the office must know about a syndication run, or None when all is well."""
+    now = datetime.now(UTC)
+    lines: list[str] = []
+    reasons: list[str] = []
+    if report.fatal:
+        reasons.append("la difusión no pudo hacerse")
+        lines.append(f"Error: {report.fatal}")
+    failed = [o for o in report.outcomes if o.failed]
+    unverified = [o for o in report.outcomes if o.status == UNVERIFIED]
+    if failed:
+        reasons.append(f"{len(failed)} publicación(es) con error")
+    if any(any(w in o.detail.lower() for w in _TOKEN_WORDS) for o in failed):
+        reasons.append("un token o credencial fue rechazado")
+    if unverified:
+        reasons.append(f"{len(unverified)} publicación(es) por verificar")
+    for o in failed + unverified:
+        update = f" (actualización {o.update})" if o.update else ""
+        lines.append(f"- {o.item}{update} · {o.channel} · {LABELS.get(o.status, o.status)}: {o.detail}")
+    for name, when in sorted(token_expiry.items()):
+        if when - now <= timedelta(days=days):
+            reasons.append(f"el token de {name} vence pronto")
+            lines.append(f"- El token de {name} vence el {when:%Y-%m-%d %H:%M} UTC: renuévelo antes.")
+    if not reasons:
+        return None
+    run = os.environ.get("GITHUB_RUN_ID")
+    where = (
+        f"{os.environ.get('GITHUB_SERVER_URL', 'https://github.com')}/{os.environ['GITHUB_REPOSITORY']}/actions/runs/{run}"
+        if run and os.environ.get("GITHUB_REPOSITORY")
+        else os.environ.get("CI_PIPELINE_URL", "")
+    )
+    header = [f"Portal: {site}"] + ([f"Ejecución: {where}"] if where else []) + [""]
+    return Alert("Pregón: " + "; ".join(reasons), tuple(header + lines))
+
+
+def failure_alert(what: str, detail: str) -> Alert:
+    """A CI job that failed before or outside the syndication run (build, deploy, approvals)."""
+    return Alert(f"Pregón: falló {what}", (detail,))
+
+
+def deliver(alert: Alert, alerts: AlertsConfig, channels: Mapping[str, Mapping[str, Any]]) -> str:
+    """Send ``alert``; returns what happened, for the log (Spanish). Raises AlertError on failure."""
+    if not alerts.email:
+        return "no hay syndicate.alerts.email configurado: el aviso queda solo en el registro del CI"
+    settings = smtp_settings(alerts, channels)
+    if settings is None:
+        raise AlertError("syndicate.alerts: falta smtp (y no hay canal de correo del que tomarlo)")
+    body = "\n".join(alert.lines) + "\n\nEste mensaje lo envía Pregón automáticamente.\n"
+    send_mail(settings, alerts.email, alert.subject, body)
+    return f"aviso enviado a {', '.join(alerts.email)}"
