@@ -1,10 +1,13 @@
 """``pregon approve``: record that a control point approved a release, bound to its digest.
 
-Run at merge time (by CI after the PR review, or by the head of communications), it appends one
-line per release to ``<records>/approvals/AAAA-MM.jsonl`` (format in
-``pregon.syndicate.approvals.records``): who, when, which control point, the PR, and the digest
-of the file and its media as ``pregon.plugins.digest`` computes it — the same digest the manifest
-publishes. Editing the release afterwards changes the digest, so the approval stops counting.
+For offline use, the demo and GitLab Free (on GitHub the PR review is the approval and CI records
+it: ``pregon aprobacion``). It appends one line per release to
+``<records>/approvals/AAAA-MM.jsonl`` (format 2, ``provider: git``, in
+``pregon.syndicate.approvals.records``): who — the git identity that ran it (``git config
+user.name`` and ``user.email``), never a name typed on the command line —, when, which control
+point, the PR, and the digest of the file and its media as ``pregon.plugins.digest`` computes it,
+the same digest the manifest publishes. Editing the release afterwards changes the digest, so the
+approval stops counting. Whoever authored a commit that touched the release cannot approve it.
 ``--all`` approves every release under the content folder (used to regenerate the example
 content's approvals with ``tools/approve-examples.sh``); an identical record is not written twice.
 """
@@ -12,6 +15,7 @@ content's approvals with ``tools/approve-examples.sh``); an identical record is 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +36,43 @@ def _key(record: dict[str, Any]) -> tuple[str, str, str, str]:
     return (record["digest"], record["role"], record["by"], updates)
 
 
+def _git(folder: Path, *args: str) -> tuple[int, str]:
+    try:
+        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return 127, ""
+    return done.returncode, done.stdout.strip()
+
+
+def git_identity(folder: Path) -> tuple[str, str]:
+    """``git config user.name`` and ``user.email`` as git sees them in ``folder``."""
+    name = _git(folder, "config", "user.name")[1]
+    email = _git(folder, "config", "user.email")[1]
+    if not name or not email:
+        click.echo(
+            'configure su identidad de git antes de aprobar: git config user.name "su-usuario" y '
+            'git config user.email "su-correo" (la aprobación queda a nombre de quien la ejecuta)',
+            err=True,
+        )
+        sys.exit(2)
+    return name, email
+
+
+def _authored(path: Path, name: str, email: str) -> bool:
+    """Whether this identity authored (or co-authored) a commit that touched ``path``."""
+    code, log = _git(
+        path.parent,
+        "log",
+        "--format=%an%x1f%ae%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1f)",
+        "--",
+        path.name,
+    )
+    if code != 0:
+        return False  # not a git checkout (a copy of the project): nothing to compare with
+    people = {v.strip().lower() for line in log.splitlines() for v in line.split("\x1f")}
+    return name.lower() in people or email.lower() in people or any(f"<{email.lower()}>" in p for p in people)
+
+
 def _shown(path: Path) -> str:
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
@@ -41,7 +82,6 @@ def _shown(path: Path) -> str:
 
 @click.command()
 @click.argument("releases", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--by", "login", required=True, help="Usuario (login) de quien aprueba.")
 @click.option(
     "--role",
     required=True,
@@ -64,14 +104,16 @@ def _shown(path: Path) -> str:
 @config_option
 def approve(
     releases: tuple[Path, ...],
-    login: str,
     role: str,
     pr: int | None,
     approve_all: bool,
     content: Path,
     config_path: Path,
 ) -> None:
-    """Registra la aprobación de uno o varios comunicados (ligada a su huella de contenido)."""
+    """Registra la aprobación de uno o varios comunicados (ligada a su huella de contenido).
+
+    Queda a nombre de la identidad de git de quien lo ejecuta (git config user.name / user.email).
+    """
     try:
         config = load_config(config_path)
     except ConfigError as exc:
@@ -84,9 +126,10 @@ def approve(
             err=True,
         )
         sys.exit(2)
-    if config.approvals.provider == "records" and login not in points[role]:
+    login, email = git_identity(config_path.resolve().parent)
+    if not {login.lower(), email.lower()} & {a.lower() for a in points[role]}:
         click.echo(
-            f"{login} no está entre los aprobadores de {role} ({', '.join(points[role])}) en {config_path}",
+            f"{login} <{email}> no está entre los aprobadores de {role} ({', '.join(points[role])}) en {config_path}",
             err=True,
         )
         sys.exit(2)
@@ -104,11 +147,17 @@ def approve(
     new: list[dict[str, Any]] = []
     failed = False
     for path in paths:
+        if _authored(path, login, email):
+            click.echo(f"{_shown(path)}: {login} es autor de cambios de este comunicado y no puede aprobarlo", err=True)
+            failed = True
+            continue
         try:
             record = {
-                "v": 1,
+                "v": 2,
                 "at": at,
+                "provider": "git",
                 "by": login,
+                "email": email,
                 "role": role,
                 "digest": release_digest(path),
                 "source": _shown(path),

@@ -1,8 +1,10 @@
-"""``pregon approve``: approval records bound to a release's digest, and what that means for syndication."""
+"""``pregon approve``: approval records bound to a release's digest and to the git identity that
+ran it, and what that means for syndication."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +17,20 @@ from tests.syndicate.harness import run_syndicate
 LIVE = "content/prensa/2026/11/vias-rurales-temporada-de-lluvias.md"
 
 
-def approve(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def approve(project: Path, *args: str, by: str = "jefa-prensa") -> subprocess.CompletedProcess[str]:
+    """Run ``pregon approve`` as the git identity ``by`` (set for this command only)."""
+    env = {
+        **os.environ,
+        "GIT_CONFIG_COUNT": "2",
+        "GIT_CONFIG_KEY_0": "user.name",
+        "GIT_CONFIG_VALUE_0": by,
+        "GIT_CONFIG_KEY_1": "user.email",
+        "GIT_CONFIG_VALUE_1": f"{by}@alcaldia.gov.co",
+    }
     return subprocess.run(
         [str(Path(sys.executable).parent / "pregon"), "approve", *args],
         cwd=project,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -37,25 +49,39 @@ def records(project: Path) -> list[dict]:
 def test_records_who_role_pr_and_digest_once(project_copy: Path) -> None:
     for path in (project_copy / "records" / "approvals").glob("*.jsonl"):
         path.unlink()
-    first = approve(project_copy, LIVE, "--by", "jefa-prensa", "--role", "contenido", "--pr", "42")
+    first = approve(project_copy, LIVE, "--role", "contenido", "--pr", "42")
     assert first.returncode == 0, first.stderr
-    again = approve(project_copy, LIVE, "--by", "jefa-prensa", "--role", "contenido", "--pr", "42")
+    again = approve(project_copy, LIVE, "--role", "contenido", "--pr", "42")
     assert again.returncode == 0 and "ya aprobado" in again.stdout
     (record,) = records(project_copy)
     assert record["digest"] == release_digest(project_copy / LIVE)
     assert record["updates"] == update_digests(project_copy / LIVE) and record["updates"]
-    assert (record["by"], record["role"], record["pr"], record["source"]) == (
+    assert (record["by"], record["email"], record["role"], record["pr"], record["source"], record["provider"]) == (
         "jefa-prensa",
+        "jefa-prensa@alcaldia.gov.co",
         "contenido",
         42,
         LIVE,
+        "git",
     )
 
 
+def test_there_is_no_free_name_and_authors_cannot_approve(project_copy: Path) -> None:
+    assert "--by" not in approve(project_copy, "--help").stdout
+    assert approve(project_copy, LIVE, "--by", "jefa-prensa", "--role", "contenido").returncode == 2
+    identity = ["-c", "user.name=jefa-prensa", "-c", "user.email=jefa-prensa@alcaldia.gov.co"]
+    subprocess.run(["git", "init", "-q"], cwd=project_copy, check=True)
+    subprocess.run(["git", *identity, "add", "-A"], cwd=project_copy, check=True)
+    subprocess.run(["git", *identity, "commit", "-q", "-m", "Comunicado"], cwd=project_copy, check=True)
+    refused = approve(project_copy, LIVE, "--role", "contenido")
+    assert refused.returncode == 1 and "es autor de cambios de este comunicado" in refused.stderr
+    assert approve(project_copy, LIVE, "--role", "diseño", by="disenador").returncode == 0
+
+
 def test_only_configured_approvers_and_control_points(project_copy: Path) -> None:
-    wrong_person = approve(project_copy, LIVE, "--by", "practicante", "--role", "contenido")
+    wrong_person = approve(project_copy, LIVE, "--role", "contenido", by="practicante")
     assert wrong_person.returncode == 2 and "no está entre los aprobadores de contenido" in wrong_person.stderr
-    wrong_role = approve(project_copy, LIVE, "--by", "jefa-prensa", "--role", "estilo")
+    wrong_role = approve(project_copy, LIVE, "--role", "estilo")
     assert wrong_role.returncode == 2 and "contenido, diseño" in wrong_role.stderr
 
 
@@ -79,8 +105,8 @@ def test_an_edit_voids_the_approval_until_approved_again(project_copy: Path, tmp
         posted = [json.loads(p.read_text()) for p in (project_copy / "outbox").glob("*.json")]
         assert item_id not in {p["item"] for p in posted}
         assert "sin aprobación" in held.stdout
-        assert approve(project_copy, LIVE, "--by", "jefa-prensa", "--role", "contenido").returncode == 0
-        assert approve(project_copy, LIVE, "--by", "disenador", "--role", "diseño").returncode == 0
+        assert approve(project_copy, LIVE, "--role", "contenido").returncode == 0
+        assert approve(project_copy, LIVE, "--role", "diseño", by="disenador").returncode == 0
         released = run_syndicate(project_copy, site)
     assert released.returncode == 0, released.output
     posted = [json.loads(p.read_text()) for p in (project_copy / "outbox").glob("*.json")]
