@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "syndicate": "pregon.syndicate.cli:syndicate",
     "approve": "pregon.review.approve:approve",
     "aprobacion": "pregon.review.approval_cli:aprobacion",
+    "alerta": "pregon.syndicate.alerts_cli:alerta",
     "check": "pregon.review.cli:check",
     "new": "pregon.review.cli:new",
     "collect": "pregon.insights.cli:collect",

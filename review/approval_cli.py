@@ -28,9 +28,30 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
-def _setup(config_path: Path):  # type: ignore[no-untyped-def]
-    from pregon.syndicate.approvals import github_settings
-    from pregon.syndicate.approvals.github_api import GitHubClient
+def _alert_and_fail(config, what: str, message: str) -> NoReturn:  # type: ignore[no-untyped-def]
+    """The office hears of it (``syndicate.alerts``), and the job fails."""
+    from pregon.syndicate.alerts import failure_alert, notify
+
+    click.echo(message, err=True)
+    note = notify(failure_alert(what, message), config.alerts, config.channels)
+    if note:
+        click.echo(note, err=True)
+    sys.exit(1)
+
+
+def _warn_expiry(config, api) -> None:  # type: ignore[no-untyped-def]
+    from pregon.syndicate.alerts import notify, token_alert
+
+    alert = token_alert("GitHub", api.expires, config.alerts.token_days)
+    if alert is not None:
+        click.echo(f"::warning::{alert.subject}")
+        note = notify(alert, config.alerts, config.channels)
+        if note:
+            click.echo(note)
+
+
+def _project(config_path: Path):  # type: ignore[no-untyped-def]
+    """The configuration, the project, its git repository and the releases folder inside it."""
     from pregon.syndicate.config import ConfigError, load_config
 
     from .changed import GitError
@@ -42,23 +63,26 @@ def _setup(config_path: Path):  # type: ignore[no-untyped-def]
         project = load_project(config_path)
     except (ConfigError, ProjectError) as exc:
         _fail(str(exc), 2)
+    try:
+        top = Path(Repository(project.root).lines("rev-parse", "--show-toplevel")[0])
+    except GitError as exc:
+        _fail(f"no es un repositorio git: {exc}", 2)
+    releases_root = project.releases_root.relative_to(top.resolve()).as_posix()
+    return config, project, Repository(top), releases_root
+
+
+def _github(config):  # type: ignore[no-untyped-def]
+    from pregon.syndicate.approvals import github_settings
+    from pregon.syndicate.approvals.github_api import GitHubClient
+
     settings = github_settings(config.approvals)
-    if settings is None:
+    if settings is None or settings.token is None:
         _fail(
             "falta el repositorio o el token de GitHub: configure approvals.github en mkdocs.yml o pase "
             "GITHUB_REPOSITORY y GITHUB_TOKEN (PREGON_GITHUB_TOKEN para leer equipos) al paso",
             2,
         )
-    repo = Repository(project.root)
-    try:
-        top = Path(repo.lines("rev-parse", "--show-toplevel")[0])
-    except GitError as exc:
-        _fail(f"no es un repositorio git: {exc}", 2)
-    repo = Repository(top)
-    releases_root = project.releases_root.relative_to(top.resolve()).as_posix()
-    assert settings.token is not None
-    api = GitHubClient(settings.api_base, settings.token.get_secret_value())
-    return config, project, repo, releases_root, settings.repository, api
+    return settings.repository, GitHubClient(settings.api_base, settings.token.get_secret_value())
 
 
 @click.group()
@@ -80,7 +104,8 @@ def estado(number: int, enlace: str | None, sin_avisar: bool, config_path: Path)
     from .changed import GitError
     from .forge_github import evaluate
 
-    config, project, repo, releases_root, repository, api = _setup(config_path)
+    config, project, repo, releases_root = _project(config_path)
+    repository, api = _github(config)
     try:
         result = evaluate(api, repo, repository, number, config.approvals.control_points, releases_root)
         status = status_mod.status_for(result)
@@ -98,56 +123,118 @@ def estado(number: int, enlace: str | None, sin_avisar: bool, config_path: Path)
                 api, repository, number, missing, config.approvals.control_points, skip
             ):
                 click.echo(note)
-            waiting = {
-                role: [r.path for r in result.releases if role in r.missing] for role in sorted(missing)
-            }
+            waiting = {role: [r.path for r in result.releases if role in r.missing] for role in sorted(missing)}
             url = str(pr.get("html_url") or f"PR #{number}")
             for note in notify_approvers(config, project, repo, result.head, url, waiting):
                 click.echo(note)
+        _warn_expiry(config, api)
     except (ApprovalUnavailable, GitError, LookupError) as exc:
-        _fail(f"no se pudo evaluar la aprobación del PR #{number}: {exc}")
+        _alert_and_fail(
+            config, f"la aprobación del PR #{number}", f"no se pudo evaluar la aprobación del PR #{number}: {exc}"
+        )
     finally:
         api.close()
 
 
 @aprobacion.command()
-@click.option("--commit", "sha", default=None, help="Commit fusionado en main (por defecto GITHUB_SHA o HEAD).")
-@click.option("--pr", "number", type=int, default=None, help="Pull request fusionado (por defecto, el del commit).")
+@click.option("--commit", "sha", default=None, help="Commit fusionado en main (por defecto el del CI o HEAD).")
+@click.option(
+    "--pr", "number", type=int, default=None, help="Pull/merge request fusionado (por defecto, el del commit)."
+)
+@click.option(
+    "--forja",
+    type=click.Choice(["auto", "github", "gitlab"]),
+    default="auto",
+    show_default=True,
+    help="auto: github en GitHub Actions, gitlab en GitLab CI (CI_PROJECT_ID).",
+)
 @config_option
-def registrar(sha: str | None, number: int | None, config_path: Path) -> None:
+def registrar(sha: str | None, number: int | None, forja: str, config_path: Path) -> None:
     """Registra en records/approvals/ las revisiones que aprobaron lo fusionado."""
     from pregon.syndicate.approvals import ApprovalUnavailable
 
-    from .approval_record import append_new, github_records
+    from .approval_record import append_new, forge_records
     from .changed import GitError
-    from .forge_github import evaluate
 
-    config, _project, repo, releases_root, repository, api = _setup(config_path)
+    config, _, repo, releases_root = _project(config_path)
+    if forja == "auto":
+        forja = "gitlab" if os.environ.get("CI_PROJECT_ID") and not os.environ.get("GITHUB_REPOSITORY") else "github"
+    forge = _GitLab(config) if forja == "gitlab" else _GitHub(config)
     try:
-        sha = sha or os.environ.get("GITHUB_SHA") or repo.lines("rev-parse", "HEAD")[0]
-        numbers = [number] if number else _merged_prs(api, repository, sha)
+        sha = (
+            sha or os.environ.get("GITHUB_SHA") or os.environ.get("CI_COMMIT_SHA") or repo.lines("rev-parse", "HEAD")[0]
+        )
+        numbers = [number] if number else forge.merged(sha)
         if not numbers:
             click.echo(f"el commit {sha[:10]} no viene de un pull request fusionado: no hay aprobaciones que registrar")
             return
         incomplete = []
         for n in numbers:
-            result = evaluate(api, repo, repository, n, config.approvals.control_points, releases_root, target=sha)
-            written = append_new(config.records / "approvals", github_records(result, repository))
+            result = forge.evaluate(repo, n, config.approvals.control_points, releases_root, sha)
+            written = append_new(config.records / "approvals", forge_records(result, forge.repository, forja))
             for record in written:
-                click.echo(f"{record.source}: {record.role} aprobado por {record.by} (PR #{n}, revisión {record.review.id if record.review else '?'})")
+                click.echo(f"{record.source}: {record.role} aprobado por {record.by} (#{n})")
             for release in result.releases:
                 for role, why in release.missing.items():
-                    incomplete.append(f"{release.path}: falta {role} ({why}) en el PR #{n}")
-        for line in incomplete:
-            click.echo(line)
+                    incomplete.append(f"{release.path}: falta {role} ({why}) en #{n}")
+        forge.warn_expiry(config)
         if incomplete:
-            _fail("hay comunicados fusionados sin todas las aprobaciones: no se difundirán hasta aprobarlos")
-    except (ApprovalUnavailable, GitError, LookupError) as exc:
-        _fail(f"no se pudieron registrar las aprobaciones: {exc}")
+            _alert_and_fail(
+                config,
+                "el registro de aprobaciones",
+                "hay comunicados fusionados sin todas las aprobaciones (no se difundirán hasta aprobarlos):\n"
+                + "\n".join(incomplete),
+            )
+    except (ApprovalUnavailable, GitError, LookupError, KeyError) as exc:
+        _alert_and_fail(config, "el registro de aprobaciones", f"no se pudieron registrar las aprobaciones: {exc}")
     finally:
-        api.close()
+        forge.close()
 
 
-def _merged_prs(api, repository: str, sha: str) -> list[int]:  # type: ignore[no-untyped-def]
-    pulls = api.get_all(f"/repos/{repository}/commits/{sha}/pulls")
-    return sorted(int(p["number"]) for p in pulls if p.get("merged_at"))
+class _GitHub:
+    def __init__(self, config) -> None:  # type: ignore[no-untyped-def]
+        self.repository, self.api = _github(config)
+
+    def merged(self, sha: str) -> list[int]:
+        pulls = self.api.get_all(f"/repos/{self.repository}/commits/{sha}/pulls")
+        return sorted(int(p["number"]) for p in pulls if p.get("merged_at"))
+
+    def evaluate(self, repo, number, control_points, releases_root, sha):  # type: ignore[no-untyped-def]
+        from .forge_github import evaluate
+
+        return evaluate(self.api, repo, self.repository, number, control_points, releases_root, target=sha)
+
+    def warn_expiry(self, config) -> None:  # type: ignore[no-untyped-def]
+        _warn_expiry(config, self.api)
+
+    def close(self) -> None:
+        self.api.close()
+
+
+class _GitLab:
+    def __init__(self, config) -> None:  # type: ignore[no-untyped-def]
+        from .forge_gitlab import GitLabClient
+
+        token = os.environ.get("PREGON_GITLAB_TOKEN")
+        project = os.environ.get("CI_PROJECT_ID")
+        if not token or not project:
+            _fail("falta PREGON_GITLAB_TOKEN (token del proyecto con read_api) o CI_PROJECT_ID", 2)
+        self.repository = os.environ.get("CI_PROJECT_PATH") or project
+        self.project = project
+        self.api = GitLabClient(os.environ.get("CI_API_V4_URL", "https://gitlab.com/api/v4"), token)
+
+    def merged(self, sha: str) -> list[int]:
+        from .forge_gitlab import merged_requests
+
+        return merged_requests(self.api, self.project, sha)
+
+    def evaluate(self, repo, number, control_points, releases_root, sha):  # type: ignore[no-untyped-def]
+        from .forge_gitlab import evaluate_merge_request
+
+        return evaluate_merge_request(self.api, repo, self.project, number, control_points, releases_root, sha)
+
+    def warn_expiry(self, config) -> None:  # type: ignore[no-untyped-def]
+        return None
+
+    def close(self) -> None:
+        self.api.close()

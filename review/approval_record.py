@@ -3,7 +3,8 @@
 For the merged pull request (``GET /repos/{o}/{r}/commits/{sha}/pulls``), every control point
 satisfied for a release (``forge_github.evaluate`` with the merged commit as target, so the
 review must be of the content actually published) is appended to
-``<records>/approvals/AAAA-MM.jsonl`` as a format-2 line with ``provider: github``: reviewer,
+``<records>/approvals/AAAA-MM.jsonl`` as a format-2 line with ``provider: github`` (or
+``gitlab``, from merge-request approvals, ``forge_gitlab``): reviewer,
 role, PR, review id, commit, digest, submission time (``pregon.syndicate.approvals.records``).
 Running it twice writes nothing new.
 """
@@ -23,7 +24,7 @@ def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def github_records(result: PullApproval, repository: str) -> list[ApprovalRecord]:
+def forge_records(result: PullApproval, repository: str, provider: str = "github") -> list[ApprovalRecord]:
     at = now_text()
     out = []
     for release in result.releases:
@@ -36,7 +37,7 @@ def github_records(result: PullApproval, repository: str) -> list[ApprovalRecord
                     by=review.login,
                     role=approval.role,
                     digest=release.digest,
-                    provider="github",
+                    provider=provider,
                     updates={k: v for k, v in approval.updates.items() if release.updates.get(k) == v},
                     pr=result.number,
                     repository=repository,

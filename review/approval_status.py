@@ -16,6 +16,7 @@ preview of the releases it must approve (``preview.py``).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from pregon.syndicate.approvals.github_api import GitHubClient
@@ -57,7 +58,7 @@ def details(result: PullApproval) -> list[str]:
             lines.append(f"  ✓ {approval.role}: {approval.review.login}{via}, revisión {approval.review.id}")
         for role, why in release.missing.items():
             lines.append(f"  ✗ {role}: {why}")
-    return lines + list(result.notes)
+    return lines
 
 
 def _short(text: str) -> str:
@@ -105,8 +106,6 @@ def request_reviewers(
         asked = ", ".join(users + [f"equipo {t}" for t in teams])
         return [f"se pidió la revisión a {asked}"]
     message = ""
-    try:
+    with contextlib.suppress(ValueError):
         message = str(response.json().get("message", ""))[:200]
-    except ValueError:
-        pass
     return [f"GitHub no aceptó pedir revisores ({response.status_code} {message}); pídalos a mano en el PR"]

@@ -24,6 +24,7 @@ objects (``forge_git``), never checked out or run.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,22 +76,23 @@ class PullApproval:
     number: int
     head: str
     releases: tuple[ReleaseApproval, ...]
-    notes: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
         return all(r.complete for r in self.releases)
 
 
+Allowed = Callable[[str, str], tuple[bool, str | None]]
+"""(role, login) -> whether that login may approve that control point, and the team that allows it."""
+
+
 @dataclass
-class _Context:
+class _TeamRules:
     api: GitHubClient
-    repo: Repository
     control_points: dict[str, tuple[str, ...]]
-    notes: list[str] = field(default_factory=list)
     _members: dict[tuple[str, str], bool] = field(default_factory=dict)
 
-    def allowed(self, role: str, login: str) -> tuple[bool, str | None]:
+    def __call__(self, role: str, login: str) -> tuple[bool, str | None]:
         """Whether ``login`` may approve ``role``, and the team that allows it."""
         entries = self.control_points[role]
         if any("/" not in e and e.lower() == login.lower() for e in entries):
@@ -152,7 +154,7 @@ def evaluate(
         if not repo.has_commit(sha):
             repo.fetch(f"+refs/pull/{number}/head:refs/remotes/origin/pr/{number}", base)
     target = target or head
-    context = _Context(api, repo, control_points)
+    allowed = _TeamRules(api, control_points)
     merge_base = repo.merge_base(base, head)
     paths = repo.releases_changed(merge_base, head, releases_root)
     reviews = [r for r in latest_verdicts(api.get_all(f"/repos/{repository}/pulls/{number}/reviews")).values()]
@@ -163,29 +165,36 @@ def evaluate(
         for path in repo.releases_touched(repo.commit_paths(commit["sha"]), commit["sha"], releases_root):
             touched.setdefault(path, set()).update(_authors(commit))
     releases = tuple(
-        _release(context, path, repo.version_at(target, path), approving, touched.get(path, set())) for path in paths
+        judge_release(
+            repo, control_points, allowed, path, repo.version_at(target, path), approving, touched.get(path, set())
+        )
+        for path in paths
     )
-    return PullApproval(number, head, releases, tuple(dict.fromkeys(context.notes)))
+    return PullApproval(number, head, releases)
 
 
-def _release(
-    context: _Context,
+def judge_release(
+    repo: Repository,
+    control_points: dict[str, tuple[str, ...]],
+    allowed: Allowed,
     path: str,
     version: Version | None,
     approving: list[dict[str, Any]],
     authors: set[str],
 ) -> ReleaseApproval:
+    """The decisive approval of each control point for one release, from the approving reviews
+    (GitHub's review shape: ``id``, ``user{login,id,type}``, ``commit_id``, ``submitted_at``)."""
     if version is None:
         reason = "el comunicado no se puede leer (revise `pregon check`)"
-        return ReleaseApproval(path, None, {}, (), {role: reason for role in context.control_points})
+        return ReleaseApproval(path, None, {}, (), {role: reason for role in control_points})
     # role -> candidates (review, via, updates), and why others were refused
-    candidates: dict[str, list[tuple[Review, str | None, dict[str, str]]]] = {r: [] for r in context.control_points}
-    refused: dict[str, list[str]] = {r: [] for r in context.control_points}
+    candidates: dict[str, list[tuple[Review, str | None, dict[str, str]]]] = {r: [] for r in control_points}
+    refused: dict[str, list[str]] = {r: [] for r in control_points}
     for raw in approving:
         review = _review(raw)
         login = review.login.lower()
-        for role in context.control_points:
-            ok, via = context.allowed(role, review.login)
+        for role in control_points:
+            ok, via = allowed(role, review.login)
             if not ok:
                 continue
             if is_bot(raw.get("user")):
@@ -193,10 +202,10 @@ def _release(
             elif login in authors:
                 refused[role].append(f"{review.login} es autor de cambios del comunicado")
             else:
-                reviewed = context.repo.version_at(review.commit, path) if review.commit else None
-                if reviewed is None and review.commit and not context.repo.has_commit(review.commit):
-                    context.repo.fetch(review.commit)
-                    reviewed = context.repo.version_at(review.commit, path)
+                reviewed = repo.version_at(review.commit, path) if review.commit else None
+                if reviewed is None and review.commit and not repo.has_commit(review.commit):
+                    repo.fetch(review.commit)
+                    reviewed = repo.version_at(review.commit, path)
                 if reviewed is None or reviewed.digest != version.digest:
                     refused[role].append(f"{review.login} aprobó una versión anterior")
                 else:
@@ -204,7 +213,7 @@ def _release(
     chosen = _assign(candidates)
     missing: dict[str, str] = {}
     approvals = []
-    for role in context.control_points:
+    for role in control_points:
         if role in chosen:
             review, via, updates = chosen[role]
             approvals.append(Approval(role, review, via, updates))

@@ -102,7 +102,9 @@ def send_mail(settings: SmtpSettings, to: tuple[str, ...], subject: str, text: s
     context = ssl.create_default_context(cafile=str(settings.ca_file) if settings.ca_file else None)
     try:
         if settings.security == "tls":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=settings.timeout, context=context
+            )
         else:
             smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
             smtp.starttls(context=context)
@@ -127,9 +129,10 @@ class Alert:
     lines: tuple[str, ...]
 
 
-def run_alert(report: RunReport, site: str, token_expiry: Mapping[str, datetime], days: int) -> Alert | None:
-    """What the office must know about a syndication run, or None when all is well."""
-    now = datetime.now(UTC)
+def run_alert(report: RunReport, site: str) -> Alert | None:
+    """What the office must know about a syndication run, or None when all is well (or a dry run)."""
+    if report.dry_run:
+        return None
     lines: list[str] = []
     reasons: list[str] = []
     if report.fatal:
@@ -146,20 +149,37 @@ def run_alert(report: RunReport, site: str, token_expiry: Mapping[str, datetime]
     for o in failed + unverified:
         update = f" (actualización {o.update})" if o.update else ""
         lines.append(f"- {o.item}{update} · {o.channel} · {LABELS.get(o.status, o.status)}: {o.detail}")
-    for name, when in sorted(token_expiry.items()):
-        if when - now <= timedelta(days=days):
-            reasons.append(f"el token de {name} vence pronto")
-            lines.append(f"- El token de {name} vence el {when:%Y-%m-%d %H:%M} UTC: renuévelo antes.")
     if not reasons:
         return None
+    header = [f"Portal: {site}", *_where(), ""]
+    return Alert("Pregón: " + "; ".join(reasons), tuple(header + lines))
+
+
+def token_alert(name: str, expires: datetime | None, days: int, now: datetime | None = None) -> Alert | None:
+    """A warning when the token called ``name`` expires within ``days`` days (None otherwise)."""
+    now = now or datetime.now(UTC)
+    if expires is None or expires - now > timedelta(days=days):
+        return None
+    expired = expires <= now
+    return Alert(
+        f"Pregón: el token de {name} {'venció' if expired else 'vence pronto'}",
+        (
+            *_where(),
+            f"El token de {name} {'venció' if expired else 'vence'} el {expires:%Y-%m-%d %H:%M} UTC: "
+            "renuévelo en los secretos del CI.",
+        ),
+    )
+
+
+def _where() -> list[str]:
+    """The CI run that raised the alert, when there is one."""
     run = os.environ.get("GITHUB_RUN_ID")
     where = (
         f"{os.environ.get('GITHUB_SERVER_URL', 'https://github.com')}/{os.environ['GITHUB_REPOSITORY']}/actions/runs/{run}"
         if run and os.environ.get("GITHUB_REPOSITORY")
         else os.environ.get("CI_PIPELINE_URL", "")
     )
-    header = [f"Portal: {site}"] + ([f"Ejecución: {where}"] if where else []) + [""]
-    return Alert("Pregón: " + "; ".join(reasons), tuple(header + lines))
+    return [f"Ejecución: {where}"] if where else []
 
 
 def failure_alert(what: str, detail: str) -> Alert:
@@ -177,3 +197,14 @@ def deliver(alert: Alert, alerts: AlertsConfig, channels: Mapping[str, Mapping[s
     body = "\n".join(alert.lines) + "\n\nEste mensaje lo envía Pregón automáticamente.\n"
     send_mail(settings, alerts.email, alert.subject, body)
     return f"aviso enviado a {', '.join(alerts.email)}"
+
+
+def notify(alert: Alert | None, alerts: AlertsConfig, channels: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """Deliver ``alert`` if there is one; the line to print (Spanish). Never raises: a broken
+    alert path is reported, and the run keeps its own exit status."""
+    if alert is None:
+        return None
+    try:
+        return deliver(alert, alerts, channels)
+    except AlertError as exc:
+        return f"no se pudo enviar el aviso a la oficina: {exc}"

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from pregon.cli import config_option
 
+from .alerts import UNVERIFIED, notify, run_alert
 from .config import ConfigError, load_config
 from .jsonlines import RecordError
 from .ledger import LedgerError
@@ -169,4 +170,8 @@ def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_b
         click.echo(f"Error en los registros: {exc}. No se publicó nada más.", err=True)
         sys.exit(1)
     print_report(report, console)
-    sys.exit(0 if report.ok else 1)
+    alerted = notify(run_alert(report, site), config.alerts, config.channels)
+    if alerted:
+        console.print(Text(alerted))
+    unverified = any(o.status == UNVERIFIED for o in report.outcomes)
+    sys.exit(0 if report.ok and not unverified else 1)

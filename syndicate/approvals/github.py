@@ -25,7 +25,7 @@ import httpx
 
 from ..config import GitHubConfig
 from ..manifest import Item, Update
-from .base import ApprovalProvider, ApprovalUnavailable, Decision
+from .base import ApprovalProvider, Decision
 from .github_api import GitHubClient, is_bot, team_member
 from .records import ApprovalRecord, missing_reason, read_approvals
 
@@ -47,7 +47,9 @@ class GitHubApprovals(ApprovalProvider):
         self.records = [
             r
             for r in read_approvals(folder)
-            if r.provider == "github" and r.review is not None and (r.repository or "").lower() == self.repository.lower()
+            if r.provider == "github"
+            and r.review is not None
+            and (r.repository or "").lower() == self.repository.lower()
         ]
         self._verified: dict[tuple[int, int, str], str | None] = {}
 
@@ -113,4 +115,3 @@ class GitHubApprovals(ApprovalProvider):
             return Decision(False, reason, self.name, digest, reference=reference)
         who = ", ".join(f"{p}: {login}" for p, login in approvers.items())
         return Decision(True, f"{reference} aprobado en GitHub ({who})", self.name, digest, approvers, reference)
-

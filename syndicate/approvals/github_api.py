@@ -138,7 +138,9 @@ def team_member(client: GitHubClient, team: str, login: str) -> bool:
     if membership is not None:
         return membership.get("state") == "active"
     if _team_get(client, f"/orgs/{org}/teams/{slug}", team) is None:
-        raise TeamUnreadable(f"no se puede leer el equipo {team}: no existe o el token no tiene permiso; {TEAM_TOKEN_HELP}")
+        raise TeamUnreadable(
+            f"no se puede leer el equipo {team}: no existe o el token no tiene permiso; {TEAM_TOKEN_HELP}"
+        )
     return False
 
 

@@ -103,8 +103,15 @@ def github() -> Iterator[FakeGitHub]:
 
 
 def open_pr(fake: FakeGitHub, office: Office, commits: list[tuple[str, str | None]], number: int = 7, **kw) -> None:  # type: ignore[no-untyped-def]
-    fake.add_pr(number, author=kw.pop("author", "editora"), commits=[c for c, _ in commits], head=office.branch,
-                base=office.base, merged=kw.pop("merged", False), **kw)
+    fake.add_pr(
+        number,
+        author=kw.pop("author", "editora"),
+        commits=[c for c, _ in commits],
+        head=office.branch,
+        base=office.base,
+        merged=kw.pop("merged", False),
+        **kw,
+    )
     for sha, login in commits:
         fake.commit(number, sha, login, kw.get("message", "Comunicado"))
 
@@ -371,8 +378,14 @@ def test_a_hand_typed_github_record_is_not_trusted(office: Office, github: FakeG
     folder = office.root / "records" / "approvals"
     digest = "sha256:" + "7" * 64
     line = {
-        "v": 2, "provider": "github", "by": "jefa-prensa", "role": "contenido", "digest": digest, "pr": 7,
-        "repository": "alcaldia/portal", "updates": {},
+        "v": 2,
+        "provider": "github",
+        "by": "jefa-prensa",
+        "role": "contenido",
+        "digest": digest,
+        "pr": 7,
+        "repository": "alcaldia/portal",
+        "updates": {},
         "review": {"id": 999999, "user_id": 1, "commit": "a" * 40, "submitted_at": None},
     }
     (folder / "2026-12.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
@@ -385,8 +398,13 @@ def test_a_hand_typed_github_record_is_not_trusted(office: Office, github: FakeG
     )
     item = Item.model_validate(
         {
-            "id": "x", "url": "http://127.0.0.1/x/", "digest": digest, "title": "X", "summary": "Y",
-            "date": "2026-11-25T09:00:00-05:00", "dependencia": {"slug": "d", "name": "D"},
+            "id": "x",
+            "url": "http://127.0.0.1/x/",
+            "digest": digest,
+            "title": "X",
+            "summary": "Y",
+            "date": "2026-11-25T09:00:00-05:00",
+            "dependencia": {"slug": "d", "name": "D"},
             "source": {"path": RELEASE},
         }
     )

@@ -165,7 +165,13 @@ def test_live_update_needs_its_own_digest_in_the_records(github: FakeGitHub, tmp
     record(github, tmp_path, "jefa-prensa", "contenido", content, updates={"u1": update_digest})
     record(github, tmp_path, "disenador", "diseño", design)
     update = Update.model_validate(
-        {"id": "u1", "time": "2026-11-19T10:00:00-05:00", "text": "Ya abrió", "digest": update_digest, "url": "http://127.0.0.1/prensa/x/#u1"}
+        {
+            "id": "u1",
+            "time": "2026-11-19T10:00:00-05:00",
+            "text": "Ya abrió",
+            "digest": update_digest,
+            "url": "http://127.0.0.1/prensa/x/#u1",
+        }
     )
     decision = provider(github, tmp_path).decide(item(), update)
     assert not decision.approved and "falta la aprobación de diseño para la actualización u1" in decision.reason
@@ -195,7 +201,9 @@ def test_auto_is_github_on_actions_with_a_token_and_records_elsewhere(tmp_path: 
         forced.decide(item())
 
 
-def test_syndicate_posts_only_what_github_still_confirms(tmp_path: Path, hand_site: HandSite, github: FakeGitHub) -> None:
+def test_syndicate_posts_only_what_github_still_confirms(
+    tmp_path: Path, hand_site: HandSite, github: FakeGitHub
+) -> None:
     """End to end: two items recorded at merge; one review was dismissed afterwards. Only the first goes out."""
     good, dismissed = Spec("bueno"), Spec("descartado")
     project = make_project(
