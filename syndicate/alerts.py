@@ -35,6 +35,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .channels.base import ChannelError
+from .channels.email import _login as login_utf8  # the channel's UTF-8 AUTH PLAIN: same server, same rules
 from .report import LABELS, RunReport
 
 # The status a post gets when it was sent but could not be confirmed (helper h3 names it).
@@ -113,10 +115,12 @@ def send_mail(settings: SmtpSettings, to: tuple[str, ...], subject: str, text: s
                 password = os.environ.get(settings.password_env)
                 if not password:
                     raise AlertError(f"falta la variable de entorno {settings.password_env} (contraseña SMTP)")
-                smtp.login(settings.username, password)
+                login_utf8(smtp, settings.username, password)
             smtp.send_message(message, from_addr=parseaddr(settings.sender)[1], to_addrs=list(to))
     except smtplib.SMTPAuthenticationError:
         raise AlertError("el servidor SMTP rechazó el usuario o la contraseña") from None
+    except ChannelError as exc:
+        raise AlertError(str(exc)) from None
     except ssl.SSLError as exc:
         raise AlertError(f"el servidor SMTP no ofrece una conexión TLS válida ({exc.__class__.__name__})") from None
     except (OSError, smtplib.SMTPException) as exc:

@@ -411,3 +411,38 @@ def test_a_hand_typed_github_record_is_not_trusted(office: Office, github: FakeG
     decision = provider.decide(item)
     provider.close()
     assert not decision.approved and "no existe en GitHub" in decision.reason
+
+
+def test_missing_approvers_get_the_preview_by_email(office: Office, github: FakeGitHub, tmp_path: Path) -> None:
+    """The design approver is e-mailed (real aiosmtpd server, STARTTLS + AUTH) what each account will post."""
+    from tests.syndicate.channels.smtp_server import SMTPServer, make_certificates
+
+    tls = make_certificates(tmp_path)
+    with SMTPServer(tls, "pregon@alcaldia.test", "clave-smtp") as smtp:
+        smtp_options = {
+            "host": "127.0.0.1",
+            "port": smtp.port,
+            "username": "pregon@alcaldia.test",
+            "ca_file": str(tls["ca"]),
+            "sender": "Pregón <pregon@alcaldia.test>",
+        }
+        extra = (
+            "          notify: {\"alcaldia/diseno\": diseno@alcaldia.test, jefa-prensa: jefa@alcaldia.test}\n"
+            f"        alerts: {{email: prensa@alcaldia.test, smtp: {json.dumps(smtp_options)}}}\n"
+        )
+        configure(office, {k: list(v) for k, v in POINTS.items()}, extra)
+        sha = office.edit(RELEASE, "40 camas", "42 camas", "Editora <editora@gmail.com>")
+        open_pr(github, office, [(sha, "editora")])
+        github.review(7, "jefa-prensa", "APPROVED", sha)
+        os.environ["PREGON_SMTP_PASSWORD"] = "clave-smtp"
+        try:
+            result = pregon(office, github, "aprobacion", "estado", "--pr", "7")
+        finally:
+            del os.environ["PREGON_SMTP_PASSWORD"]
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "vista previa enviada a diseno@alcaldia.test" in result.stdout
+        [mail] = smtp.messages
+    assert mail.rcpt_tos == ["diseno@alcaldia.test"]  # content is approved: only design is asked
+    body = mail.message.get_content()
+    assert "https://github.com/alcaldia/portal/pull/7" in body
+    assert "42 camas" in body and "── outbox" in body  # the PR head's text, as the account posts it
