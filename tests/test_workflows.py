@@ -65,7 +65,7 @@ def run_lines(job: dict[str, Any]) -> str:
 def test_review_workflow_builds_strictly_checks_and_uploads_the_site() -> None:
     wf = load(REVIEW)
     assert "pull_request" in wf["on"]
-    [job] = wf["jobs"].values()
+    job = wf["jobs"]["revisar"]
     checkout = next(s for s in steps(job) if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0  # the merge base must be reachable
     commands = run_lines(job)
@@ -89,7 +89,10 @@ def test_publish_workflow_deploys_then_syndicates_without_overlap() -> None:
     assert "--site" in send["run"] and "needs.desplegar.outputs.page_url" in send["run"]
     # Secrets only from repository secrets, each under the name mkdocs.yml's !ENV reads; the
     # press lists (personal data) are a secret written to a temporary file outside the checkout.
-    files = {"PREGON_PRESS_LISTS_FILE": "${{ runner.temp }}/listas-de-prensa.yml"}
+    files = {
+        "PREGON_PRESS_LISTS_FILE": "${{ runner.temp }}/listas-de-prensa.yml",
+        "PREGON_GITHUB_TOKEN": "${{ steps.app.outputs.token }}",  # the App token, minted in the job
+    }
     assert all(value == files.get(name, f"${{{{ secrets.{name} }}}}") for name, value in send["env"].items())
     save = steps(syndicate)[steps(syndicate).index(send) + 1]
     assert save["if"] == "${{ always() }}" and "github-actions[bot]" in save["run"] and "records/" in save["run"]

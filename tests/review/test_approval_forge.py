@@ -427,7 +427,7 @@ def test_missing_approvers_get_the_preview_by_email(office: Office, github: Fake
             "sender": "Pregón <pregon@alcaldia.test>",
         }
         extra = (
-            "          notify: {\"alcaldia/diseno\": diseno@alcaldia.test, jefa-prensa: jefa@alcaldia.test}\n"
+            '          notify: {"alcaldia/diseno": diseno@alcaldia.test, jefa-prensa: jefa@alcaldia.test}\n'
             f"        alerts: {{email: prensa@alcaldia.test, smtp: {json.dumps(smtp_options)}}}\n"
         )
         configure(office, {k: list(v) for k, v in POINTS.items()}, extra)

@@ -94,7 +94,9 @@ def test_a_refused_github_token_is_an_alert(
         ) % (spec.digest, review, "d" * 40)
         (project / "records" / "approvals").mkdir(parents=True)
         (project / "records" / "approvals" / "2026-11.jsonl").write_text(line, encoding="utf-8")
-        github.fail_next("review", Reply(401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}))
+        github.fail_next(
+            "review", Reply(401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})
+        )
         env["GITHUB_API_URL"] = github.url
         with hand_site.serve() as site:
             result = run_syndicate(project, site, env=env)
@@ -105,7 +107,9 @@ def test_a_refused_github_token_is_an_alert(
     assert TOKEN not in mail.raw.decode("utf-8", "replace") and TOKEN not in result.output
 
 
-def test_unverified_posts_are_an_alert_through_the_real_server(smtp: SMTPServer, tls: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unverified_posts_are_an_alert_through_the_real_server(
+    smtp: SMTPServer, tls: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A post sent but not confirmed ("por verificar") needs a person: the office is told which one."""
     monkeypatch.setenv("PREGON_ALERT_PASSWORD", PASSWORD)
     report = RunReport("https://portal.example/")
@@ -148,7 +152,14 @@ def test_token_expiry_is_read_from_github_and_warned_days_before() -> None:
 def test_alerta_command_for_a_failed_job(tmp_path: Path, smtp: SMTPServer, tls: dict[str, Path]) -> None:
     project = make_project(tmp_path / "project", {"alerts": alerts_section(smtp, tls)})
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "pregon"), "alerta", "--motivo", "la publicación del portal", "--detalle", "desplegar: failure"],
+        [
+            str(Path(sys.executable).parent / "pregon"),
+            "alerta",
+            "--motivo",
+            "la publicación del portal",
+            "--detalle",
+            "desplegar: failure",
+        ],
         cwd=project,
         env={"PATH": "/usr/bin:/bin", "PREGON_ALERT_PASSWORD": PASSWORD},
         capture_output=True,
@@ -161,7 +172,9 @@ def test_alerta_command_for_a_failed_job(tmp_path: Path, smtp: SMTPServer, tls: 
     assert "desplegar: failure" in mail.message.get_content()
 
 
-def test_a_wrong_smtp_password_is_said_and_the_job_fails(tmp_path: Path, smtp: SMTPServer, tls: dict[str, Path]) -> None:
+def test_a_wrong_smtp_password_is_said_and_the_job_fails(
+    tmp_path: Path, smtp: SMTPServer, tls: dict[str, Path]
+) -> None:
     project = make_project(tmp_path / "project", {"alerts": alerts_section(smtp, tls)})
     result = subprocess.run(
         [str(Path(sys.executable).parent / "pregon"), "alerta", "--motivo", "x"],
