@@ -13,8 +13,10 @@ Repository and token: ``approvals.github`` in mkdocs.yml, or on GitHub Actions
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
+import uuid
 from pathlib import Path
 from typing import NoReturn
 
@@ -26,6 +28,16 @@ from pregon.cli import config_option
 def _fail(message: str, code: int = 1) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(code)
+
+
+def _quote_untrusted_output() -> None:
+    """File names, logins and review texts of a PR are printed: on GitHub Actions the runner must
+    not read them as workflow commands (``::add-mask::``, ``::error::``…), so command processing
+    stops until the process ends (GitHub's documented ``stop-commands`` with a random marker)."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        marker = uuid.uuid4().hex
+        click.echo(f"::stop-commands::{marker}")
+        atexit.register(click.echo, f"::{marker}::")
 
 
 def _alert_and_fail(config, what: str, message: str) -> NoReturn:  # type: ignore[no-untyped-def]
@@ -44,7 +56,7 @@ def _warn_expiry(config, api) -> None:  # type: ignore[no-untyped-def]
 
     alert = token_alert("GitHub", api.expires, config.alerts.token_days)
     if alert is not None:
-        click.echo(f"::warning::{alert.subject}")
+        click.echo(f"aviso: {alert.subject}")
         note = notify(alert, config.alerts, config.channels)
         if note:
             click.echo(note)
@@ -104,6 +116,7 @@ def estado(number: int, enlace: str | None, sin_avisar: bool, config_path: Path)
     from .changed import GitError
     from .forge_github import evaluate
 
+    _quote_untrusted_output()
     config, project, repo, releases_root = _project(config_path)
     repository, api = _github(config)
     try:
@@ -156,6 +169,7 @@ def registrar(sha: str | None, number: int | None, forja: str, config_path: Path
     from .approval_record import append_new, forge_records
     from .changed import GitError
 
+    _quote_untrusted_output()
     config, _, repo, releases_root = _project(config_path)
     if forja == "auto":
         forja = "gitlab" if os.environ.get("CI_PROJECT_ID") and not os.environ.get("GITHUB_REPOSITORY") else "github"

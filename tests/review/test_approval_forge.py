@@ -250,9 +250,10 @@ def test_one_person_cannot_be_both_control_points(office: Office, github: FakeGi
 def configure(office: Office, points: dict[str, list[str]], extra: str = "") -> None:
     config = office.root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8").replace(
-        "          provider: records\n",
+        "          provider: auto\n",
         "          provider: auto\n          control_points: " + json.dumps(points, ensure_ascii=False) + "\n" + extra,
     )
+    assert "control_points" in text, "mkdocs.yml no longer has `provider: auto` where the test expects it"
     config.write_text(text, encoding="utf-8")
     git(office.root, "commit", "-q", "-am", "Aprobadores")
     office.base = git(office.root, "rev-parse", "HEAD")
@@ -446,3 +447,36 @@ def test_missing_approvers_get_the_preview_by_email(office: Office, github: Fake
     body = mail.message.get_content()
     assert "https://github.com/alcaldia/portal/pull/7" in body
     assert "42 camas" in body and "── outbox" in body  # the PR head's text, as the account posts it
+
+
+def test_pr_file_names_cannot_become_workflow_commands(office: Office, github: FakeGitHub) -> None:
+    """A release named like a workflow command is printed only while command processing is stopped."""
+    configure(office, {"contenido": ["jefa-prensa"], "diseño": ["disenador"]})
+    tree = office.root.parent / "rama"
+    git(office.root, "worktree", "add", "-q", "--detach", str(tree), office.branch)
+    evil = tree / "content/prensa/2026/11/::error::falso.md"
+    evil.write_text((tree / RELEASE).read_text(encoding="utf-8"), encoding="utf-8")
+    git(tree, "add", "-A")
+    git(tree, "commit", "-q", "-m", "x", author="Editora <editora@gmail.com>")
+    office.branch = git(tree, "rev-parse", "HEAD")
+    open_pr(github, office, [(office.branch, "editora")])
+    env_run = subprocess.run(
+        [PREGON, "aprobacion", "estado", "--pr", "7", "--sin-avisar"],
+        cwd=office.root,
+        env={
+            **os.environ,
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_REPOSITORY": "alcaldia/portal",
+            "GITHUB_API_URL": github.url,
+            "GITHUB_TOKEN": APP_TOKEN,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert env_run.returncode == 0, env_run.stderr
+    lines = env_run.stdout.splitlines()
+    marker = lines[0].removeprefix("::stop-commands::")
+    assert lines[0].startswith("::stop-commands::") and len(marker) == 32
+    assert lines[-1] == f"::{marker}::"
+    assert any("::error::falso.md" in line for line in lines[1:-1])

@@ -8,6 +8,7 @@ real GitHub can run here.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -88,12 +89,20 @@ def test_a_refused_github_token_is_an_alert(
     with FakeGitHub() as github:
         github.add_pr(7, author="editora", commits=["d" * 40], head="d" * 40)
         review = github.review(7, "jefa-prensa", "APPROVED", "d" * 40)
-        line = (
-            '{"v": 2, "provider": "github", "by": "jefa-prensa", "role": "contenido", "digest": "%s", "pr": 7, '
-            '"repository": "alcaldia/portal", "review": {"id": %d, "user_id": null, "commit": "%s"}}\n'
-        ) % (spec.digest, review, "d" * 40)
+        line = json.dumps(
+            {
+                "v": 2,
+                "provider": "github",
+                "by": "jefa-prensa",
+                "role": "contenido",
+                "digest": spec.digest,
+                "pr": 7,
+                "repository": "alcaldia/portal",
+                "review": {"id": review, "user_id": None, "commit": "d" * 40},
+            }
+        )
         (project / "records" / "approvals").mkdir(parents=True)
-        (project / "records" / "approvals" / "2026-11.jsonl").write_text(line, encoding="utf-8")
+        (project / "records" / "approvals" / "2026-11.jsonl").write_text(line + "\n", encoding="utf-8")
         github.fail_next(
             "review", Reply(401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})
         )
