@@ -129,7 +129,7 @@ def _review(raw: dict[str, Any]) -> Review:
 
 def _authors(commit: dict[str, Any]) -> set[str]:
     """Lower-case GitHub logins (and names) of who wrote a PR commit."""
-    out = {str((commit.get(k) or {}).get("login", "")).lower() for k in ("author",)}
+    out = {str((commit.get("author") or {}).get("login", "")).lower()}
     for person in co_authors(((commit.get("commit") or {}).get("message")) or ""):
         out.add(person.github_login or person.name.lower())
     return out - {""}

@@ -142,7 +142,7 @@ def run_alert(report: RunReport, site: str) -> Alert | None:
     if report.fatal:
         reasons.append("la difusión no pudo hacerse")
         lines.append(f"Error: {report.fatal}")
-    failed = [o for o in report.outcomes if o.failed]
+    failed = [o for o in report.outcomes if o.status == "error"]
     unverified = [o for o in report.outcomes if o.status == UNVERIFIED]
     if failed:
         reasons.append(f"{len(failed)} publicación(es) con error")

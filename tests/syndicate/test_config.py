@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_repository_config_loads() -> None:
     config = load_config(ROOT / "mkdocs.yml")
-    assert config.approvals.provider == "records"
+    assert config.approvals.provider == "auto"  # github on GitHub Actions, records for the demo
     assert "outbox" in config.channels
     assert config.records == ROOT / "records"
 
@@ -59,10 +59,15 @@ def test_errors_name_file_and_key_without_echoing_values(tmp_path: Path) -> None
     assert "tok_123" not in message
 
 
-def test_github_provider_needs_its_settings(tmp_path: Path) -> None:
+def test_github_provider_without_settings_says_what_is_missing(tmp_path: Path) -> None:
+    """On GitHub Actions the repository and token come from the run; elsewhere the gate says so."""
+    from pregon.syndicate.approvals import ApprovalUnavailable, provider_for
+
     project = make_project(tmp_path / "p", {"approvals": {"provider": "github"}})
-    with pytest.raises(ConfigError, match="approvals → github: falta"):
-        load_config(project / "mkdocs.yml")
+    config = load_config(project / "mkdocs.yml")
+    gate = provider_for(config.approvals, config.records, {})
+    with pytest.raises(ApprovalUnavailable, match="falta el repositorio o el token"):
+        gate.decide(None)  # type: ignore[arg-type]
 
 
 def test_missing_and_broken_files(tmp_path: Path) -> None:

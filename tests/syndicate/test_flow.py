@@ -233,6 +233,24 @@ def test_secrets_never_reach_output_or_records(tmp_path: Path, hand_site: HandSi
     )
     spec = Spec("s", commit="a" * 40)
     hand_site.write([spec])
+    # A CI-written record: the gate must ask GitHub (down here) to confirm its review.
+    (project / "records" / "approvals").mkdir(parents=True, exist_ok=True)
+    (project / "records" / "approvals" / "2026-11.jsonl").write_text(
+        json.dumps(
+            {
+                "v": 2,
+                "provider": "github",
+                "by": "jefa-prensa",
+                "role": "contenido",
+                "digest": spec.digest,
+                "pr": 7,
+                "repository": "alcaldia/portal",
+                "review": {"id": 1, "user_id": None, "commit": "a" * 40},
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     with hand_site.serve() as site:
         result = run_syndicate(
             project,
