@@ -39,7 +39,7 @@ RULE_CONFIG = "configuracion"
 class Toolkit:
     """Rule data loaded once per run."""
 
-    terms: list[inclusive.Term]
+    terms: list[inclusive.Rule]
     periods: list[electoral.Period]
     speller: spelling.SpellChecker | None
     max_sentence_words: int
@@ -49,7 +49,7 @@ def load_toolkit(project: Project, result: CheckResult) -> Toolkit | None:
     """Load the office's rule files; problems go to ``result`` (None if a file is unusable)."""
     config = str(project.config_file)
     try:
-        terms = inclusive.load_terms(project.rule_file("inclusive_language"))
+        terms = inclusive.load_rule_set(project.inclusive_rule_files(), project.review.inclusive_rules_off)
         periods = electoral.load_calendar(project.rule_file("electoral_calendar"))
     except inclusive.RuleFileError as exc:
         result.general.append(Finding(Severity.ERROR, RULE_CONFIG, config, str(exc)))
@@ -58,7 +58,8 @@ def load_toolkit(project: Project, result: CheckResult) -> Toolkit | None:
     if project.review.spelling:
         try:
             words = spelling.load_words(project.rule_file("words"))
-            speller = spelling.SpellChecker(project.review.dictionary, words)
+            # A word the rules suggest must never be reported as a spelling mistake.
+            speller = spelling.SpellChecker(project.review.dictionary, words | inclusive.suggested_words(terms))
         except spelling.DictionaryMissing as exc:
             result.general.append(Finding(Severity.WARNING, spelling.RULE, config, str(exc)))
     return Toolkit(terms, periods, speller, project.review.max_sentence_words)
@@ -140,7 +141,13 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
 
     pieces = list(prose.pieces(source))
     inclusive.check(report, pieces, tools.terms)
-    personal.check_text(report, pieces, project.entity_emails, project.review.allowed_emails, project.entity_phones)
+    personal.check_text(
+        report,
+        pieces,
+        project.entity_emails,
+        project.review.allowed_emails,
+        (*project.entity_phones, *project.review.allowed_phones),
+    )
     if tools.speller is not None:
         spelling.check(report, pieces, tools.speller)
     plain.check_sentences(report, pieces, tools.max_sentence_words)
