@@ -92,7 +92,9 @@ def _near(front_matter: str, field_name: str | None) -> int | None:
     return line_of(front_matter, tuple(loc))
 
 
-def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: bool = False) -> ReleaseReport:
+def check_release(
+    path: Path, project: Project, tools: Toolkit, *, strip_exif: bool = False, dry_run: bool = False
+) -> ReleaseReport:
     """Apply every rule to the release at ``path``."""
     report = ReleaseReport(display_path(path, project.root))
     try:
@@ -131,7 +133,9 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
         rendered = preview.check(report, project, release, lines, image_lines)
         media.check(report, images, project.channels, rendered)
         docs_dir = project.rules.docs_dir
-        personal.check_images(report, [(n, docs_dir / m.src, ln) for n, m, ln in images if m.src], strip=strip_exif)
+        personal.check_images(
+            report, [(n, docs_dir / m.src, ln) for n, m, ln in images if m.src], strip=strip_exif, dry_run=dry_run
+        )
         plain.check_preview_lengths(
             report, release.meta.title, release.meta.summary, lines["title"], line_of(fm, ("summary",))
         )
@@ -155,12 +159,12 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
     return report
 
 
-def run(project: Project, paths: Iterable[Path], *, strip_exif: bool = False) -> CheckResult:
+def run(project: Project, paths: Iterable[Path], *, strip_exif: bool = False, dry_run: bool = False) -> CheckResult:
     """Check every release in ``paths`` (files that are not releases are skipped)."""
     result = CheckResult()
     tools = load_toolkit(project, result)
     if tools is None:
         return result
     for path in paths:
-        result.reports.append(check_release(path, project, tools, strip_exif=strip_exif))
+        result.reports.append(check_release(path, project, tools, strip_exif=strip_exif, dry_run=dry_run))
     return result

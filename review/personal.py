@@ -146,8 +146,10 @@ def strip_exif(path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def check_images(report: ReleaseReport, images: Iterable[tuple[str, Path, int | None]], *, strip: bool) -> None:
-    """Warn about photos with GPS data, or strip their EXIF when ``strip`` is set.
+def check_images(
+    report: ReleaseReport, images: Iterable[tuple[str, Path, int | None]], *, strip: bool, dry_run: bool = False
+) -> None:
+    """Warn about photos with GPS data, or strip their EXIF when ``strip`` is set (unless ``dry_run``).
 
     ``images`` holds (field, file, line) of each local image of the release.
     """
@@ -158,7 +160,9 @@ def check_images(report: ReleaseReport, images: Iterable[tuple[str, Path, int | 
             continue
         if not has_gps(data):
             continue
-        if strip:
+        if strip and dry_run:
+            report.notice(RULE, f"`{field_name}`: se quitarían los datos EXIF (ubicación GPS) de `{path.name}`", line)
+        elif strip:
             strip_exif(path)
             report.notice(RULE, f"`{field_name}`: se quitaron los datos EXIF (ubicación GPS) de `{path.name}`", line)
         else:

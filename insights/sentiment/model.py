@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -86,6 +87,8 @@ def cached_classifier(office: Sequence[Example] = ()) -> TfidfClassifier:
             return TfidfClassifier(joblib.load(path))
         except Exception:
             path.unlink(missing_ok=True)
+    # Tens of seconds on a small machine: say so instead of staying silent.
+    print("Entrenando el modelo de sentimiento (solo la primera vez; puede tardar unos segundos)…", file=sys.stderr)
     classifier = TfidfClassifier.train([*bundled_corpus(), *office])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
