@@ -153,7 +153,9 @@ def test_spelling_stays_quiet_on_realistic_releases(checker: spelling.SpellCheck
 
 def test_spelling_still_finds_real_typos(checker: spelling.SpellChecker) -> None:
     report = ReleaseReport("x.md")
-    spelling.check(report, [Piece("body", "La interventoria revisó la vía y las veedurías hicieron segimiento.", 7)], checker)
+    spelling.check(
+        report, [Piece("body", "La interventoria revisó la vía y las veedurías hicieron segimiento.", 7)], checker
+    )
     assert [f.message.split("«")[1].split("»")[0] for f in report.findings] == ["segimiento"]
 
 
@@ -197,7 +199,9 @@ def test_sentences_split_where_spanish_ends_them(text: str, expected: int) -> No
 
 def test_lists_and_tables_are_not_one_long_sentence() -> None:
     items = "\n".join(f"- Vereda número {i}: entrega de mercados y kits escolares a las familias" for i in range(8))
-    table = "| Vereda | Familias |\n|---|---|\n" + "\n".join(f"| Vereda {i} y sus sectores | {i * 10} familias |" for i in range(8))
+    table = "| Vereda | Familias |\n|---|---|\n" + "\n".join(
+        f"| Vereda {i} y sus sectores | {i * 10} familias |" for i in range(8)
+    )
     report = ReleaseReport("x.md")
     plain.check_sentences(report, list(prose._paragraphs(items + "\n\n" + table + "\n", 1)), 20)
     assert report.findings == []
