@@ -144,15 +144,18 @@ def growth(config_path: Path, month: str, output: Path | None, dry_run: bool) ->
     """Crecimiento de seguidores, publicaciones e interacción por red (.xlsx)."""
     from . import growth as figures
     from .growth_page import write_page
-    from .growth_xlsx import write_growth
+    from .growth_xlsx import key_facts, write_growth
     from .metrics import MetricsStore
+    from .pdf import write_growth_pdf
     from .posts import syndicated_posts
     from .titles import release_titles
 
     settings = load_settings(config_path)
     the_month = _month(month)
     metrics = MetricsStore(settings.records / "metrics")
-    data = figures.build(the_month, metrics, syndicated_posts(settings.records), release_titles(config_path))
+    data = figures.build(
+        the_month, metrics, syndicated_posts(settings.records), release_titles(config_path), settings.accounts()
+    )
     if data.empty:
         click.echo(
             f"No hay datos de redes para {the_month.name_es}: no se recogieron métricas ni se difundieron "
@@ -161,9 +164,11 @@ def growth(config_path: Path, month: str, output: Path | None, dry_run: bool) ->
         return
     path = _target(output, settings.reports_dir(), f"redes-{the_month}.xlsx")
     if dry_run:
-        click.echo(f"Simulación: se escribiría el informe de crecimiento {path}. No se escribió nada.")
+        click.echo(f"Simulación: se escribirían {path} y {path.with_suffix('.pdf')}. No se escribió nada.")
         return
-    click.echo(f"Informe de crecimiento: {write_growth(data, path)}")
+    click.echo(f"Informe de crecimiento: {write_growth(data, path, settings.entity)}")
+    pdf = write_growth_pdf(data, path.with_suffix(".pdf"), settings.entity, key_facts(data))
+    click.echo(f"Versión para imprimir: {pdf}")
     if settings.insights.portal_page:
         click.echo(f"Página del portal: {write_page(data, settings.project, settings.insights.portal_page)}")
 
@@ -180,6 +185,7 @@ def sentiment_report(
     config_path: Path, month: str, output: Path | None, corrections: Path | None, dry_run: bool
 ) -> None:
     """Sentimiento (positivo, neutro, negativo) de respuestas y menciones (.xlsx, seudonimizado)."""
+    from .pdf import write_sentiment_pdf
     from .posts import syndicated_posts
     from .sentiment.classifier import load_classifier
     from .sentiment.report import build
@@ -221,10 +227,11 @@ def sentiment_report(
             f"Simulación: se escribiría el informe de sentimiento {path} ({len(data.rows)} textos). No se escribió nada."
         )
         return
-    write_sentiment(data, path, options.samples, note)
+    write_sentiment(data, path, options.samples, note, settings.entity, settings.accounts())
+    write_sentiment_pdf(data, path.with_suffix(".pdf"), settings.entity, note)
     totals = data.totals()
     click.echo(
-        f"Informe de sentimiento: {path} ({len(data.rows)} textos: {totals['positivo']} positivos, "
+        f"Informe de sentimiento: {path} y {path.with_suffix('.pdf')} ({len(data.rows)} textos: {totals['positivo']} positivos, "
         f"{totals['neutro']} neutros, {totals['negativo']} negativos; {data.corrections_applied} corregidos)."
     )
 
@@ -239,10 +246,11 @@ def audit(config_path: Path, month: str, output: Path | None, dry_run: bool) -> 
     """Registros del mes para los entes de control: decisiones, aprobaciones y publicaciones (.xlsx y .csv)."""
     from . import audit as registers
     from .posts import syndicated_posts
+    from .titles import release_titles
 
     settings = load_settings(config_path)
     the_month = _month(month)
-    data = registers.build(the_month, settings.records, syndicated_posts(settings.records))
+    data = registers.build(the_month, settings.records, syndicated_posts(settings.records), release_titles(config_path))
     if data.empty:
         click.echo(
             f"No hay decisiones de aprobación, aprobaciones ni publicaciones registradas en {the_month.name_es}. "
@@ -256,7 +264,7 @@ def audit(config_path: Path, month: str, output: Path | None, dry_run: bool) -> 
             f"{len(data.approvals)} aprobaciones, {len(data.posts)} publicaciones). No se escribió nada."
         )
         return
-    for path in registers.write(data, folder):
+    for path in registers.write(data, folder, settings.entity):
         click.echo(f"Registro: {path}")
     click.echo(
         f"{len(data.decisions)} decisiones, {len(data.approvals)} aprobaciones, {len(data.posts)} publicaciones."

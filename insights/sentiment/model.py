@@ -68,6 +68,12 @@ class TfidfClassifier:
             return []
         return [str(label) for label in self.pipeline.predict(list(texts))]
 
+    def confidences(self, texts: Sequence[str]) -> list[float]:
+        """The model's probability for the class it chose, per text (0–1)."""
+        if not texts:
+            return []
+        return [float(max(row)) for row in self.pipeline.predict_proba(list(texts))]
+
 
 def cache_dir() -> Path:
     """Where trained models are cached: ``PREGON_CACHE_DIR`` or the user's cache directory."""
