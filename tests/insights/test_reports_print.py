@@ -15,9 +15,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from pregon.cli import main as pregon
 from pregon.insights import colombia
 from pypdf import PdfReader
+
+from pregon.cli import main as pregon
 
 MONTH = "2026-03"
 
@@ -136,7 +137,9 @@ def test_growth_pdf_pages_charts_and_numbers(growth_files: Path, entity: str, tm
 
 def test_sentiment_pdf_states_the_model_and_keeps_one_colour_per_class(year, private_env: Path, tmp_path: Path) -> None:
     out = tmp_path / "sentimiento.xlsx"
-    result = CliRunner().invoke(pregon, ["report", "sentiment", "-f", str(year.config), "--month", MONTH, "-o", str(out)])
+    result = CliRunner().invoke(
+        pregon, ["report", "sentiment", "-f", str(year.config), "--month", MONTH, "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     colours = [colombia.SENTIMENT_COLOURS[c][1:] for c in ("negativo", "neutro", "positivo")]
     for chart in _charts(out):

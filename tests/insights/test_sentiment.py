@@ -112,7 +112,9 @@ def test_report_counts_every_mention_of_the_month_pseudonymised(year, private_en
     by_network = list(book["Por cuenta"].iter_rows(values_only=True))
     header = next(i for i, r in enumerate(by_network) if r[0] == "Cuenta")
     totals = {r[0]: r[4] for r in by_network[header + 1 :] if r[0]}
-    expected = {channel: sum(1 for m in raw if m["channel"] == channel) for channel in ("bluesky", "facebook", "mastodon", "x")}
+    expected = {
+        channel: sum(1 for m in raw if m["channel"] == channel) for channel in ("bluesky", "facebook", "mastodon", "x")
+    }
     assert totals == expected
     # The database the procedures ask for: every comment of the month, not a sample.
     database = list(book["Base de datos"].iter_rows(values_only=True))
