@@ -31,7 +31,9 @@ from .feeds import FeedSite, feed_paths, render_feeds
 from .manifest import MANIFEST_PATH, render_manifest
 from .pages import View, add_view_files, build_views, share_links
 from .release import ReleaseRules
+from .sanitize import body_problems, clean_body_html
 from .site import SiteContext, current_announcement, fecha
+from .source import display_path
 
 log = logging.getLogger("mkdocs.plugins.pregon")
 
@@ -193,6 +195,19 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             page.meta.setdefault("title", view.title)
         return markdown
 
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Every page body leaves the build cleaned; what was dropped is a warning (fatal with --strict)."""
+        if not self.config.enabled:
+            return None
+        hosts = self.config.iframe_hosts
+        entry = self.catalog.entries.get(page.file.src_uri)
+        # A release's file was read once already; MkDocs only holds its body.
+        source = entry.release.path if entry else page.file.abs_src_path
+        shown, first_line = _body_origin(page, source, Path(config.config_file_path).resolve().parent)
+        for problem in body_problems(shown, page.markdown or "", first_line, html, hosts):
+            log.warning(str(problem))
+        return clean_body_html(html, hosts)
+
     def on_page_context(
         self,
         context: TemplateContext,
@@ -249,3 +264,15 @@ def _drop_unpublished(files: Files, catalog: Catalog) -> None:
 
 def _all_media(release: Any) -> list[Any]:
     return [*release.media, *(m for u in release.updates for m in u.media)]
+
+
+def _body_origin(page: Page, source: str | Path | None, root: Path) -> tuple[str, int | None]:
+    """The page's file as editors know it, and the file line where its Markdown body starts."""
+    if source is None:
+        return page.file.src_uri, None
+    try:
+        text = Path(source).read_text(encoding="utf-8").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return display_path(Path(source), root), None
+    start = text.find(page.markdown or "")
+    return display_path(Path(source), root), (text.count("\n", 0, start) + 1 if start >= 0 else None)
