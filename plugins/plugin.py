@@ -24,6 +24,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from pregon.safe_text import neutralise_log
+
 from . import lifecycle, meta, search, themedir
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
@@ -52,6 +54,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        # Release values reach MkDocs' log (ours and MkDocs' own messages), which CI reads.
+        neutralise_log("mkdocs")
         try:
             tz = ZoneInfo(self.config.timezone)
         except (ZoneInfoNotFoundError, ValueError):

@@ -112,7 +112,7 @@ def iframe_allowed(src: str, hosts: tuple[str, ...]) -> bool:
         return False
     where = parts.hostname.lower() + (parts.path or "/")
     for entry in hosts:
-        host, slash, prefix = entry.partition("/")
+        host, slash, _ = entry.partition("/")
         if parts.hostname.lower() == host and (not slash or where.startswith(entry)):
             return True
     return False
@@ -239,56 +239,48 @@ def _inventory(html: str) -> _Inventory:
 
 
 def removals(html: str, allowed_iframe_hosts: Iterable[str] = DEFAULT_IFRAME_HOSTS) -> list[Removal]:
-    """What :func:`clean_body_html` removes from ``html``, in document order of kind (tags first)."""
+    """What :func:`clean_body_html` removes from ``html``: tags first, then attributes."""
     if not html:
         return []
     before = _inventory(html)
     after = _inventory(clean_body_html(html, allowed_iframe_hosts))
-    out: list[Removal] = []
-    for tag, count in (before.tags - after.tags).items():
-        out.extend([Removal(tag)] * count)
-    gone_tags = {r.tag for r in out}
+    out = [Removal(tag) for tag, count in (before.tags - after.tags).items() for _ in range(count)]
     for (tag, name, value), count in (before.attributes - after.attributes).items():
-        if tag in gone_tags and tag not in TAGS:
-            continue  # said once, with the tag
-        if tag == "td" or tag == "th":
-            if name == "style" and value.replace(" ", "").rstrip(";").startswith("text-align:"):
-                continue  # normalised, not removed
+        if tag not in TAGS or (name == "style" and _only_allowed_style(value)):
+            continue  # said once with its tag; or a style the cleaner only rewrote
         out.extend([Removal(tag, name, value)] * count)
     return out
 
 
+def _only_allowed_style(value: str) -> bool:
+    names = {part.split(":", 1)[0].strip().lower() for part in value.split(";") if part.strip()}
+    return names <= STYLE_PROPERTIES
+
+
+def _line_matcher(removal: Removal) -> re.Pattern[str]:
+    """How the removed thing looks in the Markdown source (entities decoded, spaces dropped for addresses)."""
+    if removal.attribute is None:
+        return re.compile(rf"<\s*{re.escape(removal.tag)}(?![\w-])", re.IGNORECASE)
+    if removal.is_address:
+        return re.compile(re.escape("".join((removal.value or "").split())), re.IGNORECASE)
+    return re.compile(rf"(?<![\w-]){re.escape(removal.attribute)}\s*=", re.IGNORECASE)
+
+
 def locate(removed: list[Removal], markdown: str) -> list[tuple[Removal, int | None]]:
-    """Each removal with the 0-based line of ``markdown`` that wrote it (None when not found)."""
-    lines = markdown.split("\n")
-    decoded = [unescape(line) for line in lines]
-    compact = ["".join(line.split()).lower() for line in decoded]
-    used: Counter[tuple[int, str]] = Counter()
+    """Each removal with the 0-based line of ``markdown`` that wrote it (None when not found);
+    the n-th identical removal goes to the n-th place it is written."""
+    decoded = [unescape(line) for line in markdown.split("\n")]
+    compact = ["".join(line.split()) for line in decoded]
+    places: dict[Removal, list[int]] = {}
     out = []
     for removal in removed:
-        key = f"{removal.tag}|{removal.attribute}|{removal.value}"
-        if removal.attribute is None:
-            pattern = re.compile(rf"<\s*{re.escape(removal.tag)}\b", re.IGNORECASE)
-        elif removal.is_address or removal.tag == "iframe":
-            needle = "".join((removal.value or "").split()).lower()
-            pattern = None
-        else:
-            pattern = re.compile(rf"(?<![\w-]){re.escape(removal.attribute)}\s*=", re.IGNORECASE)
-        found = None
-        for index in range(len(lines)):
-            hit = bool(pattern.search(decoded[index])) if pattern is not None else bool(needle and needle in compact[index])
-            if hit and used[(index, key)] < _occurrences(pattern, needle if pattern is None else "", decoded, compact, index):
-                used[(index, key)] += 1
-                found = index
-                break
-        out.append((removal, found))
+        if removal not in places:
+            matcher = _line_matcher(removal)
+            text = compact if removal.is_address else decoded
+            places[removal] = [i for i, line in enumerate(text) for _ in matcher.finditer(line)]
+        found = places[removal]
+        out.append((removal, found.pop(0) if found else None))
     return out
-
-
-def _occurrences(pattern: re.Pattern[str] | None, needle: str, decoded: list[str], compact: list[str], i: int) -> int:
-    if pattern is not None:
-        return len(pattern.findall(decoded[i]))
-    return compact[i].count(needle)
 
 
 def body_problems(

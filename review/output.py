@@ -177,7 +177,9 @@ def write_terminal(result: CheckResult, *, previews: bool, stream: IO[str] | Non
                 for url, alt in p.media:
                     console.print(f"  imagen: {safe(url.rsplit('/', 1)[-1])} — alt: «{safe(alt)}»")
             else:
-                console.print(f"  [{style}]{escape(name)}[/]: {count}" + (f" [dim]({safe(p.note)})[/]" if p.note else ""))
+                console.print(
+                    f"  [{style}]{escape(name)}[/]: {count}" + (f" [dim]({safe(p.note)})[/]" if p.note else "")
+                )
     e, w, n = (result.count(s) for s in Severity)
     checked = len(result.reports)
     console.print(
