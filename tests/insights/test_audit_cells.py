@@ -41,8 +41,8 @@ def test_formula_looking_cells_become_text_in_csv_and_strings_in_xlsx(tmp_path: 
 
     book = openpyxl.load_workbook(next(p for p in paths if p.suffix == ".xlsx"))
     sheet = book["Publicaciones"]
-    # XML reads a raw CR back as LF; the point is the cell type, not the line end.
-    written = {v.replace("\r", "\n") for v in HOSTILE}
+    # OOXML writes a CR as _x000D_ (openpyxl reads it back so); the point is the cell type.
+    written = {v.replace("\r", "_x000D_") for v in HOSTILE}
     cells = {c.value: c.data_type for row in sheet.iter_rows() for c in row if c.value in written}
     assert set(cells) == written
     assert set(cells.values()) == {"s"}  # strings as written, not formulas ("f")
