@@ -26,14 +26,14 @@ from mkdocs.utils.templates import TemplateContext
 
 from pregon.safe_text import neutralise_log
 
-from . import lifecycle, meta, search, themedir
+from . import csp, lifecycle, meta, search, themedir
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
 from .feeds import FeedSite, feed_paths, render_feeds
 from .manifest import MANIFEST_PATH, render_manifest
 from .pages import View, add_view_files, build_views, share_links
 from .release import ReleaseRules
-from .sanitize import body_problems, clean_body_html
+from .sanitize import body_problems, clean_body_html, frame_sources
 from .site import SiteContext, current_announcement, fecha
 from .source import display_path
 
@@ -78,6 +78,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 "válida; escríbala como AAAA-MM-DD HH:MM"
             ) from None
         themedir.register(config)
+        self.frame_sources = frame_sources(self.config.iframe_hosts)
         self.rules = ReleaseRules(
             dependencias=dict(self.config.dependencias),
             timezone=tz,
@@ -244,7 +245,13 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             if 'rel="canonical"' not in output:
                 tags += f'<link rel="canonical" href="{escape(self.site.absolute(entry.url))}">'
             output = meta.fix_title(output, escape(entry.release.title), entry.release.title)
-        return meta.inject(output, tags)
+        return csp.apply(meta.inject(output, tags), page.content, self.frame_sources)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
+        """Static templates (404.html) carry the same policy as pages."""
+        if not self.config.enabled or "<head>" not in output_content:
+            return None
+        return csp.apply(output_content, None, self.frame_sources)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:
