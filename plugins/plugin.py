@@ -33,7 +33,7 @@ from .feeds import FeedSite, feed_paths, render_feeds
 from .manifest import MANIFEST_PATH, render_manifest
 from .pages import View, add_view_files, build_views, share_links
 from .release import ReleaseRules
-from .sanitize import body_problems, clean_body_html, frame_sources
+from .sanitize import body_problems, clean_body_html, frame_sources, removals
 from .site import SiteContext, current_announcement, fecha
 from .source import display_path
 
@@ -208,10 +208,13 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         entry = self.catalog.entries.get(page.file.src_uri)
         # A release's file was read once already; MkDocs only holds its body.
         source = entry.release.path if entry else page.file.abs_src_path
-        shown, first_line = _body_origin(page, source, Path(config.config_file_path).resolve().parent)
-        for problem in body_problems(shown, page.markdown or "", first_line, html, hosts):
-            log.warning(str(problem))
-        return clean_body_html(html, hosts)
+        cleaned = clean_body_html(html, hosts)
+        removed = removals(html, hosts, cleaned)
+        if removed:
+            shown, first_line = _body_origin(page, source, Path(config.config_file_path).resolve().parent)
+            for problem in body_problems(shown, page.markdown or "", first_line, removed):
+                log.warning(str(problem))
+        return cleaned
 
     def on_page_context(
         self,

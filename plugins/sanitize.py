@@ -93,6 +93,11 @@ IFRAME_ALLOW = frozenset(
 )
 
 
+# Ids the theme's scripts look up (Material's "__config" JSON, "__drawer"…, Pregón's "pregon-…"):
+# a body element with one of them, being earlier in the page, would be found first.
+RESERVED_ID_PREFIXES = ("__", "pregon-")
+
+
 def _normalised_hosts(hosts: Iterable[str]) -> tuple[str, ...]:
     out = []
     for entry in hosts:
@@ -134,6 +139,8 @@ def frame_sources(hosts: Iterable[str]) -> tuple[str, ...]:
 @lru_cache(maxsize=8)
 def _cleaner(hosts: tuple[str, ...]) -> nh3.Cleaner:
     def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "id" and value.strip().startswith(RESERVED_ID_PREFIXES):
+            return None
         if tag == "iframe" and attribute == "src":
             return value if iframe_allowed(value, hosts) else None
         if tag == "iframe" and attribute == "allow":
@@ -198,6 +205,11 @@ class Removal:
                 f"la dirección `{shown}` de `<{self.tag} {self.attribute}>` no se permite y se elimina: "
                 "use direcciones http(s), mailto:, tel: o rutas del portal"
             )
+        if self.attribute == "id":
+            return (
+                f"el identificador `{shown}` de `<{self.tag}>` está reservado para el portal y se elimina: "
+                "use otro nombre"
+            )
         if self.attribute.startswith("on"):
             return (
                 f"el atributo `{self.attribute}` de `<{self.tag}>` ejecuta código en el navegador y se elimina: "
@@ -238,12 +250,17 @@ def _inventory(html: str) -> _Inventory:
     return parser
 
 
-def removals(html: str, allowed_iframe_hosts: Iterable[str] = DEFAULT_IFRAME_HOSTS) -> list[Removal]:
-    """What :func:`clean_body_html` removes from ``html``: tags first, then attributes."""
-    if not html:
+def removals(
+    html: str, allowed_iframe_hosts: Iterable[str] = DEFAULT_IFRAME_HOSTS, cleaned: str | None = None
+) -> list[Removal]:
+    """What :func:`clean_body_html` removes from ``html`` (``cleaned``: its result, if already
+    at hand): tags first, then attributes."""
+    if cleaned is None:
+        cleaned = clean_body_html(html, allowed_iframe_hosts)
+    if cleaned == html:
         return []
     before = _inventory(html)
-    after = _inventory(clean_body_html(html, allowed_iframe_hosts))
+    after = _inventory(cleaned)
     out = [Removal(tag) for tag, count in (before.tags - after.tags).items() for _ in range(count)]
     for (tag, name, value), count in (before.attributes - after.attributes).items():
         if tag not in TAGS or (name == "style" and _only_allowed_style(value)):
@@ -283,12 +300,9 @@ def locate(removed: list[Removal], markdown: str) -> list[tuple[Removal, int | N
     return out
 
 
-def body_problems(
-    shown: str, markdown: str, first_line: int | None, html: str, hosts: Iterable[str] = DEFAULT_IFRAME_HOSTS
-) -> list[Problem]:
+def body_problems(shown: str, markdown: str, first_line: int | None, removed: list[Removal]) -> list[Problem]:
     """One problem per removal, at the file line of the body that wrote it (``first_line`` is the
     body's first line in the file; without it, no line is given)."""
-    located = locate(removals(html, hosts), markdown)
     return [
         Problem(
             shown,
@@ -296,5 +310,5 @@ def body_problems(
             removal.message(),
             (first_line + index if index is not None else first_line) if first_line is not None else None,
         )
-        for removal, index in located
+        for removal, index in locate(removed, markdown)
     ]

@@ -15,7 +15,7 @@ from pathlib import Path
 from pregon.plugins.lifecycle import now
 from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import Media, Release, load_release, update_id
-from pregon.plugins.sanitize import body_problems
+from pregon.plugins.sanitize import body_problems, removals
 from pregon.plugins.source import SourceFile, display_path, line_of, read_source
 
 from . import (
@@ -101,7 +101,8 @@ def _check_body_html(report: ReleaseReport, source: SourceFile, project: Project
         extensions=list(project.markdown_extensions), extension_configs=dict(project.markdown_configs)
     )
     html = converter.convert(source.body)
-    for problem in body_problems(report.path, source.body, prose.body_first_line(source), html, project.iframe_hosts):
+    removed = removals(html, project.iframe_hosts)
+    for problem in body_problems(report.path, source.body, prose.body_first_line(source), removed):
         report.error(RULE_HTML, problem.message, problem.line)
 
 

@@ -18,11 +18,11 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import HeaderRegistry, UnstructuredHeader
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.policy import EmailPolicy, default
 from email.utils import format_datetime
-from typing import Any
+from typing import Any, cast
 
 from ..media import ImageFile
 
@@ -79,7 +79,8 @@ class VerbatimListHeader(UnstructuredHeader):
 
     def fold(self, *, policy: Any) -> str:
         entries = _URI.findall(str(self)) or [str(self)]
-        lines = [f"{self.name}: {entries[0]}"]
+        name: str = self.name  # type: ignore[attr-defined]  # BaseHeader's, mixed in by the registry
+        lines = [f"{name}: {entries[0]}"]
         for entry in entries[1:]:
             if len(lines[-1]) + len(entry) + 2 > (policy.max_line_length or 998):
                 lines[-1] += ","
@@ -89,10 +90,11 @@ class VerbatimListHeader(UnstructuredHeader):
         return policy.linesep.join(lines) + policy.linesep
 
 
-def _policy() -> EmailPolicy:
+def _policy() -> EmailPolicy[EmailMessage]:
     registry = HeaderRegistry()
     for name in ("list-unsubscribe", "list-unsubscribe-post"):
-        registry.map_to_type(name, VerbatimListHeader)
+        # The registry mixes BaseHeader in, as it does for its own classes.
+        registry.map_to_type(name, cast("type[BaseHeader]", VerbatimListHeader))
     return default.clone(header_factory=registry)
 
 
