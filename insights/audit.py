@@ -134,6 +134,25 @@ def moment_text(value: datetime) -> str:
     return value.strftime("%d/%m/%Y %H:%M")
 
 
+# OWASP "CSV Injection": a spreadsheet runs a cell that starts with one of these as a formula
+# (fullwidth forms too, which some locales fold to ASCII). Record values such as update ids and
+# error messages come from releases and remote APIs, so none may start one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as written: text that could start a formula gets a leading
+    apostrophe (the mark spreadsheets use for "this is text"). The xlsx sheets need no such
+    mark: every text goes through xlsxwriter's ``write_string``, never parsed as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return moment_text(value)
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _first(row: list[Any]) -> Any:
     return row[0]
 
@@ -161,6 +180,6 @@ def write(audit: Audit, folder: Path, entity: str = "") -> list[Path]:
             writer = csv.writer(fh)
             writer.writerow([c.title for c in columns])
             for row in rows:
-                writer.writerow(["" if v is None else moment_text(v) if isinstance(v, datetime) else v for v in row])
+                writer.writerow([csv_cell(v) for v in row])
         paths.append(path)
     return paths
