@@ -214,12 +214,25 @@ def sentiment_report(
     if data.empty:
         click.echo(f"No hay respuestas ni menciones de {the_month.name_es}. No se generó el informe.")
         return
-    note = (
-        "Clasificador por defecto: TF-IDF + léxico, entrenado con SentiMP-21 (CC BY-SA 4.0) y las etiquetas "
-        "propias de la oficina; revise las muestras antes de sacar conclusiones."
-        if options.classifier.endswith(":default_classifier")
-        else f"Clasificador configurado: {options.classifier}."
-    )
+    if options.classifier.endswith(":default_classifier"):
+        from .colombia import decimal
+        from .sentiment.model import TfidfClassifier, held_out_scores
+
+        accuracy = ""
+        if isinstance(classifier, TfidfClassifier):
+            macro, neutral, count = held_out_scores(classifier)
+            accuracy = (
+                f" Exactitud medida: macro-F1 {decimal(macro)} y exhaustividad de la clase neutra {decimal(neutral)} "
+                f"sobre {count} respuestas ciudadanas retenidas (nunca usadas para entrenar)."
+            )
+        note = (
+            "Clasificador por defecto: TF-IDF + léxico, entrenado con SentiMP-21 (CC BY-SA 4.0) y las etiquetas "
+            "propias de la oficina; las preguntas y solicitudes de información sin queja cuentan como neutras."
+            + accuracy
+            + " Revise las muestras antes de sacar conclusiones."
+        )
+    else:
+        note = f"Clasificador configurado: {options.classifier}."
     # Pseudonymised texts may still carry personal details: by default the report stays private.
     path = _target(output, store.root / "informes", f"sentimiento-{the_month}.xlsx")
     if dry_run:
