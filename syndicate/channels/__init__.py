@@ -22,6 +22,7 @@ REGISTRY: dict[str, str] = {
     "telegram": "pregon.syndicate.channels.telegram:TelegramChannel",
     "youtube": "pregon.syndicate.channels.youtube:YouTubeChannel",
     "tiktok": "pregon.syndicate.channels.tiktok:TikTokChannel",
+    "whatsapp": "pregon.syndicate.channels.whatsapp:WhatsAppChannel",
 }
 
 
