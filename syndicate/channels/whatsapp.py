@@ -437,7 +437,5 @@ def _one_line(text: str) -> str:
 
 def _error_code(answer: Any) -> int | None:
     error = answer.get("error") if isinstance(answer, Mapping) else None
-    try:
-        return int(error.get("code")) if isinstance(error, Mapping) else None
-    except (TypeError, ValueError):
-        return None
+    code = error.get("code") if isinstance(error, Mapping) else None
+    return code if isinstance(code, int) else None
