@@ -23,6 +23,7 @@ REGISTRY: dict[str, str] = {
     "youtube": "pregon.syndicate.channels.youtube:YouTubeChannel",
     "tiktok": "pregon.syndicate.channels.tiktok:TikTokChannel",
     "whatsapp": "pregon.syndicate.channels.whatsapp:WhatsAppChannel",
+    "kit-equipo": "pregon.syndicate.channels.team_kit:TeamKitChannel",
 }
 
 
