@@ -179,6 +179,9 @@ class TikTokChannel(Channel):
     def publish(self, post: Post) -> Published:
         if not post.media:
             raise NotSupported(f"tiktok: nada que publicar: {post.skip or 'sin video ni fotos'}")
+        resumed = self._resume(post)
+        if resumed is not None:
+            return resumed
         creator = self._creator_info()
         mode = self.options.mode
         if mode == "direct":
@@ -199,6 +202,23 @@ class TikTokChannel(Channel):
         done = frozenset({"PUBLISH_COMPLETE"} if mode == "direct" else {"SEND_TO_USER_INBOX", "PUBLISH_COMPLETE"})
         data = self.api.wait_for(publish_id, done)
         return self._published(post, publish_id, mode, data, creator)
+
+    def _resume(self, post: Post) -> Published | None:
+        """The outcome of this post's noted publish, if one may still be (or is) on TikTok.
+
+        A retry after a rate limit or a timeout while polling must not create a second publish:
+        a noted, fully uploaded ``publish_id`` is followed to its end instead; only a ``FAILED``
+        one (surely not on TikTok) lets a new init happen.
+        """
+        noted = self.log.get(post.key)
+        if noted is None or noted.get("complete") is False:
+            return None
+        publish_id, mode = str(noted["publish_id"]), str(noted.get("mode") or "direct")
+        done = frozenset({"PUBLISH_COMPLETE"} if mode == "direct" else {"SEND_TO_USER_INBOX", "PUBLISH_COMPLETE"})
+        if str(self.api.status(publish_id).get("status") or "") == "FAILED":
+            return None
+        data = self.api.wait_for(publish_id, done)
+        return self._published(post, publish_id, mode, data, self._creator_or_none())
 
     def _init(self, post: Post, creator: CreatorInfo, mode: str) -> str:
         """Create the publish on TikTok (upload the chunks if needed); note its publish_id at once."""

@@ -87,7 +87,7 @@ logger = logging.getLogger(__name__)
 API_BASE = "https://graph.facebook.com/v25.0"
 HEADER_TYPES = ("image/jpeg", "image/png")
 PAUSE_AFTER_LIMIT = timedelta(hours=24)
-THROUGHPUT_WAIT, PAIR_WAIT = 5.0, 6.0
+THROUGHPUT_WAIT, PAIR_WAIT = 1.0, 6.0
 
 FINAL = frozenset({"sent", "limited", "opted_out", "undeliverable", "paused", "intent", "uncertain"})
 """States after which a subscriber's message for this release is never sent again

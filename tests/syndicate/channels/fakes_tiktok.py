@@ -84,6 +84,13 @@ class FakeTikTok(FakeAPI):
         self.add_route("GET", r"/v2/user/info/", self._guard(self._user_info, json_body=False), "user_info")
         self.add_route("POST", r"/v2/video/query/", self._guard(self._video_query), "video_query")
 
+    @staticmethod
+    def throttled(retry_after: int = 1) -> Reply:
+        """``429 rate_limit_exceeded``, with a ``Retry-After`` hint."""
+        reply = envelope(code="rate_limit_exceeded", message="Rate limit exceeded", status=429)
+        reply.headers["Retry-After"] = str(retry_after)
+        return reply
+
     def stop(self) -> None:
         """Stop without waiting for the serve loop's poll (keeps the suite fast)."""
         self._crawler.close()
