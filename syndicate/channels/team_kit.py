@@ -21,7 +21,7 @@ Configuration (``channels.kit-equipo``)::
         password_env: PREGON_SMTP_PASSWORD
         sender: "Oficina de Prensa <prensa@alcaldia.gov.co>"
       telegram:                                       # optional: the team's Telegram group
-        bot_token: !ENV TELEGRAM_TEAM_BOT_TOKEN
+        bot_token: !ENV TELEGRAM_BOT_TOKEN            # the bot may be the Telegram channel's own
         chat_id: "-1001234567890"
 
 The texts follow each network's override in the release (``social.whatsapp``, ``social.x``…) or

@@ -10,7 +10,7 @@ Configuration (``channels.whatsapp``)::
       header: image                         # the template's header is an image | none
       body_parameters: ["{title}"]          # {{1}}, {{2}}…; or a mapping for named parameters
       button_url_base: https://www.alcaldia.gov.co/   # the URL button's fixed part; {{1}} = the rest
-      subscribers_file: !ENV PREGON_WHATSAPP_SUBSCRIBERS_FILE   # private, outside the repository
+      # subscribers_file: /ruta/privada/suscriptores.yml   # or the variable PREGON_WHATSAPP_SUBSCRIBERS
       sent_log: records/whatsapp/enviados.jsonl    # keyed hashes only, no numbers
       hash_secret_env: PREGON_WHATSAPP_HASH_SECRET
 
@@ -202,6 +202,7 @@ class WhatsAppChannel(Channel):
             raise NotSupported(f"whatsapp: {post.skip}")
         log = self._log()
         subscribers = self._subscribers(log)
+        self._token()  # a missing token must fail before any intent is noted
         now = datetime.now(UTC)
         for number, who in subscribers:
             key = _message_key(post.key, who)

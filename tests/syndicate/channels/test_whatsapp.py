@@ -207,3 +207,13 @@ def test_subscribers_never_live_in_a_repository_and_numbers_never_in_messages(
     with pytest.raises(PermanentError, match="la entrada 2 de `suscriptores`") as refused:
         bad.publish(bad.render(release(site)))
     assert "3001110001" not in refused.value.message
+
+
+def test_missing_token_fails_before_any_message_is_noted(wa: FakeWhatsApp, site: str, private: Path) -> None:
+    ch = channel(wa, site, private, access_token="")
+    post = ch.render(release(site))
+    with pytest.raises(PermanentError, match="falta `access_token`"):
+        ch.publish(post)
+    assert not (private / "enviados.jsonl").exists()
+    channel(wa, site, private).publish(post)  # once configured, everybody gets it
+    assert len(wa.delivered) == 3
