@@ -68,7 +68,8 @@ def _errors(func: F) -> F:
 @_errors
 def collect(config_path: Path) -> None:
     """Toma la foto diaria de seguidores, métricas por publicación, respuestas y menciones."""
-    from ..syndicate.channels import channel_class
+    from ..syndicate.accounts import AccountError, accounts
+    from ..syndicate.channels import open_account
     from . import best_hours
     from .collect import collect as run_collect
     from .metrics import MetricsStore
@@ -77,11 +78,15 @@ def collect(config_path: Path) -> None:
     settings = load_settings(config_path)
     private = PrivateStore.configured()
     channels, failures = {}, []
-    for name, options in settings.syndicate.channels.items():
+    for name, account in accounts(settings.syndicate):
         try:
-            channels[name] = channel_class(name)(options)
+            if isinstance(account, AccountError):
+                raise account
+            channels[name] = open_account(account)
+        except AccountError as exc:
+            failures.append(f"{name}: la cuenta no se pudo configurar: {exc.message}")
         except Exception as exc:
-            failures.append(f"{name}: el canal no se pudo configurar ({type(exc).__name__})")
+            failures.append(f"{name}: la cuenta no se pudo configurar ({type(exc).__name__})")
     now = _now()
     posts = syndicated_posts(settings.records)
     metrics = MetricsStore(settings.records / "metrics")

@@ -25,17 +25,26 @@ the release URL). Metrics use the post-2026-06-15 metric names (``post_total_med
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
+
+from pydantic import SecretStr
 
 from ..manifest import Item, Update
 from .base import AccountStats, Mention, Post, PostStats, Published
 from .graph import as_int
-from .meta import MetaChannel, required
+from .meta import MetaChannel, MetaOptions, required
 
 POST_METRICS = ("post_total_media_view_unique", "post_reactions_by_type_total", "post_clicks")
 
 
+class FacebookOptions(MetaOptions):
+    page_id: str
+    page_access_token: SecretStr
+    format: Literal["link", "photos"] = "link"
+
+
 class FacebookChannel(MetaChannel):
+    options_model = FacebookOptions
     name: ClassVar[str] = "facebook"
     text_limit: ClassVar[int] = 63206
     max_images: ClassVar[int] = 10

@@ -34,6 +34,8 @@ import re
 from datetime import datetime
 from typing import Any, ClassVar
 
+from pydantic import SecretStr
+
 from .. import media as media_files
 from ..manifest import Item, Media, Update
 from .base import (
@@ -45,7 +47,7 @@ from .base import (
     Published,
 )
 from .graph import as_int
-from .meta import MetaChannel, required
+from .meta import MetaChannel, MetaOptions, required
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MIN_RATIO, MAX_RATIO = 4 / 5, 1.91
@@ -75,7 +77,13 @@ def image_problems(
     return problems
 
 
+class InstagramOptions(MetaOptions):
+    ig_user_id: str
+    access_token: SecretStr
+
+
 class InstagramChannel(MetaChannel):
+    options_model = InstagramOptions
     name: ClassVar[str] = "instagram"
     text_limit: ClassVar[int] = 2200
     requires_media: ClassVar[bool] = True

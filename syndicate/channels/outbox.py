@@ -21,6 +21,7 @@ import httpx
 from .. import counting, media, text
 from ..manifest import Item, Update
 from .base import Channel, PermanentError, Post, Published, TransientError
+from .options import ChannelOptions
 
 _EXTENSIONS = {
     "image/jpeg": "jpg",
@@ -30,9 +31,14 @@ _EXTENSIONS = {
 }
 
 
+class OutboxOptions(ChannelOptions):
+    folder: str = "outbox"
+
+
 class OutboxChannel(Channel):
     name = "outbox"
     text_limit = counting.RULES["outbox"].limit
+    options_model = OutboxOptions
 
     def __init__(self, config: dict[str, Any] | None = None):
         super().__init__(config)

@@ -40,12 +40,14 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import httpx
+from pydantic import SecretStr
 
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
 from .base import (
     AccountStats,
+    AuthError,
     Channel,
     PermanentError,
     Post,
@@ -53,7 +55,8 @@ from .base import (
     RateLimited,
     TransientError,
 )
-from .transport import send
+from .options import ChannelOptions
+from .transport import REDACTOR, send
 
 URL_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 UPLOAD_PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -92,10 +95,17 @@ def _aspect_problem(image: Media) -> str | None:
     return None
 
 
+class TelegramOptions(ChannelOptions):
+    bot_token: SecretStr
+    chat_id: str | int
+    timeout: float = 60.0
+
+
 class TelegramChannel(Channel):
     name = "telegram"
     text_limit = 4096
     max_images = GROUP_MAX
+    options_model = TelegramOptions
 
     API_BASE: ClassVar[str] = "https://api.telegram.org"
 
@@ -230,6 +240,7 @@ class TelegramChannel(Channel):
                 "(defínalo con !ENV y una variable de entorno)"
             )
         if self._client is None:
+            REDACTOR.add(token)
             self._filter = _RedactToken(token)
             logging.getLogger("httpx").addFilter(self._filter)
             self._client = httpx.Client(
@@ -289,7 +300,7 @@ def _error(status: int, body: Mapping[str, Any]) -> Exception:
             status=code,
         )
     if code == 401 or code == 404:
-        return PermanentError(
+        return AuthError(
             "telegram: Telegram no reconoce el token del bot (¿se revocó en @BotFather?)",
             status=code,
         )

@@ -23,6 +23,7 @@ from pregon.syndicate.channels.base import (
     TransientError,
 )
 from pregon.syndicate.channels.facebook import FacebookChannel
+from pregon.syndicate.redaction import HIDDEN
 
 from tests.conftest import serve_directory
 from tests.fakes.api_server import Reply
@@ -168,7 +169,7 @@ def test_a_secret_echoed_by_meta_is_scrubbed_from_the_message(fb: FacebookFake, 
     fb.fail_next("feed", graph_error(400, 100, f"Malformed access token {TOKEN}"))
     with pytest.raises(PermanentError) as err:
         ch.publish(ch.render(make_item(site)))
-    assert TOKEN not in str(err.value) and "***" in err.value.message
+    assert TOKEN not in str(err.value) and HIDDEN in err.value.message
 
 
 def test_duplicate_post_is_reported_as_duplicate(fb: FacebookFake, site: str) -> None:

@@ -1,0 +1,70 @@
+"""What ``pregon check`` says about the ``syndicate`` configuration, before anything is merged.
+
+Every account is validated against its network module's options model (the same validation the
+run does), with the line of the offending key in mkdocs.yml. An unset ``!ENV`` variable is only a
+warning here: pull requests get no secrets, so the check cannot tell a forgotten secret from a
+PR; the run itself reports it as an error of that account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .accounts import AccountError, accounts
+from .channels import validated_options
+from .channels.options import with_placeholders
+from .config import ConfigError, load_config
+
+
+@dataclass(frozen=True)
+class ConfigIssue:
+    severity: Literal["error", "warning"]
+    message: str
+    line: int | None = None
+
+
+def config_issues(path: Path) -> list[ConfigIssue]:
+    """Every problem of the ``syndicate`` configuration in ``path`` (mkdocs.yml)."""
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        return [ConfigIssue("error", str(exc), exc.line)]
+    issues: list[ConfigIssue] = []
+    for key, account in accounts(config):
+        if isinstance(account, AccountError):
+            issues.append(ConfigIssue("error", account.message, getattr(config.channels[key], "line", None)))
+            continue
+        try:
+            cls, _ = validated_options(account)
+        except AccountError as exc:
+            issues.append(ConfigIssue("error", exc.message, account.line_of(exc.key)))
+            continue
+        for unset in account.unset:
+            issues.append(
+                ConfigIssue(
+                    "warning",
+                    unset.message(key) + " (en la revisión de un PR es normal: los PR no reciben secretos; "
+                    "compruebe que el secreto exista antes de publicar)",
+                    unset.line,
+                )
+            )
+        try:
+            cls(with_placeholders(dict(account.options), {u.option for u in account.unset}))
+        except (KeyError, ValueError, TypeError) as exc:
+            text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else exc.__class__.__name__
+            issues.append(ConfigIssue("error", f"channels.{key}: {text}", account.line))
+    known = set(config.channels) | {
+        str(raw.get("network") or key) for key, raw in config.channels.items() if hasattr(raw, "get")
+    }
+    for name in config.schedule.channels:
+        if name not in known:
+            issues.append(
+                ConfigIssue(
+                    "warning",
+                    f"schedule.channels.{name}: no hay ninguna cuenta ni red con ese nombre en channels; "
+                    "este horario no se aplica",
+                )
+            )
+    return issues
