@@ -33,11 +33,13 @@ ACCOUNT_KEYS = (NETWORK_KEY, *SELECTION_KEYS)
 class AccountError(ValueError):
     """An account cannot be used as configured; the Spanish message says what to fix."""
 
-    def __init__(self, message: str, *, key: str | None = None):
+    def __init__(self, message: str, *, key: str | None = None, problems: tuple[tuple[str, str], ...] = ()):
         super().__init__(message)
         self.message = message
         self.key = key
         """The option (``page_access_token``) the message is about, for the line of an annotation."""
+        self.problems = problems
+        """(option, message) of each invalid option, when the network's options model said so."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def parse_account(key: str, raw: Mapping[str, Any]) -> Account:
         selection=selection,
         unset=unset,
         env_values=env_values,
-        line=getattr(raw, "line", None),
+        line=getattr(raw, "key_line", getattr(raw, "line", None)),
         lines=lines,
     )
 

@@ -138,10 +138,13 @@ class SyndicateConfig(_Strict):
         # `outbox:` with nothing after it means "enabled with defaults".
         if isinstance(value, Mapping):
             out = {}
+            lines = getattr(value, "lines", {})
             for key, entry in value.items():
                 entry = entry if entry is not None else {}
                 if not isinstance(entry, Mapping):
                     raise ValueError(f"la cuenta {key!r} debe ser un mapa de opciones (clave: valor)")
+                if isinstance(entry, Located) and str(key) in lines:
+                    entry.key_line = lines[str(key)]  # where the account is named, for annotations
                 out[str(key)] = entry
             return out
         return value
@@ -175,6 +178,8 @@ class Located(dict):  # type: ignore[type-arg]
 
     line: int
     lines: dict[str, int]
+    key_line: int
+    """Line of the key this mapping is the value of (set for ``channels`` entries)."""
 
 
 class _Loader(yaml.SafeLoader):

@@ -34,12 +34,8 @@ def config_issues(path: Path) -> list[ConfigIssue]:
     issues: list[ConfigIssue] = []
     for key, account in accounts(config):
         if isinstance(account, AccountError):
-            issues.append(ConfigIssue("error", account.message, getattr(config.channels[key], "line", None)))
-            continue
-        try:
-            cls, _ = validated_options(account)
-        except AccountError as exc:
-            issues.append(ConfigIssue("error", exc.message, account.line_of(exc.key)))
+            raw = config.channels[key]
+            issues.append(ConfigIssue("error", account.message, getattr(raw, "key_line", getattr(raw, "line", None))))
             continue
         for unset in account.unset:
             issues.append(
@@ -50,6 +46,14 @@ def config_issues(path: Path) -> list[ConfigIssue]:
                     unset.line,
                 )
             )
+        try:
+            cls, _ = validated_options(account)
+        except AccountError as exc:
+            if not exc.problems:
+                issues.append(ConfigIssue("error", exc.message, account.line_of(exc.key)))
+            for option, message in exc.problems:
+                issues.append(ConfigIssue("error", f"channels.{key}.{option}: {message}", account.line_of(option)))
+            continue
         try:
             cls(with_placeholders(dict(account.options), {u.option for u in account.unset}))
         except (KeyError, ValueError, TypeError) as exc:

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from ..accounts import Account, AccountError
 from ..redaction import REDACTOR
 from .base import Channel
-from .options import UNSET_PLACEHOLDER, ChannelOptions, account_options
+from .options import UNSET_PLACEHOLDER, ChannelOptions, OptionsError, account_options
 
 REGISTRY: dict[str, str] = {
     "outbox": "pregon.syndicate.channels.outbox:OutboxChannel",
@@ -64,8 +64,8 @@ def validated_options(account: Account) -> tuple[type[Channel], ChannelOptions |
     unset = {u.option for u in account.unset}
     try:
         options = account_options(cls.options_model, account.options, account.key, unset=unset)
-    except ValueError as exc:
-        raise AccountError(f"{exc.args[0]}; revise mkdocs.yml", key=_first_key(exc.args[0], account.key)) from None
+    except OptionsError as exc:
+        raise AccountError(f"{exc.args[0]}; revise mkdocs.yml", key=exc.problems[0][0], problems=exc.problems) from None
     return cls, options
 
 
@@ -124,13 +124,6 @@ def _value(options: Any, dotted: str) -> str | None:
     if isinstance(value, SecretStr):
         return value.get_secret_value()
     return None if value is None else str(value)
-
-
-def _first_key(message: str, account: str) -> str | None:
-    prefix = f"channels.{account}."
-    if message.startswith(prefix):
-        return message[len(prefix) :].split(":")[0].split(".")[0]
-    return None
 
 
 def _text(exc: Exception) -> str:

@@ -54,6 +54,14 @@ class ChannelOptions(BaseModel):
 Options = TypeVar("Options", bound=ChannelOptions)
 
 
+class OptionsError(ValueError):
+    """An account's options do not fit its network's model; one (option, Spanish message) per problem."""
+
+    def __init__(self, account: str, problems: list[tuple[str, str]]):
+        super().__init__("; ".join(f"channels.{account}.{where}: {message}" for where, message in problems))
+        self.problems = tuple(problems)
+
+
 def parse_options(model: type[Options], config: Mapping[str, Any], channel: str) -> Options:
     """Validate ``config`` as ``model``; raise a Spanish ValueError that names each bad key."""
     options = account_options(model, config, channel)
@@ -83,10 +91,10 @@ def account_options(
             expected = (error.get("ctx") or {}).get("expected")
             if kind == "literal_error" and expected:
                 message += f"; se esperaba {expected}"
-            problems.append(f"channels.{account}.{where}: {message}")
+            problems.append((where, message))
         if not problems:
             return None
-        raise ValueError("; ".join(problems)) from None
+        raise OptionsError(account, problems) from None
 
 
 def with_placeholders(config: dict[str, Any], unset: set[str] | frozenset[str]) -> dict[str, Any]:

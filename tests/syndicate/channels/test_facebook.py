@@ -244,7 +244,8 @@ def test_delete_stats_and_mentions(fb: FacebookFake, site: str) -> None:
 
 
 def test_missing_configuration_names_the_key() -> None:
-    """Configuration error names the mkdocs.yml key (no request is made without a token)."""
+    """Configuration error names the mkdocs.yml key (no request is made without a token); a
+    channel error, so the run contains it in that account's rows instead of stopping."""
     ch = FacebookChannel({"page_id": "1"})
-    with pytest.raises(ValueError, match="page_access_token"):
+    with pytest.raises(PermanentError, match="page_access_token"):
         ch.account_stats()
