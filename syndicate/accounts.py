@@ -53,7 +53,7 @@ class UnsetVariable:
         names = " ni ".join(self.names)
         first = self.names[0]
         return (
-            f"la variable de entorno {names} no está definida (channels.{account}.{self.option} usa "
+            f"la variable de entorno {names} no está definida o está vacía (channels.{account}.{self.option} usa "
             f"!ENV {first}); créela como secreto del repositorio y pásela al paso de difusión "
             f"(env: {first}: ${{{{ secrets.{first} }}}}), o quite la cuenta {account} de mkdocs.yml"
         )

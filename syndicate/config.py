@@ -163,7 +163,7 @@ class EnvStr(str):
 
 @dataclass(frozen=True)
 class MissingEnv:
-    """An ``!ENV`` whose variables are all unset and that has no default."""
+    """An ``!ENV`` whose variables are all unset (or empty) and that has no default."""
 
     names: tuple[str, ...]
     line: int
@@ -203,7 +203,8 @@ def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
             None, None, "!ENV espera un nombre de variable o una lista de nombres", node.start_mark
         )
     for name in names:
-        if name in os.environ:
+        # Empty counts as unset: a workflow's `env: X: ${{ secrets.X }}` gives "" for a missing secret.
+        if os.environ.get(name):
             return EnvStr(os.environ[name], name)
     return default if default is not None else MissingEnv(tuple(names), node.start_mark.line + 1)
 

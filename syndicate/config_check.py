@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from .accounts import AccountError, accounts
-from .channels import validated_options
+from .channels import constructor_message, validated_options
 from .channels.options import with_placeholders
 from .config import ConfigError, load_config
 
@@ -57,8 +57,7 @@ def config_issues(path: Path) -> list[ConfigIssue]:
         try:
             cls(with_placeholders(dict(account.options), {u.option for u in account.unset}))
         except (KeyError, ValueError, TypeError) as exc:
-            text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else exc.__class__.__name__
-            issues.append(ConfigIssue("error", f"channels.{key}: {text}", account.line))
+            issues.append(ConfigIssue("error", constructor_message(exc, account), account.line))
     known = set(config.channels) | {
         str(raw.get("network") or key) for key, raw in config.channels.items() if hasattr(raw, "get")
     }

@@ -80,7 +80,7 @@ def open_account(account: Account) -> Channel:
         channel = cls(dict(account.options))
     except (KeyError, ValueError, TypeError) as exc:
         # Constructors check what the options model cannot (an instance URL, a pair of keys).
-        raise AccountError(f"channels.{account.key}: {_text(exc)}") from None
+        raise AccountError(constructor_message(exc, account)) from None
     channel.account = account.key
     channel.selection = account.selection
     return channel
@@ -126,7 +126,11 @@ def _value(options: Any, dotted: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _text(exc: Exception) -> str:
+def constructor_message(exc: Exception, account: Account) -> str:
+    """A constructor's message, naming the account's own key (channels.x-alcalde.…)."""
     text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else exc.__class__.__name__
-    # Older channel messages start with "mkdocs.yml: …" or with the network's name.
-    return text.removeprefix("mkdocs.yml: ")
+    text = text.removeprefix("mkdocs.yml: ")
+    network = f"channels.{account.network}"
+    if text.startswith(network + ".") or text.startswith(network + ":"):
+        return f"channels.{account.key}" + text[len(network) :]
+    return f"channels.{account.key}: {text}"

@@ -205,7 +205,9 @@ def test_an_unset_variable_stops_only_its_account_exit_2(tmp_path: Path, hand_si
     hand_site.write([spec])
     approve(project, spec.digest)
     with hand_site.serve() as site:
-        result = run_syndicate(project, site, env={"TESTNET_TOKEN": fakenet.token}, channels=CHANNELS)
+        # Empty, as a workflow passes a secret that does not exist: the same as unset.
+        env = {"TESTNET_TOKEN": fakenet.token, "FACEBOOK_PAGE_TOKEN": ""}
+        result = run_syndicate(project, site, env=env, channels=CHANNELS)
     assert result.returncode == 2, result.output
     assert "Traceback" not in result.output
     assert "la variable de entorno FACEBOOK_PAGE_TOKEN no está definida" in result.stdout
