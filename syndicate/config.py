@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -209,7 +209,7 @@ def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     return default if default is not None else MissingEnv(tuple(names), node.start_mark.line + 1)
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Located:
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[Located]:
     located = Located()
     located.line = node.start_mark.line + 1
     located.lines = {}
