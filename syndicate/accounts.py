@@ -4,7 +4,7 @@ The key names the account; ``network:`` names the network module (default: the k
 
     channels:
       x: {consumer_key: !ENV X_CONSUMER_KEY, …}                    # the entity's account
-      x-alcalde: {network: x, consumer_key: !ENV X_ALCALDE_KEY, …,   # the mayor's
+      x-alcalde: {network: x, …,                                   # the mayor's (own !ENV secrets)
                   featured: true}
 
 Ledger keys, locks, schedules, best hours and metrics use the account key, so two accounts of one

@@ -23,7 +23,7 @@ Shape (every key optional; the defaults are the embedded default: records approv
       channels:                        # present = enabled; the key names the ACCOUNT
         outbox: {folder: outbox}
         x: {consumer_key: !ENV X_CONSUMER_KEY, …}
-        x-alcalde: {network: x, consumer_key: !ENV X_ALCALDE_CONSUMER_KEY, featured: true, …}
+        x-alcalde: {network: x, featured: true, …}   # its own !ENV secrets, added to the workflow
 
 ``!ENV`` values keep the name of their variable (:class:`EnvStr`), and an unset variable loads as
 :class:`MissingEnv` inside ``channels`` (None elsewhere, as MkDocs does), so a message can say
@@ -187,7 +187,7 @@ class _Loader(yaml.SafeLoader):
 
 
 def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
-    # Same syntax as MkDocs' (pyyaml-env-tag): `!ENV NAME` or `!ENV [NAME, OTHER, default]`;
+    # Same syntax as MkDocs' (pyyaml-env-tag): one variable name, or a list of names and a default;
     # the value stays a string (a numeric password must not turn into an int).
     default: object = None
     if isinstance(node, yaml.ScalarNode):
