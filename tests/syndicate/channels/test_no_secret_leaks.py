@@ -52,6 +52,8 @@ def test_no_marker_secret_of_any_channel_leaks_after_a_failing_run(
         "YOUTUBE_REFRESH_TOKEN": marker("ytrt"),
         "PREGON_SMTP_PASSWORD": marker("smtp"),
         "PREGON_UNSUBSCRIBE_SECRET": marker("unsub"),
+        "TIKTOK_TOKEN": marker("tt"),
+        "WHATSAPP_TOKEN": marker("wa"),
     }
     private = tmp_path / "privado"
     private.mkdir()
@@ -81,6 +83,14 @@ def test_no_marker_secret_of_any_channel_leaks_after_a_failing_run(
                 "client_secret": "@YOUTUBE_CLIENT_SECRET",
                 "refresh_token": "@YOUTUBE_REFRESH_TOKEN",
             },
+            "tiktok": {"api_base": api, "access_token": "@TIKTOK_TOKEN"},
+            # Sends only to opted-in subscribers (none here): its token is still registered and hidden.
+            "whatsapp": {
+                "api_base": api,
+                "phone_number_id": "1004",
+                "template_name": "t",
+                "access_token": "@WHATSAPP_TOKEN",
+            },
             "email": {
                 "host": "127.0.0.1",
                 "port": smtp_server.port,
@@ -91,7 +101,8 @@ def test_no_marker_secret_of_any_channel_leaks_after_a_failing_run(
                 "unsubscribe_url": "https://alcaldia.test/baja?t={token}",
             },
         }
-        assert set(channels) == set(REGISTRY), "every channel of the registry is in this test"
+        # kit-equipo sends through e-mail and Telegram, both configured and searched here.
+        assert set(channels) == set(REGISTRY) - {"kit-equipo"}, "every channel of the registry is in this test"
         project = make_project(
             tmp_path / "project",
             {"channels": channels, "retry": {"max_attempts": 2, "backoff": 0.01}},
@@ -111,11 +122,11 @@ def test_no_marker_secret_of_any_channel_leaks_after_a_failing_run(
     assert "Traceback" not in result.output
     # The test can fail: the hostile server did receive the secrets it echoes.
     for name in ("BSKY_PASSWORD", "MASTODON_TOKEN", "X_CONSUMER_KEY", "X_ACCESS_TOKEN", "FACEBOOK_PAGE_TOKEN",
-                 "INSTAGRAM_TOKEN", "THREADS_TOKEN", "LINKEDIN_TOKEN", "TELEGRAM_BOT_TOKEN", "YOUTUBE_REFRESH_TOKEN"):  # fmt: skip
+                 "INSTAGRAM_TOKEN", "THREADS_TOKEN", "LINKEDIN_TOKEN", "TELEGRAM_BOT_TOKEN", "YOUTUBE_REFRESH_TOKEN", "TIKTOK_TOKEN"):  # fmt: skip
         assert secrets[name] in seen or quote(secrets[name], safe="") in seen, name
     assert smtp_server.logins and not any(ok for _, ok in smtp_server.logins)
     for account in channels:
-        if account != "outbox":
+        if account not in ("outbox", "whatsapp"):
             assert any(account in line and "ERROR" in line for line in result.stdout.splitlines()), account
 
     places = {"stdout": result.stdout, "stderr": result.stderr}
