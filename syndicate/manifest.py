@@ -87,6 +87,9 @@ class Item(_Frozen):
     media: tuple[Media, ...] = Field((), description="Main image first, then gallery, then video.")
     social: dict[str, str] = Field(default_factory=dict, description="Per-network text overrides.")
     press_lists: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = Field(
+        (), description="Account keys the release goes to; empty = each account's own selection."
+    )
     source: Source
     live: bool = False
     updates: tuple[Update, ...] = ()
