@@ -31,13 +31,12 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .channels.base import ChannelError
-from .channels.email import _login as login_utf8  # the channel's UTF-8 AUTH PLAIN: same server, same rules
-from .report import LABELS, RunReport
+if TYPE_CHECKING:  # the report imports the channels, which import the configuration, which imports this
+    from .report import RunReport
 
 # The status a post gets when it was sent but could not be confirmed (helper h3 names it).
 UNVERIFIED = "unverified"
@@ -93,6 +92,10 @@ def smtp_settings(alerts: AlertsConfig, channels: Mapping[str, Mapping[str, Any]
 
 def send_mail(settings: SmtpSettings, to: tuple[str, ...], subject: str, text: str) -> None:
     """One plain-text message over a verified TLS connection, authenticated if a user is set."""
+    # Imported here: the channels import the configuration, which imports this module.
+    from .channels.base import ChannelError
+    from .channels.email import _login as login_utf8  # the channel's UTF-8 AUTH PLAIN: same server, same rules
+
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = ", ".join(to)
@@ -135,6 +138,8 @@ class Alert:
 
 def run_alert(report: RunReport, site: str) -> Alert | None:
     """What the office must know about a syndication run, or None when all is well (or a dry run)."""
+    from .report import LABELS
+
     if report.dry_run:
         return None
     lines: list[str] = []
