@@ -26,6 +26,7 @@ config_option = click.option(
 COMMANDS: dict[str, str] = {
     "demo": "pregon.demo:demo",
     "syndicate": "pregon.syndicate.cli:syndicate",
+    "registros": "pregon.syndicate.records_cli:registros",
     "approve": "pregon.review.approve:approve",
     "check": "pregon.review.cli:check",
     "new": "pregon.review.cli:new",

@@ -23,6 +23,7 @@ from rich.text import Text
 from pregon.cli import config_option
 
 from .config import ConfigError, load_config
+from .durability import DurabilityError
 from .jsonlines import RecordError
 from .ledger import LedgerError
 from .lock import LockBusy
@@ -37,6 +38,7 @@ _STYLES = {
     "would_post": "cyan",
     "waiting": "yellow",
     "changed": "magenta",
+    "unverified": "bold magenta",
     "error": "bold red",
     "already": "dim",
     "skipped": "dim",
@@ -92,6 +94,11 @@ def print_report(report: RunReport, console: Console) -> None:
         console.print(Text(note))
     if not rows:
         console.print("Nada nuevo que publicar.")
+    if report.unverified:
+        console.print(
+            f"[bold magenta]{len(report.unverified)} publicaciones por verificar:[/] revise la red y resuélvalas con "
+            "`pregon registros confirmar COMUNICADO CANAL --publicado|--no-publicado`."
+        )
     if not report.ok:
         console.print("[bold red]Hubo publicaciones que no se pudieron hacer; revise la tabla.[/]")
 
@@ -165,7 +172,7 @@ def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_b
     except LockBusy as exc:
         click.echo(str(exc), err=True)
         sys.exit(3)
-    except (LedgerError, RecordError) as exc:
+    except (LedgerError, RecordError, DurabilityError) as exc:
         click.echo(f"Error en los registros: {exc}. No se publicó nada más.", err=True)
         sys.exit(1)
     print_report(report, console)

@@ -13,6 +13,11 @@ a post with problems is reported as an error and never sent; others go through
 in time order, as replies to the thread's previous post. A channel with nothing to send for an
 item or update (its rendered post has ``Post.skip`` with the reason, e.g. YouTube without a
 video) is decided before any gate and leaves no ledger line; it is not an error.
+
+Durability (docs/difusion.md, "Registros que sobreviven"): when the records folder is a checkout
+of the records branch, the run pushes its journal's ``started`` line before the first send, each
+intent of a channel that cannot look its posts up (Telegram) right before that send, the e-mail
+sent log every few recipients, and everything else at the end — a bounded number of pushes.
 """
 
 from __future__ import annotations
@@ -32,11 +37,15 @@ from .channels import channel_class
 from .channels.base import Channel, Post, post_key
 from .config import SyndicateConfig
 from .delivery import Delivery
+from .durability import Durability
+from .jsonlines import repair_folder
 from .ledger import Ledger
 from .live import LiveCheck, SiteUnreachable, fetch_manifest
 from .lock import RunLock
 from .manifest import Item, ManifestError, Update
+from .records_git import durability_for
 from .report import ALL_CHANNELS, Outcome, RunReport, Status
+from .runs import RunJournal
 from .schedule import BEST_HOURS_FILE, Scheduler, load_best_hours
 
 ItemProgress = Callable[[int, int, Item], None]
@@ -95,9 +104,15 @@ class _Run:
         self.now = now or datetime.now(UTC)
         self.on_item = on_item
         self.report = RunReport(site, dry_run=dry_run)
-        self.ledger = Ledger(config.records / "ledger", run=uuid.uuid4().hex[:12], read_only=dry_run)
+        if not dry_run:
+            # A torn last line (power cut mid-write) is set aside, never read as records or glued to.
+            self.report.notes += repair_folder(config.records)
+        run = uuid.uuid4().hex[:12]
+        self.ledger = Ledger(config.records / "ledger", run=run, read_only=dry_run)
         self.decisions = None if dry_run else DecisionLog(config.records / "decisions")
-        self.delivery = Delivery(self.ledger, config.retry, sleep)
+        self.durability: Durability = durability_for(config.records, config.records_branch)
+        self.journal = RunJournal(config.records / "runs", run)
+        self.delivery = Delivery(self.ledger, config.retry, sleep, self.durability)
         self.scheduler = Scheduler(config.schedule, load_best_hours(config.records))
         self.channels: dict[str, Channel] = {}
         self.approvals: ApprovalProvider | None = None
@@ -108,6 +123,7 @@ class _Run:
         for name, options in self.config.channels.items():
             try:
                 self.channels[name] = channel_class(name)(options)
+                self.channels[name].attach_records(self.config.records, self._make_durable_hook(name))
             except Exception as exc:
                 message = (
                     exc.args[0] if isinstance(exc, (KeyError, ValueError)) and exc.args else exc.__class__.__name__
@@ -121,6 +137,22 @@ class _Run:
                         f"el canal no se pudo configurar: {message}",
                     )
                 )
+
+    def _make_durable_hook(self, name: str) -> Callable[[], None]:
+        return lambda: self.durability.make_durable(f"registro de envíos de {name}")
+
+    def _begin_sending(self) -> None:
+        """Before the first send: the journal says which channels this run may send on, pushed."""
+        if self.dry_run or self.seed:
+            return
+        self.journal.start([name for name, c in self.channels.items() if c.can_look_up])
+        self.durability.make_durable("inicio de la difusión")
+
+    def _end(self) -> None:
+        if self.dry_run:
+            return
+        self.journal.finish()
+        self.durability.make_durable("resultados de la difusión")
 
     def execute(self) -> RunReport:
         with httpx.Client(timeout=30.0, follow_redirects=False) as client:
@@ -155,6 +187,7 @@ class _Run:
                 )
                 self.report.outcomes += refused
                 blocked = {o.channel for o in refused}
+                self._begin_sending()
                 for number, item in enumerate(manifest.items, 1):
                     if self.on_item:
                         self.on_item(number, len(manifest.items), item)
@@ -164,6 +197,7 @@ class _Run:
                     channel.close()
                 if self.approvals is not None:
                     self.approvals.close()
+                self._end()
         already = self.report.count("already")
         if already:
             self.report.notes.append(f"{already} publicaciones ya estaban hechas en ejecuciones anteriores")
@@ -193,7 +227,7 @@ class _Run:
                 else:
                     pending_main.append(channel)
             elif done.digest != item.digest:
-                self._changed(item, channel, history.changed_recorded(item.digest))
+                self._changed(item, channel, recorded=history.changed_recorded(item.digest))
             else:
                 self._add(item, channel.name, "already", "ya publicado")
         updates = sorted(item.updates, key=lambda u: u.time) if item.live else []
@@ -217,20 +251,22 @@ class _Run:
             main_ready = channel.name in ready or channel not in pending_main
             self._updates(item, channel, updates, live, main_ready)
 
-    def _changed(self, item: Item, channel: Channel, recorded: bool) -> None:
+    def _changed(self, item: Item, channel: Channel, update: Update | None = None, *, recorded: bool) -> None:
         if not recorded and not self.dry_run:
             self.ledger.append(
                 "changed_after_publication",
-                key=post_key(item.id, channel.name),
+                key=post_key(item.id, channel.name, update.id if update else None),
                 item=item.id,
                 channel=channel.name,
-                digest=item.digest,
+                digest=update.digest if update else item.digest,
+                update=update.id if update else None,
             )
         self._add(
             item,
             channel.name,
             "changed",
             "el comunicado cambió después de publicarse en esta red; no se vuelve a publicar (use el flujo de corrección)",
+            update,
         )
 
     def _decide(self, item: Item, update: Update | None) -> Decision | None:
@@ -304,8 +340,14 @@ class _Run:
             self._add(item, channel.name, "would_post", f"se publicaría{note}", update, post)
             return True  # in a dry run, "would be posted" lets the following updates show too
         digest = update.digest if update else item.digest
-        outcome = self.delivery.send(channel, post, digest, item.title)
+        history = self.ledger.history(post.key)
+        suspect = self.journal.suspect(channel.name, history)
+        outcome = self.delivery.send(channel, post, digest, item.title, suspect=suspect)
         self.report.outcomes.append(outcome)
+        done = self.ledger.history(post.key).done
+        if outcome.status == "reconciled" and done is not None and done.digest != digest:
+            # The network holds the version of the interrupted send, not today's.
+            self._changed(item, channel, update, recorded=False)
         return not outcome.failed
 
     def _updates(
