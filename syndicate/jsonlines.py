@@ -116,17 +116,23 @@ def quarantine_torn_tail(path: Path) -> str | None:
 
 
 def append_records(folder: Path, month: str, records: list[dict[str, Any]], *, durable: bool = False) -> None:
-    """Append ``records`` to ``<folder>/<month>.jsonl`` (``AAAA-MM``), all of them or none.
+    """Append ``records`` to ``<folder>/<month>.jsonl`` (``AAAA-MM``), all of them or none
+    (see :func:`append_lines`)."""
+    append_lines(folder / f"{month}.jsonl", records, durable=durable)
 
-    ``durable`` fsyncs before returning. Raises :class:`RecordError` (Spanish, no traceback) when
-    the disk refuses the write; the file is then as it was before. A torn last line left by an
-    earlier crash is refused (:class:`TornLine`): appending after it would glue the new line to it."""
-    path = folder / f"{month}.jsonl"
+
+def append_lines(path: Path, records: list[dict[str, Any]], *, durable: bool = False, mode: int = 0o644) -> None:
+    """Append ``records`` to ``path`` as JSON Lines, all of them or none.
+
+    ``durable`` fsyncs before returning; ``mode`` applies when the file is created. Raises
+    :class:`RecordError` (Spanish, no traceback) when the disk refuses the write; the file is
+    then as it was before. A torn last line left by an earlier crash is refused
+    (:class:`TornLine`): appending after it would glue the new line to it."""
     payload = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         _refuse_torn_tail(path)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, mode)
     except OSError as exc:
         raise RecordError(
             f"{path}: no se pudo escribir en los registros ({_reason(exc)}); no se escribió nada"

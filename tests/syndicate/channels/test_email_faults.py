@@ -48,7 +48,7 @@ def test_killed_mid_mailing_then_rerun_reaches_everyone_once_or_with_the_same_me
         },
     )
     approve(project, spec.digest)
-    env = {"PREGON_SMTP_PASSWORD": SMTP_PASSWORD}
+    env = {"PREGON_SMTP_PASSWORD": SMTP_PASSWORD, "PREGON_SENT_LOG_SECRET": "clave-del-registro"}
 
     with site.serve() as url:
         run = SyndicateProcess(project, url, env=env)
@@ -78,5 +78,13 @@ def test_killed_mid_mailing_then_rerun_reaches_everyone_once_or_with_the_same_me
     assert len(copies) == 1
     confirmed = ledger_lines(project)[-1]
     assert "@emisora" not in json.dumps(confirmed) and "@agencia" not in json.dumps(confirmed)
+    # The sent log is part of the records (never a temporary folder), and public-safe: no address,
+    # no Message-ID (it is derived from the address), only keyed hashes.
+    sent_log = "".join(p.read_text() for p in (project / "records" / "email").glob("*.jsonl"))
+    assert len(sent_log.splitlines()) == 3
+    records = "".join(p.read_text() for p in (project / "records").rglob("*.jsonl"))
+    assert not any(address in records for address in RECIPIENTS)
+    assert not any(d.message["Message-ID"].strip("<>") in records for d in smtp_server.messages)
+    assert not (private / "pregon-enviados.jsonl").exists()
     for result in (first, again):
         assert SMTP_PASSWORD not in result.output
