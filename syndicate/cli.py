@@ -49,6 +49,8 @@ def print_report(report: RunReport, console: Console) -> None:
     """The dry-run previews (exact text, counts and limits) and the per-item, per-channel table."""
     if report.fatal:
         console.print(f"[bold red]Error:[/] {escape(report.fatal)}")
+        for note in report.notes:
+            console.print(Text(note))
         return
     for outcome in report.outcomes:
         if outcome.status == "would_post" and outcome.post is not None:
