@@ -218,7 +218,9 @@ def parse_entry(where: str, data: dict[str, Any]) -> Entry:
         if datetime.fromisoformat(entry.at).tzinfo is None:
             raise ValueError("sin zona horaria")
     except ValueError:
-        raise LedgerError(f"{where}: línea ilegible (campo `at`: se esperaba una fecha y hora ISO 8601 con zona, p. ej. 2026-11-20T15:02:11Z)") from None
+        raise LedgerError(
+            f"{where}: línea ilegible (campo `at`: se esperaba una fecha y hora ISO 8601 con zona, p. ej. 2026-11-20T15:02:11Z)"
+        ) from None
     return entry
 
 
