@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pregon.syndicate.jsonlines import append_records
+from pregon.syndicate.records_git import GitRecords, RecordsGitError, Remote, durability_for, prepare
+from pregon.syndicate.records_merge import union
 
 from pregon.cli import main
-from pregon.syndicate.jsonlines import append_records
-from pregon.syndicate.records_git import GitRecords, Remote, RecordsGitError, durability_for, prepare
-from pregon.syndicate.records_merge import union
 from tests.syndicate.gitkit import clone, files, git, merge_to_main, protected_server, show
 
 BRANCH = "pregon-registros"
