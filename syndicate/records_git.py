@@ -255,6 +255,7 @@ def prepare(records: Path, branch: str, remote: Remote) -> list[str]:
         notes.append(f"rama {branch} creada (huérfana) con lo que main tenía en {relative}/")
     if records.exists():
         shutil.rmtree(records)  # clean and tracked by main (checked above): nothing is lost
+    _git(repo, "worktree", "prune")  # a records folder a runner's clean-up deleted is forgotten
     _git(repo, "worktree", "add", "-q", "-B", branch, str(records), start)
     store = GitRecords(records, branch, remote)
     for name, content in ((".gitattributes", ATTRIBUTES), (".gitignore", IGNORED)):
