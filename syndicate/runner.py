@@ -145,7 +145,7 @@ class _Run:
         """Before the first send: the journal says which channels this run may send on, pushed."""
         if self.dry_run or self.seed:
             return
-        self.journal.start([name for name, c in self.channels.items() if c.can_look_up])
+        self.journal.start([c.name for c in self.channels.values() if c.can_look_up])
         self.durability.make_durable("inicio de la difusión")
 
     def _end(self) -> None:
