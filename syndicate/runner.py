@@ -142,8 +142,9 @@ class _Run:
         return lambda: self.durability.make_durable(f"registro de envíos de {name}")
 
     def _begin_sending(self) -> None:
-        """Before the first send: the journal says which channels this run may send on, pushed."""
-        if self.dry_run or self.seed:
+        """Before the first send: the journal says which channels this run may send on, pushed.
+        A run with nothing to send writes nothing and pushes nothing."""
+        if self.journal.started:
             return
         self.journal.start([c.name for c in self.channels.values() if c.can_look_up])
         self.durability.make_durable("inicio de la difusión")
@@ -187,7 +188,6 @@ class _Run:
                 )
                 self.report.outcomes += refused
                 blocked = {o.channel for o in refused}
-                self._begin_sending()
                 for number, item in enumerate(manifest.items, 1):
                     if self.on_item:
                         self.on_item(number, len(manifest.items), item)
@@ -342,6 +342,7 @@ class _Run:
         digest = update.digest if update else item.digest
         history = self.ledger.history(post.key)
         suspect = self.journal.suspect(channel.name, history)
+        self._begin_sending()
         outcome = self.delivery.send(channel, post, digest, item.title, suspect=suspect)
         self.report.outcomes.append(outcome)
         done = self.ledger.history(post.key).done

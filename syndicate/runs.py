@@ -44,6 +44,10 @@ class RunJournal:
         self.interrupted = [s for run_id, s in started.items() if run_id not in finished]
         self._started = False
 
+    @property
+    def started(self) -> bool:
+        return self._started
+
     def suspect(self, channel: str, history: PostHistory) -> bool:
         """Whether an interrupted run may have sent this post without a durable intent."""
         last = history.last.at if history.last is not None else ""
