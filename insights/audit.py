@@ -148,6 +148,25 @@ def _mapping(place: str, line: dict[str, Any], name: str) -> dict[str, Any]:
     return value
 
 
+# OWASP "CSV Injection": a spreadsheet runs a cell that starts with one of these as a formula
+# (fullwidth forms too, which some locales fold to ASCII). Record values such as update ids and
+# error messages come from releases and remote APIs, so none may start one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as written: text that could start a formula gets a leading
+    apostrophe (the mark spreadsheets use for "this is text"). The xlsx sheets need no such
+    mark: every text goes through xlsxwriter's ``write_string``, never parsed as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _first(row: list[Any]) -> Any:
     return row[0]
 
@@ -175,8 +194,6 @@ def write(audit: Audit, folder: Path) -> list[Path]:
             writer = csv.writer(fh)
             writer.writerow([c.title for c in columns])
             for row in rows:
-                writer.writerow(
-                    ["" if v is None else v.isoformat(sep=" ") if isinstance(v, datetime) else v for v in row]
-                )
+                writer.writerow([csv_cell(v) for v in row])
         paths.append(path)
     return paths

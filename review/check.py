@@ -15,7 +15,8 @@ from pathlib import Path
 from pregon.plugins.lifecycle import now
 from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import Media, Release, load_release, update_id
-from pregon.plugins.source import display_path, line_of, read_source
+from pregon.plugins.sanitize import body_problems, removals
+from pregon.plugins.source import SourceFile, display_path, line_of, read_source
 
 from . import (
     electoral,
@@ -33,6 +34,7 @@ from .project import Project
 
 RULE_SCHEMA = "esquema"
 RULE_CONFIG = "configuracion"
+RULE_HTML = "html"
 
 
 @dataclass
@@ -91,6 +93,19 @@ def _near(front_matter: str, field_name: str | None) -> int | None:
     return line_of(front_matter, tuple(loc))
 
 
+def _check_body_html(report: ReleaseReport, source: SourceFile, project: Project) -> None:
+    """Errors for what the portal's sanitiser would remove from the body, as the build renders it."""
+    import markdown
+
+    converter = markdown.Markdown(
+        extensions=list(project.markdown_extensions), extension_configs=dict(project.markdown_configs)
+    )
+    html = converter.convert(source.body)
+    removed = removals(html, project.iframe_hosts)
+    for problem in body_problems(report.path, source.body, prose.body_first_line(source), removed):
+        report.error(RULE_HTML, problem.message, problem.line)
+
+
 def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: bool = False) -> ReleaseReport:
     """Apply every rule to the release at ``path``."""
     report = ReleaseReport(display_path(path, project.root))
@@ -104,6 +119,7 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
     if isinstance(source.meta.get("title"), str):
         report.title = source.meta["title"]
     links.check(report, source, project.rules.docs_dir)
+    _check_body_html(report, source, project)
 
     release: Release | None = None
     try:

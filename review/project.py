@@ -29,6 +29,7 @@ from typing import Any
 
 from mkdocs.structure.files import File
 from pregon.plugins.release import Release, ReleaseRules, load_rules
+from pregon.plugins.sanitize import DEFAULT_IFRAME_HOSTS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 RULES_PACKAGE = "pregon.review"
@@ -83,6 +84,10 @@ class Project:
     entity_phones: tuple[str, ...]
     channels: Mapping[str, Mapping[str, Any]]
     review: ReviewOptions = field(default_factory=lambda: ReviewOptions())
+    # How the build turns a body into HTML, and the embeds its sanitiser lets through.
+    markdown_extensions: tuple[Any, ...] = ()
+    markdown_configs: Mapping[str, Any] = field(default_factory=dict)
+    iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
 
     @property
     def root(self) -> Path:
@@ -144,4 +149,7 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
         entity_phones=phones,
         channels={name: dict(value) for name, value in syndicate.channels.items()},
         review=parse_review(options.get("review") or {}, config_file),
+        markdown_extensions=tuple(config.markdown_extensions),
+        markdown_configs=dict(config.mdx_configs),
+        iframe_hosts=tuple(options.get("iframe_hosts", DEFAULT_IFRAME_HOSTS)),
     )
