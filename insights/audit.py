@@ -8,12 +8,14 @@ Three tables, each also written as a CSV (UTF-8 with BOM, so Excel opens accents
 * posts — every post of the ledger made or attempted during the month (release, network, remote
   URL, posting time, attempts, outcome).
 
-Times are shown in the office's time zone; the month is the local month.
+Releases are named by their titles (their ids beside them), times are shown in the office's time
+zone to the minute (America/Bogota), and the month is the local month.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +23,6 @@ from typing import Any
 
 from ..syndicate.jsonlines import RecordError, read_records
 from ..syndicate.schedule import TIMEZONE
-from .growth import display_name
 from .months import Month
 from .posts import SyndicatedPost
 from .workbook import Column, Report
@@ -38,6 +39,7 @@ OUTCOMES = {
 DECISION_COLUMNS = (
     Column("Fecha y hora", 17, "datetime"),
     Column("Comunicado", 34),
+    Column("Identificador", 30),
     Column("Actualización", 14),
     Column("Huella", 22),
     Column("Proveedor", 11),
@@ -59,8 +61,9 @@ APPROVAL_COLUMNS = (
 
 POST_COLUMNS = (
     Column("Comunicado", 34),
+    Column("Identificador", 30),
     Column("Actualización", 14),
-    Column("Red", 12),
+    Column("Cuenta", 14),
     Column("URL remota", 44),
     Column("Primer intento", 17, "datetime"),
     Column("Publicado", 17, "datetime"),
@@ -71,8 +74,10 @@ POST_COLUMNS = (
 
 
 def _naive(moment: datetime | None) -> datetime | None:
-    """Local wall-clock time without zone, as spreadsheets and CSVs show it."""
-    return moment.astimezone(TIMEZONE).replace(tzinfo=None) if moment is not None else None
+    """Local wall-clock time to the minute, without zone, as spreadsheets and CSVs show it."""
+    if moment is None:
+        return None
+    return moment.astimezone(TIMEZONE).replace(tzinfo=None, second=0, microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -87,15 +92,17 @@ class Audit:
         return not (self.decisions or self.approvals or self.posts)
 
 
-def build(month: Month, records: Path, posts: list[SyndicatedPost]) -> Audit:
-    """Collect the month's rows from ``records`` and the ledger's ``posts``."""
+def build(month: Month, records: Path, posts: list[SyndicatedPost], titles: Mapping[str, str] | None = None) -> Audit:
+    """Collect the month's rows from ``records`` and the ledger's ``posts``; ``titles`` names releases."""
+    titles = titles or {}
     decisions = []
     for place, line in read_records(records / "decisions"):
         at = _at(place, line)
         if month.contains(at, TIMEZONE):
             approvers = "; ".join(f"{role}: {login}" for role, login in _mapping(place, line, "approvers").items())
+            item = _cell(place, line, "item", required=True)
             decisions.append([
-                _naive(at), _cell(place, line, "item", required=True), _cell(place, line, "update"),
+                _naive(at), titles.get(item, item), item, _cell(place, line, "update"),
                 _cell(place, line, "digest"), _cell(place, line, "provider"),
                 "aprobado" if line.get("approved") is True else "rechazado", _cell(place, line, "reason"),
                 approvers or None, _cell(place, line, "reference"),
@@ -113,7 +120,8 @@ def build(month: Month, records: Path, posts: list[SyndicatedPost]) -> Audit:
     for post in posts:
         if month.contains(post.first_at, TIMEZONE) or (post.done_at and month.contains(post.done_at, TIMEZONE)):
             rows.append([
-                post.item_id, post.update_id, display_name(post.channel), post.url, _naive(post.first_at),
+                titles.get(post.item_id, post.item_id), post.item_id, post.update_id, post.channel, post.url,
+                _naive(post.first_at),
                 _naive(post.done_at), post.attempts, OUTCOMES.get(post.outcome, post.outcome), post.error,
             ])  # fmt: skip
     return Audit(month, sorted(decisions, key=_first), sorted(approvals, key=_first), rows)
@@ -148,6 +156,11 @@ def _mapping(place: str, line: dict[str, Any], name: str) -> dict[str, Any]:
     return value
 
 
+def moment_text(value: datetime) -> str:
+    """A local wall-clock time as a Colombian reader writes it: 05/03/2026 14:07."""
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
 # OWASP "CSV Injection": a spreadsheet runs a cell that starts with one of these as a formula
 # (fullwidth forms too, which some locales fold to ASCII). Record values such as update ids and
 # error messages come from releases and remote APIs, so none may start one.
@@ -161,7 +174,7 @@ def csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        return moment_text(value)
     if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -171,7 +184,7 @@ def _first(row: list[Any]) -> Any:
     return row[0]
 
 
-def write(audit: Audit, folder: Path) -> list[Path]:
+def write(audit: Audit, folder: Path, entity: str = "") -> list[Path]:
     """Write ``auditoria-AAAA-MM.xlsx`` and one CSV per table into ``folder``; return the paths."""
     stem = f"auditoria-{audit.month}"
     tables = (
@@ -180,7 +193,7 @@ def write(audit: Audit, folder: Path) -> list[Path]:
         ("Publicaciones", "publicaciones", POST_COLUMNS, audit.posts),
     )
     xlsx = folder / f"{stem}.xlsx"
-    with Report(xlsx) as book:
+    with Report(xlsx, entity=entity, title="Registros de auditoría", period=audit.month.name_es) as book:
         for title, _, columns, rows in tables:
             sheet = book.sheet(title)
             start = book.heading(

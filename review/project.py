@@ -51,9 +51,12 @@ class ReviewOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     inclusive_language: str | None = None
+    inclusive_language_extra: tuple[str, ...] = ()
+    inclusive_rules_off: tuple[str, ...] = ()
     electoral_calendar: str | None = None
     words: str | None = None
     allowed_emails: tuple[str, ...] = ()
+    allowed_phones: tuple[str, ...] = ()
     max_sentence_words: int = Field(default=20, ge=5)
     spelling: bool = True
     dictionary: str = "es_CO"
@@ -96,6 +99,13 @@ class Project:
     @property
     def releases_root(self) -> Path:
         return (self.rules.docs_dir / self.rules.releases_dir).resolve()
+
+    def inclusive_rule_files(self) -> list[Path]:
+        """The inclusive-language rule file, then the office's extra files."""
+        return [
+            self.rule_file("inclusive_language"),
+            *((self.root / p).resolve() for p in self.review.inclusive_language_extra),
+        ]
 
     def rule_file(self, option: str) -> Path:
         """The office's file for ``option`` if configured, else the one shipped with Pregón."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -67,6 +68,12 @@ class TfidfClassifier:
             return []
         return [str(label) for label in self.pipeline.predict(list(texts))]
 
+    def confidences(self, texts: Sequence[str]) -> list[float]:
+        """The model's probability for the class it chose, per text (0–1)."""
+        if not texts:
+            return []
+        return [float(max(row)) for row in self.pipeline.predict_proba(list(texts))]
+
 
 def cache_dir() -> Path:
     """Where trained models are cached: ``PREGON_CACHE_DIR`` or the user's cache directory."""
@@ -86,6 +93,8 @@ def cached_classifier(office: Sequence[Example] = ()) -> TfidfClassifier:
             return TfidfClassifier(joblib.load(path))
         except Exception:
             path.unlink(missing_ok=True)
+    # Tens of seconds on a small machine: say so instead of staying silent.
+    print("Entrenando el modelo de sentimiento (solo la primera vez; puede tardar unos segundos)…", file=sys.stderr)
     classifier = TfidfClassifier.train([*bundled_corpus(), *office])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

@@ -101,18 +101,27 @@ def test_report_counts_every_mention_of_the_month_pseudonymised(year, private_en
     samples = _samples(out)
     assert len(samples) == min(200, len(raw))
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Resumen", "Por red", "Por semana", "Por comunicado", "Términos", "Muestras"]
+    assert book.sheetnames == [
+        "Resumen", "Por cuenta", "Por semana", "Por comunicado", "Términos", "Muestras", "Base de datos"
+    ]  # fmt: skip
     summary = {r[0]: r[1] for r in book["Resumen"].iter_rows(values_only=True) if r[0] in LABELS}
     assert sum(summary.values()) == len(raw)
     # Samples are balanced across the model's classes: a rare class is not drowned by a frequent one.
     for label, total in summary.items():
         assert sum(1 for s in samples if s["etiqueta_modelo"] == label) >= min(total, 200 // 3)
-    by_network = list(book["Por red"].iter_rows(values_only=True))
-    header = next(i for i, r in enumerate(by_network) if r[0] == "Red")
+    by_network = list(book["Por cuenta"].iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(by_network) if r[0] == "Cuenta")
     totals = {r[0]: r[4] for r in by_network[header + 1 :] if r[0]}
-    expected = {name: sum(1 for m in raw if m["channel"] == channel)
-                for channel, name in (("bluesky", "Bluesky"), ("facebook", "Facebook"), ("mastodon", "Mastodon"), ("x", "X"))}  # fmt: skip
+    expected = {
+        channel: sum(1 for m in raw if m["channel"] == channel) for channel in ("bluesky", "facebook", "mastodon", "x")
+    }
     assert totals == expected
+    # The database the procedures ask for: every comment of the month, not a sample.
+    database = list(book["Base de datos"].iter_rows(values_only=True))
+    rows = [dict(zip(database[0], r, strict=True)) for r in database[1:]]
+    assert len(rows) == len(raw)
+    assert {r["red"] for r in rows} == {"Bluesky", "Facebook", "Mastodon", "X"}
+    assert all(0 < r["confianza"] <= 1 and r["etiqueta_final"] in LABELS for r in rows)
     # Most replies answer one of our posts: the release column names it from the ledger.
     assert sum(1 for s in samples if s["comunicado"].startswith("2026-0")) > len(samples) / 2
 
