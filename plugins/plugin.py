@@ -22,15 +22,20 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
-from . import lifecycle, meta, search, themedir
+from . import fingerprint, lifecycle, meta, search, themedir
+from .cache import BuildCache, digest
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
 from .feeds import FeedSite, feed_paths, render_feeds
 from .manifest import MANIFEST_PATH, render_manifest
+from .page_cache import TEMPLATE as CACHED_TEMPLATE
+from .page_cache import PageCache
 from .pages import View, add_view_files, build_views, share_links
 from .release import ReleaseRules
+from .release_cache import CachedLoader
 from .site import SiteContext, current_announcement, fecha
 
 log = logging.getLogger("mkdocs.plugins.pregon")
@@ -88,6 +93,9 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             id_date=self.config.feeds.id_date,
             now=self.now,
         )
+        self.cache = self._open_cache(config)
+        self.loader = CachedLoader(self.cache, fingerprint.code_digest())
+        self.page_cache: PageCache | None = None
         self.feeds = feed_paths()
         self.dependencia_feeds = {slug: feed_paths(f"dependencias/{slug}/") for slug in self.config.dependencias}
         # Built once: every page carries the same site feed links.
@@ -98,10 +106,22 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         }
         return config
 
+    def _open_cache(self, config: MkDocsConfig) -> BuildCache | None:
+        if not self.config.cache.enabled:
+            return None
+        folder = Path(self.config.cache.dir)
+        if not folder.is_absolute():
+            folder = Path(config.config_file_path or ".").resolve().parent / folder
+        # Strict builds fail on warnings, which a page served from the cache would not repeat:
+        # count them, and keep nothing from a build that had any (see on_post_build).
+        self.warnings = CountHandler()
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+        return BuildCache(folder)
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
-        self.catalog = catalog = load_catalog(files, self.rules, self.now)
+        self.catalog = catalog = load_catalog(files, self.rules, self.now, load=self.loader)
         for warning in catalog.warnings:
             log.warning(str(warning))
         if catalog.problems:
@@ -129,6 +149,29 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         self._add_generated(files, config)
         search.add_search_page(files, config)
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Everything a page depends on is known now: give each release and listing its cache key."""
+        if not self.config.enabled or self.cache is None:
+            return None
+        site_key = digest(
+            fingerprint.code_digest(),
+            fingerprint.versions(),
+            fingerprint.theme_digest(config),
+            fingerprint.config_digest(config),
+            fingerprint.nav_digest(nav, files, set(self.views)),
+            repr(self.announcement),
+        )
+        self.page_cache = pages = PageCache(self.cache, site_key)
+        entry_keys = {}
+        for src_uri, entry in self.catalog.entries.items():
+            content = self.loader.content_keys[str(entry.release.path)]
+            entry_keys[src_uri] = key = fingerprint.entry_digest(entry, content)
+            pages.assign(src_uri, "release", key)
+        for src_uri, view in self.views.items():
+            if files.get_file_from_path(src_uri).generated_by:  # a site's own page is rendered
+                pages.assign(src_uri, "view", fingerprint.view_digest(view, entry_keys))
+        return nav
 
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
         listed = self.catalog.listed
@@ -176,6 +219,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
+        cached = self.page_cache.lookup(page) if self.page_cache else None
         entry = self.catalog.entries.get(page.file.src_uri)
         if entry is not None:
             # Escaped once here: the theme prints page titles and descriptions without escaping.
@@ -191,7 +235,17 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         if view is not None:
             page.meta.setdefault("template", TEMPLATES[view.kind])
             page.meta.setdefault("title", view.title)
+        if cached is not None:
+            page.meta["template"] = CACHED_TEMPLATE
+            return ""  # nothing to convert: on_page_content puts the stored HTML back
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        stored = self.page_cache.hits.get(page.file.src_uri) if self.page_cache else None
+        if stored is None:
+            return None
+        page.present_anchor_ids = set(stored.anchors)
+        return stored.content
 
     def on_page_context(
         self,
@@ -216,6 +270,15 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
+        if self.page_cache is None:
+            return self._finish_page(output, page, config)
+        if page.file.src_uri in self.page_cache.hits:
+            return self.page_cache.output(page)
+        output = self._finish_page(output, page, config)
+        self.page_cache.store(page, output)
+        return output
+
+    def _finish_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         entry: Entry | None = self.catalog.entries.get(page.file.src_uri)
         view: View | None = self.views.get(page.file.src_uri)
         dependencia = entry.release.meta.dependencia if entry else (view.dependencia if view else None)
@@ -228,10 +291,20 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         return meta.inject(output, tags)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.config.enabled:
-            self.search.finish()
+        if not self.config.enabled:
+            return
+        self.search.finish()
+        if self.cache is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            if config.strict and self.warnings.get_counts():
+                # The build is about to fail; pages stored now would hide their warnings next time.
+                self.cache.drop_written()
+            else:
+                self.cache.prune()
 
     def on_build_error(self, *, error: Exception) -> None:
+        if getattr(self, "cache", None) is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
         search_index = getattr(self, "search", None)
         if search_index is not None:
             search_index.abort()
