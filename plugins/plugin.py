@@ -211,9 +211,14 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             if file.page is not None and search.is_indexed(file.page, entry, file.src_uri in self.views):
                 indexed.append((file.page, entry))
         size = sum(len(page.content or "") for page, _ in indexed)
-        self.search = search.SearchIndex(lang=config.theme.get("language") or "es", expected_bytes=2 * size)
+        self.search = search.SearchIndex(
+            lang=config.theme.get("language") or "es", expected_bytes=2 * size, cache=self.cache
+        )
         for page, entry in indexed:
-            self.search.add(search.release_document(page, entry) if entry else search.page_document(page))
+            if entry is None:
+                self.search.add(search.page_document(page))
+            else:
+                self.search.add(search.release_document(page, entry), group=str(entry.release.date.year))
         self.search.start(config.site_dir)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -265,6 +270,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         view = self.views.get(page.file.src_uri)
         if view is not None:
             extra["view"] = view
+        if page.file.src_uri == search.SEARCH_PAGE:
+            extra["search_bundles"] = list(self.search.bundles().values())[1:]  # merged into the first
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
