@@ -115,6 +115,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         # Strict builds fail on warnings, which a page served from the cache would not repeat:
         # count them, and keep nothing from a build that had any (see on_post_build).
         self.warnings = CountHandler()
+        self.warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self.warnings)
         return BuildCache(folder)
 
@@ -169,8 +170,9 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             entry_keys[src_uri] = key = fingerprint.entry_digest(entry, content)
             pages.assign(src_uri, "release", key)
         for src_uri, view in self.views.items():
-            if files.get_file_from_path(src_uri).generated_by:  # a site's own page is rendered
-                pages.assign(src_uri, "view", fingerprint.view_digest(view, entry_keys))
+            file = files.get_file_from_path(src_uri)
+            own = b"" if file is None or file.generated_by else file.content_bytes  # e.g. the site's index.md
+            pages.assign(src_uri, "view", fingerprint.view_digest(view, entry_keys), own.decode("utf-8", "replace"))
         return nav
 
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
@@ -282,7 +284,9 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         if page.file.src_uri in self.page_cache.hits:
             return self.page_cache.output(page)
         output = self._finish_page(output, page, config)
-        self.page_cache.store(page, output)
+        if page.file.src_uri in self.page_cache.keys:
+            log.debug("pregon: página renderizada (no estaba en el caché): %s", page.file.src_uri)
+            self.page_cache.store(page, output)
         return output
 
     def _finish_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
@@ -308,6 +312,15 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 self.cache.drop_written()
             else:
                 self.cache.prune()
+            if self.page_cache is not None:
+                bundles = self.search.bundles()
+                log.info(
+                    "pregon: caché de construcción: %d de %d páginas y %d de %d índices de búsqueda reutilizados",
+                    len(self.page_cache.hits),
+                    len(self.page_cache.keys),
+                    len(bundles) - len(self.search.built),
+                    len(bundles),
+                )
 
     def on_build_error(self, *, error: Exception) -> None:
         if getattr(self, "cache", None) is not None:

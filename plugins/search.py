@@ -161,6 +161,7 @@ class SearchIndex:
         self._aborted = False
         self.pages = 0
         self.built: list[str] = []  # groups Pagefind indexed in this build (the others came from the cache)
+        self.launched: list[subprocess.Popen[bytes]] = []
 
     def add(self, document: Document, group: str = PRIMARY) -> None:
         target = os.path.join(self._work.name, group, document.dest_uri)
@@ -219,6 +220,7 @@ class SearchIndex:
             return
         fresh = Path(self._work.name) / f"bundle-{group}"
         self._running = _Indexing.launch(Path(self._work.name) / group, fresh)
+        self.launched.append(self._running.process)
         self._running.wait(TIMEOUT)
         self._running = None
         self.built.append(group)

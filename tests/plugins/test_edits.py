@@ -88,11 +88,11 @@ def test_pagination_counts_pages_from_the_oldest(project_copy: Path, tmp_path: P
     site = _build(project_copy, tmp_path / "site")
     first = (site / "prensa/index.html").read_text(encoding="utf-8")
     assert 'rel="next" href="pagina/2/"' in first and first.count('class="pregon-card"') == 4
-    assert "Los más recientes" in first and 'rel="prev"' not in first
+    assert "Los más recientes" in first and '<a rel="prev"' not in first
     second = (site / "prensa/pagina/2/index.html").read_text(encoding="utf-8")
     assert 'rel="prev" href="../../"' in second and 'rel="next" href="../1/"' in second
     oldest = (site / "prensa/pagina/1/index.html").read_text(encoding="utf-8")
-    assert 'rel="prev" href="../2/"' in oldest and 'rel="next"' not in oldest
+    assert 'rel="prev" href="../2/"' in oldest and '<a rel="next"' not in oldest
     assert oldest.count('class="pregon-card"') == 4
     assert "plan-de-obras-2026" in oldest and "plan-de-obras-2026" not in first
     assert not (site / "prensa/pagina/3").exists()
