@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import platform
 import sysconfig
 from importlib import metadata

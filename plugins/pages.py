@@ -50,9 +50,7 @@ def _paginate(kind: str, base: str, title: str, entries: list[Entry], per_page: 
     warm build serves them from the cache. ``entries`` is newest first, and so is every page.
     """
     full = len(entries) // per_page  # complete pages, oldest first
-    numbered = [
-        entries[len(entries) - n * per_page : len(entries) - (n - 1) * per_page] for n in range(1, full + 1)
-    ]
+    numbered = [entries[len(entries) - n * per_page : len(entries) - (n - 1) * per_page] for n in range(1, full + 1)]
     # The first page shows the latest ``per_page``; its "older" link skips a page it shows whole.
     newest_beyond = full if len(entries) % per_page else full - 1
     urls = {n: f"{base}/pagina/{n}/" for n in range(1, full + 1)}

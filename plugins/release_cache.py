@@ -92,8 +92,8 @@ class CachedLoader:
         if payload is None:
             return None
         try:
-            release, media = pickle.loads(payload)  # noqa: S301 - our own cache, see plugins/cache.py
-        except Exception:  # noqa: BLE001 - any unreadable entry is a miss
+            release, media = pickle.loads(payload)
+        except Exception:
             self.cache.discard(KIND, key)
             return None
         if not isinstance(release, Release) or any(_file_digest(p) != d for p, d in media):

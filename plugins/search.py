@@ -210,7 +210,7 @@ class SearchIndex:
                 if self._aborted:
                     return
                 self._bundle(group, target, key)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the build's thread by finish()
+        except BaseException as exc:
             self._error = exc
 
     def _bundle(self, group: str, target: Path, key: str) -> None:

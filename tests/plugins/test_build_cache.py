@@ -27,7 +27,18 @@ LIVE_BLOG = "prensa/2026/11/vias-rurales-temporada-de-lluvias"
 def build(project: Path, dest: Path, now: str = FIXED_NOW) -> set[str]:
     """Build ``project`` into ``dest`` (strict, verbose); the cached pages it had to render."""
     env = {**os.environ, "PREGON_SITE_URL": SITE_URL, "PREGON_NOW": now, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-v", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(dest)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-v",
+        "--strict",
+        "-f",
+        str(project / "mkdocs.yml"),
+        "-d",
+        str(dest),
+    ]
     proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return set(re.findall(r"página renderizada \(no estaba en el caché\): (\S+)", proc.stderr))
@@ -157,7 +168,9 @@ def test_a_damaged_cache_only_costs_time(project_copy: Path, tmp_path: Path) -> 
 def test_a_disabled_cache_writes_nothing(project_copy: Path, tmp_path: Path) -> None:
     config = project_copy / "mkdocs.yml"
     config.write_text(
-        config.read_text(encoding="utf-8").replace("  - pregon:\n", "  - pregon:\n      cache:\n        enabled: false\n"),
+        config.read_text(encoding="utf-8").replace(
+            "  - pregon:\n", "  - pregon:\n      cache:\n        enabled: false\n"
+        ),
         encoding="utf-8",
     )
     build(project_copy, tmp_path / "site")
