@@ -36,6 +36,7 @@ from .page_cache import PageCache
 from .pages import View, add_view_files, build_views, share_links
 from .release import ReleaseRules
 from .release_cache import CachedLoader
+from .schedule import NEXT_PATH, render_next, source_commit
 from .site import SiteContext, current_announcement, fecha
 
 log = logging.getLogger("mkdocs.plugins.pregon")
@@ -189,6 +190,11 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 home=f"dependencias/{slug}/",
             )
         outputs[MANIFEST_PATH] = render_manifest(self.site, listed, self.feeds)
+        releases = [e.release for e in self.catalog.entries.values()] + self.catalog.hidden
+        expires = self.announcement.expires if self.announcement else None
+        outputs[NEXT_PATH] = render_next(
+            self.now, lifecycle.next_change(releases, self.now, [expires]), source_commit(self.rules.root)
+        )
         for path, content in outputs.items():
             files.append(File.generated(config, path, content=content))
 

@@ -1,0 +1,66 @@
+"""The next scheduled change: written by the build (/pregon/next.json), read by `pregon pendiente`
+from the portal served over real HTTP, so a scheduled run with nothing due builds nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from pregon.pendiente import decide
+from tests.conftest import ROOT, free_port
+
+BOGOTA = "-05:00"
+
+
+def next_doc(site: Path) -> dict:
+    return json.loads((site / "pregon/next.json").read_bytes())
+
+
+def test_the_build_writes_the_first_moment_anything_changes(built_site: Path) -> None:
+    doc = next_doc(built_site)
+    assert doc["format"] == "pregon-next" and doc["version"] == 1
+    # At the tests' clock (2026-11-20 10:00) the next change is the hospital's embargo lifting;
+    # the later ones (featured_until 12-05, the announcement on 12-15) come after it.
+    assert datetime.fromisoformat(doc["next_change"]) == datetime.fromisoformat("2026-11-25T09:00:00" + BOGOTA)
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    assert doc["commit"] == head
+
+
+def pendiente(site_url: str, now: str, commit: str) -> tuple[str, str]:
+    env = {**os.environ, "PREGON_NOW": now}
+    env.pop("GITHUB_OUTPUT", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pregon.pendiente", "--site", site_url, "--commit", commit, "--exit-code"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    return f"{proc.returncode}:{proc.stdout.strip()}", proc.stderr
+
+
+def test_a_scheduled_run_builds_only_when_something_is_due(built_site: Path, served_site: str) -> None:
+    commit = next_doc(built_site)["commit"]
+    before, reason = pendiente(served_site, "2026-11-20T10:15:00" + BOGOTA, commit)
+    assert before == "3:pendiente=false" and "nada pendiente" in reason
+    after, reason = pendiente(served_site, "2026-11-25T09:00:00" + BOGOTA, commit)
+    assert after == "0:pendiente=true" and "cambio programado" in reason
+    moved, reason = pendiente(served_site, "2026-11-20T10:15:00" + BOGOTA, "0" * 40)
+    assert moved == "0:pendiente=true" and "otro commit" in reason
+    down, reason = pendiente(f"http://127.0.0.1:{free_port()}/", "2026-11-20T10:15:00" + BOGOTA, commit)
+    assert down == "0:pendiente=true" and "no se pudo leer" in reason  # unknown: building is safe
+
+
+def test_unreadable_documents_mean_build() -> None:
+    now = datetime.fromisoformat("2026-11-20T10:00:00" + BOGOTA)
+    assert decide(b"not json", now, None).due
+    assert decide(b'{"format": "otro", "version": 1}', now, None).due
+    assert decide(b'{"format": "pregon-next", "version": 1, "next_change": "2026-11-21T10:00:00"}', now, None).due
+    quiet = b'{"format": "pregon-next", "version": 1, "next_change": null, "commit": "abc"}'
+    assert not decide(quiet, now, "abc").due  # nothing scheduled and the same commit
+    assert decide(quiet, now, "abd").due
