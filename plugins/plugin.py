@@ -9,6 +9,7 @@ background while ``on_page_*`` give templates their data and ``on_post_page`` in
 
 from __future__ import annotations
 
+import functools
 import logging
 from html import escape
 from pathlib import Path
@@ -29,10 +30,11 @@ from . import fingerprint, lifecycle, meta, search, themedir
 from .cache import BuildCache, digest
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
-from .feeds import FeedSite, feed_paths, render_feeds
+from .feeds import FeedCache, FeedSite, feed_paths, render_feeds
 from .manifest import MANIFEST_PATH, render_manifest
 from .page_cache import TEMPLATE as CACHED_TEMPLATE
 from .page_cache import PageCache
+from .page_cache import serve as serve_cached
 from .pages import View, add_view_files, build_views, share_links
 from .release import ReleaseRules
 from .release_cache import CachedLoader
@@ -133,6 +135,11 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 f"{len(catalog.problems)} problema(s) en los comunicados: corríjalos según los mensajes anteriores"
             )
         _drop_unpublished(files, catalog)
+        # What each release looks like in this build; page, listing and feed keys are built on it.
+        self.entry_keys = {
+            src_uri: fingerprint.entry_digest(entry, self.loader.content_keys[str(entry.release.path)])
+            for src_uri, entry in catalog.entries.items()
+        }
         for src_uri, entry in catalog.entries.items():
             file = files.get_file_from_path(src_uri)
             if file is not None:
@@ -165,25 +172,24 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             repr(self.announcement),
         )
         self.page_cache = pages = PageCache(self.cache, site_key)
-        entry_keys = {}
-        for src_uri, entry in self.catalog.entries.items():
-            content = self.loader.content_keys[str(entry.release.path)]
-            entry_keys[src_uri] = key = fingerprint.entry_digest(entry, content)
+        for src_uri, key in self.entry_keys.items():
             pages.assign(src_uri, "release", key)
         for src_uri, view in self.views.items():
             file = files.get_file_from_path(src_uri)
             own = b"" if file is None or file.generated_by else file.content_bytes  # e.g. the site's index.md
-            pages.assign(src_uri, "view", fingerprint.view_digest(view, entry_keys), own.decode("utf-8", "replace"))
+            view_key = fingerprint.view_digest(view, self.entry_keys)
+            pages.assign(src_uri, "view", view_key, own.decode("utf-8", "replace"))
         return nav
 
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
         listed = self.catalog.listed
         limit = self.config.feeds.limit
-        outputs = render_feeds(self.site, listed[:limit], prefix="", title=config.site_name, home="")
+        feeds = FeedCache(self.cache, self.site, self.entry_keys, config) if self.cache else None
+        render = feeds.render if feeds else functools.partial(render_feeds, self.site)
+        outputs = render(listed[:limit], prefix="", title=config.site_name, home="")
         groups = self.catalog.by_dependencia()
         for slug, name in self.config.dependencias.items():
-            outputs |= render_feeds(
-                self.site,
+            outputs |= render(
                 groups.get(slug, [])[:limit],
                 prefix=f"dependencias/{slug}/",
                 title=f"{name} — {config.site_name}",
@@ -250,15 +256,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             page.meta.setdefault("title", view.title)
         if cached is not None:
             page.meta["template"] = CACHED_TEMPLATE
-            return ""  # nothing to convert: on_page_content puts the stored HTML back
+            serve_cached(page, cached)
         return markdown
-
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        stored = self.page_cache.hits.get(page.file.src_uri) if self.page_cache else None
-        if stored is None:
-            return None
-        page.present_anchor_ids = set(stored.anchors)
-        return stored.content
 
     def on_page_context(
         self,
