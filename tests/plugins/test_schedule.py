@@ -64,3 +64,22 @@ def test_unreadable_documents_mean_build() -> None:
     quiet = b'{"format": "pregon-next", "version": 1, "next_change": null, "commit": "abc"}'
     assert not decide(quiet, now, "abc").due  # nothing scheduled and the same commit
     assert decide(quiet, now, "abd").due
+
+
+def test_next_change_follows_every_clock_driven_field() -> None:
+    from pregon.plugins.lifecycle import next_change
+    from pregon.plugins.release import load_release, load_rules
+
+    rules = load_rules(ROOT / "mkdocs.yml")
+    content = ROOT / "content" / "prensa" / "2026"
+    live = load_release(content / "11/vias-rurales-temporada-de-lluvias.md", rules)
+    featured = load_release(content / "10/rendicion-de-cuentas-2026.md", rules)  # featured_until 12-05
+    draft = load_release(content / "11/borrador-calendario-tributario.md", rules)
+    at = datetime.fromisoformat("2026-11-18T07:00:00" + BOGOTA)
+    # The first live update written ahead comes due first.
+    assert next_change([live, featured, draft], at) == datetime.fromisoformat("2026-11-18T07:30:00" + BOGOTA)
+    after_updates = datetime.fromisoformat("2026-11-21T00:00:00" + BOGOTA)
+    assert next_change([live, featured], after_updates) == datetime.fromisoformat("2026-12-05T00:00:00" + BOGOTA)
+    announcement = datetime.fromisoformat("2026-11-30T00:00:00" + BOGOTA)
+    assert next_change([live, featured], after_updates, [announcement, None]) == announcement
+    assert next_change([draft], at) is None  # a draft waits for an edit, not for the clock
