@@ -72,7 +72,8 @@ def collect(config_path: Path, dry_run: bool) -> None:
 
     Con --dry-run lee las redes y dice qué guardaría, sin escribir registros ni textos.
     """
-    from ..syndicate.channels import channel_class
+    from ..syndicate.accounts import AccountError, accounts
+    from ..syndicate.channels import open_account
     from . import best_hours
     from .collect import collect as run_collect
     from .metrics import MetricsStore, PlannedMetrics
@@ -81,11 +82,15 @@ def collect(config_path: Path, dry_run: bool) -> None:
     settings = load_settings(config_path)
     private = None if dry_run else PrivateStore.configured()
     channels, failures = {}, []
-    for name, options in settings.syndicate.channels.items():
+    for name, account in accounts(settings.syndicate):
         try:
-            channels[name] = channel_class(name)(options)
+            if isinstance(account, AccountError):
+                raise account
+            channels[name] = open_account(account)
+        except AccountError as exc:
+            failures.append(f"{name}: la cuenta no se pudo configurar: {exc.message}")
         except Exception as exc:
-            failures.append(f"{name}: el canal no se pudo configurar ({type(exc).__name__})")
+            failures.append(f"{name}: la cuenta no se pudo configurar ({type(exc).__name__})")
     now = _now()
     posts = syndicated_posts(settings.records)
     metrics = MetricsStore(settings.records / "metrics")
@@ -214,12 +219,25 @@ def sentiment_report(
     if data.empty:
         click.echo(f"No hay respuestas ni menciones de {the_month.name_es}. No se generó el informe.")
         return
-    note = (
-        "Clasificador por defecto: TF-IDF + léxico, entrenado con SentiMP-21 (CC BY-SA 4.0) y las etiquetas "
-        "propias de la oficina; revise las muestras antes de sacar conclusiones."
-        if options.classifier.endswith(":default_classifier")
-        else f"Clasificador configurado: {options.classifier}."
-    )
+    if options.classifier.endswith(":default_classifier"):
+        from .colombia import decimal
+        from .sentiment.model import TfidfClassifier, held_out_scores
+
+        accuracy = ""
+        if isinstance(classifier, TfidfClassifier):
+            macro, neutral, count = held_out_scores(classifier)
+            accuracy = (
+                f" Exactitud medida: macro-F1 {decimal(macro)} y exhaustividad de la clase neutra {decimal(neutral)} "
+                f"sobre {count} respuestas ciudadanas retenidas (nunca usadas para entrenar)."
+            )
+        note = (
+            "Clasificador por defecto: TF-IDF + léxico, entrenado con SentiMP-21 (CC BY-SA 4.0) y las etiquetas "
+            "propias de la oficina; las preguntas y solicitudes de información sin queja cuentan como neutras."
+            + accuracy
+            + " Revise las muestras antes de sacar conclusiones."
+        )
+    else:
+        note = f"Clasificador configurado: {options.classifier}."
     # Pseudonymised texts may still carry personal details: by default the report stays private.
     path = _target(output, store.root / "informes", f"sentimiento-{the_month}.xlsx")
     if dry_run:

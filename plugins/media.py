@@ -13,6 +13,7 @@ from pathlib import Path
 from PIL import Image
 
 from .source import is_local_video, is_url
+from .videoinfo import video_info
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 VIDEO_MIME = {
@@ -44,6 +45,8 @@ class Media:
     height: int | None = None
     bytes: int | None = None
     youtube_id: str | None = None
+    duration: float | None = None
+    """Seconds, for local videos whose container says it (see videoinfo.py)."""
 
 
 def youtube_id(ref: str) -> str | None:
@@ -151,7 +154,17 @@ class MediaReader:
                 return None
             src, data = found
             mime = VIDEO_MIME.get(ref.rsplit(".", 1)[-1].lower(), "video/mp4")
-            return Media("video", alt or "", src=src, mime=mime, bytes=len(data))
+            info = video_info(data)
+            return Media(
+                "video",
+                alt or "",
+                src=src,
+                mime=mime,
+                width=info.width,
+                height=info.height,
+                bytes=len(data),
+                duration=info.duration,
+            )
         vid = youtube_id(ref)
         if vid is None:
             self.fail(

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import SecretStr
 
@@ -56,6 +56,7 @@ from .base import (
     NotSupported,
     PermanentError,
     Post,
+    PostGone,
     PostStats,
     Published,
     RateLimited,
@@ -70,6 +71,8 @@ BLOB_MAX_BYTES = 1_000_000
 """Lexicon ``maxSize`` of a card thumbnail and of each image."""
 TEXT_MAX_BYTES = 3000
 IMAGE_MAX_SIDE = 2000
+MENTION_PAGES = 100
+"""Pages of 100 notifications read at most per collect (10,000: far more than a day brings)."""
 POST_COUNT_PAGES = 100
 """listRecords pages (100 records each) read to count posts without an AppView."""
 
@@ -85,11 +88,14 @@ class BlueskyOptions(ChannelOptions):
     appview: bool = True
     web_base: str = "https://bsky.app"
 
+    credential_pairs: ClassVar[tuple[tuple[str, str], ...]] = (("handle", "app_password"),)
+
 
 class BlueskyChannel(Channel):
     name = "bluesky"
     text_limit = 300
     max_images = 4
+    options_model = BlueskyOptions
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
@@ -104,12 +110,13 @@ class BlueskyChannel(Channel):
                 self.options.handle,
                 self.options.app_password.get_secret_value(),
                 session_file=self.options.session_file,
+                timeout=self.options.timeout,
             )
         return self._xrpc
 
     # --- rendering (no network) --------------------------------------------------------------
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
-        key = post_key(item.id, self.name, update.id if update else None)
+        key = post_key(item.id, self.account, update.id if update else None)
         raw, link, images = draft(item, update, self.name, self.options.template, self.options.update_template)
         card = {"uri": link, "title": item.title, "description": item.summary if update is None else update.text}
         thumb_from = images or item.images
@@ -280,7 +287,7 @@ class BlueskyChannel(Channel):
         self._needs_appview("las métricas por publicación")
         answer = self.xrpc.call("GET", "app.bsky.feed.getPosts", params={"uris": published.remote_id})
         if not answer.get("posts"):
-            raise PermanentError(f"bluesky: la publicación {published.remote_id} ya no existe")
+            raise PostGone(f"bluesky: la publicación {published.remote_id} ya no existe")
         post = answer["posts"][0]
         return PostStats(
             reactions=post.get("likeCount"),
@@ -289,19 +296,32 @@ class BlueskyChannel(Channel):
         )
 
     def mentions(self, since: datetime | None = None) -> list[Mention]:
+        """Citizens' replies and mentions newer than ``since``, every page of them (newest first,
+        following the cursor until ``since``); the account's own posts are not citizens'."""
         self._needs_appview("las respuestas y menciones")
-        answer = self.xrpc.call(
-            "GET", "app.bsky.notification.listNotifications", params={"reasons": ["mention", "reply"], "limit": 100}
-        )
-        found = []
-        for note in answer.get("notifications", []):
-            created = datetime.fromisoformat(note["record"]["createdAt"])
-            if since is not None and created <= since:
-                continue
-            parent = note["record"].get("reply", {}).get("parent", {}).get("uri")
-            found.append(
-                Mention(note["uri"], note["author"]["handle"], note["record"].get("text", ""), created, parent)
-            )
+        found: list[Mention] = []
+        cursor: str | None = None
+        for _ in range(MENTION_PAGES):
+            params: dict[str, Any] = {"reasons": ["mention", "reply"], "limit": 100}
+            if cursor:
+                params["cursor"] = cursor
+            answer = self.xrpc.call("GET", "app.bsky.notification.listNotifications", params=params)
+            notes = answer.get("notifications", [])
+            older = False
+            for note in notes:
+                created = datetime.fromisoformat(note["record"]["createdAt"])
+                if since is not None and created <= since:
+                    older = True
+                    continue
+                if note["author"].get("did") == self.xrpc.did:
+                    continue
+                parent = note["record"].get("reply", {}).get("parent", {}).get("uri")
+                found.append(
+                    Mention(note["uri"], note["author"]["handle"], note["record"].get("text", ""), created, parent)
+                )
+            cursor = answer.get("cursor")
+            if older or not cursor or not notes:
+                return found
         return found
 
     def _needs_appview(self, what: str) -> None:

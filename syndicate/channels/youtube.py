@@ -16,6 +16,11 @@ What gets posted: only a release whose manifest has a **video file published on 
 A release that embeds an existing YouTube video (``youtube_id``) or has no video renders a post
 with ``Post.skip`` (nothing to upload), and live updates are not posted here.
 
+**Shorts.** The Data API has no Shorts endpoint: YouTube files an upload as a Short when it is
+vertical or square and at most 3 minutes long. With ``shorts: true`` such a video (frame size and
+duration from the manifest) gets the ``#Shorts`` convention at the end of its description and its
+public URL is the ``/shorts/`` one; any other video is uploaded as usual.
+
 Reconciliation does not use ``search.list`` (100 calls/day): each upload carries the tag
 ``pregon-<post key>``, and :meth:`find_existing` reads the channel's uploads playlist and the
 videos' tags (1 unit per page).
@@ -27,6 +32,7 @@ Configuration (``channels.youtube``)::
       client_secret: !ENV YOUTUBE_CLIENT_SECRET
       refresh_token: !ENV YOUTUBE_REFRESH_TOKEN
       privacy_status: public          # or unlisted / private
+      shorts: false                   # true: a vertical (or square) video of ≤ 3 min goes as a Short
       category_id: "25"               # News & Politics
       api_base: https://youtube.googleapis.com/
       token_uri: https://oauth2.googleapis.com/token
@@ -51,12 +57,14 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import Resource, build_from_document
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload, build_http
+from pydantic import SecretStr
 
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
 from ..text import compose
 from .base import (
     AccountStats,
+    AuthError,
     Channel,
     Mention,
     NotSupported,
@@ -68,7 +76,9 @@ from .base import (
     TransientError,
     post_key,
 )
-from .transport import seconds_until_midnight
+from .options import ChannelOptions
+from .transport import REDACTOR, seconds_until_midnight
+from .vertical import YOUTUBE_SHORT, short_video
 
 DESCRIPTION_MAX_BYTES = 5000
 DEFAULT_TEMPLATE = "{summary}\n\nComunicado completo: {url}\n\n{dependencia}"
@@ -90,10 +100,26 @@ def key_tag(key: str) -> str:
     return f"pregon-{key}"
 
 
+class YouTubeOptions(ChannelOptions):
+    client_id: SecretStr
+    client_secret: SecretStr
+    refresh_token: SecretStr
+    token_uri: str | None = None
+    category_id: str | int = "25"
+    privacy_status: str = "public"
+    chunk_size: int = CHUNK_SIZE
+    resume_backoff: float = 1.0
+    timeout: float = 60.0
+    shorts: bool = False
+
+    credential_pairs: ClassVar[tuple[tuple[str, str], ...]] = (("client_id", "client_secret"),)
+
+
 class YouTubeChannel(Channel):
     name = "youtube"
     text_limit = DESCRIPTION_MAX_BYTES
     max_images = 0
+    options_model = YouTubeOptions
 
     API_BASE: ClassVar[str] = "https://youtube.googleapis.com/"
     TOKEN_URI: ClassVar[str] = "https://oauth2.googleapis.com/token"
@@ -110,7 +136,7 @@ class YouTubeChannel(Channel):
         update: Update | None = None,
         reply_to: Published | None = None,
     ) -> Post:
-        key = post_key(item.id, self.name, update.id if update else None)
+        key = post_key(item.id, self.account, update.id if update else None)
         video = next((m for m in item.media if m.kind == "video"), None)
         skip = None
         if update is not None:
@@ -120,6 +146,9 @@ class YouTubeChannel(Channel):
         elif video.youtube_id:
             skip = f"el video ya está en YouTube ({video.youtube_id}); el portal lo incrusta y no hay nada que subir"
         description = compose(item, self.name, self.config.get("template") or DEFAULT_TEMPLATE)
+        short = bool(self.config.get("shorts")) and skip is None and short_video(item, YOUTUBE_SHORT).video is not None
+        if short:
+            description += "\n\n#Shorts"
         title = item.title.strip()
         problems: list[str] = []
         if skip is None:
@@ -144,7 +173,7 @@ class YouTubeChannel(Channel):
             reply_to=reply_to,
             problems=tuple(problems),
             skip=skip,
-            extra={"title": title, "tags": [key_tag(key), *item.tags]},
+            extra={"title": title, "tags": [key_tag(key), *item.tags], "short": short},
         )
 
     # --- publishing --------------------------------------------------------------------------
@@ -184,10 +213,7 @@ class YouTubeChannel(Channel):
                 )
             )
             result = self._upload(request)
-        return Published(
-            remote_id=result["id"],
-            url=f"https://www.youtube.com/watch?v={result['id']}",
-        )
+        return Published(remote_id=result["id"], url=_video_url(result["id"], bool(post.extra.get("short"))))
 
     def _upload(self, request: Any) -> dict[str, Any]:
         """Send chunks until YouTube answers with the video; resume after an interrupted chunk."""
@@ -225,10 +251,7 @@ class YouTubeChannel(Channel):
                 videos = _execute(youtube.videos().list(part="snippet", id=",".join(ids), maxResults=50).execute)
                 for video in videos.get("items", []):
                     if tag in video["snippet"].get("tags", []):
-                        return Published(
-                            remote_id=video["id"],
-                            url=f"https://www.youtube.com/watch?v={video['id']}",
-                        )
+                        return Published(video["id"], _video_url(video["id"], bool(post.extra.get("short"))))
             page_token = page.get("nextPageToken")
             if not page_token:
                 return None
@@ -303,6 +326,9 @@ class YouTubeChannel(Channel):
                     + ", ".join(f"`syndicate.channels.youtube.{k}`" for k in missing)
                     + " (defínalas con !ENV y variables de entorno)"
                 )
+            for key in ("client_id", "client_secret", "refresh_token"):
+                REDACTOR.add(str(self.config[key]))
+            REDACTOR.add_pair(str(self.config["client_id"]), str(self.config["client_secret"]))
             credentials = Credentials(
                 token=None,
                 refresh_token=self.config["refresh_token"],
@@ -354,6 +380,10 @@ def _download(video: Media, handle: IO[bytes]) -> str:
     return mime if mime.startswith("video/") else "video/*"
 
 
+def _video_url(video_id: str, short: bool) -> str:
+    return f"https://www.youtube.com/shorts/{video_id}" if short else f"https://www.youtube.com/watch?v={video_id}"
+
+
 def _int(value: Any) -> int | None:
     return int(value) if value is not None else None
 
@@ -365,9 +395,13 @@ def _execute(call: Any) -> Any:
     except HttpError as exc:
         raise _error(exc) from None
     except RefreshError:
-        raise PermanentError(
+        raise AuthError(
             "youtube: Google rechazó el refresh token (vencido o revocado; si la aplicación de Google está en modo "
             "«Testing», vence a los 7 días): autorice de nuevo y actualice la variable de entorno"
+        ) from None
+    except TimeoutError:
+        raise TransientError(
+            "youtube: la API no respondió a tiempo; la publicación pudo o no llegar", timeout=True
         ) from None
     except (TransportError, httplib2.HttpLib2Error, OSError) as exc:
         raise TransientError(f"youtube: fallo de conexión con la API ({exc.__class__.__name__})") from None
@@ -391,7 +425,7 @@ def _error(exc: HttpError) -> Exception:
             status=status,
         )
     if status == 401:
-        return PermanentError(
+        return AuthError(
             "youtube: Google rechazó la autorización; autorice de nuevo la aplicación",
             status=status,
         )

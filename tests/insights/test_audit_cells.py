@@ -26,7 +26,7 @@ HOSTILE = [
 def test_formula_looking_cells_become_text_in_csv_and_strings_in_xlsx(tmp_path: Path) -> None:
     at = datetime(2026, 1, 15, 9, 30)
     posts = [
-        [f"comunicado-{i}", value, "Bluesky", "https://bsky.app/x", at, at, 1, "fallido", value]
+        [f"Comunicado {i}", f"comunicado-{i}", value, "bluesky", "https://bsky.app/x", at, at, 1, "fallido", value]
         for i, value in enumerate(HOSTILE)
     ]
     audit = Audit(Month.parse("2026-01"), [], [], posts)
@@ -35,9 +35,9 @@ def test_formula_looking_cells_become_text_in_csv_and_strings_in_xlsx(tmp_path: 
     csv_path = next(p for p in paths if p.name.endswith("publicaciones.csv"))
     with csv_path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))[1:]
-    assert [r[1] for r in rows] == ["'" + v for v in HOSTILE]
-    assert all(r[8][0] not in "=+-@\t\r＝＋－＠" for r in rows)
-    assert rows[0][6] == "1" and rows[0][4] == "2026-01-15 09:30:00"  # numbers and dates untouched
+    assert [r[2] for r in rows] == ["'" + v for v in HOSTILE]
+    assert all(r[9][0] not in "=+-@\t\r＝＋－＠" for r in rows)
+    assert rows[0][7] == "1" and rows[0][5] == "15/01/2026 09:30"  # numbers and dates untouched
 
     book = openpyxl.load_workbook(next(p for p in paths if p.suffix == ".xlsx"))
     sheet = book["Publicaciones"]
