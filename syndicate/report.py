@@ -88,6 +88,8 @@ class RunReport:
     def unverified(self) -> list[Outcome]:
         """The posts "por verificar" (see :data:`UNVERIFIED`), for the run table and the alerts."""
         return [o for o in self.outcomes if o.status == UNVERIFIED]
+
+    @property
     def exit_code(self) -> int:
         """0 all done (or waiting), 2 an account could not be configured, 1 anything else failed."""
         if any(o.config for o in self.outcomes):
