@@ -32,6 +32,7 @@ from .manifest import MANIFEST_PATH, render_manifest
 from .pages import View, add_view_files, build_views, share_links
 from .release import ReleaseRules
 from .site import SiteContext, current_announcement, fecha
+from .symlinks import symlink_problems
 
 log = logging.getLogger("mkdocs.plugins.pregon")
 
@@ -97,6 +98,18 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             for slug, paths in self.dependencia_feeds.items()
         }
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Before MkDocs collects the files: its walk follows symlinks into whatever they point to.
+        if not self.config.enabled:
+            return
+        links = symlink_problems(self.rules.docs_dir, self.rules.root)
+        if links:
+            for problem in links:
+                log.error(str(problem))
+            raise PluginError(
+                f"{len(links)} enlace(s) simbólico(s) en la carpeta del sitio: reemplácelos por archivos reales"
+            )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:

@@ -25,3 +25,15 @@ class ReleaseError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+Loc = tuple[str | int, ...]
+"""Where a value sits in the front matter: keys and list indexes from the top, e.g. ``("gallery", 2, "src")``."""
+
+
+def field_name(loc: Loc) -> str:
+    """``loc`` as editors read it: ``gallery[2].src``."""
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
