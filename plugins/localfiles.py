@@ -37,20 +37,36 @@ def size_text(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB".replace(".", ",") if n >= 1024 * 1024 else f"{n:,} B".replace(",", ".")
 
 
-def within(target: Path, root: Path) -> str:
-    """``target`` relative to ``root`` (posix), checked on the real file system.
+class SiteFolder:
+    """The docs folder, checked lazily: each subfolder a file lies in is looked at once (``lstat``)
+    for symlinks, so a release with a thousand images costs a thousand ``open`` calls, not more."""
 
-    Raises :class:`LocalFileError` when the path leaves ``root`` or passes through a symlink.
-    """
-    logical = os.path.relpath(os.path.normpath(os.path.abspath(target)), os.path.abspath(root))
-    if logical == ".." or logical.startswith(".." + os.sep) or os.path.isabs(logical):
-        raise LocalFileError("está fuera de la carpeta del sitio: guarde el archivo junto al comunicado")
-    real = os.path.relpath(os.path.realpath(target), os.path.realpath(root))
-    if real != logical:
-        raise LocalFileError(
-            "pasa por un enlace simbólico: Pregón no publica enlaces; copie el archivo real en la carpeta"
-        )
-    return Path(logical).as_posix()
+    def __init__(self, root: Path):
+        self.root = os.path.normpath(os.path.abspath(root))
+        self._checked: set[str] = set()
+
+    def relative(self, target: Path) -> str:
+        """``target`` relative to the folder (posix). Raises :class:`LocalFileError` when the path
+        leaves the folder or passes through a symlink (the file itself is checked when opened)."""
+        logical = os.path.normpath(os.path.join(self.root, target))
+        if not logical.startswith(self.root + os.sep):
+            raise LocalFileError("está fuera de la carpeta del sitio: guarde el archivo junto al comunicado")
+        relative = logical[len(self.root) + 1 :]
+        current = self.root
+        for part in relative.split(os.sep)[:-1]:
+            current = os.path.join(current, part)
+            if current in self._checked:
+                continue
+            try:
+                info = os.lstat(current)
+            except OSError:
+                break  # a missing folder: opening the file reports it
+            if stat.S_ISLNK(info.st_mode):
+                raise LocalFileError(
+                    "pasa por una carpeta que es un enlace simbólico: Pregón no publica enlaces; use una carpeta real"
+                )
+            self._checked.add(current)
+        return Path(relative).as_posix()
 
 
 def read_local(path: Path, limit: int, *, keep: bool) -> LocalFile:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .localfiles import LocalFile, LocalFileError, read_local, within
+from .localfiles import LocalFile, LocalFileError, SiteFolder, read_local
 from .problems import Loc
 from .source import Reference, is_local_video, is_url
 
@@ -65,7 +65,7 @@ class MediaReader:
 
     def __init__(self, release_path: Path, docs_dir: Path | None, fail: Fail):
         self.folder = release_path.parent
-        self.docs_dir = docs_dir
+        self.site = SiteFolder(docs_dir) if docs_dir is not None else None
         self.fail = fail
         self.hashed: list[tuple[Reference, LocalFile]] = []
 
@@ -74,7 +74,7 @@ class MediaReader:
         target = self.folder / ref.ref
         limit = MAX_VIDEO_BYTES if ref.role == "video" else MAX_IMAGE_BYTES
         try:
-            src = within(target, self.docs_dir) if self.docs_dir is not None else ref.ref
+            src = self.site.relative(target) if self.site is not None else ref.ref
             found = read_local(target, limit, keep=keep)
         except LocalFileError as exc:
             if exc.missing:

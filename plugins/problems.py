@@ -37,3 +37,9 @@ def field_name(loc: Loc) -> str:
     for part in loc:
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name
+
+
+def clip(value: object, limit: int = 60) -> str:
+    """A value quoted in a message, shortened: a message must stay readable whatever was written."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -33,11 +33,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import digest
-from .localfiles import LocalFileError, within
+from .localfiles import LocalFileError, SiteFolder
 from .media import Media, MediaReader
 from .moments import MomentError
 from .moments import as_moment as parse_moment  # lifecycle and site read their dates the same way
-from .problems import Loc, Problem, ReleaseError, field_name
+from .problems import Loc, Problem, ReleaseError, clip, field_name
 from .source import SourceFile, item_references, read_source, update_id, update_references
 
 __all__ = ["Media", "Release", "ReleaseRules", "Update", "load_release", "load_rules", "parse_moment", "update_id"]
@@ -65,7 +65,7 @@ def _moment(value: Any, info: ValidationInfo) -> datetime:
             "pregon_date",
             "`{field}`: «{value}» no es una fecha válida{reason}; escríbala como AAAA-MM-DD HH:MM, "
             "por ejemplo 2026-03-10 09:30",
-            {"field": info.field_name, "value": str(value), "reason": reason},
+            {"field": info.field_name, "value": clip(value), "reason": reason},
         ) from None
 
 
@@ -104,7 +104,7 @@ def _slug(value: str, info: ValidationInfo) -> str:
         raise PydanticCustomError(
             "pregon_slug",
             "`{field}`: «{value}» no es un nombre válido: use minúsculas, números, `-` y `_` (como en mkdocs.yml)",
-            {"field": info.field_name, "value": value},
+            {"field": info.field_name, "value": clip(value)},
         )
     return value
 
@@ -162,7 +162,7 @@ class LiveUpdate(_Part):
             raise PydanticCustomError(
                 "pregon_slug",
                 "`{field}`: «{value}» no es un id válido: use letras sin tilde, números, `-` y `_` (hasta 64)",
-                {"field": info.field_name, "value": value},
+                {"field": info.field_name, "value": clip(value)},
             )
         return value
 
@@ -306,7 +306,7 @@ def release_from_source(source: SourceFile, rules: ReleaseRules) -> Release:
     """:func:`load_release` for a file already read with :func:`~pregon.plugins.source.read_source`."""
     shown = source.shown
     try:
-        src_uri = within(source.path, rules.docs_dir)
+        src_uri = SiteFolder(rules.docs_dir).relative(source.path)
     except LocalFileError as exc:
         raise ReleaseError([Problem(shown, None, f"el comunicado {exc}")]) from None
     warnings = _unknown_fields(source)

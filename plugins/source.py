@@ -23,7 +23,7 @@ import yaml  # type: ignore[import-untyped]
 
 from .localfiles import LocalFileError, read_local
 from .moments import MomentError, as_moment, read_moment
-from .problems import Loc, Problem, ReleaseError, field_name
+from .problems import Loc, Problem, ReleaseError, clip, field_name
 
 # libyaml's event parser is about 6× faster than the pure-Python one and reports the same marks.
 _LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
@@ -234,7 +234,9 @@ class _FrontMatter:
         if tag == _YAML + "merge":
             raise self._fail(event, parent, "las claves de fusión `<<` no se permiten: escriba cada campo completo")
         if tag != _YAML + "str" or not key.strip() or _INVISIBLE.search(key):
-            raise self._fail(event, parent, f"la clave «{key}» no es un nombre de campo: use letras, como `title:`")
+            raise self._fail(
+                event, parent, f"la clave «{clip(key)}» no es un nombre de campo: use letras, como `title:`"
+            )
         loc = (*parent, key)
         if key in frame[3]:
             raise self._fail(
@@ -294,17 +296,21 @@ class _FrontMatter:
             try:
                 return read_moment(value)
             except MomentError as exc:
-                raise self._fail(event, loc, f"`{field_name(loc)}`: «{value}» no es una fecha válida: {exc}") from None
+                raise self._fail(
+                    event, loc, f"`{field_name(loc)}`: «{clip(value)}» no es una fecha válida: {exc}"
+                ) from None
         if tag in (_YAML + "int", _YAML + "float"):
             try:
                 number = getattr(_CONSTRUCTOR, f"construct_yaml_{tag[len(_YAML) :]}")(yaml.ScalarNode(tag, value))
             except ValueError:
                 number = math.nan
             if isinstance(number, float) and not math.isfinite(number):
-                raise self._fail(event, loc, f"`{field_name(loc)}`: «{value}» no es un número que Pregón acepte")
+                raise self._fail(event, loc, f"`{field_name(loc)}`: «{clip(value)}» no es un número que Pregón acepte")
             return number
         raise self._fail(
-            event, loc, f"`{field_name(loc)}`: el valor «{value}» no se entiende; si es texto, póngalo entre comillas"
+            event,
+            loc,
+            f"`{field_name(loc)}`: el valor «{clip(value)}» no se entiende; si es texto, póngalo entre comillas",
         )
 
 

@@ -81,6 +81,9 @@ class Item(_Frozen):
     media: tuple[Media, ...] = Field((), description="Main image first, then gallery, then video.")
     social: dict[str, str] = Field(default_factory=dict, description="Per-network text overrides.")
     press_lists: tuple[str, ...] = ()
+    accounts: tuple[str, ...] | None = Field(
+        None, description="Accounts (channel keys) chosen for this release; None means every configured account."
+    )
     source: Source
     live: bool = False
     updates: tuple[Update, ...] = ()
