@@ -237,3 +237,37 @@ def test_the_example_content_digests_are_format_2() -> None:
     document = {"format": "pregon-digest-2", "front_matter": meta, "body": source.body, "files": files}
     canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     assert release_digest(path) == "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_an_approval_recorded_under_format_1_is_not_accepted_and_says_to_re_approve(tmp_path: Path) -> None:
+    import json
+
+    from pregon.syndicate.approvals.records import RecordsApprovals
+    from pregon.syndicate.manifest import Item
+
+    source = "content/prensa/2026/06/festival-del-rio.md"
+    old = "sha256:9590ae04d9da0f285c20bfac86f44b0ddfe9b93b693f013c9e582de9a1b7c0b0"  # shipped format-1 digest
+    folder = tmp_path / "approvals"
+    folder.mkdir()
+    lines = [
+        {"v": 1, "at": "2026-11-23T11:21:16Z", "by": who, "role": role, "digest": old, "source": source, "pr": None}
+        for who, role in (("jefa-prensa", "contenido"), ("disenador", "diseño"))
+    ]
+    (folder / "2026-11.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    current = release_digest(ROOT / source)
+    assert current != old
+    item = Item.model_validate(
+        {
+            "id": "prensa/2026/06/festival-del-rio",
+            "url": "http://portal.example/prensa/2026/06/festival-del-rio/",
+            "digest": current,
+            "title": "t",
+            "summary": "s",
+            "date": "2026-06-29T18:00:00-05:00",
+            "dependencia": {"slug": "cultura", "name": "Cultura"},
+            "source": {"path": source},
+        }
+    )
+    decision = RecordsApprovals(folder, {"contenido": ("jefa-prensa",), "diseño": ("disenador",)}).decide(item)
+    assert not decision.approved
+    assert "vuelva a aprobarlo" in decision.reason and "pregon-digest-2" in decision.reason
