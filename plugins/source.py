@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import yaml  # type: ignore[import-untyped]
 
@@ -38,9 +39,15 @@ MAX_DEPTH = 12
 """Nesting levels of the front matter (the schema needs 3; `search` options a few more)."""
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 """Characters no release needs and that break XML, e-mail headers or line numbers (tab and LF are fine)."""
-# Markdown images in the body: ![alt](src "title"). The alt text stops at any bracket, so a body of
-# 50,000 `![` is scanned once, not once per `![`.
-_BODY_IMAGE = re.compile(r"!\[[^\[\]]*\]\(\s*<?([^)\s>]+)")
+# Images in the body: ![alt](src "title"), ![alt][label] or ![label] with a definition `[label]: src`,
+# and HTML <img>/<video>/<source> src attributes. Every repetition stops at a bracket or `<`, so a
+# body of 50,000 `![` or `<img` is scanned once, not once per opener.
+_BODY_IMAGE = re.compile(
+    r"!\[([^\[\]]*)\](?:\(\s*<?([^)\s>]+)|\[([^\[\]]*)\])?"
+    r"|<(?:img|video|source)\b[^<>]*?\bsrc\s*=\s*[\"']?([^\"'\s<>]+)",
+    re.IGNORECASE,
+)
+_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]+)\]:[ \t]*<?([^\s>]+)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -332,8 +339,28 @@ def is_local_video(ref: str) -> bool:
 
 
 def body_images(body: str) -> list[str]:
-    """Local images embedded in the Markdown body."""
-    return [m for m in _BODY_IMAGE.findall(body) if not is_url(m)]
+    """Local images (and HTML videos) the body shows, in order of appearance."""
+    definitions: dict[str, str] | None = None
+    out: list[str] = []
+    for alt, inline, label, html in _BODY_IMAGE.findall(body):
+        ref = inline or html
+        if not ref:  # reference style: ![alt][label], ![alt][] or ![alt]
+            if definitions is None:
+                definitions = {k.strip().lower(): v for k, v in reversed(_DEFINITION.findall(body))}
+            ref = definitions.get((label or alt).strip().lower(), "")
+        if ref and not is_url(ref):
+            path = _local_path(ref)
+            if path:
+                out.append(path)
+    return out
+
+
+def _local_path(ref: str) -> str:
+    """The file a body reference names, as MkDocs resolves it: no query or fragment, %20 a space."""
+    try:
+        return unquote(urlsplit(ref).path)
+    except ValueError:  # not a URL at all: the text is the file name
+        return ref
 
 
 def item_references(source: SourceFile) -> list[Reference]:
