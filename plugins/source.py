@@ -184,7 +184,10 @@ class _FrontMatter:
 
     def _fail(self, event: Any, loc: Loc, message: str) -> _Refused:
         line = event.start_mark.line + self.FIRST_LINE
-        return _Refused(Problem(self.shown, field_name(loc) or None, message, line))
+        name = field_name(loc)
+        if name and not message.startswith("`"):  # say which field, as every other message does
+            message = f"`{clip(name)}`: {message}"
+        return _Refused(Problem(self.shown, name or None, message, line))
 
     def _build(self, events: Iterator[Any]) -> Any:
         # Iterative, so nesting depth costs no Python recursion; each frame is
