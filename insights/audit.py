@@ -8,12 +8,14 @@ Three tables, each also written as a CSV (UTF-8 with BOM, so Excel opens accents
 * posts — every post of the ledger made or attempted during the month (release, network, remote
   URL, posting time, attempts, outcome).
 
-Times are shown in the office's time zone; the month is the local month.
+Releases are named by their titles (their ids beside them), times are shown in the office's time
+zone to the minute (America/Bogota), and the month is the local month.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +23,6 @@ from typing import Any
 
 from ..syndicate.jsonlines import read_records
 from ..syndicate.schedule import TIMEZONE
-from .growth import display_name
 from .months import Month
 from .posts import SyndicatedPost
 from .workbook import Column, Report
@@ -37,6 +38,7 @@ OUTCOMES = {
 DECISION_COLUMNS = (
     Column("Fecha y hora", 17, "datetime"),
     Column("Comunicado", 34),
+    Column("Identificador", 30),
     Column("Actualización", 14),
     Column("Huella", 22),
     Column("Proveedor", 11),
@@ -58,8 +60,9 @@ APPROVAL_COLUMNS = (
 
 POST_COLUMNS = (
     Column("Comunicado", 34),
+    Column("Identificador", 30),
     Column("Actualización", 14),
-    Column("Red", 12),
+    Column("Cuenta", 14),
     Column("URL remota", 44),
     Column("Primer intento", 17, "datetime"),
     Column("Publicado", 17, "datetime"),
@@ -74,8 +77,10 @@ def _local(text: str) -> datetime:
 
 
 def _naive(moment: datetime | None) -> datetime | None:
-    """Local wall-clock time without zone, as spreadsheets and CSVs show it."""
-    return moment.astimezone(TIMEZONE).replace(tzinfo=None) if moment is not None else None
+    """Local wall-clock time to the minute, without zone, as spreadsheets and CSVs show it."""
+    if moment is None:
+        return None
+    return moment.astimezone(TIMEZONE).replace(tzinfo=None, second=0, microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -90,15 +95,17 @@ class Audit:
         return not (self.decisions or self.approvals or self.posts)
 
 
-def build(month: Month, records: Path, posts: list[SyndicatedPost]) -> Audit:
-    """Collect the month's rows from ``records`` and the ledger's ``posts``."""
+def build(month: Month, records: Path, posts: list[SyndicatedPost], titles: Mapping[str, str] | None = None) -> Audit:
+    """Collect the month's rows from ``records`` and the ledger's ``posts``; ``titles`` names releases."""
+    titles = titles or {}
     decisions = []
     for _, line in read_records(records / "decisions"):
         at = _local(line["at"])
         if month.contains(at, TIMEZONE):
             approvers = "; ".join(f"{role}: {login}" for role, login in (line.get("approvers") or {}).items())
             decisions.append([
-                _naive(at), line["item"], line.get("update"), line.get("digest"), line.get("provider"),
+                _naive(at), titles.get(line["item"], line["item"]), line["item"], line.get("update"), line.get("digest"),
+                line.get("provider"),
                 "aprobado" if line.get("approved") else "rechazado", line.get("reason"), approvers or None,
                 line.get("reference"),
             ])  # fmt: skip
@@ -115,17 +122,42 @@ def build(month: Month, records: Path, posts: list[SyndicatedPost]) -> Audit:
     for post in posts:
         if month.contains(post.first_at, TIMEZONE) or (post.done_at and month.contains(post.done_at, TIMEZONE)):
             rows.append([
-                post.item_id, post.update_id, display_name(post.channel), post.url, _naive(post.first_at),
+                titles.get(post.item_id, post.item_id), post.item_id, post.update_id, post.channel, post.url,
+                _naive(post.first_at),
                 _naive(post.done_at), post.attempts, OUTCOMES.get(post.outcome, post.outcome), post.error,
             ])  # fmt: skip
     return Audit(month, sorted(decisions, key=_first), sorted(approvals, key=_first), rows)
+
+
+def moment_text(value: datetime) -> str:
+    """A local wall-clock time as a Colombian reader writes it: 05/03/2026 14:07."""
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+# OWASP "CSV Injection": a spreadsheet runs a cell that starts with one of these as a formula
+# (fullwidth forms too, which some locales fold to ASCII). Record values such as update ids and
+# error messages come from releases and remote APIs, so none may start one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as written: text that could start a formula gets a leading
+    apostrophe (the mark spreadsheets use for "this is text"). The xlsx sheets need no such
+    mark: every text goes through xlsxwriter's ``write_string``, never parsed as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return moment_text(value)
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _first(row: list[Any]) -> Any:
     return row[0]
 
 
-def write(audit: Audit, folder: Path) -> list[Path]:
+def write(audit: Audit, folder: Path, entity: str = "") -> list[Path]:
     """Write ``auditoria-AAAA-MM.xlsx`` and one CSV per table into ``folder``; return the paths."""
     stem = f"auditoria-{audit.month}"
     tables = (
@@ -134,7 +166,7 @@ def write(audit: Audit, folder: Path) -> list[Path]:
         ("Publicaciones", "publicaciones", POST_COLUMNS, audit.posts),
     )
     xlsx = folder / f"{stem}.xlsx"
-    with Report(xlsx) as book:
+    with Report(xlsx, entity=entity, title="Registros de auditoría", period=audit.month.name_es) as book:
         for title, _, columns, rows in tables:
             sheet = book.sheet(title)
             start = book.heading(
@@ -148,8 +180,6 @@ def write(audit: Audit, folder: Path) -> list[Path]:
             writer = csv.writer(fh)
             writer.writerow([c.title for c in columns])
             for row in rows:
-                writer.writerow(
-                    ["" if v is None else v.isoformat(sep=" ") if isinstance(v, datetime) else v for v in row]
-                )
+                writer.writerow([csv_cell(v) for v in row])
         paths.append(path)
     return paths

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..cli import config_option
+from ..cli import config_option, dry_run_option
 from ..syndicate.config import ConfigError
 from ..syndicate.jsonlines import RecordError
 from ..syndicate.ledger import LedgerError
@@ -65,17 +65,21 @@ def _errors(func: F) -> F:
 
 @click.command()
 @config_option
+@dry_run_option
 @_errors
-def collect(config_path: Path) -> None:
-    """Toma la foto diaria de seguidores, métricas por publicación, respuestas y menciones."""
+def collect(config_path: Path, dry_run: bool) -> None:
+    """Toma la foto diaria de seguidores, métricas por publicación, respuestas y menciones.
+
+    Con --dry-run lee las redes y dice qué guardaría, sin escribir registros ni textos.
+    """
     from ..syndicate.channels import channel_class
     from . import best_hours
     from .collect import collect as run_collect
-    from .metrics import MetricsStore
+    from .metrics import MetricsStore, PlannedMetrics
     from .posts import syndicated_posts
 
     settings = load_settings(config_path)
-    private = PrivateStore.configured()
+    private = None if dry_run else PrivateStore.configured()
     channels, failures = {}, []
     for name, options in settings.syndicate.channels.items():
         try:
@@ -85,6 +89,8 @@ def collect(config_path: Path) -> None:
     now = _now()
     posts = syndicated_posts(settings.records)
     metrics = MetricsStore(settings.records / "metrics")
+    if dry_run:
+        metrics = PlannedMetrics(metrics.folder)
     try:
         result = run_collect(
             channels, posts, metrics, private, now=now, retention_days=settings.insights.retention_days
@@ -93,6 +99,15 @@ def collect(config_path: Path) -> None:
         for channel in channels.values():
             channel.close()
     result.failures[:0] = failures
+    if isinstance(metrics, PlannedMetrics):
+        click.echo(
+            f"Simulación: se guardarían {len(metrics.planned)} líneas de métricas ({result.accounts} cuentas y "
+            f"{result.posts} publicaciones); sin carpeta privada no se leen respuestas ni menciones. "
+            "No se escribió nada."
+        )
+        for failure in result.failures:
+            click.echo(f"Error: {failure}", err=True)
+        sys.exit(1 if result.failures else 0)
     hours = settings.insights.best_hours
     configured = list(settings.syndicate.channels)
     best = best_hours.compute(posts, metrics.posts(), configured, min_posts=hours.min_posts, top=hours.top)
@@ -123,20 +138,24 @@ def report() -> None:
 @config_option
 @_MONTH
 @_OUTPUT
+@dry_run_option
 @_errors
-def growth(config_path: Path, month: str, output: Path | None) -> None:
+def growth(config_path: Path, month: str, output: Path | None, dry_run: bool) -> None:
     """Crecimiento de seguidores, publicaciones e interacción por red (.xlsx)."""
     from . import growth as figures
     from .growth_page import write_page
-    from .growth_xlsx import write_growth
+    from .growth_xlsx import key_facts, write_growth
     from .metrics import MetricsStore
+    from .pdf import write_growth_pdf
     from .posts import syndicated_posts
     from .titles import release_titles
 
     settings = load_settings(config_path)
     the_month = _month(month)
     metrics = MetricsStore(settings.records / "metrics")
-    data = figures.build(the_month, metrics, syndicated_posts(settings.records), release_titles(config_path))
+    data = figures.build(
+        the_month, metrics, syndicated_posts(settings.records), release_titles(config_path), settings.accounts()
+    )
     if data.empty:
         click.echo(
             f"No hay datos de redes para {the_month.name_es}: no se recogieron métricas ni se difundieron "
@@ -144,7 +163,12 @@ def growth(config_path: Path, month: str, output: Path | None) -> None:
         )
         return
     path = _target(output, settings.reports_dir(), f"redes-{the_month}.xlsx")
-    click.echo(f"Informe de crecimiento: {write_growth(data, path)}")
+    if dry_run:
+        click.echo(f"Simulación: se escribirían {path} y {path.with_suffix('.pdf')}. No se escribió nada.")
+        return
+    click.echo(f"Informe de crecimiento: {write_growth(data, path, settings.entity)}")
+    pdf = write_growth_pdf(data, path.with_suffix(".pdf"), settings.entity, key_facts(data))
+    click.echo(f"Versión para imprimir: {pdf}")
     if settings.insights.portal_page:
         click.echo(f"Página del portal: {write_page(data, settings.project, settings.insights.portal_page)}")
 
@@ -155,9 +179,13 @@ def growth(config_path: Path, month: str, output: Path | None) -> None:
 @_OUTPUT
 @click.option("--correcciones", "corrections", type=click.Path(path_type=Path),
               help="Informe de sentimiento con la columna etiqueta_corregida llena por una persona.")  # fmt: skip
+@dry_run_option
 @_errors
-def sentiment_report(config_path: Path, month: str, output: Path | None, corrections: Path | None) -> None:
+def sentiment_report(
+    config_path: Path, month: str, output: Path | None, corrections: Path | None, dry_run: bool
+) -> None:
     """Sentimiento (positivo, neutro, negativo) de respuestas y menciones (.xlsx, seudonimizado)."""
+    from .pdf import write_sentiment_pdf
     from .posts import syndicated_posts
     from .sentiment.classifier import load_classifier
     from .sentiment.report import build
@@ -169,8 +197,11 @@ def sentiment_report(config_path: Path, month: str, output: Path | None, correct
     store = PrivateStore.from_env()
     if corrections is not None:
         fixes = read_corrections(corrections)
-        store.add_corrections(fixes, _now())
-        click.echo(f"Correcciones guardadas: {len(fixes)} (se aplican en este y en los próximos informes).")
+        if dry_run:
+            click.echo(f"Simulación: se guardarían {len(fixes)} correcciones.")
+        else:
+            store.add_corrections(fixes, _now())
+            click.echo(f"Correcciones guardadas: {len(fixes)} (se aplican en este y en los próximos informes).")
     if not store.mentions(the_month) and not store.mentions(the_month.next()):
         click.echo(
             f"No hay respuestas ni menciones recogidas para {the_month.name_es} en la carpeta privada "
@@ -183,18 +214,37 @@ def sentiment_report(config_path: Path, month: str, output: Path | None, correct
     if data.empty:
         click.echo(f"No hay respuestas ni menciones de {the_month.name_es}. No se generó el informe.")
         return
-    note = (
-        "Clasificador por defecto: TF-IDF + léxico, entrenado con SentiMP-21 (CC BY-SA 4.0) y las etiquetas "
-        "propias de la oficina; revise las muestras antes de sacar conclusiones."
-        if options.classifier.endswith(":default_classifier")
-        else f"Clasificador configurado: {options.classifier}."
-    )
+    if options.classifier.endswith(":default_classifier"):
+        from .colombia import decimal
+        from .sentiment.model import TfidfClassifier, held_out_scores
+
+        accuracy = ""
+        if isinstance(classifier, TfidfClassifier):
+            macro, neutral, count = held_out_scores(classifier)
+            accuracy = (
+                f" Exactitud medida: macro-F1 {decimal(macro)} y exhaustividad de la clase neutra {decimal(neutral)} "
+                f"sobre {count} respuestas ciudadanas retenidas (nunca usadas para entrenar)."
+            )
+        note = (
+            "Clasificador por defecto: TF-IDF + léxico, entrenado con SentiMP-21 (CC BY-SA 4.0) y las etiquetas "
+            "propias de la oficina; las preguntas y solicitudes de información sin queja cuentan como neutras."
+            + accuracy
+            + " Revise las muestras antes de sacar conclusiones."
+        )
+    else:
+        note = f"Clasificador configurado: {options.classifier}."
     # Pseudonymised texts may still carry personal details: by default the report stays private.
     path = _target(output, store.root / "informes", f"sentimiento-{the_month}.xlsx")
-    write_sentiment(data, path, options.samples, note)
+    if dry_run:
+        click.echo(
+            f"Simulación: se escribiría el informe de sentimiento {path} ({len(data.rows)} textos). No se escribió nada."
+        )
+        return
+    write_sentiment(data, path, options.samples, note, settings.entity, settings.accounts())
+    write_sentiment_pdf(data, path.with_suffix(".pdf"), settings.entity, note)
     totals = data.totals()
     click.echo(
-        f"Informe de sentimiento: {path} ({len(data.rows)} textos: {totals['positivo']} positivos, "
+        f"Informe de sentimiento: {path} y {path.with_suffix('.pdf')} ({len(data.rows)} textos: {totals['positivo']} positivos, "
         f"{totals['neutro']} neutros, {totals['negativo']} negativos; {data.corrections_applied} corregidos)."
     )
 
@@ -203,15 +253,17 @@ def sentiment_report(config_path: Path, month: str, output: Path | None, correct
 @config_option
 @_MONTH
 @_OUTPUT
+@dry_run_option
 @_errors
-def audit(config_path: Path, month: str, output: Path | None) -> None:
+def audit(config_path: Path, month: str, output: Path | None, dry_run: bool) -> None:
     """Registros del mes para los entes de control: decisiones, aprobaciones y publicaciones (.xlsx y .csv)."""
     from . import audit as registers
     from .posts import syndicated_posts
+    from .titles import release_titles
 
     settings = load_settings(config_path)
     the_month = _month(month)
-    data = registers.build(the_month, settings.records, syndicated_posts(settings.records))
+    data = registers.build(the_month, settings.records, syndicated_posts(settings.records), release_titles(config_path))
     if data.empty:
         click.echo(
             f"No hay decisiones de aprobación, aprobaciones ni publicaciones registradas en {the_month.name_es}. "
@@ -219,7 +271,13 @@ def audit(config_path: Path, month: str, output: Path | None) -> None:
         )
         return
     folder = output or settings.reports_dir()
-    for path in registers.write(data, folder):
+    if dry_run:
+        click.echo(
+            f"Simulación: se escribirían los registros del mes en {folder} ({len(data.decisions)} decisiones, "
+            f"{len(data.approvals)} aprobaciones, {len(data.posts)} publicaciones). No se escribió nada."
+        )
+        return
+    for path in registers.write(data, folder, settings.entity):
         click.echo(f"Registro: {path}")
     click.echo(
         f"{len(data.decisions)} decisiones, {len(data.approvals)} aprobaciones, {len(data.posts)} publicaciones."
@@ -232,10 +290,14 @@ def sentiment() -> None:
 
 
 @sentiment.command()
-@click.argument("labelled", type=click.Path(path_type=Path))
+@click.argument("labelled", metavar="ARCHIVO", type=click.Path(path_type=Path))
+@dry_run_option
 @_errors
-def train(labelled: Path) -> None:
-    """Reentrena con ARCHIVO (.csv o .xlsx con columnas texto y etiqueta) y mide el macro-F1."""
+def train(labelled: Path, dry_run: bool) -> None:
+    """Reentrena con ARCHIVO (.csv o .xlsx con columnas texto y etiqueta) y mide el macro-F1.
+
+    Con --dry-run mide el macro-F1 sin guardar las etiquetas ni el modelo.
+    """
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     from .sentiment.labelled import read_labelled
@@ -257,6 +319,9 @@ def train(labelled: Path) -> None:
         click.echo(f"Macro-F1 con validación cruzada ({folds} particiones, solo sus textos): {score:.2f}")
     else:
         click.echo("Muy pocos ejemplos por clase para medir el macro-F1 (se necesitan al menos 2 de cada una).")
+    if dry_run:
+        click.echo("Simulación: no se guardaron las etiquetas ni el modelo.")
+        return
     store.set_office_labels(examples)
     cached_classifier(examples)
     click.echo(f"Modelo reentrenado con SentiMP-21 y sus {len(examples)} textos; etiquetas guardadas en {store.root}.")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..syndicate.config import ConfigError, SyndicateConfig, load_config
@@ -61,6 +62,12 @@ class Settings:
     """Folder of mkdocs.yml: relative paths resolve here."""
     syndicate: SyndicateConfig
     insights: InsightsConfig
+    entity: str = ""
+    """The entity's name for report headers (``entity.name`` of the plugin, else ``site_name``)."""
+
+    def accounts(self) -> dict[str, str]:
+        """Each configured account and its network (the key itself unless ``network:`` says)."""
+        return {name: str((options or {}).get("network") or name) for name, options in self.syndicate.channels.items()}
 
     @property
     def records(self) -> Path:
@@ -102,4 +109,31 @@ def load_settings(path: str | Path = "mkdocs.yml") -> Settings:
     """Read mkdocs.yml: the validated ``syndicate`` section and its ``insights`` options."""
     path = Path(path)
     syndicate = load_config(path)
-    return Settings(path.parent.resolve(), syndicate, parse_insights(syndicate.insights, path))
+    return Settings(path.parent.resolve(), syndicate, parse_insights(syndicate.insights, path), _entity_name(path))
+
+
+class _AnyTag(yaml.SafeLoader):
+    """Reads mkdocs.yml for names only: every tag (!ENV, !!python/name…) loads as None."""
+
+
+_AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _entity_name(path: Path) -> str:
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_AnyTag) or {}
+    except (OSError, yaml.YAMLError):
+        return ""
+    plugins = document.get("plugins") if isinstance(document, Mapping) else None
+    entries = (
+        plugins.items()
+        if isinstance(plugins, Mapping)
+        else ((k, v) for entry in plugins or [] if isinstance(entry, Mapping) for k, v in entry.items())
+    )
+    for name, options in entries:
+        if name == "pregon" and isinstance(options, Mapping) and isinstance(options.get("entity"), Mapping):
+            entity = options["entity"].get("name")
+            if isinstance(entity, str) and entity:
+                return entity
+    site = document.get("site_name") if isinstance(document, Mapping) else None
+    return site if isinstance(site, str) else ""

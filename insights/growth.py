@@ -19,8 +19,10 @@ from .posts import SyndicatedPost
 NETWORK_NAMES = {
     "bluesky": "Bluesky", "mastodon": "Mastodon", "facebook": "Facebook", "instagram": "Instagram",
     "threads": "Threads", "x": "X", "linkedin": "LinkedIn", "telegram": "Telegram",
-    "youtube": "YouTube", "email": "Correo", "outbox": "Bandeja local",
+    "youtube": "YouTube", "tiktok": "TikTok", "whatsapp": "WhatsApp", "email": "Correo", "outbox": "Bandeja local",
 }  # fmt: skip
+NOT_SOCIAL = frozenset({"email", "outbox"})
+"""Channels that have no followers: mailing lists and the local outbox are not in a growth report."""
 
 
 def display_name(channel: str) -> str:
@@ -92,20 +94,67 @@ class ReleaseRow:
     channels: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class PreviousMonth:
+    """What the same account did the month before, for the month-over-month columns."""
+
+    net: int | None
+    posts: int
+    engagement: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    start: int | None
+    end: int | None
+    posts: int
+    engagement: int
+    previous_net: int | None
+    previous_posts: int | None
+
+    @property
+    def net(self) -> int | None:
+        return self.end - self.start if self.start is not None and self.end is not None else None
+
+    @property
+    def rate(self) -> float | None:
+        return self.net / self.start if self.net is not None and self.start else None
+
+
 @dataclass
 class GrowthReport:
     month: Month
     networks: list[NetworkGrowth]
     releases: list[ReleaseRow]
     titles: Mapping[str, str] = field(default_factory=dict)
+    previous: Mapping[str, PreviousMonth] = field(default_factory=dict)
+    accounts: Mapping[str, str] = field(default_factory=dict)
+    """Account key -> network (``x-alcalde`` -> ``x``); an account missing here is its own network."""
 
     def title(self, item_id: str) -> str:
         """The release's title where the content is at hand, else its id."""
         return self.titles.get(item_id, item_id)
 
+    def network_of(self, account: str) -> str:
+        return self.accounts.get(account, account)
+
     @property
     def empty(self) -> bool:
         return not any(n.days or n.posts or n.replies or n.mentions for n in self.networks)
+
+    def total(self) -> Totals:
+        """Every account added up (followers only over the accounts measured at both ends)."""
+        both = [n for n in self.networks if n.start is not None and n.end is not None]
+        before = [self.previous[n.channel] for n in self.networks if n.channel in self.previous]
+        nets = [p.net for p in before if p.net is not None]
+        return Totals(
+            start=sum(n.start or 0 for n in both) if both else None,
+            end=sum(n.end or 0 for n in both) if both else None,
+            posts=sum(len(n.posts) for n in self.networks),
+            engagement=sum(n.engagement for n in self.networks),
+            previous_net=sum(nets) if nets else None,
+            previous_posts=sum(p.posts for p in before) if before else None,
+        )
 
 
 def _daily(snapshots: list[AccountSnapshot], before: AccountSnapshot | None) -> list[DailyFollowers]:
@@ -121,14 +170,43 @@ def _daily(snapshots: list[AccountSnapshot], before: AccountSnapshot | None) -> 
 
 
 def build(
-    month: Month, metrics: MetricsStore, posts: Iterable[SyndicatedPost], titles: Mapping[str, str] | None = None
+    month: Month,
+    metrics: MetricsStore,
+    posts: Iterable[SyndicatedPost],
+    titles: Mapping[str, str] | None = None,
+    accounts: Mapping[str, str] | None = None,
 ) -> GrowthReport:
-    """Every figure of the growth report for ``month``."""
-    accounts = metrics.accounts(month)
+    """Every figure of the growth report for ``month``, with the month before for comparison.
+
+    ``accounts`` maps each configured account to its network; mailing lists and the outbox are
+    left out (they have no followers).
+    """
+    posts = list(posts)
+    report = _month_figures(month, metrics, posts, titles or {}, accounts or {})
+    before = _month_figures(month.previous(), metrics, posts, {}, accounts or {})
+    report.previous = {
+        n.channel: PreviousMonth(n.net, len(n.posts), n.engagement) for n in before.networks if n.days or n.posts
+    }
+    return report
+
+
+def _month_figures(
+    month: Month,
+    metrics: MetricsStore,
+    posts: list[SyndicatedPost],
+    titles: Mapping[str, str],
+    networks_of: Mapping[str, str],
+) -> GrowthReport:
+    def social(channel: str) -> bool:
+        return networks_of.get(channel, channel) not in NOT_SOCIAL
+
+    accounts = [a for a in metrics.accounts(month) if social(a.channel)]
     before = {s.channel: s for s in metrics.accounts(month.previous()) if s.followers is not None}
     snapshots = {(s.channel, s.item_id, s.update_id): s for s in metrics.posts(month)}
-    counts: list[MentionCount] = metrics.mention_counts(month)
-    month_posts = [p for p in posts if p.done_at is not None and month.contains(p.done_at, TIMEZONE)]
+    counts: list[MentionCount] = [c for c in metrics.mention_counts(month) if social(c.channel)]
+    month_posts = [
+        p for p in posts if p.done_at is not None and month.contains(p.done_at, TIMEZONE) and social(p.channel)
+    ]
     channels = sorted({a.channel for a in accounts} | {p.channel for p in month_posts} | {c.channel for c in counts})
 
     networks: list[NetworkGrowth] = []
@@ -162,4 +240,4 @@ def build(
         for item, rows in by_item.items()
     ]
     releases.sort(key=lambda r: (-r.engagement, -r.impressions, r.item_id))
-    return GrowthReport(month, networks, releases, titles or {})
+    return GrowthReport(month, networks, releases, titles, accounts=networks_of)

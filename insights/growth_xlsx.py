@@ -1,7 +1,7 @@
 """The growth report as an Excel workbook, in Spanish, summary first.
 
-Sheets: «Resumen» (one minute for the head of office: a table per network, three key facts and a
-chart), one sheet per network (daily followers, net growth and growth %, its posts, two charts),
+Sheets: «Resumen» (one minute for the head of office: three key facts, a table per account with
+the month before beside it and a total row, and charts), one sheet per account (daily followers, net growth and growth %, its posts, two charts),
 «Publicaciones» (posts and engagement per post by network) and «Comunicados» (top releases).
 """
 
@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import colombia
 from .growth import GrowthReport, NetworkGrowth, display_name
 from .workbook import Column, Report
 
 TOP_RELEASES = 15
 
 SUMMARY_COLUMNS = (
-    Column("Red", 16),
+    Column("Cuenta", 16),
+    Column("Red", 12),
     Column("Seguidores al inicio", 13, "int"),
     Column("Seguidores al cierre", 13, "int"),
     Column("Crecimiento neto", 12, "int"),
@@ -24,6 +26,9 @@ SUMMARY_COLUMNS = (
     Column("Interacciones", 13, "int"),
     Column("Interacciones por publicación", 15, "float"),
     Column("Respuestas y menciones", 14, "int"),
+    Column("Mes anterior: crecimiento neto", 14, "int"),
+    Column("Mes anterior: publicaciones", 14, "int"),
+    Column("Mes anterior: interacciones", 14, "int"),
 )
 
 DAILY_COLUMNS = (
@@ -46,9 +51,11 @@ POST_COLUMNS = (
 )
 
 
-def summary_row(network: NetworkGrowth) -> list[object]:
+def summary_row(report: GrowthReport, network: NetworkGrowth) -> list[object]:
+    before = report.previous.get(network.channel)
     return [
-        display_name(network.channel),
+        network.channel,
+        display_name(report.network_of(network.channel)),
         network.start,
         network.end,
         network.net,
@@ -57,12 +64,26 @@ def summary_row(network: NetworkGrowth) -> list[object]:
         network.engagement,
         network.engagement_per_post,
         network.replies + network.mentions,
+        before.net if before else None,
+        before.posts if before else None,
+        before.engagement if before else None,
     ]
 
 
+def total_row(report: GrowthReport) -> list[object]:
+    total = report.total()
+    replies = sum(n.replies + n.mentions for n in report.networks)
+    measured = sum(len(n.measured) for n in report.networks)
+    engagement_before = sum(p.engagement for p in report.previous.values()) if report.previous else None
+    return [
+        "Total", "", total.start, total.end, total.net, total.rate, total.posts, total.engagement,
+        total.engagement / measured if measured else None, replies, total.previous_net, total.previous_posts,
+        engagement_before,
+    ]  # fmt: skip
+
+
 def _number(value: int, sign: bool = False) -> str:
-    """Spanish digit grouping: 12.345 (and +12.345 with ``sign``)."""
-    return (f"{value:+,d}" if sign else f"{value:,d}").replace(",", ".")
+    return colombia.integer(value, sign=sign)
 
 
 def key_facts(report: GrowthReport) -> list[str]:
@@ -71,7 +92,7 @@ def key_facts(report: GrowthReport) -> list[str]:
     grown = [n for n in report.networks if n.net is not None]
     if grown:
         best = max(grown, key=lambda n: (n.rate if n.rate is not None else float("-inf"), n.net or 0))
-        rate = f" ({best.rate * 100:+.1f} %)".replace(".", ",") if best.rate is not None else ""
+        rate = f" ({colombia.percent(best.rate, 1, sign=True)})" if best.rate is not None else ""
         facts.append(
             f"Mayor crecimiento: {display_name(best.channel)}, {_number(best.net or 0, True)} seguidores{rate}."
         )
@@ -91,9 +112,9 @@ def key_facts(report: GrowthReport) -> list[str]:
     return facts
 
 
-def write_growth(report: GrowthReport, path: Path) -> Path:
+def write_growth(report: GrowthReport, path: Path, entity: str = "") -> Path:
     """Write the workbook to ``path`` and return it."""
-    with Report(path) as book:
+    with Report(path, entity=entity, title="Informe de redes sociales", period=report.month.name_es) as book:
         _summary(book, report)
         for network in report.networks:
             _network(book, report, network)
@@ -112,14 +133,17 @@ def _summary(book: Report, report: GrowthReport) -> None:
         row += 1
     row += 1
     first = row
-    row = book.table(sheet, row, 0, SUMMARY_COLUMNS, [summary_row(n) for n in report.networks])
+    rows = [summary_row(report, n) for n in report.networks]
+    row = book.table(sheet, row, 0, SUMMARY_COLUMNS, [*rows, total_row(report)] if rows else rows)
     if report.networks:
         last = first + len(report.networks)
-        book.chart(sheet, (row, 0), "column", "Crecimiento neto de seguidores por red",
-                   (sheet.name, 0, first + 1, last), [("Crecimiento neto", (sheet.name, 3, first + 1, last))],
-                   y_title="Seguidores")  # fmt: skip
-        book.chart(sheet, (row, 6), "bar", "Interacciones por publicación",
-                   (sheet.name, 0, first + 1, last), [("Interacciones por publicación", (sheet.name, 7, first + 1, last))])  # fmt: skip
+        growing = all((n.net or 0) >= 0 for n in report.networks)
+        book.chart(sheet, (row, 0), "column", "Crecimiento neto de seguidores por cuenta",
+                   (sheet.name, 0, first + 1, last), [("Crecimiento neto", (sheet.name, 5, first + 1, last)),
+                                                      ("Mes anterior", (sheet.name, 11, first + 1, last))],
+                   y_title="Seguidores", from_zero=growing)  # fmt: skip
+        book.chart(sheet, (row, 7), "bar", "Interacciones por publicación",
+                   (sheet.name, 0, first + 1, last), [("Interacciones por publicación", (sheet.name, 9, first + 1, last))])  # fmt: skip
     sheet.write(
         row + 17,
         0,
@@ -130,7 +154,7 @@ def _summary(book: Report, report: GrowthReport) -> None:
 
 
 def _network(book: Report, report: GrowthReport, network: NetworkGrowth) -> None:
-    name = display_name(network.channel)
+    name = network.channel if network.channel != report.network_of(network.channel) else display_name(network.channel)
     sheet = book.sheet(name)
     row = book.heading(sheet, f"{name} — {report.month.name_es}", "Seguidores por día y publicaciones del mes")
     first = row
@@ -142,7 +166,8 @@ def _network(book: Report, report: GrowthReport, network: NetworkGrowth) -> None
                    (sheet.name, 0, first + 1, last), [("Seguidores", (sheet.name, 1, first + 1, last))],
                    y_title="Seguidores")  # fmt: skip
         book.chart(sheet, (first + 16, 5), "column", f"Crecimiento neto diario en {name}",
-                   (sheet.name, 0, first + 1, last), [("Crecimiento neto", (sheet.name, 2, first + 1, last))])  # fmt: skip
+                   (sheet.name, 0, first + 1, last), [("Crecimiento neto", (sheet.name, 2, first + 1, last))],
+                   from_zero=all((d.net or 0) >= 0 for d in network.days))  # fmt: skip
     row = max(end, first + 33)
     sheet.write(row, 0, f"Publicaciones en {name}", book.formats["big"])
     rows = [
@@ -158,16 +183,13 @@ def _posts(book: Report, report: GrowthReport) -> None:
     sheet = book.sheet("Publicaciones")
     row = book.heading(sheet, f"Publicaciones por red — {report.month.name_es}")
     columns = (
-        Column("Red", 16),
+        Column("Cuenta", 16),
         Column("Publicaciones", 13, "int"),
         Column("Publicaciones medidas", 13, "int"),
         Column("Interacciones", 13, "int"),
         Column("Interacciones por publicación", 15, "float"),
     )
-    rows = [
-        [display_name(n.channel), len(n.posts), len(n.measured), n.engagement, n.engagement_per_post]
-        for n in report.networks
-    ]
+    rows = [[n.channel, len(n.posts), len(n.measured), n.engagement, n.engagement_per_post] for n in report.networks]
     first = row
     end = book.table(sheet, row, 0, columns, rows)
     if rows:

@@ -138,3 +138,14 @@ class MetricsStore:
                 pair[0] += line.get("replies", 0)
                 pair[1] += line.get("mentions", 0)
         return [MentionCount(date.fromisoformat(d), c, r, m) for (c, d), (r, m) in sorted(totals.items())]
+
+
+class PlannedMetrics(MetricsStore):
+    """A metrics store for ``--dry-run``: it reads as usual and keeps the lines it would append."""
+
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self.planned: list[dict[str, Any]] = []
+
+    def append(self, lines: Iterable[dict[str, Any]]) -> None:
+        self.planned.extend(lines)

@@ -10,6 +10,8 @@ import datetime
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from .sanitize import DEFAULT_IFRAME_HOSTS
+
 
 class LinksConfig(Config):
     """Legal and service pages every public entity must link from its portal."""
@@ -78,6 +80,9 @@ class PregonConfig(Config):
     pagination = c.SubConfig(PaginationConfig)
     feeds = c.SubConfig(FeedsConfig)
     home_latest = c.Type(int, default=9)
+
+    # Embeds a release body may frame: "host" or "host/path-prefix", https only (plugins/sanitize.py).
+    iframe_hosts = c.ListOfItems(c.Type(str), default=list(DEFAULT_IFRAME_HOSTS))
 
     # After-deploy options, validated by `pregon syndicate` itself (pregon.syndicate.config)
     syndicate = c.Type(dict, default={})

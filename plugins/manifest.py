@@ -35,6 +35,7 @@ def media_item(site: FeedSite, media: Media) -> dict[str, Any]:
         "height": media.height,
         "bytes": media.bytes,
         "youtube_id": media.youtube_id,
+        "duration": media.duration,
     }
 
 

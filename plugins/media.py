@@ -14,6 +14,7 @@ from PIL import Image
 from .localfiles import LocalFile, LocalFileError, SiteFolder, read_local
 from .problems import Loc
 from .source import Reference, is_local_video, is_url
+from .videoinfo import video_info
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 VIDEO_MIME = {
@@ -48,6 +49,8 @@ class Media:
     height: int | None = None
     bytes: int | None = None
     youtube_id: str | None = None
+    duration: float | None = None
+    """Seconds, for local videos whose container says it (see videoinfo.py)."""
 
 
 def youtube_id(ref: str) -> str | None:
@@ -127,12 +130,22 @@ class MediaReader:
                 ("video_alt",),
             )
         if ref is not None and is_local_video(value):
-            found = self.file(ref)
+            found = self.file(ref, keep=True)  # the header reader (videoinfo) takes bytes
             if found is None:
                 return None
             src, data = found
             mime = VIDEO_MIME.get(value.rsplit(".", 1)[-1].lower(), "video/mp4")
-            return Media("video", alt or "", src=src, mime=mime, bytes=data.size)
+            info = video_info(data.data or b"")
+            return Media(
+                "video",
+                alt or "",
+                src=src,
+                mime=mime,
+                width=info.width,
+                height=info.height,
+                bytes=data.size,
+                duration=info.duration,
+            )
         vid = youtube_id(value)
         if vid is None:
             self.fail(

@@ -24,14 +24,18 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from . import lifecycle, meta, search, themedir
+from pregon.safe_text import neutralise_log
+
+from . import csp, lifecycle, meta, search, themedir
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
 from .feeds import FeedSite, feed_paths, render_feeds
 from .manifest import MANIFEST_PATH, render_manifest
 from .pages import View, add_view_files, build_views, share_links
 from .release import ReleaseRules
+from .sanitize import body_problems, clean_body_html, frame_sources, removals
 from .site import SiteContext, current_announcement, fecha
+from .source import display_path
 from .symlinks import symlink_problems
 
 log = logging.getLogger("mkdocs.plugins.pregon")
@@ -51,6 +55,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        # Release values reach MkDocs' log (ours and MkDocs' own messages), which CI reads.
+        neutralise_log("mkdocs")
         try:
             tz = ZoneInfo(self.config.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -73,6 +79,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 "válida; escríbala como AAAA-MM-DD HH:MM"
             ) from None
         themedir.register(config)
+        self.frame_sources = frame_sources(self.config.iframe_hosts)
         self.rules = ReleaseRules(
             dependencias=dict(self.config.dependencias),
             timezone=tz,
@@ -206,6 +213,22 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             page.meta.setdefault("title", view.title)
         return markdown
 
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Every page body leaves the build cleaned; what was dropped is a warning (fatal with --strict)."""
+        if not self.config.enabled:
+            return None
+        hosts = self.config.iframe_hosts
+        entry = self.catalog.entries.get(page.file.src_uri)
+        # A release's file was read once already; MkDocs only holds its body.
+        source = entry.release.path if entry else page.file.abs_src_path
+        cleaned = clean_body_html(html, hosts)
+        removed = removals(html, hosts, cleaned)
+        if removed:
+            shown, first_line = _body_origin(page, source, Path(config.config_file_path).resolve().parent)
+            for problem in body_problems(shown, page.markdown or "", first_line, removed):
+                log.warning(str(problem))
+        return cleaned
+
     def on_page_context(
         self,
         context: TemplateContext,
@@ -238,7 +261,13 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             if 'rel="canonical"' not in output:
                 tags += f'<link rel="canonical" href="{escape(self.site.absolute(entry.url))}">'
             output = meta.fix_title(output, escape(entry.release.title), entry.release.title)
-        return meta.inject(output, tags)
+        return csp.apply(meta.inject(output, tags), page.content, self.frame_sources)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
+        """Static templates (404.html) carry the same policy as pages."""
+        if not self.config.enabled or "<head>" not in output_content:
+            return None
+        return csp.apply(output_content, None, self.frame_sources)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:
@@ -262,3 +291,15 @@ def _drop_unpublished(files: Files, catalog: Catalog) -> None:
 
 def _all_media(release: Any) -> list[Any]:
     return [*release.media, *(m for u in release.updates for m in u.media)]
+
+
+def _body_origin(page: Page, source: str | Path | None, root: Path) -> tuple[str, int | None]:
+    """The page's file as editors know it, and the file line where its Markdown body starts."""
+    if source is None:
+        return page.file.src_uri, None
+    try:
+        text = Path(source).read_text(encoding="utf-8").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return display_path(Path(source), root), None
+    start = text.find(page.markdown or "")
+    return display_path(Path(source), root), (text.count("\n", 0, start) + 1 if start >= 0 else None)

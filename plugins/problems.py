@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pregon.safe_text import neutralise
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -16,7 +18,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        # Printed by MkDocs and `pregon check` where CI reads workflow commands: one defused line.
+        return neutralise(f"{where}: {self.message}")
 
 
 class ReleaseError(ValueError):

@@ -7,9 +7,23 @@ Subcommands are imported lazily so that ``pregon check`` does not load the netwo
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 
 import click
+
+from . import click_es
+
+# Every message of the command in Spanish, click's own ("Uso:", "Falta un argumento") included.
+click_es.install()
+
+# Full help texts: wide enough for the Spanish descriptions. Outside a terminal (CI logs, pipes)
+# click would assume 80 columns; the help is laid out at 110 there.
+CONTEXT_SETTINGS = {
+    "help_option_names": ["-h", "--help"],
+    "max_content_width": 110,
+    "terminal_width": None if sys.stdout.isatty() else 110,
+}
 
 # The option every subcommand shares: which portal configuration to read.
 config_option = click.option(
@@ -20,6 +34,15 @@ config_option = click.option(
     show_default=True,
     type=click.Path(path_type=Path),
     help="Configuración del portal: su mkdocs.yml.",
+)
+
+# Every command that writes something (records, files, posts) takes it.
+dry_run_option = click.option(
+    "--dry-run",
+    "--simular",
+    "dry_run",
+    is_flag=True,
+    help="Muestra lo que se haría, sin escribir ni enviar nada.",
 )
 
 # name -> "module:attribute" of a click command
@@ -45,10 +68,27 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module, attribute = target.split(":")
-        return getattr(importlib.import_module(module), attribute)
+        return click_es.localise(getattr(importlib.import_module(module), attribute))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole first sentence (click would cut it at the line width)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section(click_es.gettext("Commands")):
+                formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup)
-@click.version_option(package_name="pregon")
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=False, no_args_is_help=True)
+@click.version_option(package_name="pregon", message="%(prog)s, versión %(version)s")
 def main() -> None:
-    """Pregón: el portal oficial primero, las redes después."""
+    """Pregón: el portal oficial primero, las redes después.
+
+    Use `pregon COMANDO --help` para ver la ayuda completa de cada comando.
+    """
+
+
+click_es.localise(main)

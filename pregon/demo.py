@@ -26,7 +26,8 @@ import threading
 from pathlib import Path
 
 import click
-from rich.console import Console
+
+from pregon.console import make_console
 
 from .cli import config_option
 
@@ -68,7 +69,7 @@ def demo(port: int, no_serve: bool, config_path: Path) -> None:
     from pregon.syndicate.lock import LockBusy
     from pregon.syndicate.runner import syndicate
 
-    console = Console()
+    console = make_console()
     port = _free_port(port)
     site_url = f"http://127.0.0.1:{port}/"
     site_dir = config_path.resolve().parent / "site"

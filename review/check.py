@@ -15,6 +15,7 @@ from pathlib import Path
 from pregon.plugins.lifecycle import now
 from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import Media, Release, release_from_source, update_id
+from pregon.plugins.sanitize import body_problems, removals
 from pregon.plugins.source import SourceFile, display_path, read_source
 from pregon.plugins.symlinks import symlink_problems
 
@@ -34,13 +35,14 @@ from .project import Project
 
 RULE_SCHEMA = "esquema"
 RULE_CONFIG = "configuracion"
+RULE_HTML = "html"
 
 
 @dataclass
 class Toolkit:
     """Rule data loaded once per run."""
 
-    terms: list[inclusive.Term]
+    terms: list[inclusive.Rule]
     periods: list[electoral.Period]
     speller: spelling.SpellChecker | None
     max_sentence_words: int
@@ -50,7 +52,7 @@ def load_toolkit(project: Project, result: CheckResult) -> Toolkit | None:
     """Load the office's rule files; problems go to ``result`` (None if a file is unusable)."""
     config = str(project.config_file)
     try:
-        terms = inclusive.load_terms(project.rule_file("inclusive_language"))
+        terms = inclusive.load_rule_set(project.inclusive_rule_files(), project.review.inclusive_rules_off)
         periods = electoral.load_calendar(project.rule_file("electoral_calendar"))
     except inclusive.RuleFileError as exc:
         result.general.append(Finding(Severity.ERROR, RULE_CONFIG, config, str(exc)))
@@ -59,7 +61,8 @@ def load_toolkit(project: Project, result: CheckResult) -> Toolkit | None:
     if project.review.spelling:
         try:
             words = spelling.load_words(project.rule_file("words"))
-            speller = spelling.SpellChecker(project.review.dictionary, words)
+            # A word the rules suggest must never be reported as a spelling mistake.
+            speller = spelling.SpellChecker(project.review.dictionary, words | inclusive.suggested_words(terms))
         except spelling.DictionaryMissing as exc:
             result.general.append(Finding(Severity.WARNING, spelling.RULE, config, str(exc)))
     return Toolkit(terms, periods, speller, project.review.max_sentence_words)
@@ -92,7 +95,22 @@ def _near(source: SourceFile, field_name: str | None) -> int | None:
     return source.line(tuple(loc))
 
 
-def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: bool = False) -> ReleaseReport:
+def _check_body_html(report: ReleaseReport, source: SourceFile, project: Project) -> None:
+    """Errors for what the portal's sanitiser would remove from the body, as the build renders it."""
+    import markdown
+
+    converter = markdown.Markdown(
+        extensions=list(project.markdown_extensions), extension_configs=dict(project.markdown_configs)
+    )
+    html = converter.convert(source.body)
+    removed = removals(html, project.iframe_hosts)
+    for problem in body_problems(report.path, source.body, prose.body_first_line(source), removed):
+        report.error(RULE_HTML, problem.message, problem.line)
+
+
+def check_release(
+    path: Path, project: Project, tools: Toolkit, *, strip_exif: bool = False, dry_run: bool = False
+) -> ReleaseReport:
     """Apply every rule to the release at ``path``."""
     report = ReleaseReport(display_path(path, project.root))
     try:
@@ -104,6 +122,7 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
     if isinstance(source.meta.get("title"), str):
         report.title = source.meta["title"]
     links.check(report, source, project.rules.docs_dir)
+    _check_body_html(report, source, project)
 
     release: Release | None = None
     try:
@@ -130,7 +149,9 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
         rendered = preview.check(report, project, release, lines, image_lines)
         media.check(report, images, project.channels, rendered)
         docs_dir = project.rules.docs_dir
-        personal.check_images(report, [(n, docs_dir / m.src, ln) for n, m, ln in images if m.src], strip=strip_exif)
+        personal.check_images(
+            report, [(n, docs_dir / m.src, ln) for n, m, ln in images if m.src], strip=strip_exif, dry_run=dry_run
+        )
         plain.check_preview_lengths(
             report, release.meta.title, release.meta.summary, lines["title"], source.line(("summary",))
         )
@@ -140,7 +161,13 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
 
     pieces = list(prose.pieces(source))
     inclusive.check(report, pieces, tools.terms)
-    personal.check_text(report, pieces, project.entity_emails, project.review.allowed_emails, project.entity_phones)
+    personal.check_text(
+        report,
+        pieces,
+        project.entity_emails,
+        project.review.allowed_emails,
+        (*project.entity_phones, *project.review.allowed_phones),
+    )
     if tools.speller is not None:
         spelling.check(report, pieces, tools.speller)
     plain.check_sentences(report, pieces, tools.max_sentence_words)
@@ -148,7 +175,7 @@ def check_release(path: Path, project: Project, tools: Toolkit, *, strip_exif: b
     return report
 
 
-def run(project: Project, paths: Iterable[Path], *, strip_exif: bool = False) -> CheckResult:
+def run(project: Project, paths: Iterable[Path], *, strip_exif: bool = False, dry_run: bool = False) -> CheckResult:
     """Check every release in ``paths`` (files that are not releases are skipped)."""
     result = CheckResult()
     for problem in symlink_problems(project.rules.docs_dir, project.root):
@@ -157,5 +184,5 @@ def run(project: Project, paths: Iterable[Path], *, strip_exif: bool = False) ->
     if tools is None:
         return result
     for path in paths:
-        result.reports.append(check_release(path, project, tools, strip_exif=strip_exif))
+        result.reports.append(check_release(path, project, tools, strip_exif=strip_exif, dry_run=dry_run))
     return result

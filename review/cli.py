@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import click
 
-from pregon.cli import config_option
+from pregon.cli import config_option, dry_run_option
 
 from .changed import GitError, changed_files, default_base, releases_for
 from .findings import Finding, Severity
@@ -16,7 +16,7 @@ from .project import ProjectError, load_project
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, metavar="[ARCHIVOS]...", type=click.Path(exists=True, path_type=Path))
 @click.option("--all", "check_all", is_flag=True, help="Revisar todos los comunicados, no solo los cambiados.")
 @click.option("--base", default=None, help="Rama base para saber qué cambió (por defecto origin/main o la del PR).")
 @click.option(
@@ -30,6 +30,7 @@ from .project import ProjectError, load_project
 @click.option("--previews", is_flag=True, help="Mostrar en la terminal el texto completo de cada publicación.")
 @click.option("--strip-exif", is_flag=True, help="Quitar los datos EXIF (ubicación GPS) de las imágenes revisadas.")
 @config_option
+@dry_run_option
 def check(
     paths: tuple[Path, ...],
     check_all: bool,
@@ -38,10 +39,12 @@ def check(
     previews: bool,
     strip_exif: bool,
     config_path: Path,
+    dry_run: bool,
 ) -> None:
-    """Revisa los comunicados nuevos o modificados (o PATHS) antes de publicarlos.
+    """Revisa los comunicados nuevos o modificados (o los ARCHIVOS dados) antes de publicarlos.
 
-    Los errores hacen fallar la revisión (código de salida 1); las advertencias y notas no.
+    Los errores hacen fallar la revisión (código de salida 1); las advertencias y notas no. Solo
+    --strip-exif cambia archivos; con --dry-run dice qué fotos limpiaría, sin tocarlas.
     """
     from . import check as checking
     from . import output as out
@@ -66,7 +69,7 @@ def check(
         except GitError as exc:
             fail(str(exc), str(config_path))
     targets = [t for t in targets if project.is_release(t) and t.name != "index.md"]
-    result = checking.run(project, targets, strip_exif=strip_exif)
+    result = checking.run(project, targets, strip_exif=strip_exif, dry_run=dry_run)
     if output == "github":
         out.write_github(result, sys.stdout)
     elif output == "json":
@@ -84,16 +87,21 @@ def _expand(path: Path, releases_root: Path) -> list[Path]:
 
 
 @click.command()
-@click.argument("title")
+@click.argument("title", metavar="TITULO")
 @click.option("--dependencia", "-d", required=True, help="Dependencia que emite el comunicado (ver mkdocs.yml).")
 @config_option
-def new(title: str, dependencia: str, config_path: Path) -> None:
-    """Crea un comunicado nuevo con su encabezado listo para completar."""
+@dry_run_option
+def new(title: str, dependencia: str, config_path: Path, dry_run: bool) -> None:
+    """Crea un comunicado nuevo (TITULO) con su encabezado listo para completar."""
     from .new import ReleaseExists, UnknownDependencia, create_release
 
     try:
         project = load_project(config_path)
-        created = create_release(project, title, dependencia)
+        created = create_release(project, title, dependencia, dry_run=dry_run)
     except (ProjectError, ReleaseExists, UnknownDependencia) as exc:
         raise click.ClickException(str(exc)) from None
+    if dry_run:
+        click.echo(f"Se crearía {created.shown} (y la carpeta {created.shown_folder}/ para sus imágenes):\n")
+        click.echo(created.text)
+        return
     click.echo(created.instructions())

@@ -84,6 +84,7 @@ class CreatedRelease:
     folder: Path
     shown: str
     shown_folder: str
+    text: str
 
     def instructions(self) -> str:
         """What the editor does next, in Spanish."""
@@ -98,8 +99,11 @@ class CreatedRelease:
         )
 
 
-def create_release(project: Project, title: str, dependencia: str) -> CreatedRelease:
-    """Write ``content/prensa/AAAA/MM/<slug>.md`` and its image folder; refuse to overwrite."""
+def create_release(project: Project, title: str, dependencia: str, *, dry_run: bool = False) -> CreatedRelease:
+    """Write ``content/prensa/AAAA/MM/<slug>.md`` and its image folder; refuse to overwrite.
+
+    With ``dry_run`` nothing is written: the result says what would be.
+    """
     if dependencia not in project.rules.dependencias:
         choices = ", ".join(project.rules.dependencias) or "(ninguna configurada)"
         raise UnknownDependencia(
@@ -113,10 +117,13 @@ def create_release(project: Project, title: str, dependencia: str) -> CreatedRel
     shown = display_path(path, project.root)
     if path.exists():
         raise ReleaseExists(f"{shown} ya existe: cambie el título o edite ese archivo")
-    folder.mkdir(parents=True, exist_ok=True)
     text = TEMPLATE.format(
         title=_yaml_string(title.strip()), date=f"{moment:%Y-%m-%d %H:%M}", dependencia=dependencia, folder=slug
     )
+    created = CreatedRelease(path, folder, shown, display_path(folder, project.root), text)
+    if dry_run:
+        return created
+    folder.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)
-    return CreatedRelease(path, folder, shown, display_path(folder, project.root))
+    return created

@@ -8,35 +8,29 @@ import re
 from pathlib import Path
 from typing import IO
 
+from pregon.safe_text import command_data, command_property, defuse_lines, neutralise
+
 from .findings import CheckResult, Finding, Preview, ReleaseReport, Severity
 
 JSON_VERSION = 1
 
 
 # --- GitHub Actions -----------------------------------------------------------------------------
-# Workflow commands ("Workflow commands for GitHub Actions", and @actions/core's command.ts):
-# data escapes %, CR, LF; property values additionally escape ":" and ",".
-
-
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+# Release values reach every format below; pregon.safe_text keeps them from starting workflow
+# commands of their own (only `annotation` prints commands, with GitHub's escaping).
 
 
 def annotation(finding: Finding) -> str:
     """One ``::error file=…,line=…,title=…::message`` line."""
-    props = [f"file={escape_property(finding.path)}", f"line={finding.line or 1}"]
+    props = [f"file={command_property(finding.path)}", f"line={finding.line or 1}"]
     if finding.col:
         props.append(f"col={finding.col}")
-    props.append(f"title={escape_property(f'Pregón: {finding.rule}')}")
-    return f"::{finding.severity.value} {','.join(props)}::{escape_data(finding.message)}"
+    props.append(f"title={command_property(f'Pregón: {finding.rule}')}")
+    return f"::{finding.severity.value} {','.join(props)}::{command_data(finding.message)}"
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return neutralise(" ".join(text.splitlines())).replace("|", "\\|")
 
 
 def _fenced(text: str) -> str:
@@ -105,7 +99,8 @@ def write_github(result: CheckResult, stream: IO[str]) -> None:
     """Annotations on ``stream``; the summary to ``$GITHUB_STEP_SUMMARY`` (appended) or ``stream``."""
     for finding in result.findings:
         stream.write(annotation(finding) + "\n")
-    summary = summary_markdown(result)
+    # Printed to the log when there is no summary file, so defused either way.
+    summary = defuse_lines(summary_markdown(result))
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:
         with Path(target).open("a", encoding="utf-8") as handle:
@@ -134,7 +129,13 @@ def to_json(result: CheckResult) -> str:
         "general": [f.to_dict() for f in result.general],
         "releases": [release(r) for r in result.reports],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    # JSON escapes say the same thing to a parser and nothing to the runner's line reader.
+    return _JSON_UNSAFE.sub(lambda m: "".join(f"\\u{ord(c):04x}" for c in m.group()), text)
+
+
+# The runner's older command prefix "##[" (anywhere in a line) and line breaks JSON leaves raw.
+_JSON_UNSAFE = re.compile("(?<=##)\\[|[\x85\u2028\u2029]")
 
 
 # --- Terminal -----------------------------------------------------------------------------------
@@ -148,32 +149,36 @@ def write_terminal(result: CheckResult, *, previews: bool, stream: IO[str] | Non
     from rich.markup import escape
     from rich.panel import Panel
 
+    def safe(text: str) -> str:
+        return escape(neutralise(text))
+
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for finding in result.general:
         console.print(
-            f"[{_STYLE[finding.severity]}]{finding.severity.spanish}[/] {escape(finding.path)}: {escape(finding.message)}"
+            f"[{_STYLE[finding.severity]}]{finding.severity.spanish}[/] {safe(finding.path)}: {safe(finding.message)}"
         )
     for report in result.reports:
-        console.rule(escape(report.title or report.path))
+        console.rule(safe(report.title or report.path))
         for f in report.findings:
             where = f"{f.path}:{f.line}" if f.line else f.path
             console.print(
-                f"{escape(where)}  [{_STYLE[f.severity]}]{f.severity.spanish}[/]  [dim]\\[{f.rule}][/] {escape(f.message)}"
+                f"{safe(where)}  [{_STYLE[f.severity]}]{f.severity.spanish}[/]  [dim]\\[{f.rule}][/] {safe(f.message)}"
             )
         for p in report.previews:
             count = f"{p.length}/{p.limit} {p.unit}" if p.length is not None and p.limit else "sin límite"
             style = "red" if p.problems else "green"
-            name = f"{p.channel} ({p.update})" if p.update else p.channel
+            name = neutralise(f"{p.channel} ({p.update})" if p.update else p.channel)
             if p.skipped:
-                console.print(f"  [dim]{escape(name)}: no se publica ({escape(p.skipped)})[/]")
+                console.print(f"  [dim]{escape(name)}: no se publica ({safe(p.skipped)})[/]")
                 continue
             if previews:
-                console.print(Panel(escape(p.text), title=f"{name} — {count}", title_align="left", border_style=style))
+                text = escape(defuse_lines(p.text))
+                console.print(Panel(text, title=escape(f"{name} — {count}"), title_align="left", border_style=style))
                 for url, alt in p.media:
-                    console.print(f"  imagen: {escape(url.rsplit('/', 1)[-1])} — alt: «{escape(alt)}»")
+                    console.print(f"  imagen: {safe(url.rsplit('/', 1)[-1])} — alt: «{safe(alt)}»")
             else:
                 console.print(
-                    f"  [{style}]{escape(name)}[/]: {count}" + (f" [dim]({escape(p.note)})[/]" if p.note else "")
+                    f"  [{style}]{escape(name)}[/]: {count}" + (f" [dim]({safe(p.note)})[/]" if p.note else "")
                 )
     e, w, n = (result.count(s) for s in Severity)
     checked = len(result.reports)

@@ -1,4 +1,4 @@
-"""Personal data that should not be published: cédulas, phone numbers, e-mail, GPS in photos.
+"""Personal data that should not be published: identity numbers, phone numbers, e-mail, GPS in photos.
 
 Habeas data (Ley 1581 de 2012) makes the office responsible for what it publishes about people.
 Text findings are warnings for the reviewer (a published institutional line is fine). Photos'
@@ -21,18 +21,44 @@ from .prose import Piece
 
 RULE = "datos-personales"
 
-# A cédula is only told apart from an amount or a population count by the words before it
-# ("C.C.", "cédula", "identificado con", "documento"), written with or without thousands dots.
-_CEDULA = regex.compile(
-    r"(?i:\b(?:c\.\s?c\.?|cc|cédula(?:\s+de\s+ciudadanía)?|documento(?:\s+de\s+identidad)?"
-    r"|identificad[oa]\s+con(?:\s+(?:la\s+)?(?:c\.\s?c\.?|cédula(?:\s+de\s+ciudadanía)?))?)"
-    r"(?:\s+(?:n\.?[°ºo]\.?|número|no\.?))?\s*:?\s*)"
-    r"(?P<number>\d{1,3}(?:\.\d{3}){1,3}|\d{6,10})(?![\d.]*\d)"
+# An identity number is only told apart from an amount or a population count by the words before
+# it: the kind of document (every Colombian form: C.C., T.I., NUIP, R.C., C.E., PPT, PEP, passport)
+# or "identificado con…", "documento", written with or without dots, with or without "n.º".
+_DOCUMENT_KIND = (
+    r"c\.?\s?c\.?|cédula(?:\s+de\s+(?:ciudadanía|extranjería))?|t\.?\s?i\.?|tarjeta\s+de\s+identidad"
+    r"|nuip|r\.?\s?c\.?|registro\s+civil(?:\s+de\s+nacimiento)?|c\.?\s?e\.?|ppt|pep"
+    r"|permiso\s+(?:por\s+protección\s+temporal|especial\s+de\s+permanencia)|pasaporte"
+    r"|documento(?:\s+de\s+identidad|\s+de\s+identificación)?"
 )
-# Colombian mobiles: 3xx xxx xxxx (optionally +57); landlines: 60X + 7 digits (since 2021), or
-# the old 7-digit local numbers written with separators after "tel"/"teléfono".
+_NUMBER_WORD = r"(?:\s+(?:n\.?\s?[°ºo]\.?|número|núm\.?|no\.?|nro\.?))?"
+_ID_NUMBER = regex.compile(
+    r"(?i:(?<![\p{L}])(?:identificad[oa]s?\s+con(?:\s+(?:el|la))?(?:\s+(?:"
+    + _DOCUMENT_KIND
+    + r"))?"
+    + _NUMBER_WORD
+    + r"|(?:"
+    + _DOCUMENT_KIND
+    + r")"
+    + _NUMBER_WORD
+    + r")\s*[:.]?\s*)"
+    r"(?P<number>(?i:[a-z]{1,3}\s?)?\d{1,3}(?:\.\d{3}){1,3}(?:-\d)?|(?i:[a-z]{1,3})?\d{5,11})(?![\d.]*\d)"
+)
+# Colombian mobiles (3xx xxx xxxx, in groups of 3-3-4 or 3-3-2-2, with spaces, dots, dashes or
+# brackets, optionally +57) and landlines (60X + 7 digits since 2021; "(1) 234 5678" before).
+_GROUPS = r"\d{3}[\s.-]?\d{2}[\s.-]?\d{2}"
 _PHONE = regex.compile(
-    r"(?<![\w+])(?:\+?57[\s.-]?)?(?:\(?3\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{4}|\(?60\d\)?[\s.-]?\d{3}[\s.-]?\d{4})(?!\d)"
+    r"(?<![\w+$.,])(?:\+?\s?57[\s.-]?)?(?:\(?3\d{2}\)?[\s.-]?"
+    + _GROUPS
+    + r"|\(?60\d\)?[\s.-]?"
+    + _GROUPS
+    + r"|\(\d\)\s?"
+    + _GROUPS
+    + r")(?![\d])"
+)
+# Seven-digit local numbers only count after a word that says they are a phone.
+_LOCAL_PHONE = regex.compile(
+    r"(?i:(?<![\p{L}])(?:tel(?:éfono)?s?|cel(?:ular)?|línea|fijo|pbx|whats?app|contacto|llamar\s+al|llame\s+al)\.?\s*:?\s*"
+    r"(?:al\s+|n\.?\s?º\s*)?)(?P<number>\d{3}[\s.-]?\d{2}[\s.-]?\d{2}|\d{3}[\s.-]?\d{4})(?![\d])"
 )
 _EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _GPS_IFD = 0x8825
@@ -44,7 +70,9 @@ def institutional_domains(addresses: Iterable[str]) -> frozenset[str]:
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)[-10:]
+    """The number without separators nor country code: the last 10 digits (7 for old local lines)."""
+    digits = re.sub(r"\D", "", text)
+    return digits[-10:] if len(digits) >= 10 else digits[-7:]
 
 
 def check_text(
@@ -63,21 +91,26 @@ def check_text(
     accepted = institutional_domains(entity) | {a.lower() for a in allowed}
     own_phones = {_digits(p) for p in phones if _digits(p)}
     for piece in pieces:
-        for match in _CEDULA.finditer(piece.text):
+        for match in _ID_NUMBER.finditer(piece.text):
             report.warning(
                 RULE,
-                f"`{piece.field}`: «{match.group('number')}» parece un número de cédula; "
+                f"`{piece.field}`: «{match.group('number')}» parece un número de documento de identidad; "
                 "no publique documentos de identidad (Ley 1581 de 2012)",
                 piece.line_at(match.start("number")),
             )
-        for match in _PHONE.finditer(piece.text):
-            if _digits(match.group(0)) in own_phones:
+        reported: list[tuple[int, int]] = []
+        for match in [*_PHONE.finditer(piece.text), *_LOCAL_PHONE.finditer(piece.text)]:
+            span = match.span("number") if "number" in match.groupdict() else match.span()
+            number = piece.text[span[0] : span[1]]
+            if _digits(number) in own_phones or any(a < span[1] and span[0] < b for a, b in reported):
                 continue
+            reported.append(span)
             report.warning(
                 RULE,
-                f"`{piece.field}`: «{match.group(0).strip()}» parece un número de teléfono; "
-                "publique solo líneas institucionales, nunca números personales",
-                piece.line_at(match.start()),
+                f"`{piece.field}`: «{number.strip()}» parece un número de teléfono; "
+                "publique solo líneas institucionales, nunca números personales (si es una línea de la "
+                "entidad, agréguela a `review.allowed_phones` en mkdocs.yml)",
+                piece.line_at(span[0]),
             )
         for match in _EMAIL.finditer(piece.text):
             address = match.group(0).rstrip(".")
@@ -113,8 +146,10 @@ def strip_exif(path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def check_images(report: ReleaseReport, images: Iterable[tuple[str, Path, int | None]], *, strip: bool) -> None:
-    """Warn about photos with GPS data, or strip their EXIF when ``strip`` is set.
+def check_images(
+    report: ReleaseReport, images: Iterable[tuple[str, Path, int | None]], *, strip: bool, dry_run: bool = False
+) -> None:
+    """Warn about photos with GPS data, or strip their EXIF when ``strip`` is set (unless ``dry_run``).
 
     ``images`` holds (field, file, line) of each local image of the release.
     """
@@ -125,7 +160,9 @@ def check_images(report: ReleaseReport, images: Iterable[tuple[str, Path, int | 
             continue
         if not has_gps(data):
             continue
-        if strip:
+        if strip and dry_run:
+            report.notice(RULE, f"`{field_name}`: se quitarían los datos EXIF (ubicación GPS) de `{path.name}`", line)
+        elif strip:
             strip_exif(path)
             report.notice(RULE, f"`{field_name}`: se quitaron los datos EXIF (ubicación GPS) de `{path.name}`", line)
         else:

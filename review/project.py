@@ -29,6 +29,7 @@ from typing import Any
 
 from mkdocs.structure.files import File
 from pregon.plugins.release import Release, ReleaseRules, load_rules
+from pregon.plugins.sanitize import DEFAULT_IFRAME_HOSTS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 RULES_PACKAGE = "pregon.review"
@@ -50,9 +51,12 @@ class ReviewOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     inclusive_language: str | None = None
+    inclusive_language_extra: tuple[str, ...] = ()
+    inclusive_rules_off: tuple[str, ...] = ()
     electoral_calendar: str | None = None
     words: str | None = None
     allowed_emails: tuple[str, ...] = ()
+    allowed_phones: tuple[str, ...] = ()
     max_sentence_words: int = Field(default=20, ge=5)
     spelling: bool = True
     dictionary: str = "es_CO"
@@ -83,6 +87,10 @@ class Project:
     entity_phones: tuple[str, ...]
     channels: Mapping[str, Mapping[str, Any]]
     review: ReviewOptions = field(default_factory=lambda: ReviewOptions())
+    # How the build turns a body into HTML, and the embeds its sanitiser lets through.
+    markdown_extensions: tuple[Any, ...] = ()
+    markdown_configs: Mapping[str, Any] = field(default_factory=dict)
+    iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
 
     @property
     def root(self) -> Path:
@@ -91,6 +99,13 @@ class Project:
     @property
     def releases_root(self) -> Path:
         return (self.rules.docs_dir / self.rules.releases_dir).resolve()
+
+    def inclusive_rule_files(self) -> list[Path]:
+        """The inclusive-language rule file, then the office's extra files."""
+        return [
+            self.rule_file("inclusive_language"),
+            *((self.root / p).resolve() for p in self.review.inclusive_language_extra),
+        ]
 
     def rule_file(self, option: str) -> Path:
         """The office's file for ``option`` if configured, else the one shipped with Pregón."""
@@ -144,4 +159,7 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
         entity_phones=phones,
         channels={name: dict(value) for name, value in syndicate.channels.items()},
         review=parse_review(options.get("review") or {}, config_file),
+        markdown_extensions=tuple(config.markdown_extensions),
+        markdown_configs=dict(config.mdx_configs),
+        iframe_hosts=tuple(options.get("iframe_hosts", DEFAULT_IFRAME_HOSTS)),
     )

@@ -1,4 +1,9 @@
-"""Spelling in Spanish: Hunspell's ``es_CO`` dictionary through pyenchant, plus the office's words.
+"""Spelling in Spanish: Hunspell's ``es_CO`` dictionary through pyenchant, plus word lists.
+
+On top of the dictionary: the Colombian public-administration list shipped with Pregón
+(``rules/palabras_administracion_publica.txt``, always loaded), the office's own list, and every word
+the inclusive-language rules suggest. A list entry also accepts its plural. Only prose is read:
+code, URLs, link targets, tables and front-matter keys never reach the checker (see ``prose``).
 
 The dictionary is a system package (Debian ``hunspell-es``, with ``libenchant-2-2``). When it is not
 installed the check says so once, as a warning, and the rest of ``pregon check`` goes on.
@@ -6,12 +11,15 @@ installed the check says so once, as a warning, and the rest of ``pregon check``
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 
 import regex
 
 from .findings import ReleaseReport
+from .inclusive import fold
 from .prose import Piece
 
 RULE = "ortografia"
@@ -32,6 +40,31 @@ def load_words(path: Path) -> frozenset[str]:
     return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.lstrip().startswith("#"))
 
 
+SHIPPED_WORDS = "rules/palabras_administracion_publica.txt"
+
+
+@functools.cache
+def shipped_words() -> frozenset[str]:
+    """The public-administration word list that ships with Pregón (read once per process)."""
+    return load_words(Path(str(resources.files("pregon.review").joinpath(SHIPPED_WORDS))))
+
+
+def _plain(word: str) -> str:
+    return fold(word.casefold())
+
+
+def _singulars(word: str) -> tuple[str, ...]:
+    """Singular candidates of a Spanish plural: veedurías → veeduría, avalúos → avalúo, lideresas."""
+    out = []
+    if word.endswith("ces"):
+        out.append(word[:-3] + "z")
+    if word.endswith("es"):
+        out.append(word[:-2])
+    if word.endswith("s"):
+        out.append(word[:-1])
+    return tuple(out)
+
+
 class SpellChecker:
     """Spanish spell checking with an office word list on top of the dictionary."""
 
@@ -49,10 +82,12 @@ class SpellChecker:
                 f"no está instalado el diccionario `{language}`; instale el paquete `hunspell-es` "
                 "(apt-get install hunspell-es) para revisar la ortografía"
             ) from None
-        self._words = frozenset(w.casefold() for w in words)
+        # Compared without accents too: a plural moves the stress mark (frailejón → frailejones).
+        self._words = frozenset(_plain(w) for w in (*words, *shipped_words()))
 
     def known(self, word: str) -> bool:
-        if word.casefold() in self._words or self._dict.check(word):
+        folded = _plain(word)
+        if folded in self._words or any(s in self._words for s in _singulars(folded)) or self._dict.check(word):
             return True
         # Sentence-initial or title-cased words: accept when the lower-case form is known.
         return word[:1].isupper() and self._dict.check(word.lower())
@@ -75,6 +110,8 @@ def check(report: ReleaseReport, pieces: Iterable[Piece], checker: SpellChecker)
     """
     seen: set[str] = set()
     for piece in pieces:
+        if not piece.spelling:
+            continue  # table cells: figures, codes and names, not running prose
         for match in _WORD.finditer(piece.text):
             word = match.group(0)
             if len(word) < 2 or word.isupper() or word in seen:

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pregon.cli import config_option
+from pregon.console import make_console
 
 from .config import ConfigError, load_config
 from .jsonlines import RecordError
@@ -133,7 +134,7 @@ def _now() -> datetime | None:
 )
 def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_backlog: bool) -> None:
     """Difunde en las redes lo que está publicado en el portal y aprobado, una única vez."""
-    console = Console()
+    console = make_console()
     try:
         config = load_config(config_path)
     except ConfigError as exc:
@@ -143,7 +144,7 @@ def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_b
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=Console(stderr=True),
+        console=make_console(stderr=True),
         transient=True,
     )
     task = progress.add_task("Revisando comunicados", total=None)

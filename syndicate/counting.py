@@ -12,6 +12,8 @@ can never disagree. Sources are in ``../shared/reference/networks.md`` §12.
 * Threads: characters, with emoji counted as their UTF-8 bytes (the documented worst case).
 * LinkedIn: characters (code points).
 * Telegram: UTF-16 code units (what entity offsets and the caption limit use).
+* TikTok: UTF-16 code units ("UTF-16 runes", JavaScript's ``length``): video caption 2200, photo
+  title 90 and description 4000.
 """
 
 from __future__ import annotations
@@ -119,6 +121,9 @@ RULES: dict[str, Rule] = {
     "facebook": Rule(code_points, 63206, "caracteres"),
     "instagram": Rule(code_points, 2200, "caracteres"),
     "youtube_title": Rule(code_points, 100, "caracteres"),
+    "tiktok": Rule(utf16_units, 2200, "unidades UTF-16 (un emoji cuenta 2)"),
+    "tiktok_photo_title": Rule(utf16_units, 90, "unidades UTF-16 (un emoji cuenta 2)"),
+    "tiktok_photo_description": Rule(utf16_units, 4000, "unidades UTF-16 (un emoji cuenta 2)"),
     "outbox": Rule(graphemes, 100_000, "grafemas"),
 }
 

@@ -41,6 +41,12 @@ class Media(_Frozen):
     height: int | None = None
     bytes: int | None = Field(None, description="File size in bytes, when the file is local.")
     youtube_id: str | None = Field(None, description="Set when the video is an existing YouTube video.")
+    duration: float | None = Field(None, description="Seconds, for a video file whose container says it.")
+
+    @property
+    def vertical(self) -> bool:
+        """Taller than wide, as viewers see it (known only when the manifest has the frame size)."""
+        return bool(self.width and self.height and self.height > self.width)
 
 
 class Dependencia(_Frozen):
@@ -91,6 +97,11 @@ class Item(_Frozen):
     @property
     def images(self) -> tuple[Media, ...]:
         return tuple(m for m in self.media if m.kind == "image")
+
+    @property
+    def video_file(self) -> Media | None:
+        """The release's own video published on the portal (not an embedded YouTube video)."""
+        return next((m for m in self.media if m.kind == "video" and not m.youtube_id), None)
 
 
 class Feeds(_Frozen):

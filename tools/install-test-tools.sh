@@ -20,6 +20,9 @@ apt_install chromium
 
 # --- Spelling in `pregon check`: libenchant + Hunspell's Spanish dictionaries (es_CO) ---
 apt_install hunspell-es libenchant-2-2
+
+# --- PDF reports: poppler renders them to images in the tests, as a person would see them ---
+apt_install poppler-utils
 # axe-core checks accessibility inside the page; pinned, into an ignored folder.
 AXE_CORE_VERSION=4.11.0
 if [ ! -s .cache/node/node_modules/axe-core/axe.min.js ] \

@@ -35,7 +35,7 @@ inaugur* entreg* beneficio beneficios benefici* oportunidad oportunidades
 """.split()  # noqa: SIM905 - a word list reads best as plain text
 
 NEGATIVE = """
-mal mala malas malo malos pesim* horrible horribles terrible terribles fatal vergu* verguenza
+mal mala malas malo malos pesim* horrible horribles terrible terribles fatal vergu* verguenza vergonz*
 corrupt* corrupcion robo robos roban robaron ladron* ladrones mentir* mentira mentiras miente
 mienten engan* abandon* olvid* peligro peligros* insegur* inseguridad delincu* atraco atracos
 hueco huecos basura sucio sucia suciedad inunda* colaps* trancon trancones caos desastre
@@ -142,3 +142,26 @@ class LexiconFeatures(BaseEstimator, TransformerMixin):
     def transform(self, texts: list[str]) -> np.ndarray:
         values = np.array([cues(t) for t in texts], dtype=float)
         return np.sign(values) * np.log1p(np.abs(values))
+
+
+# Questions and requests for information: what citizens most often write to a city hall, and
+# neutral unless they carry a complaint. Rhetorical complaints ("¿hasta cuándo…?", "¿por qué no
+# han…?") are not requests.
+_REQUEST = re.compile(
+    r"[¿?]|\b(?:quisiera|quisieramos|quiero|queremos)\s+saber\b|\bme\s+(?:pueden|podrian|puede|regalan|regala)\b"
+    r"|\binformacion\b|\bcomo\s+(?:hago|hacemos|me\s+inscribo|se\s+hace)\b|\brequisitos\b|\bhorario\b"
+)
+_COMPLAINT_QUESTION = re.compile(
+    r"\b(?:por\s*que|hasta\s+cuando|cuando\s+(?:van|piensan|vienen)|que\s+paso\s+con|para\s+que|y\s+la\s+plata)\b"
+)
+
+
+def asks_for_information(text: str) -> bool:
+    """True for a question or request with no complaint in it (no negative word or emoji); a
+    request without a question mark must carry no praise either ("bravo por el nuevo horario")."""
+    plain = fold(normalise(text))
+    if not _REQUEST.search(plain) or _COMPLAINT_QUESTION.search(plain):
+        return False
+    positive, negative, _, emoji_positive, emoji_negative, *_ = cues(text)
+    question = "?" in text or "¿" in text
+    return negative == 0 and emoji_negative == 0 and (question or positive + emoji_positive == 0)

@@ -38,6 +38,8 @@ class Row:
     release: str
     predicted: str
     corrected: str | None
+    confidence: float | None = None
+    """The model's probability for ``predicted`` (None when the classifier gives none)."""
 
     @property
     def label(self) -> str:
@@ -114,10 +116,13 @@ def build(
         m for m in (*store.mentions(month), *store.mentions(month.next())) if month.contains(m.created_at, TIMEZONE)
     ]
     ordered = sorted(mentions, key=lambda m: (m.created_at, m.channel, m.remote_id))
-    predicted = classify(classifier, [m.text for m in ordered])
+    texts = [m.text for m in ordered]
+    predicted = classify(classifier, texts)
+    scorer = getattr(classifier, "confidences", None)
+    confidence: list[float | None] = list(scorer(texts)) if callable(scorer) else [None] * len(texts)
     corrections = store.corrections()
     rows: list[Row] = []
-    for mention, label in zip(ordered, predicted, strict=True):
+    for mention, label, score in zip(ordered, predicted, confidence, strict=True):
         mention_id = store.mention_id(mention.channel, mention.remote_id)
         # "ana.bsky.social" or "ana@social.example": the handle and its first part (often a name).
         names = (mention.author, re.split(r"[@.]", mention.author.lstrip("@"))[0])
@@ -131,6 +136,7 @@ def build(
                 release=releases.get((mention.channel, mention.in_reply_to or ""), DIRECT),
                 predicted=label,
                 corrected=corrections.get(mention_id),
+                confidence=score,
             )
         )
     return SentimentReport(month, rows, sum(1 for r in rows if r.corrected))

@@ -1,8 +1,11 @@
 """The sentiment report as an Excel workbook, and reading analysts' corrections back from it.
 
-Sheets: «Resumen» (totals, a chart, how to correct), «Por red», «Por semana», «Por comunicado»
-(stacked column/bar charts), «Términos» (most frequent words per class) and «Muestras»
-(pseudonymised replies with the model's label and an empty ``etiqueta_corregida`` column).
+Sheets: «Resumen» (totals, a chart, how to correct), «Por cuenta», «Por semana», «Por comunicado»
+(stacked column/bar charts), «Términos» (most frequent words per class), «Muestras»
+(pseudonymised replies with the model's label and an empty ``etiqueta_corregida`` column) and
+«Base de datos» (every pseudonymised comment of the month: network, account, post, date, label,
+confidence, corrected label), the database the procedures ask for. Each class has one colour
+everywhere (:data:`..colombia.SENTIMENT_COLOURS`).
 
 An analyst fills ``etiqueta_corregida`` (positivo, neutro o negativo) and hands the file back with
 ``pregon report sentiment --correcciones``; the corrections are kept in the private store by
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..colombia import SENTIMENT_COLOURS
 from ..growth import display_name
 from ..workbook import Column, Report
 from .labelled import LABELS, canonical_label
@@ -27,14 +31,26 @@ class CorrectionsError(ValueError):
     """A corrections file that cannot be used; names the file, row and column."""
 
 
-def write_sentiment(report: SentimentReport, path: Path, samples: int, model_note: str) -> Path:
-    with Report(path) as book:
+COLOURS = [SENTIMENT_COLOURS[label] for label in LABELS]
+
+
+def write_sentiment(
+    report: SentimentReport,
+    path: Path,
+    samples: int,
+    model_note: str,
+    entity: str = "",
+    networks: dict[str, str] | None = None,
+) -> Path:
+    networks = networks or {}
+    with Report(path, entity=entity, title="Informe de sentimiento", period=report.month.name_es) as book:
         _summary(book, report, model_note)
-        for title, key, label in (("Por red", "channel", "Red"), ("Por semana", "week", "Semana (lunes)"),
+        for title, key, label in (("Por cuenta", "channel", "Cuenta"), ("Por semana", "week", "Semana (lunes)"),
                                   ("Por comunicado", "release", "Comunicado")):  # fmt: skip
             _distribution(book, report, title, key, label)
         _terms(book, report)
         _samples(book, report, samples)
+        _database(book, report, networks)
     return path
 
 
@@ -50,7 +66,8 @@ def _summary(book: Report, report: SentimentReport, model_note: str) -> None:
         sheet, row, 0, (Column("Clase", 14), Column("Textos", 10, "int"), Column("Porcentaje", 12, "pct")), rows
     )
     book.chart(sheet, (first, 4), "pie", "Distribución del sentimiento",
-               (sheet.name, 0, first + 1, first + 3), [("Textos", (sheet.name, 1, first + 1, first + 3))])  # fmt: skip
+               (sheet.name, 0, first + 1, first + 3), [("Textos", (sheet.name, 1, first + 1, first + 3))],
+               colours=COLOURS)  # fmt: skip
     notes = [
         f"Total: {total} textos; {report.corrections_applied} con etiqueta corregida por una persona.",
         model_note,
@@ -69,10 +86,7 @@ def _distribution(book: Report, report: SentimentReport, title: str, key: str, l
     groups = report.distribution(key)
     columns = (Column(label, 34, "date" if key == "week" else "text"), *(Column(c.capitalize(), 11, "int") for c in LABELS),
                Column("Total", 10, "int"))  # fmt: skip
-    rows = [
-        [display_name(str(group)) if key == "channel" else group, *(counts[c] for c in LABELS), sum(counts.values())]
-        for group, counts in groups
-    ]
+    rows = [[group, *(counts[c] for c in LABELS), sum(counts.values())] for group, counts in groups]
     first = row
     end = book.table(sheet, row, 0, columns, rows)
     if rows:
@@ -80,7 +94,7 @@ def _distribution(book: Report, report: SentimentReport, title: str, key: str, l
         series = [(c.capitalize(), (sheet.name, 1 + i, first + 1, last)) for i, c in enumerate(LABELS)]
         chart = "bar" if key == "release" else "column"
         book.chart(sheet, (end, 0), chart, f"Sentimiento {title.lower()}", (sheet.name, 0, first + 1, last), series,
-                   y_title="Textos", stacked=True)  # fmt: skip
+                   y_title="Textos", stacked=True, colours=COLOURS)  # fmt: skip
 
 
 def _terms(book: Report, report: SentimentReport) -> None:
@@ -111,6 +125,34 @@ def _samples(book: Report, report: SentimentReport, limit: int) -> None:
     book.table(sheet, 0, 0, columns, rows)
     if rows:
         sheet.data_validation(1, 7, len(rows), 7, {"validate": "list", "source": list(LABELS)})
+    sheet.freeze_panes(1, 0)
+
+
+DATABASE_SHEET = "Base de datos"
+
+
+def _database(book: Report, report: SentimentReport, networks: dict[str, str]) -> None:
+    """Every comment of the month, pseudonymised, one row each: the office's sentiment database."""
+    sheet = book.sheet(DATABASE_SHEET)
+    columns = (
+        Column(ID_COLUMN, 14),
+        Column("red", 11),
+        Column("cuenta", 14),
+        Column("publicación", 30),
+        Column("fecha", 17, "datetime"),
+        Column("autor_seudonimo", 14),
+        Column("texto", 70, "wrap"),
+        Column("etiqueta_modelo", 12),
+        Column("confianza", 10, "pct"),
+        Column(CORRECTION_COLUMN, 14),
+        Column("etiqueta_final", 12),
+    )
+    rows = [
+        [r.id, display_name(networks.get(r.channel, r.channel)), r.channel, r.release, r.created.replace(tzinfo=None),
+         r.author, r.text, r.predicted, r.confidence, r.corrected, r.label]
+        for r in report.rows
+    ]  # fmt: skip
+    book.table(sheet, 0, 0, columns, rows)
     sheet.freeze_panes(1, 0)
 
 

@@ -21,6 +21,9 @@ REGISTRY: dict[str, str] = {
     "linkedin": "pregon.syndicate.channels.linkedin:LinkedInChannel",
     "telegram": "pregon.syndicate.channels.telegram:TelegramChannel",
     "youtube": "pregon.syndicate.channels.youtube:YouTubeChannel",
+    "tiktok": "pregon.syndicate.channels.tiktok:TikTokChannel",
+    "whatsapp": "pregon.syndicate.channels.whatsapp:WhatsAppChannel",
+    "kit-equipo": "pregon.syndicate.channels.team_kit:TeamKitChannel",
 }
 
 

@@ -39,6 +39,7 @@ import contextlib
 import hashlib
 import hmac
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -64,10 +65,12 @@ from .base import (
     post_key,
 )
 from .options import ChannelOptions, parse_options
-from .press_lists import SentLog, load_lists
-from .press_message import Body, Envelope, build
+from .press_lists import SentLog, load_lists, valid_address
+from .press_message import Body, Envelope, HeaderError, build, header_text_problem
 
 NO_LIMIT = 100_000
+# What List-Unsubscribe may carry as written (RFC 8058 needs it readable by every client).
+_UNSUBSCRIBE_URL = re.compile(r"https?://[\x21-\x3b\x3d\x3f-\x7e]+")
 
 
 class EmailOptions(ChannelOptions):
@@ -99,12 +102,25 @@ class EmailChannel(Channel):
         super().__init__(config)
         self.options = parse_options(EmailOptions, self.config, self.name)
         self.sender_address = parseaddr(self.options.sender)[1]
-        if "@" not in self.sender_address:
+        if not valid_address(self.options.sender, display_name=True):
             raise ValueError("channels.email.sender: debe ser una dirección, p. ej. Prensa <prensa@entidad.gov.co>")
+        if self.options.reply_to and not valid_address(self.options.reply_to, display_name=True):
+            raise ValueError("channels.email.reply_to: debe ser una dirección, p. ej. prensa@entidad.gov.co")
         if not (self.options.unsubscribe_url or self.options.unsubscribe_mailto):
             raise ValueError(
                 "channels.email: configure unsubscribe_url o unsubscribe_mailto; "
                 "cada periodista debe poder darse de baja"
+            )
+        if self.options.unsubscribe_mailto and not valid_address(self.options.unsubscribe_mailto, ascii_only=True):
+            raise ValueError(
+                "channels.email.unsubscribe_mailto: debe ser una sola dirección ASCII, p. ej. baja-prensa@entidad.gov.co"
+            )
+        if self.options.unsubscribe_url and not _UNSUBSCRIBE_URL.fullmatch(
+            self.options.unsubscribe_url.replace("{list}", "x").replace("{token}", "x")
+        ):
+            raise ValueError(
+                "channels.email.unsubscribe_url: debe ser una dirección http(s) en ASCII, sin espacios ni «<>», "
+                "p. ej. https://entidad.gov.co/baja?lista={list}&t={token} (un dominio con tildes va en punycode)"
             )
         self.domain = self.options.list_domain or self.sender_address.rpartition("@")[2]
 
@@ -122,6 +138,10 @@ class EmailChannel(Channel):
             link, subject = update.url, f"Actualización: {item.title}"
             heading, paragraphs, not_before = subject, (update.text,), update.time
         problems = []
+        # A line break in a header would make every send fail; the office fixes the title instead.
+        subject_problem = header_text_problem(subject)
+        if subject_problem:
+            problems.append(f"correo: el título del comunicado {subject_problem}; escríbalo en una sola línea")
         first_link = URL_RE.search(text)
         if first_link is None or first_link.group() != link:
             problems.append(f"correo: el primer enlace del texto debe ser la dirección del comunicado ({link})")
@@ -169,7 +189,10 @@ class EmailChannel(Channel):
             now = datetime.now(UTC)
             with self._connect() as smtp:
                 for press_list, address, message_id in pending:
-                    message = build(body, self._envelope(post, press_list, address, message_id, now), inline)
+                    try:
+                        message = build(body, self._envelope(post, press_list, address, message_id, now), inline)
+                    except HeaderError as exc:
+                        raise PermanentError(f"correo: {exc}") from None
                     status = self._send(smtp, message, address)
                     log.record(message_id, key=post.key, press_list=press_list, address=address, status=status)
         published = self._summary(post, deliveries, log)

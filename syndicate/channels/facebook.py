@@ -7,6 +7,7 @@ Configuration (``channels: facebook:`` in mkdocs.yml)::
       page_access_token: !ENV FACEBOOK_PAGE_TOKEN
       format: link          # link (card built by Facebook from the page's Open Graph tags) | photos
       api_base: https://graph.facebook.com/v25.0
+      reels: false          # true: a release with a vertical video goes out as a Reel instead
 
 * ``format: link`` → ``POST /{page-id}/feed`` with ``message`` and ``link`` ("Posts" guide of the
   Pages API). Facebook scrapes the live page for the card, which web-first guarantees exists.
@@ -18,19 +19,33 @@ Configuration (``channels: facebook:`` in mkdocs.yml)::
   own), so none is sent; the alt text stays on the portal page.
 * Live updates are posted as new link posts pointing at the update's anchor on the release page.
 
+* ``reels: true`` and a release whose own video is vertical and 3–90 s long (frame size and
+  duration from the manifest): a Reel, through the Reels Publishing API's three phases —
+  ``POST /{page-id}/video_reels`` ``upload_phase=start`` (→ ``video_id``, ``upload_url``); ``POST
+  {upload_url}`` with the headers ``Authorization: OAuth …`` and ``file_url`` (Meta downloads the
+  video from the portal); ``GET /{video-id}?fields=status`` until the upload phase is complete;
+  ``upload_phase=finish`` with ``video_state=PUBLISHED`` and the text as ``description``. Meta allows
+  30 API-published Reels per Page in a moving 24 hours. Reels are reconciled from
+  ``/{page-id}/video_reels`` by their description.
+
 Reconciliation lists ``/{page-id}/published_posts`` and matches the exact message we sent (it holds
 the release URL). Metrics use the post-2026-06-15 metric names (``post_total_media_view_unique``…).
 """
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any, ClassVar
 
+import httpx
+
 from ..manifest import Item, Update
-from .base import AccountStats, Mention, Post, PostStats, Published
-from .graph import as_int
+from .base import AccountStats, Mention, PermanentError, Post, PostStats, Published, TransientError
+from .graph import as_int, channel_error
 from .meta import MetaChannel, required
+from .transport import send
+from .vertical import FACEBOOK_REEL, short_video
 
 POST_METRICS = ("post_total_media_view_unique", "post_reactions_by_type_total", "post_clicks")
 
@@ -51,6 +66,19 @@ class FacebookChannel(MetaChannel):
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
         text, link, images = self.draft(item, update)
         length, problems = self.length_problems(text)
+        reel = short_video(item, FACEBOOK_REEL) if self.config.get("reels") and update is None else None
+        if reel is not None and reel.video is not None:
+            return self.new_post(
+                item,
+                update,
+                text=text,
+                length=length,
+                limit=self.text_limit,
+                link=link,
+                media=(reel.video,),
+                problems=tuple(problems),
+                extra={"reel": True},
+            )
         images = images[: self.max_images] if self.config.get("format", "link") == "photos" else ()
         return self.new_post(
             item,
@@ -62,9 +90,12 @@ class FacebookChannel(MetaChannel):
             media=images,
             reply_to=reply_to,
             problems=tuple(problems),
+            extra={"reel_reason": reel.reason} if reel is not None and reel.reason else {},
         )
 
     def publish(self, post: Post) -> Published:
+        if post.extra.get("reel"):
+            return self._publish_reel(post)
         if len(post.media) == 1:
             body = self.api.post(f"{self.page_id}/photos", url=post.media[0].url, caption=post.text, published=True)
             post_id = str(body.get("post_id") or body["id"])
@@ -81,7 +112,61 @@ class FacebookChannel(MetaChannel):
             extra = {}
         return Published(post_id, self.api.permalink(post_id, self.permalink_field), extra)
 
+    def _publish_reel(self, post: Post) -> Published:
+        start = self.api.post(f"{self.page_id}/video_reels", upload_phase="start")
+        video_id, upload_url = str(start["video_id"]), str(start["upload_url"])
+        self._upload_hosted(upload_url, post.media[0].url)
+        self._wait_uploaded(video_id)
+        self.api.post(
+            f"{self.page_id}/video_reels",
+            upload_phase="finish",
+            video_id=video_id,
+            video_state="PUBLISHED",
+            description=post.text,
+        )
+        url = self.api.permalink(video_id, self.permalink_field) or f"https://www.facebook.com/reel/{video_id}"
+        return Published(video_id, url, {"video_id": video_id, "reel": True})
+
+    def _upload_hosted(self, upload_url: str, file_url: str) -> None:
+        """Phase 2: Meta fetches the published video itself (``file_url`` header, ``OAuth`` token)."""
+        token = required(self.config, self.name, self.token_key)
+        with httpx.Client(timeout=float(self.config.get("timeout", 30.0))) as client:
+            response = send(
+                client,
+                "POST",
+                upload_url,
+                network=self.name,
+                headers={"Authorization": f"OAuth {token}", "file_url": file_url},
+            )
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400 or not (isinstance(body, dict) and body.get("success")):
+            raise channel_error(self.name, response.status_code, body, response.headers, token)
+
+    def _wait_uploaded(self, video_id: str) -> None:
+        """Poll the video's status until Meta has the whole file (or says why it cannot)."""
+        for attempt in range(self.api.poll_attempts):
+            status = self.api.get(video_id, fields="status").get("status") or {}
+            uploading = (status.get("uploading_phase") or {}).get("status")
+            if status.get("video_status") == "error" or uploading == "error":
+                error = (status.get("processing_phase") or status.get("uploading_phase") or {}).get("error") or {}
+                raise PermanentError(
+                    f"facebook: Meta no pudo procesar el video del Reel {video_id}"
+                    + (f": {error.get('message')}" if error.get("message") else "")
+                )
+            if uploading == "complete":
+                return
+            if attempt + 1 < self.api.poll_attempts:
+                time.sleep(self.api.poll_interval)
+        raise TransientError(f"facebook: Meta aún no termina de recibir el video del Reel {video_id}")
+
     def find_existing(self, post: Post) -> Published | None:
+        if post.extra.get("reel"):
+            return self.find_by_text(
+                f"{self.page_id}/video_reels", post, text_field="description", fields="id,description,permalink_url"
+            )
         return self.find_by_text(
             f"{self.page_id}/published_posts",
             post,

@@ -6,6 +6,7 @@ Configuration (``channels: instagram:`` in mkdocs.yml)::
       ig_user_id: "17841400000000000"
       access_token: !ENV INSTAGRAM_ACCESS_TOKEN
       api_base: https://graph.facebook.com/v25.0
+      reels: false        # true: a release with a vertical video goes out as a Reel instead
 
 Instagram has no text or link posts, so a release without an image is a problem, never a post.
 Publishing follows the "Content Publishing" guide: ``POST /{ig-user-id}/media`` with ``image_url``,
@@ -22,6 +23,12 @@ between 4:5 and 1.91:1) are therefore reported as problems in :meth:`render` fro
 metadata, naming the image, so the editor publishes a suitable one; when the manifest lacks the
 metadata the live file is checked right before the container is created. Widths outside
 320–1440 px are fine: Instagram rescales them.
+
+**Reels.** With ``reels: true``, a release whose own video is vertical and 3 s – 15 min long
+(frame size and duration from the manifest) is published as a Reel: a ``media_type=REELS``
+container with the portal's ``video_url`` (Meta downloads it), the caption and
+``share_to_feed=true``, polled until ``FINISHED`` like any container, then ``media_publish``. Reels
+take no alternative text. A release without such a video goes out as the usual image post.
 
 Reconciliation: the container id goes into ``Published.extra`` and, after an ambiguous publish
 failure, into the error message; :meth:`find_existing` lists ``/{ig-user-id}/media`` and matches the
@@ -46,6 +53,7 @@ from .base import (
 )
 from .graph import as_int
 from .meta import MetaChannel, required
+from .vertical import INSTAGRAM_REEL, short_video
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MIN_RATIO, MAX_RATIO = 4 / 5, 1.91
@@ -90,11 +98,24 @@ class InstagramChannel(MetaChannel):
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
         text, link, images = self.draft(item, update)
         length, problems = self.length_problems(text)
+        reel = short_video(item, INSTAGRAM_REEL) if self.config.get("reels") and update is None else None
         hashtags, mentions = len(_HASHTAG.findall(text)), len(_MENTION.findall(text))
         if hashtags > MAX_HASHTAGS:
             problems.append(f"instagram: el texto tiene {hashtags} etiquetas (#); el máximo es {MAX_HASHTAGS}")
         if mentions > MAX_MENTIONS:
             problems.append(f"instagram: el texto menciona {mentions} cuentas (@); el máximo es {MAX_MENTIONS}")
+        if reel is not None and reel.video is not None:
+            return self.new_post(
+                item,
+                update,
+                text=text,
+                length=length,
+                limit=self.text_limit,
+                link=link,
+                media=(reel.video,),
+                problems=tuple(problems),
+                extra={"reel": True},
+            )
         images = images[: self.max_images]
         skip = None
         if not images and update is not None:
@@ -115,6 +136,7 @@ class InstagramChannel(MetaChannel):
             reply_to=reply_to,
             problems=tuple(problems),
             skip=skip,
+            extra={"reel_reason": reel.reason} if reel is not None and reel.reason else {},
         )
 
     def publish(self, post: Post) -> Published:
@@ -127,6 +149,15 @@ class InstagramChannel(MetaChannel):
         )
 
     def _make_container(self, post: Post) -> str:
+        if post.extra.get("reel"):
+            body = self.api.post(
+                f"{self.user_id}/media",
+                media_type="REELS",
+                video_url=post.media[0].url,
+                caption=post.text,
+                share_to_feed=True,
+            )
+            return str(body["id"])
         for image in post.media:
             self._check_live_image(image)
         if len(post.media) == 1:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 
 from .base import PermanentError
 
@@ -77,15 +78,59 @@ def load_lists(file: Path | None, env_var: str) -> dict[str, tuple[str, ...]]:
         if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
             raise PermanentError(f"correo: {where}: la lista {name!r} debe ser una lista de direcciones")
         addresses = []
-        for number, (_, address) in enumerate(getaddresses(entries), 1):
-            local, _, domain = address.rpartition("@")
-            if not local or "." not in domain:
+        for number, entry in enumerate(entries, 1):
+            address = recipient_address(entry)
+            if address is None:
+                # The list and the position, never the entry: it is personal data and logs are public.
                 raise PermanentError(
-                    f"correo: {where}: la entrada {number} de la lista {name!r} no es una dirección válida"
+                    f"correo: {where}: la entrada {number} de la lista {name!r} no es una dirección válida "
+                    "(una sola dirección por entrada, p. ej. «Nombre <correo@medio.com>»)"
                 )
             addresses.append(address)
         lists[str(name)] = tuple(addresses)
     return lists
+
+
+def _validated(address: str, *, ascii_only: bool) -> ValidatedEmail | None:
+    try:
+        return validate_email(
+            address,
+            check_deliverability=False,  # no DNS from CI; the SMTP server has the last word
+            allow_smtputf8=not ascii_only,
+            test_environment=True,  # RFC 2606 ".test" names: a rehearsal installation, nobody's mailbox
+        )
+    except EmailNotValidError:
+        return None
+
+
+def _single_address(text: str) -> str | None:
+    """The address of ``text`` when it holds exactly one (``a@b.co`` or ``Name <a@b.co>``)."""
+    text = text.strip()
+    if not text or not text.isprintable():
+        return None
+    pairs = getaddresses([text])
+    if len(pairs) != 1 or not pairs[0][1]:
+        return None
+    return pairs[0][1]
+
+
+def valid_address(text: str, *, display_name: bool = False, ascii_only: bool = False) -> bool:
+    """Whether ``text`` is one e-mail address (with ``display_name``: optionally ``Name <address>``)."""
+    address = _single_address(text) if display_name else text.strip()
+    return address is not None and _validated(address, ascii_only=ascii_only) is not None
+
+
+def recipient_address(entry: str) -> str | None:
+    """The address to send to for one list entry (``a@b.co`` or ``Name <a@b.co>``), or None.
+
+    Addresses must be ASCII before the "@" (not every server speaks SMTPUTF8); a domain with
+    accents travels in its ASCII (IDNA) form. Otherwise the address stays as written, so message
+    ids and the sent log keep recognising it."""
+    address = _single_address(entry)
+    result = _validated(address, ascii_only=True) if address is not None else None
+    if address is None or result is None or result.ascii_email is None:
+        return None
+    return address if address.isascii() else result.ascii_email
 
 
 def address_hash(address: str) -> str:

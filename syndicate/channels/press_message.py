@@ -5,15 +5,24 @@ main image is small enough to travel inline (``cid:``); ``multipart/alternative 
 text/html]`` with the image linked from the portal when it is not. The canonical URL is the first
 link of both parts. Headers follow RFC 2369/2919 (``List-Unsubscribe``, ``List-Id``) and RFC 8058
 (``List-Unsubscribe-Post`` only with an HTTPS unsubscribe URL).
+
+The standard library folds a long header by RFC 2047-encoding the words that do not fit a line,
+which turns ``List-Unsubscribe`` into ``=?utf-8?q?=3Chttps…?=``: mail clients then find no link
+and one-click unsubscribe (RFC 8058) breaks. Those two headers get a header class of their own
+that keeps them ASCII, as written, folded only between their ``<URI>`` entries.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
+from email.policy import EmailPolicy, default
 from email.utils import format_datetime
+from typing import Any, cast
 
 from ..media import ImageFile
 
@@ -50,9 +59,65 @@ class Envelope:
     reply_to: str | None = None
 
 
+class HeaderError(ValueError):
+    """A value cannot go in a header as it is (the message says which, in Spanish)."""
+
+
+_URI = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+>")  # printable ASCII without "<", ">" or spaces
+
+
+class VerbatimListHeader(UnstructuredHeader):
+    """``List-Unsubscribe`` / ``List-Unsubscribe-Post``: ASCII, never encoded, folded between URIs."""
+
+    max_count = 1
+
+    @classmethod
+    def parse(cls, value: str, kwds: dict[str, Any]) -> None:
+        if not value.isascii() or any(c in value for c in "\r\n\0"):
+            raise HeaderError("las direcciones para darse de baja deben ser ASCII y de una sola línea")
+        super().parse(value, kwds)
+
+    def fold(self, *, policy: Any) -> str:
+        entries = _URI.findall(str(self)) or [str(self)]
+        name: str = self.name  # type: ignore[attr-defined]  # BaseHeader's, mixed in by the registry
+        lines = [f"{name}: {entries[0]}"]
+        for entry in entries[1:]:
+            if len(lines[-1]) + len(entry) + 2 > (policy.max_line_length or 998):
+                lines[-1] += ","
+                lines.append(" " + entry)
+            else:
+                lines[-1] += ", " + entry
+        return policy.linesep.join(lines) + policy.linesep
+
+
+def _policy() -> EmailPolicy[EmailMessage]:
+    registry = HeaderRegistry()
+    for name in ("list-unsubscribe", "list-unsubscribe-post"):
+        # The registry mixes BaseHeader in, as it does for its own classes.
+        registry.map_to_type(name, cast("type[BaseHeader]", VerbatimListHeader))
+    return default.clone(header_factory=registry)
+
+
+POLICY = _policy()
+
+
+def header_text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a header (Subject), in Spanish; None when it can."""
+    if any(c in text for c in "\r\n"):
+        return "tiene un salto de línea"
+    if any(not c.isprintable() for c in text):
+        return "tiene caracteres de control"
+    return None
+
+
 def build(body: Body, envelope: Envelope, inline: ImageFile | None) -> EmailMessage:
-    """The message for one recipient; ``inline`` is the main image when it travels in the mail."""
-    message = EmailMessage()
+    """The message for one recipient; ``inline`` is the main image when it travels in the mail.
+
+    Raises :class:`HeaderError` when a value cannot be a header (a title with a line break)."""
+    problem = header_text_problem(body.subject)
+    if problem:
+        raise HeaderError(f"el asunto del correo {problem}: corrija el título del comunicado")
+    message = EmailMessage(policy=POLICY)
     message["From"] = envelope.sender
     message["To"] = envelope.recipient
     if envelope.reply_to:

@@ -16,6 +16,11 @@ What gets posted: only a release whose manifest has a **video file published on 
 A release that embeds an existing YouTube video (``youtube_id``) or has no video renders a post
 with ``Post.skip`` (nothing to upload), and live updates are not posted here.
 
+**Shorts.** The Data API has no Shorts endpoint: YouTube files an upload as a Short when it is
+vertical or square and at most 3 minutes long. With ``shorts: true`` such a video (frame size and
+duration from the manifest) gets the ``#Shorts`` convention at the end of its description and its
+public URL is the ``/shorts/`` one; any other video is uploaded as usual.
+
 Reconciliation does not use ``search.list`` (100 calls/day): each upload carries the tag
 ``pregon-<post key>``, and :meth:`find_existing` reads the channel's uploads playlist and the
 videos' tags (1 unit per page).
@@ -27,6 +32,7 @@ Configuration (``channels.youtube``)::
       client_secret: !ENV YOUTUBE_CLIENT_SECRET
       refresh_token: !ENV YOUTUBE_REFRESH_TOKEN
       privacy_status: public          # or unlisted / private
+      shorts: false                   # true: a vertical (or square) video of ≤ 3 min goes as a Short
       category_id: "25"               # News & Politics
       api_base: https://youtube.googleapis.com/
       token_uri: https://oauth2.googleapis.com/token
@@ -69,6 +75,7 @@ from .base import (
     post_key,
 )
 from .transport import seconds_until_midnight
+from .vertical import YOUTUBE_SHORT, short_video
 
 DESCRIPTION_MAX_BYTES = 5000
 DEFAULT_TEMPLATE = "{summary}\n\nComunicado completo: {url}\n\n{dependencia}"
@@ -120,6 +127,9 @@ class YouTubeChannel(Channel):
         elif video.youtube_id:
             skip = f"el video ya está en YouTube ({video.youtube_id}); el portal lo incrusta y no hay nada que subir"
         description = compose(item, self.name, self.config.get("template") or DEFAULT_TEMPLATE)
+        short = bool(self.config.get("shorts")) and skip is None and short_video(item, YOUTUBE_SHORT).video is not None
+        if short:
+            description += "\n\n#Shorts"
         title = item.title.strip()
         problems: list[str] = []
         if skip is None:
@@ -144,7 +154,7 @@ class YouTubeChannel(Channel):
             reply_to=reply_to,
             problems=tuple(problems),
             skip=skip,
-            extra={"title": title, "tags": [key_tag(key), *item.tags]},
+            extra={"title": title, "tags": [key_tag(key), *item.tags], "short": short},
         )
 
     # --- publishing --------------------------------------------------------------------------
@@ -184,10 +194,7 @@ class YouTubeChannel(Channel):
                 )
             )
             result = self._upload(request)
-        return Published(
-            remote_id=result["id"],
-            url=f"https://www.youtube.com/watch?v={result['id']}",
-        )
+        return Published(remote_id=result["id"], url=_video_url(result["id"], bool(post.extra.get("short"))))
 
     def _upload(self, request: Any) -> dict[str, Any]:
         """Send chunks until YouTube answers with the video; resume after an interrupted chunk."""
@@ -225,10 +232,7 @@ class YouTubeChannel(Channel):
                 videos = _execute(youtube.videos().list(part="snippet", id=",".join(ids), maxResults=50).execute)
                 for video in videos.get("items", []):
                     if tag in video["snippet"].get("tags", []):
-                        return Published(
-                            remote_id=video["id"],
-                            url=f"https://www.youtube.com/watch?v={video['id']}",
-                        )
+                        return Published(video["id"], _video_url(video["id"], bool(post.extra.get("short"))))
             page_token = page.get("nextPageToken")
             if not page_token:
                 return None
@@ -352,6 +356,10 @@ def _download(video: Media, handle: IO[bytes]) -> str:
         raise TransientError(f"youtube: no se pudo descargar el video del portal ({exc.__class__.__name__})") from None
     handle.seek(0)
     return mime if mime.startswith("video/") else "video/*"
+
+
+def _video_url(video_id: str, short: bool) -> str:
+    return f"https://www.youtube.com/shorts/{video_id}" if short else f"https://www.youtube.com/watch?v={video_id}"
 
 
 def _int(value: Any) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -50,17 +51,32 @@ def test_audit_exports_every_record_of_the_month(year, tmp_path: Path) -> None:
     assert {r["Rol"] for r in table("Aprobaciones")} == {"contenido", "diseño"}
 
     posts = table("Publicaciones")
-    assert {(r["Comunicado"], r["Red"].lower()) for r in posts} == posts_in_month
+    assert {(r["Identificador"], r["Cuenta"]) for r in posts} == posts_in_month
     retried = {(x["item"], x["channel"]) for x in ledger if x["state"] == "failed"} & posts_in_month
     for row in posts:
-        key = (row["Comunicado"], row["Red"].lower())
+        key = (row["Identificador"], row["Cuenta"])
         assert row["Intentos"] == (2 if key in retried else 1)
         assert row["Resultado"] == "publicado" and row["URL remota"].startswith("https://")
 
     with (tmp_path / f"auditoria-{MONTH}-publicaciones.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(posts) and rows[0]["URL remota"].startswith("https://")
+    # Local time to the minute, written as a Colombian reader writes it.
+    assert all(r["Publicado"] == "" or re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", r["Publicado"]) for r in rows)
+    assert all(isinstance(r["Publicado"], datetime) and r["Publicado"].second == 0 for r in posts if r["Publicado"])
     assert (tmp_path / f"auditoria-{MONTH}-decisiones.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_audit_names_releases_by_title(year, tmp_path: Path) -> None:
+    from pregon.insights import audit as registers
+    from pregon.insights.months import Month
+    from pregon.insights.posts import syndicated_posts
+
+    posts = syndicated_posts(year.records)
+    item = next(p.item_id for p in posts if Month.parse(MONTH).contains(p.first_at, BOGOTA))
+    data = registers.build(Month.parse(MONTH), year.records, posts, {item: "Jornada de vacunación en la plaza"})
+    row = next(r for r in data.posts if r[1] == item)
+    assert row[0] == "Jornada de vacunación en la plaza"
 
 
 def test_audit_of_an_empty_month(year, tmp_path: Path) -> None:

@@ -80,16 +80,23 @@ def test_summary_sheet_comes_first_and_matches_records(year, growth_book: Path) 
     assert {"Bluesky", "Mastodon", "Facebook", "X", "Publicaciones", "Comunicados"} <= set(book.sheetnames)
     sheet = book["Resumen"]
     rows = list(sheet.iter_rows(values_only=True))
-    header = next(i for i, r in enumerate(rows) if r[0] == "Red")
-    table = {r[0]: r for r in rows[header + 1 :] if r[0] in NAMES.values()}
+    header = next(i for i, r in enumerate(rows) if r[0] == "Cuenta")
+    table = {r[0]: r for r in rows[header + 1 :] if r[0] in NAMES}
     expected = expected_figures(year.records, MONTH, "2026-02")
-    assert set(table) == {NAMES[c] for c in expected}
+    before = expected_figures(year.records, "2026-02", "2026-01")
+    assert set(table) == set(expected)
     for channel, figures in expected.items():
-        row = table[NAMES[channel]]
-        assert row[1:4] == (figures["start"], figures["end"], figures["net"])
-        assert row[4] == pytest.approx(figures["rate"])
-        assert row[5] == figures["posts"] and row[6] == figures["engagement"]
-        assert row[7] == pytest.approx(figures["per_post"])
+        row = table[channel]
+        assert row[1] == NAMES[channel]
+        assert row[2:5] == (figures["start"], figures["end"], figures["net"])
+        assert row[5] == pytest.approx(figures["rate"])
+        assert row[6] == figures["posts"] and row[7] == figures["engagement"]
+        assert row[8] == pytest.approx(figures["per_post"])
+        # Month over month: the same account's figures of February beside March's.
+        assert row[10:12] == (before[channel]["net"], before[channel]["posts"])
+    total = next(r for r in rows[header + 1 :] if r[0] == "Total")
+    assert total[4] == sum(f["net"] for f in expected.values())
+    assert total[6] == sum(f["posts"] for f in expected.values())
     # The head of office's one-minute reading: key facts above the table name the best network.
     best = max(expected, key=lambda c: expected[c]["rate"])
     facts = " ".join(str(r[0]) for r in rows[:header] if r[0])

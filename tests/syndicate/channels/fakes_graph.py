@@ -22,6 +22,12 @@ shapes, and **record a violation for any request the documentation does not allo
   https://developers.facebook.com/docs/threads/posts/delete-posts,
   https://developers.facebook.com/docs/threads/overview/
 
+* Reels: Facebook "Reels Publishing API" (``/{page-id}/video_reels`` start/finish, the upload
+  host's ``Authorization: OAuth`` and ``file_url`` headers, ``GET /{video-id}?fields=status``):
+  https://developers.facebook.com/docs/video-api/guides/reels-publishing/; Instagram
+  ``media_type=REELS`` containers with ``video_url`` and ``share_to_feed`` (IG User Media
+  reference; Reels take no ``alt_text``).
+
 Like Meta, the fakes **download every media URL** they are given ("we cURL media … so it must be on
 a public server") and refuse what they cannot fetch, so a test proves the image was public.
 Lists page two entries at a time; their ``paging.next`` links carry ``access_token`` as Graph's
@@ -223,6 +229,17 @@ class FacebookFake(GraphFake):
         self.add_route("POST", self.path(rf"{page}/feed"), self.wrap(self._feed, form=True), "feed")
         self.add_route("POST", self.path(rf"{page}/photos"), self.wrap(self._photos, form=True), "photos")
         self.add_route("GET", self.path(rf"{page}/published_posts"), self.wrap(self._published), "published_posts")
+        self.reels: dict[str, dict[str, Any]] = {}
+        self.add_route(
+            "POST", self.path(rf"{page}/video_reels"), self.wrap(self._video_reels, form=True), "video_reels"
+        )
+        self.add_route("GET", self.path(rf"{page}/video_reels"), self.wrap(self._list_reels), "reels_list")
+        self.add_route(
+            "POST",
+            rf"/video-upload/{self.version.replace('.', '[.]')}/(?P<video>\d+)",
+            self._reel_upload,
+            "reel_upload",
+        )
         self.add_route("GET", self.path(r"(?P<obj>[\d_]+)"), self.wrap(self._node), "node")
         self.add_route("DELETE", self.path(r"(?P<obj>[\d_]+)"), self.wrap(self._delete), "delete")
         self.add_route("GET", self.path(r"(?P<obj>[\d_]+)/insights"), self.wrap(self._insights), "insights")
@@ -288,6 +305,64 @@ class FacebookFake(GraphFake):
     def _published(self, req: Request) -> Reply:
         return self.listing(req, list(reversed(self.live_posts())))
 
+    # --- Reels ------------------------------------------------------------------------------------
+    def published_reels(self) -> list[dict[str, Any]]:
+        return [r for r in self.reels.values() if r["state"] == "PUBLISHED"]
+
+    def _video_reels(self, req: Request) -> Reply:
+        f = self.fields(req)
+        phase = f.get("upload_phase")
+        if phase == "start":
+            video_id = self.new_id()
+            self.reels[video_id] = {"id": video_id, "state": "STARTED", "data": None}
+            return Reply(
+                200, {"video_id": video_id, "upload_url": f"{self.url}/video-upload/{self.version}/{video_id}"}
+            )
+        if phase != "finish":
+            return self.reject(400, graph_error(400, 100, "upload_phase").body, f"upload_phase {phase!r}")
+        reel = self.reels.get(f.get("video_id", ""))
+        if reel is None:
+            return self.reject(400, graph_error(400, 100, "Invalid video_id").body, "finish of an unknown video")
+        if reel["data"] is None or not reel.get("status_read"):
+            return self.reject(
+                400, graph_error(400, 6000, "video not uploaded").body, "finish before the upload phase was complete"
+            )
+        if f.get("video_state") != "PUBLISHED":
+            return self.reject(400, {"error": {"code": 100}}, f"video_state {f.get('video_state')!r}")
+        if reel["state"] == "PUBLISHED":
+            return self.reject(400, {"error": {"code": 100}}, f"reel {reel['id']} finished twice")
+        reel.update(
+            state="PUBLISHED",
+            description=f.get("description", ""),
+            permalink_url=f"https://www.facebook.com/reel/{reel['id']}",
+            created_time=iso(datetime.now(UTC)),
+        )
+        return Reply(200, {"success": True})
+
+    def _reel_upload(self, req: Request) -> Reply:
+        reel = self.reels.get(req.params["video"])
+        if "access_token" in req.query:
+            return self.reject(400, {"error": {"code": 100}}, "policy: access token in the URL query")
+        if req.header("authorization") != f"OAuth {TOKEN}":
+            return self.reject(
+                401,
+                graph_error(401, 190, "Invalid OAuth access token").body,
+                "upload host needs 'Authorization: OAuth'",
+            )
+        if reel is None:
+            return self.reject(400, {"error": {"code": 100}}, "upload for an unknown video")
+        file_url = req.header("file_url")
+        if not file_url:
+            return self.reject(400, {"error": {"code": 100}}, "hosted upload without the file_url header")
+        data = self.download(file_url)
+        if data is None or data[4:8] != b"ftyp":
+            return graph_error(400, 6000, "There was a problem uploading your video file")
+        reel["data"] = data
+        return Reply(200, {"success": True})
+
+    def _list_reels(self, req: Request) -> Reply:
+        return self.listing(req, list(reversed(self.published_reels())))
+
     def _post(self, obj: str) -> dict[str, Any] | None:
         return next((p for p in self.live_posts() if p["id"] == obj), None)
 
@@ -297,10 +372,32 @@ class FacebookFake(GraphFake):
             if not wanted <= {"followers_count", "fan_count", "id", "name"}:
                 return self.reject(400, {"error": {"code": 100}}, f"page fields {wanted}")
             return Reply(200, {"id": obj, "followers_count": self.followers, "fan_count": self.followers - 21})
+        if obj in self.reels:
+            reel = self.reels[obj]
+            if not wanted <= {"status", "permalink_url", "id"}:
+                return self.reject(400, {"error": {"code": 100}}, f"video fields {wanted}")
+            uploaded = reel["data"] is not None
+            reel["status_read"] = uploaded
+            body = {
+                "id": obj,
+                "status": {
+                    "video_status": "ready"
+                    if reel["state"] == "PUBLISHED"
+                    else "upload_complete"
+                    if uploaded
+                    else "processing",
+                    "uploading_phase": {"status": "complete" if uploaded else "not_started"},
+                    "processing_phase": {"status": "complete" if reel["state"] == "PUBLISHED" else "not_started"},
+                    "publishing_phase": {"status": "complete" if reel["state"] == "PUBLISHED" else "not_started"},
+                },
+            }
+            if reel["state"] == "PUBLISHED":
+                body["permalink_url"] = reel["permalink_url"]
+            return Reply(200, {k: v for k, v in body.items() if k in wanted | {"id"}})
         post = self._post(obj)
         if post is None:
             return graph_error(400, 100, f"Unsupported get request. Object with ID '{obj}' does not exist")
-        body: dict[str, Any] = {"id": obj}
+        body = {"id": obj}
         if "permalink_url" in wanted:
             body["permalink_url"] = post["permalink_url"]
         if "shares" in wanted:
@@ -476,6 +573,8 @@ class InstagramFake(ContainerFake):
             return Reply(
                 200, {"id": self.new_container(media_type="CAROUSEL", children=children, caption=f.get("caption"))}
             )
+        if f.get("media_type") == "REELS":
+            return self._reel_container(f)
         if f.get("media_type") not in (None, "IMAGE"):
             return self.reject(400, {"error": {"code": 100}}, f"unexpected media_type {f.get('media_type')}")
         if "image_url" not in f:
@@ -503,6 +602,25 @@ class InstagramFake(ContainerFake):
             caption=f.get("caption"),
             alt_text=f.get("alt_text"),
             is_carousel_item=carousel_item,
+        )
+        return Reply(200, {"id": cid})
+
+    def _reel_container(self, f: dict[str, str]) -> Reply:
+        if "video_url" not in f or "image_url" in f:
+            return self.reject(
+                400, graph_error(400, 100, "video_url required").body, "REELS container without video_url"
+            )
+        if "alt_text" in f or f.get("is_carousel_item") == "true":
+            return self.reject(400, {"error": {"code": 100}}, "Reels take no alt_text and are not carousel items")
+        if f.get("share_to_feed") not in (None, "true", "false"):
+            return self.reject(400, {"error": {"code": 100}}, f"share_to_feed {f.get('share_to_feed')!r}")
+        data = self.download(f["video_url"])
+        if data is None or data[4:8] != b"ftyp":
+            return graph_error(
+                400, 9004, "Media download has failed. The media URI doesn't meet our requirements.", 2207052
+            )
+        cid = self.new_container(
+            media_type="REELS", video_url=f["video_url"], caption=f.get("caption"), share_to_feed=f.get("share_to_feed")
         )
         return Reply(200, {"id": cid})
 

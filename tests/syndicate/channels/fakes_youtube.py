@@ -14,11 +14,16 @@ identity/protocols/oauth2/web-server#offline (refresh-token grant at the token e
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 import secrets
 from typing import Any
 from urllib.parse import parse_qs
+
+from hachoir.metadata import extractMetadata
+from hachoir.parser import guessParser
+from hachoir.stream import InputIOStream
 
 from tests.fakes.api_server import FakeAPI, Reply, Request
 
@@ -71,6 +76,21 @@ class FakeYouTube(FakeAPI):
             "The request cannot be completed because you have exceeded "
             'your <a href="/youtube/v3/getting-started#quota">quota</a>.',
         )
+
+    def is_short(self, video_id: str) -> bool:
+        """YouTube's own rule (Shorts help page): an upload that is vertical or square and at most
+        3 minutes long is a Short. Read from the uploaded file's headers, as YouTube would."""
+        with self.lock:
+            data = self.videos[video_id]["data"]
+        parser = guessParser(InputIOStream(io.BytesIO(data)))
+        if parser is None:
+            return False
+        with parser:
+            metadata = extractMetadata(parser)
+        if metadata is None or not all(metadata.has(k) for k in ("width", "height", "duration")):
+            return False
+        upright = metadata.get("height") >= metadata.get("width")
+        return upright and metadata.get("duration").total_seconds() <= 180
 
     def interrupt_next_chunk(self, keep: int) -> None:
         """Store only ``keep`` bytes of the next chunk, then answer 503 (a dropped upload)."""
