@@ -72,7 +72,8 @@ def collect(config_path: Path, dry_run: bool) -> None:
 
     Con --dry-run lee las redes y dice qué guardaría, sin escribir registros ni textos.
     """
-    from ..syndicate.channels import channel_class
+    from ..syndicate.accounts import AccountError, accounts
+    from ..syndicate.channels import open_account
     from . import best_hours
     from .collect import collect as run_collect
     from .metrics import MetricsStore, PlannedMetrics
@@ -81,11 +82,15 @@ def collect(config_path: Path, dry_run: bool) -> None:
     settings = load_settings(config_path)
     private = None if dry_run else PrivateStore.configured()
     channels, failures = {}, []
-    for name, options in settings.syndicate.channels.items():
+    for name, account in accounts(settings.syndicate):
         try:
-            channels[name] = channel_class(name)(options)
+            if isinstance(account, AccountError):
+                raise account
+            channels[name] = open_account(account)
+        except AccountError as exc:
+            failures.append(f"{name}: la cuenta no se pudo configurar: {exc.message}")
         except Exception as exc:
-            failures.append(f"{name}: el canal no se pudo configurar ({type(exc).__name__})")
+            failures.append(f"{name}: la cuenta no se pudo configurar ({type(exc).__name__})")
     now = _now()
     posts = syndicated_posts(settings.records)
     metrics = MetricsStore(settings.records / "metrics")

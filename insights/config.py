@@ -108,7 +108,12 @@ def parse_insights(raw: Mapping[str, Any] | None, path: Path) -> InsightsConfig:
 def load_settings(path: str | Path = "mkdocs.yml") -> Settings:
     """Read mkdocs.yml: the validated ``syndicate`` section and its ``insights`` options."""
     path = Path(path)
+    from .growth import ACCOUNT_NETWORKS
+
     syndicate = load_config(path)
+    ACCOUNT_NETWORKS.update(
+        {key: str(raw.get("network") or key) for key, raw in syndicate.channels.items() if hasattr(raw, "get")}
+    )
     return Settings(path.parent.resolve(), syndicate, parse_insights(syndicate.insights, path), _entity_name(path))
 
 

@@ -25,7 +25,15 @@ NOT_SOCIAL = frozenset({"email", "outbox"})
 """Channels that have no followers: mailing lists and the local outbox are not in a growth report."""
 
 
+ACCOUNT_NETWORKS: dict[str, str] = {}
+"""Account key -> network of the configured accounts (filled by :func:`.config.load_settings`)."""
+
+
 def display_name(channel: str) -> str:
+    """``Facebook`` for the network's own account; ``x-alcalde (X)`` for a second account."""
+    network = ACCOUNT_NETWORKS.get(channel, channel)
+    if network != channel:
+        return f"{channel} ({NETWORK_NAMES.get(network, network)})"
     return NETWORK_NAMES.get(channel, channel.capitalize())
 
 

@@ -136,7 +136,7 @@ def check_release(
             report.warning(RULE_SCHEMA, problem.message, problem.line)
         raw_updates = source.meta.get("updates") or []
         images = [(name, m, source.line(loc)) for name, m, loc in _images(release, raw_updates)]
-        lines = {"title": source.line(("title",))}
+        lines = {"title": source.line(("title",)), "accounts": source.line(("accounts",))}
         lines.update({f"social.{k}": source.line(("social", k)) for k in release.meta.social})
         lines.update(
             {
@@ -147,7 +147,8 @@ def check_release(
         )
         image_lines = {m.src.rsplit("/", 1)[-1]: ln for _, m, ln in images if m.src}
         rendered = preview.check(report, project, release, lines, image_lines)
-        media.check(report, images, project.channels, rendered)
+        networks = {str(options.get("network") or key) for key, options in project.channels.items()}
+        media.check(report, images, networks, rendered)
         docs_dir = project.rules.docs_dir
         personal.check_images(
             report, [(n, docs_dir / m.src, ln) for n, m, ln in images if m.src], strip=strip_exif, dry_run=dry_run
@@ -175,11 +176,24 @@ def check_release(
     return report
 
 
+def check_config(project: Project, result: CheckResult) -> None:
+    """The ``syndicate`` configuration of every account: an invalid one fails the check, with its
+    line in mkdocs.yml; an unset environment variable is a warning (PRs get no secrets)."""
+    from pregon.syndicate.config_check import config_issues
+
+    where = display_path(project.config_file, project.root)
+    for issue in config_issues(project.config_file):
+        severity = Severity.ERROR if issue.severity == "error" else Severity.WARNING
+        result.general.append(Finding(severity, RULE_CONFIG, where, issue.message, issue.line))
+
+
 def run(project: Project, paths: Iterable[Path], *, strip_exif: bool = False, dry_run: bool = False) -> CheckResult:
-    """Check every release in ``paths`` (files that are not releases are skipped)."""
+    """Check the configuration, then every release in ``paths`` (files that are not releases are
+    skipped)."""
     result = CheckResult()
     for problem in symlink_problems(project.rules.docs_dir, project.root):
         result.general.append(Finding(Severity.ERROR, RULE_SCHEMA, problem.path, problem.message))
+    check_config(project, result)
     tools = load_toolkit(project, result)
     if tools is None:
         return result

@@ -1,10 +1,11 @@
-"""Per-network previews of a release's posts, rendered by the channels themselves.
+"""Per-account previews of a release's posts, rendered by the channels themselves.
 
 The release is turned into the same :class:`pregon.syndicate.manifest.Item` the build will publish
-(URLs from ``site_url`` and MkDocs' page-URL rule), and each configured channel's ``render()``
-produces the post, so the reviewer sees exactly what will go out. When a channel module cannot be
-loaded or rendered here, the preview falls back to the shared template and counting rules and
-says so.
+(URLs from ``site_url`` and MkDocs' page-URL rule), and each configured account's channel
+``render()`` produces the post, with that account's template, so the reviewer sees exactly what
+will go out. An account that does not take the release (its selection, or the release's
+``accounts:`` list) shows why. When a channel module cannot be loaded or rendered here, the
+preview falls back to the shared template and counting rules and says so.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from pregon.plugins.release import Media as PluginMedia
 from pregon.plugins.release import Release
 from pregon.syndicate import counting
+from pregon.syndicate.accounts import Account, AccountError, parse_account
 from pregon.syndicate.channels import channel_class
 from pregon.syndicate.channels.base import Channel
 from pregon.syndicate.manifest import Dependencia, Item, Media, Source, Update
@@ -67,6 +69,7 @@ def manifest_item(project: Project, release: Release) -> Item:
         media=_media(project, release.media),
         social=dict(meta.social),
         press_lists=tuple(meta.press_lists),
+        accounts=tuple(getattr(meta, "accounts", ()) or ()),
         source=Source(path=release.display_path),
         live=meta.live,
         updates=updates,
@@ -84,24 +87,43 @@ def _counting_rule(channel: str, item: Item) -> str | None:
 _NO_SECRET = "pregon-check-sin-secreto"
 
 
-def _channel(channel: str, config: dict) -> Channel:
-    cls = channel_class(channel)
+def _channel(account: Account) -> Channel:
+    cls = channel_class(account.network)
+    config = dict(account.options)
     try:
-        return cls(config)
+        channel = cls(config)
     except Exception:
         if not any(v is None for v in config.values()):
             raise
-        return cls({k: (_NO_SECRET if v is None else v) for k, v in config.items()})
+        channel = cls({k: (_NO_SECRET if v is None else v) for k, v in config.items()})
+    channel.account = account.key
+    channel.selection = account.selection
+    return channel
+
+
+def label(account: Account) -> str:
+    """``x-alcalde (x)``: the account, and its network when the key does not say it."""
+    return account.key if account.key == account.network else f"{account.key} ({account.network})"
 
 
 def render(channel: str, config: dict, item: Item, update: Update | None = None) -> Preview:
-    """The preview of ``item`` (or one live ``update``) on ``channel``, by the channel's own
-    ``render()`` when possible."""
-    rule = _counting_rule(channel, item)
-    unit = counting.RULES[rule].unit if rule else ""
-    label = f"actualización {update.time:%Y-%m-%d %H:%M}" if update is not None else None
+    """The preview of ``item`` (or one live ``update``) on account ``channel`` (its mapping
+    ``config``), by the network's own ``render()`` when possible."""
     try:
-        post = _channel(channel, config).render(item, update)
+        account = parse_account(channel, config)
+    except AccountError as exc:
+        return Preview(channel, "", None, None, "", problems=(exc.message,))
+    network = account.network
+    rule = _counting_rule(network, item)
+    unit = counting.RULES[rule].unit if rule else ""
+    label_ = f"actualización {update.time:%Y-%m-%d %H:%M}" if update is not None else None
+    name = label(account)
+    selected = account.selection.skip_reason(account.key, item)
+    if selected:
+        return Preview(name, "", None, None, unit, update=label_, skipped=selected)
+    config = dict(account.options)
+    try:
+        post = _channel(account).render(item, update)
     except Exception as exc:
         reason = (
             "el módulo de esta red aún no está disponible" if isinstance(exc, ImportError) else exc.__class__.__name__
@@ -109,14 +131,14 @@ def render(channel: str, config: dict, item: Item, update: Update | None = None)
         if update is not None:
             text = compose_update(update, config.get("update_template"))
         else:
-            text = compose(item, channel, config.get("template"))
+            text = compose(item, network, config.get("template"))
         length = counting.count(rule, text) if rule else None
         limit = counting.RULES[rule].limit if rule else None
         problems = (
             (counting.too_long_message(rule, length, limit),) if rule and length and limit and length > limit else ()
         )
         return Preview(
-            channel,
+            name,
             text,
             length,
             limit,
@@ -124,11 +146,11 @@ def render(channel: str, config: dict, item: Item, update: Update | None = None)
             media=tuple((m.url, m.alt) for m in (update.media if update is not None else item.media[:1])),
             problems=problems,
             note=f"vista aproximada con la plantilla y las reglas de conteo ({reason})",
-            update=label,
+            update=label_,
         )
     skip = post.skip  # the channel has nothing to send here (the runner skips it)
     return Preview(
-        channel,
+        name,
         post.text,
         post.length,
         post.limit,
@@ -136,7 +158,7 @@ def render(channel: str, config: dict, item: Item, update: Update | None = None)
         media=tuple((m.url, m.alt) for m in post.media),
         card=dict(post.card),
         problems=() if skip else tuple(post.problems),
-        update=label,
+        update=label_,
         skipped=skip,
     )
 
@@ -148,23 +170,33 @@ def check(
     lines: dict[str, int | None],
     image_lines: dict[str, int | None],
 ) -> set[str]:
-    """Render every configured channel's post; what would make a post fail is an error.
+    """Render every configured account's post; what would make a post fail is an error.
 
     A problem is shown on the line of the image it names (``image_lines``: file name → line),
-    else of ``update:<id>`` for an update's post, else of ``social.<channel>``, else of ``title``
-    (``lines``). Returns the channels that rendered with their own module.
+    else of ``update:<id>`` for an update's post, else of ``social.<network>``, else of ``title``
+    (``lines``). A release that lists an account not configured is an error on ``accounts``.
+    Returns the networks that rendered with their own module.
     """
     item = manifest_item(project, release)
     report.url = item.url
+    unknown = [a for a in item.accounts if a not in project.channels]
+    if unknown:
+        report.error(
+            RULE,
+            f"accounts: {', '.join(unknown)} no es una cuenta configurada en mkdocs.yml "
+            f"(cuentas: {', '.join(project.channels) or 'ninguna'})",
+            lines.get("accounts") or lines.get("title"),
+        )
     rendered = set()
     for channel, config in project.channels.items():
+        network = str(config.get("network") or channel)
         for update in (None, *sorted(item.updates, key=lambda u: u.time)):
             preview = render(channel, dict(config), item, update)
             report.previews.append(preview)
             if preview.note is None and update is None:
-                rendered.add(channel)
+                rendered.add(network)
             fallback = lines.get(f"update:{update.id}") if update is not None else None
-            fallback = fallback or lines.get(f"social.{channel}") or lines.get("title")
+            fallback = fallback or lines.get(f"social.{network}") or lines.get("title")
             for problem in preview.problems:
                 named = next((ln for name, ln in image_lines.items() if name in problem), None)
                 report.error(RULE, problem, named or fallback)

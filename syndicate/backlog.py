@@ -4,8 +4,8 @@
   would post more than ``backlog_limit`` items refuses, naming the two ways out.
 * :func:`seed` — ``pregon syndicate --seed`` records every item and live update of the manifest
   as ``seeded`` (already published) on every channel, without posting anything.
-* :func:`skip_reason` — whether a channel has anything to send for an item at all
-  (``Post.skip``), so such items count for neither.
+* :func:`skip_reason` — whether an account takes the item at all (its selection) and has anything
+  to send for it (``Post.skip``), so such items count for neither.
 """
 
 from __future__ import annotations
@@ -19,10 +19,14 @@ from .report import Outcome
 
 
 def skip_reason(channel: Channel, item: Item, update: Update | None) -> str | None:
-    """Why ``channel`` has nothing to send for this item/update (``Post.skip``), or None.
+    """Why ``channel``'s account takes nothing for this item/update (its selection, or
+    ``Post.skip``), or None.
 
     Rendering never touches the network, so this is known before any gate.
     """
+    selected = channel.selection.skip_reason(channel.account, item)
+    if selected:
+        return selected
     try:
         return channel.render(item, update, None).skip
     except Exception:
@@ -30,7 +34,7 @@ def skip_reason(channel: Channel, item: Item, update: Update | None) -> str | No
 
 
 def guard(items: tuple[Item, ...], channels: Mapping[str, Channel], ledger: Ledger, limit: int) -> list[Outcome]:
-    """One error outcome per new channel that would post more than ``limit`` items at once."""
+    """One error outcome per new account that would post more than ``limit`` items at once."""
     refused = []
     for name, channel in channels.items():
         if ledger.knows_channel(name):
@@ -62,7 +66,9 @@ def seed(
     outcomes = []
     for item in items:
         units = [(None, item.digest)] + [(u.id, u.digest) for u in item.updates]
-        for name in channels:
+        for name, channel in channels.items():
+            if channel.selection.skip_reason(name, item):
+                continue  # never this account's post: nothing to adopt
             for update_id, digest in units:
                 key = post_key(item.id, name, update_id)
                 if ledger.history(key).done is not None:

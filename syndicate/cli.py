@@ -2,7 +2,8 @@
 
 Exit status: 0 when everything due was posted (or is waiting for a gate), 1 when something that
 should have been posted could not be (or the site/manifest could not be read), 2 for a
-configuration error, 3 when another run holds the lock.
+configuration error (also when only one account could not be configured: the others still ran),
+3 when another run holds the lock.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from .config import ConfigError, load_config
 from .jsonlines import RecordError
 from .ledger import LedgerError
 from .lock import LockBusy
-from .report import LABELS, RunReport
+from .redaction import redact
+from .report import LABELS, Outcome, RunReport
 from .runner import syndicate as run_syndicate
 
 _STYLES = {
@@ -47,7 +49,7 @@ _STYLES = {
 def print_report(report: RunReport, console: Console) -> None:
     """The dry-run previews (exact text, counts and limits) and the per-item, per-channel table."""
     if report.fatal:
-        console.print(f"[bold red]Error:[/] {escape(report.fatal)}")
+        console.print(f"[bold red]Error:[/] {escape(redact(report.fatal))}")
         return
     for outcome in report.outcomes:
         if outcome.status == "would_post" and outcome.post is not None:
@@ -61,7 +63,7 @@ def print_report(report: RunReport, console: Console) -> None:
                 Panel(
                     Text(post.text + media + reply),  # the post's own text: never markup
                     title=escape(title),
-                    subtitle=f"{post.length} / {post.limit} {_unit(post.channel)}",
+                    subtitle=f"{post.length} / {post.limit} {_unit(post.network or post.channel)}",
                     expand=False,
                 )
             )
@@ -73,7 +75,7 @@ def print_report(report: RunReport, console: Console) -> None:
         table = Table(
             title="Difusión: resultado por comunicado y red" + (" (simulación, nada cambió)" if report.dry_run else "")
         )
-        for column in ("Comunicado", "Red", "Actualización", "Estado", "Detalle"):
+        for column in ("Comunicado", "Cuenta", "Actualización", "Estado", "Detalle"):
             table.add_column(column, overflow="fold")
         for o in rows:
             length = f" ({o.post.length}/{o.post.limit})" if o.post is not None else ""
@@ -83,18 +85,26 @@ def print_report(report: RunReport, console: Console) -> None:
             # Details quote networks, editors and URLs: plain Text, so "[...]" is never markup.
             table.add_row(
                 Text(o.item),
-                Text(o.channel),
+                Text(_account(o)),
                 Text(o.update or ""),
                 Text(LABELS[o.status], style=_STYLES.get(o.status, "")),
                 Text(detail),
             )
         console.print(table)
     for note in report.notes:
-        console.print(Text(note))
+        console.print(Text(redact(note)))
     if not rows:
         console.print("Nada nuevo que publicar.")
     if not report.ok:
         console.print("[bold red]Hubo publicaciones que no se pudieron hacer; revise la tabla.[/]")
+
+
+def _account(outcome: Outcome) -> str:
+    """``x-alcalde (x)`` for an account whose key is not its network's name."""
+    network = outcome.post.network if outcome.post is not None else ""
+    if network and network != outcome.channel:
+        return f"{outcome.channel} ({network})"
+    return outcome.channel
 
 
 def _unit(channel: str) -> str:
@@ -138,7 +148,7 @@ def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_b
     try:
         config = load_config(config_path)
     except ConfigError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(redact(str(exc)), err=True)
         sys.exit(2)
     progress = Progress(
         TextColumn("{task.description}"),
@@ -167,7 +177,7 @@ def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_b
         click.echo(str(exc), err=True)
         sys.exit(3)
     except (LedgerError, RecordError) as exc:
-        click.echo(f"Error en los registros: {exc}. No se publicó nada más.", err=True)
+        click.echo(redact(f"Error en los registros: {exc}. No se publicó nada más."), err=True)
         sys.exit(1)
     print_report(report, console)
-    sys.exit(0 if report.ok else 1)
+    sys.exit(report.exit_code)

@@ -19,14 +19,24 @@ Shape (every key optional; the defaults are the embedded default: records approv
       schedule:                        # see schedule.py
         default: immediate
         channels: {facebook: {windows: [{days: [lun, mar, mie, jue, vie], start: "07:00", end: "19:00"}], best_hours: true}}
-      channels:                        # present = enabled; each channel gets its own mapping
+      breaker: {failures: 3}           # consecutive failures that stop an account for the run
+      channels:                        # present = enabled; the key names the ACCOUNT
         outbox: {folder: outbox}
+        x: {consumer_key: !ENV X_CONSUMER_KEY, …}
+        x-alcalde: {network: x, featured: true, …}   # its own !ENV secrets, added to the workflow
+
+``!ENV`` values keep the name of their variable (:class:`EnvStr`), and an unset variable loads as
+:class:`MissingEnv` inside ``channels`` (None elsewhere, as MkDocs does), so a message can say
+"la variable de entorno FACEBOOK_PAGE_TOKEN no está definida" instead of "falta page_access_token".
+Every mapping remembers the line of each key (:class:`Located`) for ``pregon check``'s annotations.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,13 +49,17 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
-from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
 from .schedule import ScheduleConfig
 
 
 class ConfigError(ValueError):
     """The configuration cannot be used; the message names the file and the key (Spanish)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+        """Line in the file of the first problem, when known (for ``pregon check``'s annotation)."""
 
 
 class _Strict(BaseModel):
@@ -93,13 +107,26 @@ class RetryConfig(_Strict):
     backoff: float = Field(2.0, ge=0, description="First wait (s) when the network gives no hint; doubles.")
 
 
+class BreakerConfig(_Strict):
+    failures: int = Field(
+        3,
+        ge=1,
+        le=20,
+        description="Consecutive transport/5xx failures after which an account is skipped for the rest of the run.",
+    )
+
+
 class SyndicateConfig(_Strict):
     records: Path = Path("records")
     backlog_limit: int = Field(5, ge=0)
     retry: RetryConfig = Field(default_factory=lambda: RetryConfig.model_validate({}))
+    breaker: BreakerConfig = Field(default_factory=lambda: BreakerConfig.model_validate({}))
     approvals: ApprovalsConfig = Field(default_factory=lambda: ApprovalsConfig.model_validate({}))
     schedule: ScheduleConfig = Field(default_factory=lambda: ScheduleConfig.model_validate({}))
-    channels: dict[str, dict[str, Any]] = Field(default_factory=lambda: {"outbox": {"folder": "outbox"}})
+    channels: dict[str, Any] = Field(
+        default_factory=lambda: {"outbox": {"folder": "outbox"}},
+        description="Account key -> its mapping (kept as loaded: env-var names and lines survive).",
+    )
     insights: dict[str, Any] = Field(
         default_factory=dict,
         description="Options of pregon collect/report/audit, validated by pregon.insights.config.",
@@ -110,17 +137,117 @@ class SyndicateConfig(_Strict):
     def _channel_maps(cls, value: Any) -> Any:
         # `outbox:` with nothing after it means "enabled with defaults".
         if isinstance(value, Mapping):
-            return {k: (v if v is not None else {}) for k, v in value.items()}
+            out = {}
+            lines = getattr(value, "lines", {})
+            for key, entry in value.items():
+                entry = entry if entry is not None else {}
+                if not isinstance(entry, Mapping):
+                    raise ValueError(f"la cuenta {key!r} debe ser un mapa de opciones (clave: valor)")
+                if isinstance(entry, Located) and str(key) in lines:
+                    entry.key_line = lines[str(key)]  # where the account is named, for annotations
+                out[str(key)] = entry
+            return out
         return value
 
 
+class EnvStr(str):
+    """A value read from an environment variable by ``!ENV``; ``env_name`` says which."""
+
+    env_name: str
+
+    def __new__(cls, value: str, env_name: str) -> EnvStr:
+        made = super().__new__(cls, value)
+        made.env_name = env_name
+        return made
+
+
+@dataclass(frozen=True)
+class MissingEnv:
+    """An ``!ENV`` whose variables are all unset (or empty) and that has no default."""
+
+    names: tuple[str, ...]
+    line: int
+
+    def describe(self) -> str:
+        """Spanish: which variable is missing (``A`` or ``A ni B``)."""
+        return " ni ".join(self.names)
+
+
+class Located(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers the line (1-based) of each of its keys."""
+
+    line: int
+    lines: dict[str, int]
+    key_line: int
+    """Line of the key this mapping is the value of (set for ``channels`` entries)."""
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader + ``!ENV``; any other tag (python/name, !relative…) loads as None."""
+    """SafeLoader + ``!ENV`` (keeping the variable's name); any other tag loads as None."""
 
 
-_Loader.add_constructor("!ENV", construct_env_tag)
+def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    # Same syntax as MkDocs' (pyyaml-env-tag): one variable name, or a list of names and a default;
+    # the value stays a string (a numeric password must not turn into an int).
+    default: object = None
+    if isinstance(node, yaml.ScalarNode):
+        names = [str(loader.construct_scalar(node))]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+        if len(children) > 1:
+            default = loader.construct_object(children[-1])
+            children = children[:-1]
+        names = [str(loader.construct_scalar(child)) for child in children]
+    else:
+        raise yaml.constructor.ConstructorError(
+            None, None, "!ENV espera un nombre de variable o una lista de nombres", node.start_mark
+        )
+    for name in names:
+        # Empty counts as unset: a workflow's `env: X: ${{ secrets.X }}` gives "" for a missing secret.
+        if os.environ.get(name):
+            return EnvStr(os.environ[name], name)
+    return default if default is not None else MissingEnv(tuple(names), node.start_mark.line + 1)
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[Located]:
+    located = Located()
+    located.line = node.start_mark.line + 1
+    located.lines = {}
+    yield located
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        located[key] = loader.construct_object(value_node, deep=True)
+        located.lines[str(key)] = key_node.start_mark.line + 1
+
+
+_Loader.add_constructor("!ENV", _construct_env)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def _unset_to_none(value: Any) -> Any:
+    """Outside ``channels``, an unset ``!ENV`` is None, as MkDocs has it."""
+    if isinstance(value, MissingEnv):
+        return None
+    if isinstance(value, Mapping):
+        return {k: _unset_to_none(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unset_to_none(v) for v in value]
+    return value
+
+
+def line_of(raw: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest key of ``loc`` found in a mapping loaded by :func:`load_config`."""
+    line = getattr(raw, "line", None)
+    node = raw
+    for part in loc:
+        lines = getattr(node, "lines", None)
+        if not isinstance(node, Mapping) or lines is None or str(part) not in lines:
+            break
+        line, node = lines[str(part)], node[part]
+    return line
 
 
 def _plugin_options(plugins: Any) -> Mapping[str, Any] | None:
@@ -146,13 +273,15 @@ def _where(loc: tuple[Any, ...]) -> str:
 
 def parse_config(raw: Mapping[str, Any] | None, path: Path) -> SyndicateConfig:
     """Validate a ``syndicate:`` mapping read from ``path``; relative folders resolve next to it."""
+    cleaned = {k: (v if k == "channels" else _unset_to_none(v)) for k, v in (raw or {}).items()}
     try:
-        config = SyndicateConfig.model_validate(raw or {})
+        config = SyndicateConfig.model_validate(cleaned)
     except ValidationError as exc:
         lines = [f"{path}: configuración de difusión inválida:"]
         for error in exc.errors():
             lines.append(f"  - {_where(error['loc'])}: {_spanish(error)}")
-        raise ConfigError("\n".join(lines)) from None
+        first = exc.errors()[0]["loc"] if exc.errors() else ()
+        raise ConfigError("\n".join(lines), line_of(raw, first)) from None
     if config.approvals.provider == "github" and config.approvals.github is None:
         raise ConfigError(
             f"{path}: {_where(('approvals', 'github'))}: falta; con provider: github indique "
@@ -192,7 +321,9 @@ def load_config(path: str | Path = "mkdocs.yml") -> SyndicateConfig:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", línea {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{where}: YAML inválido ({getattr(exc, 'problem', exc)})") from None
+        raise ConfigError(
+            f"{path}{where}: YAML inválido ({getattr(exc, 'problem', exc)})", mark.line + 1 if mark else None
+        ) from None
     if not isinstance(document, Mapping):
         raise ConfigError(f"{path}: se esperaba un mapa de opciones de MkDocs")
     options = _plugin_options(document.get("plugins"))

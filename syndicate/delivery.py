@@ -10,6 +10,11 @@ The protocol, for one post key, with the ledger as the only memory:
    beyond that the post is left for the next run. A transient error other than a rate limit may
    have posted anyway, so the network is asked (step 1) before the next attempt.
 4. ``DuplicateRejected``: the network already has it; adopt the existing post as confirmed.
+
+Every failure is also counted by the run's :class:`breaker.Breaker`: once an account's breaker
+opens, the post in hand stops retrying (left for the next run) and the runner sends nothing more
+on that account. Nothing a channel raises escapes as a traceback: an unexpected exception is
+reported by its class name only (its text may carry a secret) and left for reconciliation.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from .breaker import Breaker
 from .channels.base import (
     Channel,
     ChannelError,
@@ -37,10 +43,12 @@ class Delivery:
         ledger: Ledger,
         retry: RetryConfig,
         sleep: Callable[[float], None] = time.sleep,
+        breaker: Breaker | None = None,
     ):
         self.ledger = ledger
         self.retry = retry
         self.sleep = sleep
+        self.breaker = breaker or Breaker()
 
     def send(self, channel: Channel, post: Post, digest: str, title: str) -> Outcome:
         """Deliver ``post`` (its item's ``digest`` goes into every ledger line)."""
@@ -49,7 +57,7 @@ class Delivery:
             return Outcome(
                 post.item_id,
                 title,
-                channel.name,
+                channel.account,
                 status,
                 detail,
                 post.update_id,
@@ -67,7 +75,7 @@ class Delivery:
                 state,
                 key=post.key,
                 item=post.item_id,
-                channel=channel.name,
+                channel=channel.account,
                 digest=digest,
                 update=post.update_id,
                 attempt=attempt,
@@ -76,15 +84,17 @@ class Delivery:
                 **fields,
             )
 
+        account = channel.account
         history = self.ledger.history(post.key)
         attempt = history.attempts
         if history.needs_reconciliation:
             try:
                 existing = channel.find_existing(post)
-            except ChannelError as exc:
+            except Exception as exc:
+                self.breaker.failed(account, exc)
                 return outcome(
                     "error",
-                    f"no se pudo comprobar si ya se publicó ({exc.message}); se reintentará",
+                    f"no se pudo comprobar si ya se publicó ({_message(exc)}); se reintentará",
                 )
             if existing is not None:
                 write("reconciled", attempt, existing)
@@ -101,6 +111,7 @@ class Delivery:
             try:
                 published = channel.publish(post)
             except DuplicateRejected as exc:
+                self.breaker.succeeded(account)
                 existing = exc.existing or self._find(channel, post)
                 if existing is not None:
                     write(
@@ -117,11 +128,13 @@ class Delivery:
                 write("failed", attempt, error=exc.message)
                 return outcome("error", exc.message)
             except TransientError as exc:
+                self.breaker.failed(account, exc)
                 uncertain = False
-                if not isinstance(exc, RateLimited):
+                if not isinstance(exc, RateLimited) and not self.breaker.is_open(account):
                     try:
                         existing = channel.find_existing(post)
-                    except ChannelError:
+                    except Exception as lookup:
+                        self.breaker.failed(account, lookup)
                         uncertain = True
                     else:
                         if existing is not None:
@@ -133,6 +146,9 @@ class Delivery:
                             )
                 wait = exc.retry_after if exc.retry_after is not None else delay
                 delay *= 2
+                if self.breaker.is_open(account) and not isinstance(exc, RateLimited):
+                    # Not asked whether it arrived: the next run asks before any retry.
+                    uncertain = True
                 if uncertain or try_number == self.retry.max_attempts or wait > self.retry.max_wait:
                     later = f"{exc.message}; se reintentará en la próxima ejecución"
                     if wait > self.retry.max_wait:
@@ -142,14 +158,16 @@ class Delivery:
                 write("failed", attempt, error=exc.message)
                 self.sleep(wait)
             except ChannelError as exc:
+                self.breaker.failed(account, exc)
                 write("failed", attempt, error=exc.message)
                 return outcome("error", exc.message)
             except Exception as exc:
-                # Only the class name: the text of an unexpected exception may carry a secret.
-                detail = f"error inesperado del canal ({exc.__class__.__name__}); se comprobará en la próxima ejecución"
+                self.breaker.failed(account, exc)
+                detail = f"{_message(exc)}; se comprobará en la próxima ejecución"
                 write("failed", attempt, error=detail, uncertain=True)
                 return outcome("error", detail)
             else:
+                self.breaker.succeeded(account)
                 write("confirmed", attempt, published)
                 return outcome("published", "publicado", published)
         raise AssertionError("unreachable: the loop returns on its last attempt")
@@ -158,5 +176,13 @@ class Delivery:
     def _find(channel: Channel, post: Post) -> Published | None:
         try:
             return channel.find_existing(post)
-        except ChannelError:
+        except Exception:
             return None
+
+
+def _message(exc: BaseException) -> str:
+    """A channel error's own (redacted) message; only the class name of anything else, whose
+    text may carry a secret."""
+    if isinstance(exc, ChannelError):
+        return exc.message
+    return f"error inesperado del canal ({exc.__class__.__name__})"

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from .channels.base import Published
 from .jsonlines import RecordError, append_records, read_records
+from .redaction import REDACTOR
 
 State = Literal["intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication"]
 DONE_STATES = ("confirmed", "reconciled", "seeded")
@@ -159,7 +160,11 @@ class Ledger:
         digest: str,
         **fields: Any,
     ) -> Entry:
-        """Write one line and fsync it before returning (the intent must survive a crash)."""
+        """Write one line and fsync it before returning (the intent must survive a crash).
+
+        Every string passes through the redaction layer: the ledger is committed to git, and an
+        error text that slipped past a channel must still not carry a secret there."""
+        fields = {k: REDACTOR.deep(v) for k, v in fields.items()}
         entry = Entry(
             state=state,
             key=key,

@@ -87,8 +87,8 @@ class Item(_Frozen):
     media: tuple[Media, ...] = Field((), description="Main image first, then gallery, then video.")
     social: dict[str, str] = Field(default_factory=dict, description="Per-network text overrides.")
     press_lists: tuple[str, ...] = ()
-    accounts: tuple[str, ...] | None = Field(
-        None, description="Accounts (channel keys) chosen for this release; None means every configured account."
+    accounts: tuple[str, ...] = Field(
+        (), description="Account keys the release goes to; empty = each account's own selection."
     )
     source: Source
     live: bool = False

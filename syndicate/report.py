@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .channels.base import Post
+from .redaction import redact
 
 Status = Literal[
     "published",
@@ -38,16 +39,23 @@ ALL_CHANNELS = "(todos)"
 
 @dataclass(frozen=True)
 class Outcome:
-    """One row of the summary: an item (or live update) on one channel, or the whole item."""
+    """One row of the summary: an item (or live update) on one account, or the whole item."""
 
     item: str
     title: str
     channel: str
+    """The account key (``x-alcalde``), or :data:`ALL_CHANNELS`."""
     status: Status
     detail: str
     update: str | None = None
     post: Post | None = None
     url: str | None = None
+    config: bool = False
+    """The account could not be configured (the run's exit status is then 2)."""
+
+    def __post_init__(self) -> None:
+        # Details quote networks' answers: the last place a secret could slip into the output.
+        object.__setattr__(self, "detail", redact(self.detail))
 
     @property
     def failed(self) -> bool:
@@ -67,6 +75,13 @@ class RunReport:
     def ok(self) -> bool:
         """False when something that should have been posted could not be (exit non-zero)."""
         return self.fatal is None and not any(o.failed for o in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all done (or waiting), 2 an account could not be configured, 1 anything else failed."""
+        if any(o.config for o in self.outcomes):
+            return 2
+        return 0 if self.ok else 1
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

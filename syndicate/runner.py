@@ -5,14 +5,20 @@ over it. Gates, in order, for each item that still has something to post:
 
 1. **Live** (:class:`live.LiveCheck`) — the page and the feed on the live site match the manifest;
 2. **Approved** (:mod:`approvals`) — the configured provider approves this digest;
-3. **Due** (:mod:`schedule`) — per channel, now is inside its schedule.
+3. **Due** (:mod:`schedule`) — per account, now is inside its schedule.
 
 An item failing a gate is reported and left for a later run. Then each channel renders its post;
 a post with problems is reported as an error and never sent; others go through
 :class:`delivery.Delivery` (exactly once). Live updates follow their item's post on each channel,
 in time order, as replies to the thread's previous post. A channel with nothing to send for an
 item or update (its rendered post has ``Post.skip`` with the reason, e.g. YouTube without a
-video) is decided before any gate and leaves no ledger line; it is not an error.
+video) is decided before any gate and leaves no ledger line; it is not an error. Nor is a release
+an account does not take (:mod:`selection`).
+
+Each ``channels`` entry is an account (:mod:`accounts`). An account that cannot be opened (unset
+environment variable, invalid option, unknown network) is one error row naming what to fix; the
+others go on, and the exit status says "configuration" (2). An account whose
+:class:`breaker.Breaker` opens sends nothing more in this run and is summed up in one row.
 """
 
 from __future__ import annotations
@@ -25,10 +31,12 @@ from datetime import UTC, datetime
 
 import httpx
 
+from .accounts import AccountError, accounts
 from .approvals import ApprovalProvider, ApprovalUnavailable, Decision, provider_for
 from .approvals.decisions import DecisionLog
 from .backlog import guard, seed, skip_reason
-from .channels import channel_class
+from .breaker import Breaker
+from .channels import open_account
 from .channels.base import Channel, Post, post_key
 from .config import SyndicateConfig
 from .delivery import Delivery
@@ -97,7 +105,8 @@ class _Run:
         self.report = RunReport(site, dry_run=dry_run)
         self.ledger = Ledger(config.records / "ledger", run=uuid.uuid4().hex[:12], read_only=dry_run)
         self.decisions = None if dry_run else DecisionLog(config.records / "decisions")
-        self.delivery = Delivery(self.ledger, config.retry, sleep)
+        self.breaker = Breaker(config.breaker.failures)
+        self.delivery = Delivery(self.ledger, config.retry, sleep, self.breaker)
         self.scheduler = Scheduler(config.schedule, load_best_hours(config.records))
         self.channels: dict[str, Channel] = {}
         self.approvals: ApprovalProvider | None = None
@@ -105,22 +114,21 @@ class _Run:
 
     # --- setup -----------------------------------------------------------------------------
     def _open_channels(self) -> None:
-        for name, options in self.config.channels.items():
+        for key, account in accounts(self.config):
             try:
-                self.channels[name] = channel_class(name)(options)
+                if isinstance(account, AccountError):
+                    raise account
+                self.channels[key] = open_account(account)
+            except AccountError as exc:
+                message = exc.message
             except Exception as exc:
-                message = (
-                    exc.args[0] if isinstance(exc, (KeyError, ValueError)) and exc.args else exc.__class__.__name__
-                )
-                self.report.outcomes.append(
-                    Outcome(
-                        "—",
-                        "—",
-                        name,
-                        "error",
-                        f"el canal no se pudo configurar: {message}",
-                    )
-                )
+                # Only the class name: the text of an unexpected exception may carry a secret.
+                message = f"error inesperado ({exc.__class__.__name__})"
+            else:
+                continue
+            self.report.outcomes.append(
+                Outcome("—", "—", key, "error", f"la cuenta no se pudo configurar: {message}", config=True)
+            )
 
     def execute(self) -> RunReport:
         with httpx.Client(timeout=30.0, follow_redirects=False) as client:
@@ -161,9 +169,15 @@ class _Run:
                     self._item(item, live, blocked)
             finally:
                 for channel in self.channels.values():
-                    channel.close()
+                    with contextlib.suppress(Exception):  # closing must not hide what the run did
+                        channel.close()
                 if self.approvals is not None:
                     self.approvals.close()
+        for account, reason, left in self.breaker.summary():
+            later = f"; {left} publicaciones más quedan para la próxima ejecución" if left else ""
+            self.report.outcomes.append(
+                Outcome("—", "—", account, "error", f"se dejó de usar esta cuenta en esta ejecución ({reason}){later}")
+            )
         already = self.report.count("already")
         if already:
             self.report.notes.append(f"{already} publicaciones ya estaban hechas en ejecuciones anteriores")
@@ -184,21 +198,21 @@ class _Run:
         channels = [c for name, c in self.channels.items() if name not in blocked]
         pending_main = []
         for channel in channels:
-            history = self.ledger.history(post_key(item.id, channel.name))
+            history = self.ledger.history(post_key(item.id, channel.account))
             done = history.done
             if done is None:
                 reason = skip_reason(channel, item, None)
                 if reason:
-                    self._add(item, channel.name, "skipped", reason)
+                    self._add(item, channel.account, "skipped", reason)
                 else:
                     pending_main.append(channel)
             elif done.digest != item.digest:
                 self._changed(item, channel, history.changed_recorded(item.digest))
             else:
-                self._add(item, channel.name, "already", "ya publicado")
+                self._add(item, channel.account, "already", "ya publicado")
         updates = sorted(item.updates, key=lambda u: u.time) if item.live else []
         pending_updates = any(
-            self.ledger.history(post_key(item.id, c.name, u.id)).done is None and not skip_reason(c, item, u)
+            self.ledger.history(post_key(item.id, c.account, u.id)).done is None and not skip_reason(c, item, u)
             for c in channels
             for u in updates
         )
@@ -211,24 +225,24 @@ class _Run:
         decision = self._decide(item, None)
         if decision is None:
             return
-        ready = {c.name for c in pending_main if self._post(item, c, None)}
+        ready = {c.account for c in pending_main if self._post(item, c, None)}
         for channel in channels:
             # Updates follow once the item's own post is done here, or if it has none (skip).
-            main_ready = channel.name in ready or channel not in pending_main
+            main_ready = channel.account in ready or channel not in pending_main
             self._updates(item, channel, updates, live, main_ready)
 
     def _changed(self, item: Item, channel: Channel, recorded: bool) -> None:
         if not recorded and not self.dry_run:
             self.ledger.append(
                 "changed_after_publication",
-                key=post_key(item.id, channel.name),
+                key=post_key(item.id, channel.account),
                 item=item.id,
-                channel=channel.name,
+                channel=channel.account,
                 digest=item.digest,
             )
         self._add(
             item,
-            channel.name,
+            channel.account,
             "changed",
             "el comunicado cambió después de publicarse en esta red; no se vuelve a publicar (use el flujo de corrección)",
         )
@@ -275,9 +289,12 @@ class _Run:
     ) -> bool:
         """Render and send one post; True when it is done, or would be in a dry run (so later
         updates may follow)."""
-        due = self.scheduler.due(channel.name, self.now)
+        if self.breaker.is_open(channel.account):
+            self.breaker.skip(channel.account)  # summed up in one row at the end of the run
+            return False
+        due = self.scheduler.due(channel.account, self.now, network=channel.name)
         if not due.due:
-            self._add(item, channel.name, "waiting", due.reason, update)
+            self._add(item, channel.account, "waiting", due.reason, update)
             return False
         reply_to = self.ledger.thread_tip(keys) if keys else None
         try:
@@ -285,14 +302,14 @@ class _Run:
         except Exception as exc:
             self._add(
                 item,
-                channel.name,
+                channel.account,
                 "error",
                 f"no se pudo preparar la publicación ({exc.__class__.__name__})",
                 update,
             )
             return False
         if post.problems:
-            self._add(item, channel.name, "error", "; ".join(post.problems), update, post)
+            self._add(item, channel.account, "error", "; ".join(post.problems), update, post)
             return False
         if self.dry_run:
             history = self.ledger.history(post.key)
@@ -301,7 +318,7 @@ class _Run:
                 if history.needs_reconciliation
                 else ""
             )
-            self._add(item, channel.name, "would_post", f"se publicaría{note}", update, post)
+            self._add(item, channel.account, "would_post", f"se publicaría{note}", update, post)
             return True  # in a dry run, "would be posted" lets the following updates show too
         digest = update.digest if update else item.digest
         outcome = self.delivery.send(channel, post, digest, item.title)
@@ -318,29 +335,29 @@ class _Run:
     ) -> None:
         """Post ``item``'s pending live updates on ``channel``, in order, once its main post is done
         (in a dry run: once it would be posted)."""
-        keys = [post_key(item.id, channel.name)]
+        keys = [post_key(item.id, channel.account)]
         if not main_ready:
-            if updates and self.ledger.history(keys[0]).done is None:
+            if updates and self.ledger.history(keys[0]).done is None and not self.breaker.is_open(channel.account):
                 self._add(
                     item,
-                    channel.name,
+                    channel.account,
                     "waiting",
                     "las actualizaciones esperan la publicación principal",
                     updates[0],
                 )
             return
         for update in updates:
-            key = post_key(item.id, channel.name, update.id)
+            key = post_key(item.id, channel.account, update.id)
             if self.ledger.history(key).done is not None:
                 keys.append(key)
                 continue
             reason = skip_reason(channel, item, update)
             if reason:
-                self._add(item, channel.name, "skipped", reason, update)
+                self._add(item, channel.account, "skipped", reason, update)
                 continue  # not a post on this channel: the following updates go on
             verdict = live.check_update(item, update)
             if not verdict.ok:
-                self._add(item, channel.name, "waiting", verdict.reason, update)
+                self._add(item, channel.account, "waiting", verdict.reason, update)
                 return
             if self._decide(item, update) is None:
                 return

@@ -1,6 +1,8 @@
 """When a post is due: immediately, inside configured time windows, or at the best hours.
 
-Times are local to the entity: America/Bogota (UTC−5, no daylight saving). Per channel::
+Times are local to the entity: America/Bogota (UTC−5, no daylight saving). Per account (its key
+in ``channels``; an account without an entry of its own follows its network's entry, then the
+default)::
 
     schedule:
       default: immediate                     # or a channel schedule like the ones below
@@ -19,7 +21,8 @@ Best hours file (written by ``pregon collect``/insights, read here), ``<records>
      "timezone": "America/Bogota",
      "channels": {"facebook": {"lun": [7, 12, 18], "mar": [7, 12], "sab": [10]}}}
 
-Each channel maps a weekday to the local hours (0–23) whose posts did best. A post is due when
+Each account maps a weekday to the local hours (0–23) whose posts did best (an account without
+hours of its own uses none: its audience is not its network's other account's). A post is due when
 the current local hour is listed for today. When ``best_hours: true`` but the file is missing,
 unreadable or has no entry for the channel, the configured ``windows`` apply and the run says so.
 """
@@ -84,8 +87,11 @@ class ScheduleConfig(BaseModel):
     default: Literal["immediate"] | ChannelSchedule = "immediate"
     channels: dict[str, Literal["immediate"] | ChannelSchedule] = Field(default_factory=dict)
 
-    def for_channel(self, channel: str) -> Literal["immediate"] | ChannelSchedule:
-        return self.channels.get(channel, self.default)
+    def for_channel(self, channel: str, network: str | None = None) -> Literal["immediate"] | ChannelSchedule:
+        """The rule of account ``channel``; else of its ``network``; else the default."""
+        if channel in self.channels:
+            return self.channels[channel]
+        return self.channels.get(network or channel, self.default)
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,9 @@ class Scheduler:
         self.fallbacks: set[str] = set()
         """Channels configured for best hours that had none and used their windows this run."""
 
-    def due(self, channel: str, now: datetime) -> Due:
-        rule = self.config.for_channel(channel)
+    def due(self, channel: str, now: datetime, network: str | None = None) -> Due:
+        """Whether account ``channel`` (of ``network``) may post at ``now``."""
+        rule = self.config.for_channel(channel, network)
         if rule == "immediate":
             return Due(True, "inmediato")
         assert isinstance(rule, ChannelSchedule)

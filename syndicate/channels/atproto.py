@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from .base import ChannelError, PermanentError, RateLimited, TransientError
-from .transport import send
+from .transport import REDACTOR, send
 
 NETWORK = "bluesky"
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
@@ -75,13 +75,15 @@ class XRPC:
         *,
         session_file: Path | None = None,
         client: httpx.Client | None = None,
+        timeout: float = 30.0,
     ):
         self.service = service.rstrip("/")
         self.handle = handle
         self._password = password
+        REDACTOR.add(password)
         self._session_file = session_file
         self._session: dict[str, str] | None = None
-        self.client = client or httpx.Client(timeout=30.0)
+        self.client = client or httpx.Client(timeout=timeout)
 
     # --- session -----------------------------------------------------------------------------
     @property
@@ -100,11 +102,16 @@ class XRPC:
             saved = json.loads(self._session_file.read_text(encoding="utf-8"))
         except ValueError:
             return None
-        if saved.get("service") != self.service or saved.get("handle") != self.handle:
+        if not isinstance(saved, dict) or saved.get("service") != self.service or saved.get("handle") != self.handle:
             return None
+        REDACTOR.add(str(saved.get("accessJwt", "")))
+        REDACTOR.add(str(saved.get("refreshJwt", "")))
         return saved
 
     def _store(self, data: dict[str, Any]) -> dict[str, str]:
+        # Secrets the run learns: redacted (and masked on GitHub Actions) before anything can print them.
+        REDACTOR.add(str(data.get("accessJwt", "")))
+        REDACTOR.add(str(data.get("refreshJwt", "")))
         session = {
             "service": self.service,
             "handle": self.handle,

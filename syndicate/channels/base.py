@@ -20,6 +20,7 @@ error mapping. The core (``syndicate/runner.py``) only sees the names below:
 from __future__ import annotations
 
 import hashlib
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,10 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from ..manifest import Item, Media, Update
+from ..redaction import redact
+from ..selection import Selection
 from ..text import Draft, draft
+from .options import ChannelOptions
 
 
 @dataclass(frozen=True)
@@ -35,9 +39,10 @@ class Post:
     """A post exactly as it would be sent: what ``--dry-run`` and the PR preview show."""
 
     channel: str
+    """The account key (``x-alcalde``)."""
     item_id: str
     key: str
-    """Deterministic idempotency key for (item, channel, update); see :func:`post_key`."""
+    """Deterministic idempotency key for (item, account, update); see :func:`post_key`."""
     text: str
     length: int
     """Length of ``text`` counted by the network's own rules."""
@@ -57,6 +62,8 @@ class Post:
     records nothing and reports it as "no aplica"."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Channel-specific rendered values (e.g. e-mail subject, HTML body)."""
+    network: str = ""
+    """The network module (``x``); empty when made outside :meth:`Channel.new_post`."""
 
     @property
     def sendable(self) -> bool:
@@ -101,21 +108,48 @@ class Mention:
 class ChannelError(Exception):
     """A publish or read that did not succeed.
 
-    ``message`` is fit for the office (Spanish, no secrets). ``retryable`` says whether the same
-    post may be tried again later; ``retry_after`` is the network's own hint in seconds.
+    ``message`` is fit for the office (Spanish). It is redacted here, when the error is made, so a
+    network's error body that echoes the request (token, password) never reaches a report, a log
+    or the ledger. ``retryable`` says whether the same post may be tried again later;
+    ``retry_after`` is the network's own hint in seconds; ``timeout`` marks a request the network
+    never answered.
     """
 
     retryable: ClassVar[bool] = False
 
-    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        status: int | None = None,
+        timeout: bool = False,
+    ):
+        message = _one_line(redact(message))
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
         self.status = status
+        self.timeout = timeout
+
+
+MESSAGE_MAX = 600
+"""An error row quotes the network's own text; one that echoes a whole request is cut here."""
+
+
+def _one_line(message: str) -> str:
+    # Redacted before this: cutting first could leave part of a secret unrecognisable but visible.
+    message = re.sub(r"[\x00-\x1f\x7f]+", " ", message)
+    return message if len(message) <= MESSAGE_MAX else message[:MESSAGE_MAX] + "… (mensaje recortado)"
 
 
 class PermanentError(ChannelError):
     """The network refused the post for a reason a retry will not fix (validation, auth)."""
+
+
+class AuthError(PermanentError):
+    """The network refused the account's credentials (revoked or expired token, wrong keys):
+    nothing else will go out on that account until the office renews them."""
 
 
 class TransientError(ChannelError):
@@ -141,7 +175,10 @@ class NotSupported(ChannelError):
 
 
 def post_key(item_id: str, channel: str, update_id: str | None = None) -> str:
-    """Deterministic key of one (item, channel, update) post: 32 hex characters."""
+    """Deterministic key of one (item, account, update) post: 32 hex characters.
+
+    ``channel`` is the ACCOUNT key of the configuration (``x``, ``x-alcalde``), so two accounts of
+    one network never share a key."""
     raw = f"{item_id}\x1f{channel}\x1f{update_id or ''}".encode()
     return hashlib.sha256(raw).hexdigest()[:32]
 
@@ -150,13 +187,21 @@ class Channel(ABC):
     """Base class of every channel. Subclasses declare their limits as class constants."""
 
     name: ClassVar[str]
-    """Configuration key and ledger name, e.g. ``"bluesky"``."""
+    """The network, e.g. ``"bluesky"``: its module's registry name, counting rule, social override."""
     text_limit: ClassVar[int]
     requires_media: ClassVar[bool] = False
     max_images: ClassVar[int] = 4
+    options_model: ClassVar[type[ChannelOptions] | None] = None
+    """The typed options of the network: every account is validated against it when opened and
+    by ``pregon check``. Every module of the registry declares one (a test holds them to it)."""
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         self.config: Mapping[str, Any] = dict(config or {})
+        self.account: str = self.name
+        """The account key in the configuration (``x-alcalde``); ledger, schedule and metrics use
+        it. :func:`pregon.syndicate.channels.open_account` sets it; the network name otherwise."""
+        self.selection: Selection = Selection()
+        """Which releases this account takes (every one by default)."""
 
     @abstractmethod
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
@@ -170,9 +215,10 @@ class Channel(ABC):
         """A post of this channel for ``item`` (or its ``update``), with its identity and key filled in."""
         update_id = update.id if update else None
         return Post(
-            channel=self.name,
+            channel=self.account,
+            network=self.name,
             item_id=item.id,
-            key=post_key(item.id, self.name, update_id),
+            key=post_key(item.id, self.account, update_id),
             update_id=update_id,
             **fields,
         )

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import SecretStr
 
@@ -85,11 +85,14 @@ class BlueskyOptions(ChannelOptions):
     appview: bool = True
     web_base: str = "https://bsky.app"
 
+    credential_pairs: ClassVar[tuple[tuple[str, str], ...]] = (("handle", "app_password"),)
+
 
 class BlueskyChannel(Channel):
     name = "bluesky"
     text_limit = 300
     max_images = 4
+    options_model = BlueskyOptions
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
@@ -104,12 +107,13 @@ class BlueskyChannel(Channel):
                 self.options.handle,
                 self.options.app_password.get_secret_value(),
                 session_file=self.options.session_file,
+                timeout=self.options.timeout,
             )
         return self._xrpc
 
     # --- rendering (no network) --------------------------------------------------------------
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
-        key = post_key(item.id, self.name, update.id if update else None)
+        key = post_key(item.id, self.account, update.id if update else None)
         raw, link, images = draft(item, update, self.name, self.options.template, self.options.update_template)
         card = {"uri": link, "title": item.title, "description": item.summary if update is None else update.text}
         thumb_from = images or item.images

@@ -48,7 +48,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 from .. import media as media_files
@@ -56,6 +56,7 @@ from ..counting import URL_RE, graphemes
 from ..manifest import Item, Update
 from ..text import compose, compose_update
 from .base import (
+    AuthError,
     Channel,
     ChannelError,
     PermanentError,
@@ -67,6 +68,7 @@ from .base import (
 from .options import ChannelOptions, parse_options
 from .press_lists import SentLog, load_lists, valid_address
 from .press_message import Body, Envelope, HeaderError, build, header_text_problem
+from .transport import REDACTOR
 
 NO_LIMIT = 100_000
 # What List-Unsubscribe may carry as written (RFC 8058 needs it readable by every client).
@@ -92,11 +94,15 @@ class EmailOptions(ChannelOptions):
     unsubscribe_secret_env: str = "PREGON_UNSUBSCRIBE_SECRET"
     inline_image_max_bytes: int = 400_000
 
+    secret_env_options: ClassVar[tuple[str, ...]] = ("password_env", "unsubscribe_secret_env")
+    credential_pairs: ClassVar[tuple[tuple[str, str], ...]] = (("username", "password_env"),)
+
 
 class EmailChannel(Channel):
     name = "email"
     text_limit = NO_LIMIT
     max_images = 1
+    options_model = EmailOptions
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
@@ -173,7 +179,7 @@ class EmailChannel(Channel):
                 "body": body,
                 "lists": item.press_lists,
                 "not_before": not_before.isoformat(),
-                "thread_key": post_key(item.id, self.name) if update else None,
+                "thread_key": post_key(item.id, self.account) if update else None,
             },
         )
 
@@ -338,6 +344,8 @@ class EmailChannel(Channel):
                     raise PermanentError(
                         f"correo: falta la variable de entorno {self.options.password_env} (contraseña SMTP)"
                     )
+                REDACTOR.add(password)
+                REDACTOR.add_pair(self.options.username, password)
                 _login(smtp, self.options.username, password)
             return smtp
         except ChannelError:
@@ -355,7 +363,7 @@ class EmailChannel(Channel):
             ) from None
         except smtplib.SMTPAuthenticationError:
             _quietly_close(smtp)
-            raise PermanentError("correo: el usuario o la contraseña SMTP no son válidos") from None
+            raise AuthError("correo: el usuario o la contraseña SMTP no son válidos") from None
         except smtplib.SMTPResponseException as exc:
             _quietly_close(smtp)
             raise _smtp_error(exc) from None
@@ -366,7 +374,7 @@ class EmailChannel(Channel):
                 if isinstance(exc, socket.timeout)
                 else f"falló la conexión ({exc.__class__.__name__})"
             )
-            raise TransientError(f"correo: el servidor SMTP {kind}") from None
+            raise TransientError(f"correo: el servidor SMTP {kind}", timeout=isinstance(exc, socket.timeout)) from None
 
 
 def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:

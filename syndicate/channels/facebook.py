@@ -36,21 +36,30 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import httpx
+from pydantic import SecretStr
 
 from ..manifest import Item, Update
 from .base import AccountStats, Mention, PermanentError, Post, PostStats, Published, TransientError
 from .graph import as_int, channel_error
-from .meta import MetaChannel, required
+from .meta import MetaChannel, MetaOptions, required
 from .transport import send
 from .vertical import FACEBOOK_REEL, short_video
 
 POST_METRICS = ("post_total_media_view_unique", "post_reactions_by_type_total", "post_clicks")
 
 
+class FacebookOptions(MetaOptions):
+    page_id: str
+    page_access_token: SecretStr
+    format: Literal["link", "photos"] = "link"
+    reels: bool = False
+
+
 class FacebookChannel(MetaChannel):
+    options_model = FacebookOptions
     name: ClassVar[str] = "facebook"
     text_limit: ClassVar[int] = 63206
     max_images: ClassVar[int] = 10
@@ -143,7 +152,7 @@ class FacebookChannel(MetaChannel):
         except ValueError:
             body = None
         if response.status_code >= 400 or not (isinstance(body, dict) and body.get("success")):
-            raise channel_error(self.name, response.status_code, body, response.headers, token)
+            raise channel_error(self.name, response.status_code, body, response.headers)
 
     def _wait_uploaded(self, video_id: str) -> None:
         """Poll the video's status until Meta has the whole file (or says why it cannot)."""

@@ -36,13 +36,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 from .base import (
+    AuthError,
     ChannelError,
     DuplicateRejected,
     PermanentError,
     RateLimited,
     TransientError,
 )
-from .transport import send
+from .transport import REDACTOR, send
 
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613})
 """Application, user, page, app-limit and custom-limit throttling (Graph error reference)."""
@@ -116,10 +117,11 @@ def retry_after_from_headers(headers: Mapping[str, str]) -> float | None:
     return longest * 60 if longest > 0 else None
 
 
-def channel_error(network: str, status: int, body: Any, headers: Mapping[str, str], secret: str = "") -> ChannelError:
-    """Map one failed Graph response to the core's error classes (message in Spanish, no secret)."""
+def channel_error(network: str, status: int, body: Any, headers: Mapping[str, str]) -> ChannelError:
+    """Map one failed Graph response to the core's error classes (message in Spanish; the
+    redaction layer takes any secret out of Meta's text)."""
     error = GraphError.from_body(body)
-    detail = _scrub(error.message if error else "", secret)
+    detail = error.message if error else ""
     code_text = ""
     if error is not None and error.code is not None:
         code_text = f" (código {error.code}" + (f"/{error.subcode}" if error.subcode else "") + ")"
@@ -138,7 +140,7 @@ def channel_error(network: str, status: int, body: Any, headers: Mapping[str, st
                 status=status,
             )
         if error.code == TOKEN_EXPIRED_CODE:
-            return PermanentError(
+            return AuthError(
                 f"{network}: token vencido o revocado{code_text}; genere un token nuevo y "
                 "actualice la variable de entorno configurada",
                 status=status,
@@ -151,10 +153,6 @@ def channel_error(network: str, status: int, body: Any, headers: Mapping[str, st
         cls = RateLimited if status == 429 else TransientError
         return cls(f"{network}: Meta respondió {status}{code_text}", retry_after=wait, status=status)
     return PermanentError(f"{network}: Meta rechazó la solicitud ({status}){code_text}: {detail}", status=status)
-
-
-def _scrub(text: str, secret: str) -> str:
-    return text.replace(secret, "***") if secret else text
 
 
 def _without_token(url: str) -> str:
@@ -180,6 +178,7 @@ class GraphAPI:
         self.network = network
         self.api_base = api_base.rstrip("/")
         self._token = token
+        REDACTOR.add(token)
         self.poll_interval = poll_interval
         self.poll_attempts = poll_attempts
         self._http = httpx.Client(
@@ -214,7 +213,7 @@ class GraphAPI:
         except ValueError:
             body = None
         if response.status_code >= 400 or GraphError.from_body(body) is not None:
-            raise channel_error(self.network, response.status_code, body, response.headers, self._token)
+            raise channel_error(self.network, response.status_code, body, response.headers)
         return body
 
     # --- lists ------------------------------------------------------------------------------

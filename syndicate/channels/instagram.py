@@ -41,6 +41,8 @@ import re
 from datetime import datetime
 from typing import Any, ClassVar
 
+from pydantic import SecretStr
+
 from .. import media as media_files
 from ..manifest import Item, Media, Update
 from .base import (
@@ -52,7 +54,7 @@ from .base import (
     Published,
 )
 from .graph import as_int
-from .meta import MetaChannel, required
+from .meta import MetaChannel, MetaOptions, required
 from .vertical import INSTAGRAM_REEL, short_video
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
@@ -83,7 +85,14 @@ def image_problems(
     return problems
 
 
+class InstagramOptions(MetaOptions):
+    ig_user_id: str
+    access_token: SecretStr
+    reels: bool = False
+
+
 class InstagramChannel(MetaChannel):
+    options_model = InstagramOptions
     name: ClassVar[str] = "instagram"
     text_limit: ClassVar[int] = 2200
     requires_media: ClassVar[bool] = True

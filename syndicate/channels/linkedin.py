@@ -28,12 +28,14 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 import httpx
+from pydantic import SecretStr
 
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
 from .base import (
     AccountStats,
+    AuthError,
     Channel,
     DuplicateRejected,
     Mention,
@@ -44,7 +46,8 @@ from .base import (
     RateLimited,
     TransientError,
 )
-from .transport import seconds_until_midnight, send
+from .options import ChannelOptions
+from .transport import REDACTOR, seconds_until_midnight, send
 
 DEFAULT_VERSION = "202610"
 MAX_PIXELS = 36_152_320
@@ -76,10 +79,17 @@ def post_url(urn: str) -> str:
     return f"https://www.linkedin.com/feed/update/{urn}/"
 
 
+class LinkedInOptions(ChannelOptions):
+    access_token: SecretStr
+    organization: str
+    linkedin_version: str | None = None
+
+
 class LinkedInChannel(Channel):
     name = "linkedin"
     text_limit = 3000
     max_images = 1
+    options_model = LinkedInOptions
 
     API_BASE: ClassVar[str] = "https://api.linkedin.com"
 
@@ -278,6 +288,7 @@ class LinkedInChannel(Channel):
                     "linkedin: mkdocs.yml debe definir `syndicate.channels.linkedin.access_token` "
                     "(con !ENV) y `syndicate.channels.linkedin.organization`"
                 )
+            REDACTOR.add(str(token))
             self._client = httpx.Client(
                 base_url=str(self.config.get("api_base") or self.API_BASE),
                 headers={
@@ -325,7 +336,7 @@ def _error(response: httpx.Response) -> Exception:
             status=status,
         )
     if status == 401:
-        return PermanentError(
+        return AuthError(
             "linkedin: el token de acceso venció o fue revocado (dura 60 días); autorice de nuevo la "
             "aplicación y actualice la variable de entorno del token",
             status=status,

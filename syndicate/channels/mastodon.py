@@ -49,6 +49,7 @@ from ..manifest import Item, Media, Update
 from ..text import draft
 from .base import (
     AccountStats,
+    AuthError,
     Channel,
     ChannelError,
     Mention,
@@ -60,7 +61,7 @@ from .base import (
     TransientError,
 )
 from .options import ChannelOptions, parse_options
-from .transport import send
+from .transport import REDACTOR, send
 
 DEFAULT_MAX_CHARACTERS = 500
 DEFAULT_DESCRIPTION_LIMIT = 1500
@@ -86,6 +87,7 @@ class MastodonChannel(Channel):
     name = "mastodon"
     text_limit = DEFAULT_MAX_CHARACTERS
     max_images = 4
+    options_model = MastodonOptions
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
@@ -104,7 +106,8 @@ class MastodonChannel(Channel):
     def client(self) -> httpx.Client:
         if self._client is None:
             token = self.options.access_token.get_secret_value()
-            self._client = httpx.Client(timeout=30.0, headers={"Authorization": f"Bearer {token}"})
+            REDACTOR.add(token)
+            self._client = httpx.Client(timeout=self.options.timeout, headers={"Authorization": f"Bearer {token}"})
         return self._client
 
     # --- rendering (no network) --------------------------------------------------------------
@@ -320,7 +323,7 @@ def _error(response: httpx.Response, reset_in: float | None) -> ChannelError:
     if status >= 500:
         return TransientError(f"mastodon: error temporal de la instancia ({status})", status=status)
     if status == 401:
-        return PermanentError("mastodon: el token de acceso no es válido o fue revocado", status=status)
+        return AuthError("mastodon: el token de acceso no es válido o fue revocado", status=status)
     if status == 422:
         return PermanentError(
             f"mastodon: la instancia rechazó la publicación ({detail or 'validación'})", status=status

@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from ..counting import count, too_long_message
-from .base import Channel, Post, Published, TransientError
+from .base import Channel, PermanentError, Post, Published, TransientError
 from .graph import GraphAPI
+from .options import ChannelOptions
 
 
 def same_text(a: str | None, b: str) -> bool:
@@ -27,11 +28,21 @@ def _norm(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
 
 
+class MetaOptions(ChannelOptions):
+    """What the three Meta networks share; each adds its account id and token option."""
+
+    poll_interval: float = 3.0
+    poll_attempts: int = 20
+
+
 def required(config: Mapping[str, Any], network: str, key: str) -> str:
-    """A required configuration value, or a Spanish error naming the key."""
+    """A required configuration value, or a Spanish error naming the key.
+
+    Accounts opened through the registry never get here without it (their options model requires
+    it); a channel made by hand does, and must get a Spanish ChannelError, not a traceback."""
     value = config.get(key)
     if not value:
-        raise ValueError(f"mkdocs.yml: falta `{key}` en plugins → pregon → syndicate → channels → {network}")
+        raise PermanentError(f"{network}: falta la opción `{key}` de la cuenta en mkdocs.yml (channels)")
     return str(value)
 
 

@@ -21,6 +21,7 @@ import httpx
 from .. import counting, media, text
 from ..manifest import Item, Update
 from .base import Channel, PermanentError, Post, Published, TransientError
+from .options import ChannelOptions
 
 _EXTENSIONS = {
     "image/jpeg": "jpg",
@@ -30,13 +31,30 @@ _EXTENSIONS = {
 }
 
 
+class OutboxOptions(ChannelOptions):
+    folder: str = "outbox"
+
+
 class OutboxChannel(Channel):
     name = "outbox"
     text_limit = counting.RULES["outbox"].limit
+    options_model = OutboxOptions
 
     def __init__(self, config: dict[str, Any] | None = None):
         super().__init__(config)
         self.folder = Path(str(self.config.get("folder") or "outbox"))
+        self._client: httpx.Client | None = None
+
+    def _http(self) -> httpx.Client:
+        # One client for the run: making one per post re-reads the CA bundle every time.
+        if self._client is None:
+            self._client = httpx.Client(timeout=30.0, follow_redirects=False)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def render(
         self,
@@ -69,16 +87,15 @@ class OutboxChannel(Channel):
     def publish(self, post: Post) -> Published:
         self.folder.mkdir(parents=True, exist_ok=True)
         files = []
-        with httpx.Client(timeout=30.0, follow_redirects=False) as client:
-            for number, image in enumerate(post.media, 1):
-                try:
-                    data = media.fetch(image.url, client)
-                    ext = _EXTENSIONS.get(media.describe(data).mime, "bin")
-                except media.MediaError as exc:
-                    raise TransientError(f"outbox: {exc}") from None
-                name = f"{post.key}-{number}.{ext}"
-                (self.folder / name).write_bytes(data)
-                files.append({"file": name, "url": image.url, "alt": image.alt})
+        for number, image in enumerate(post.media, 1):
+            try:
+                data = media.fetch(image.url, self._http())
+                ext = _EXTENSIONS.get(media.describe(data).mime, "bin")
+            except media.MediaError as exc:
+                raise TransientError(f"outbox: {exc}") from None
+            name = f"{post.key}-{number}.{ext}"
+            (self.folder / name).write_bytes(data)
+            files.append({"file": name, "url": image.url, "alt": image.alt})
         record = {
             "key": post.key,
             "item": post.item_id,

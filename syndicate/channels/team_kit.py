@@ -105,6 +105,7 @@ class TeamKitOptions(ChannelOptions):
 
 class TeamKitChannel(Channel):
     name: ClassVar[str] = "kit-equipo"
+    options_model = TeamKitOptions
     text_limit: ClassVar[int] = 100_000
     max_images: ClassVar[int] = 0
 

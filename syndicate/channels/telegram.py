@@ -5,8 +5,9 @@ Docs followed: core.telegram.org/bots/api (``sendMessage`` + ``link_preview_opti
 for HTML, ``ResponseParameters.retry_after``) and core.telegram.org/bots/faq (flood limits).
 
 **The bot token is part of every URL** (``/bot<token>/method``). It never appears in an error
-message (transport errors are reported without the URL), in a log line (httpx's request log is
-redacted) or in a :class:`Published` URL (those are public ``t.me`` links).
+message (transport errors are reported without the URL), in a log line (the redaction layer,
+:mod:`pregon.syndicate.redaction`, knows it and the ``/bot<token>/`` shape) or in a
+:class:`Published` URL (those are public ``t.me`` links).
 
 Limits and honest gaps:
 
@@ -35,17 +36,18 @@ from __future__ import annotations
 
 import html
 import json
-import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import httpx
+from pydantic import SecretStr
 
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
 from .base import (
     AccountStats,
+    AuthError,
     Channel,
     PermanentError,
     Post,
@@ -53,27 +55,14 @@ from .base import (
     RateLimited,
     TransientError,
 )
-from .transport import send
+from .options import ChannelOptions
+from .transport import REDACTOR, send
 
 URL_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 UPLOAD_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 MAX_SIDES_SUM = 10_000
 MAX_ASPECT = 20
 GROUP_MAX = 10
-
-
-class _RedactToken(logging.Filter):
-    """Replace the bot token in httpx's request log lines (they print the full URL)."""
-
-    def __init__(self, token: str):
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "<token>"), None
-        return True
 
 
 def _needs_upload(image: Media) -> bool:
@@ -92,17 +81,23 @@ def _aspect_problem(image: Media) -> str | None:
     return None
 
 
+class TelegramOptions(ChannelOptions):
+    bot_token: SecretStr
+    chat_id: str | int
+    timeout: float = 60.0
+
+
 class TelegramChannel(Channel):
     name = "telegram"
     text_limit = 4096
     max_images = GROUP_MAX
+    options_model = TelegramOptions
 
     API_BASE: ClassVar[str] = "https://api.telegram.org"
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
         self._client: httpx.Client | None = None
-        self._filter: _RedactToken | None = None
 
     # --- rendering (no network) --------------------------------------------------------------
     def render(
@@ -208,9 +203,6 @@ class TelegramChannel(Channel):
         if self._client is not None:
             self._client.close()
             self._client = None
-        if self._filter is not None:
-            logging.getLogger("httpx").removeFilter(self._filter)
-            self._filter = None
 
     # --- HTTP --------------------------------------------------------------------------------
     def _chat(self) -> str:
@@ -230,8 +222,7 @@ class TelegramChannel(Channel):
                 "(defínalo con !ENV y una variable de entorno)"
             )
         if self._client is None:
-            self._filter = _RedactToken(token)
-            logging.getLogger("httpx").addFilter(self._filter)
+            REDACTOR.add(token)  # before any request: httpx logs the URL, which holds the token
             self._client = httpx.Client(
                 base_url=str(self.config.get("api_base") or self.API_BASE),
                 timeout=float(self.config.get("timeout", 60)),
@@ -289,7 +280,7 @@ def _error(status: int, body: Mapping[str, Any]) -> Exception:
             status=code,
         )
     if code == 401 or code == 404:
-        return PermanentError(
+        return AuthError(
             "telegram: Telegram no reconoce el token del bot (¿se revocó en @BotFather?)",
             status=code,
         )

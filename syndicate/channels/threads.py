@@ -26,17 +26,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
+from pydantic import SecretStr
+
 from ..counting import URL_RE
 from ..manifest import Item, Media, Update
 from .base import AccountStats, Mention, Post, PostStats, Published
 from .graph import as_int
-from .meta import MetaChannel, required
+from .meta import MetaChannel, MetaOptions, required
 
 MAX_LINKS = 5
 MEDIA_METRICS = ("views", "likes", "replies", "reposts", "quotes")
 
 
+class ThreadsOptions(MetaOptions):
+    threads_user_id: str
+    access_token: SecretStr
+
+
 class ThreadsChannel(MetaChannel):
+    options_model = ThreadsOptions
     name: ClassVar[str] = "threads"
     text_limit: ClassVar[int] = 500
     max_images: ClassVar[int] = 20

@@ -115,6 +115,7 @@ class TikTokOptions(ChannelOptions):
 
 class TikTokChannel(Channel):
     name: ClassVar[str] = "tiktok"
+    options_model = TikTokOptions
     text_limit: ClassVar[int] = 2200
     max_images: ClassVar[int] = MAX_PHOTOS
 

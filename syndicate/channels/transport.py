@@ -1,9 +1,12 @@
-"""What the HTTP channels share: transport failures as :class:`TransientError`, and reset times.
+"""The one road every channel's HTTP traffic takes: requests and their failures, redacted.
 
-A connection error or timeout leaves a post in an unknown state (it may have reached the network),
-so it is a :class:`TransientError`: the core reconciles before any retry. The message names the
-network and the kind of failure but never the URL, because some APIs (Telegram) carry the secret
-token in the path and httpx puts the URL in its exception text.
+:func:`send` makes one HTTP request. A connection error or timeout leaves a post in an unknown
+state (it may have reached the network), so it becomes a :class:`TransientError`: the core
+reconciles before any retry. Its message names the network and the kind of failure, never the URL
+(httpx puts the URL in its exception text, and Telegram carries the token in the path). Every
+error a channel raises is a :class:`base.ChannelError`, whose text passes through
+:func:`pregon.syndicate.redaction.redact` when it is made, so an API that echoes the request in its
+error body cannot carry a secret into the run's output or the ledger.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from typing import Any
 
 import httpx
 
+from ..redaction import REDACTOR, redact
 from .base import TransientError
+
+__all__ = ["REDACTOR", "redact", "seconds_until_midnight", "send"]
 
 
 def send(client: httpx.Client, method: str, url: str, *, network: str, **kwargs: Any) -> httpx.Response:
@@ -21,7 +27,9 @@ def send(client: httpx.Client, method: str, url: str, *, network: str, **kwargs:
     try:
         return client.request(method, url, **kwargs)
     except httpx.TimeoutException:
-        error = TransientError(f"{network}: la API no respondió a tiempo; la publicación pudo o no llegar")
+        error = TransientError(
+            f"{network}: la API no respondió a tiempo; la publicación pudo o no llegar", timeout=True
+        )
     except httpx.HTTPError as exc:
         error = TransientError(f"{network}: fallo de conexión con la API ({exc.__class__.__name__})")
     # Raised outside the except block so the httpx exception (whose text holds the URL) is not

@@ -124,6 +124,7 @@ class WhatsAppOptions(ChannelOptions):
 
 class WhatsAppChannel(Channel):
     name: ClassVar[str] = "whatsapp"
+    options_model = WhatsAppOptions
     text_limit: ClassVar[int] = 1024
     max_images: ClassVar[int] = 1
 

@@ -30,12 +30,14 @@ from typing import Any, ClassVar
 
 import httpx
 from oauthlib.oauth1 import Client as OAuth1Client
+from pydantic import SecretStr
 
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
 from .base import (
     AccountStats,
+    AuthError,
     Channel,
     DuplicateRejected,
     Mention,
@@ -46,7 +48,8 @@ from .base import (
     RateLimited,
     TransientError,
 )
-from .transport import send
+from .options import ChannelOptions
+from .transport import REDACTOR, send
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_FORMATS = ("image/jpeg", "image/png", "image/gif", "image/webp")
@@ -81,10 +84,22 @@ class OAuth1(httpx.Auth):
         yield request
 
 
+class XOptions(ChannelOptions):
+    consumer_key: SecretStr
+    consumer_secret: SecretStr
+    access_token: SecretStr
+    access_token_secret: SecretStr
+    user_id: str | None = None
+    thread_updates: bool = True
+
+    credential_pairs: ClassVar[tuple[tuple[str, str], ...]] = (("consumer_key", "consumer_secret"),)
+
+
 class XChannel(Channel):
     name = "x"
     text_limit = 280
     max_images = 4
+    options_model = XOptions
 
     API_BASE: ClassVar[str] = "https://api.x.com"
 
@@ -251,6 +266,8 @@ class XChannel(Channel):
                     + ", ".join(f"`syndicate.channels.x.{k}`" for k in missing)
                     + " (defínalas con !ENV y una variable de entorno)"
                 )
+            for key in _SECRETS:
+                REDACTOR.add(str(self.config[key]))
             self._client = httpx.Client(
                 base_url=str(self.config.get("api_base") or self.API_BASE),
                 auth=OAuth1(*(str(self.config[k]) for k in _SECRETS)),
@@ -316,7 +333,7 @@ def _error(response: httpx.Response) -> Exception:
     if status == 403 and "duplicate content" in detail:
         return DuplicateRejected("x: X rechazó la publicación por contenido duplicado", status=status)
     if status == 401:
-        return PermanentError(
+        return AuthError(
             "x: X rechazó las credenciales (¿se regeneraron las claves o el token de acceso?)",
             status=status,
         )

@@ -57,12 +57,14 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import Resource, build_from_document
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload, build_http
+from pydantic import SecretStr
 
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
 from ..text import compose
 from .base import (
     AccountStats,
+    AuthError,
     Channel,
     Mention,
     NotSupported,
@@ -74,7 +76,8 @@ from .base import (
     TransientError,
     post_key,
 )
-from .transport import seconds_until_midnight
+from .options import ChannelOptions
+from .transport import REDACTOR, seconds_until_midnight
 from .vertical import YOUTUBE_SHORT, short_video
 
 DESCRIPTION_MAX_BYTES = 5000
@@ -97,10 +100,26 @@ def key_tag(key: str) -> str:
     return f"pregon-{key}"
 
 
+class YouTubeOptions(ChannelOptions):
+    client_id: SecretStr
+    client_secret: SecretStr
+    refresh_token: SecretStr
+    token_uri: str | None = None
+    category_id: str | int = "25"
+    privacy_status: str = "public"
+    chunk_size: int = CHUNK_SIZE
+    resume_backoff: float = 1.0
+    timeout: float = 60.0
+    shorts: bool = False
+
+    credential_pairs: ClassVar[tuple[tuple[str, str], ...]] = (("client_id", "client_secret"),)
+
+
 class YouTubeChannel(Channel):
     name = "youtube"
     text_limit = DESCRIPTION_MAX_BYTES
     max_images = 0
+    options_model = YouTubeOptions
 
     API_BASE: ClassVar[str] = "https://youtube.googleapis.com/"
     TOKEN_URI: ClassVar[str] = "https://oauth2.googleapis.com/token"
@@ -117,7 +136,7 @@ class YouTubeChannel(Channel):
         update: Update | None = None,
         reply_to: Published | None = None,
     ) -> Post:
-        key = post_key(item.id, self.name, update.id if update else None)
+        key = post_key(item.id, self.account, update.id if update else None)
         video = next((m for m in item.media if m.kind == "video"), None)
         skip = None
         if update is not None:
@@ -307,6 +326,9 @@ class YouTubeChannel(Channel):
                     + ", ".join(f"`syndicate.channels.youtube.{k}`" for k in missing)
                     + " (defínalas con !ENV y variables de entorno)"
                 )
+            for key in ("client_id", "client_secret", "refresh_token"):
+                REDACTOR.add(str(self.config[key]))
+            REDACTOR.add_pair(str(self.config["client_id"]), str(self.config["client_secret"]))
             credentials = Credentials(
                 token=None,
                 refresh_token=self.config["refresh_token"],
@@ -373,9 +395,13 @@ def _execute(call: Any) -> Any:
     except HttpError as exc:
         raise _error(exc) from None
     except RefreshError:
-        raise PermanentError(
+        raise AuthError(
             "youtube: Google rechazó el refresh token (vencido o revocado; si la aplicación de Google está en modo "
             "«Testing», vence a los 7 días): autorice de nuevo y actualice la variable de entorno"
+        ) from None
+    except TimeoutError:
+        raise TransientError(
+            "youtube: la API no respondió a tiempo; la publicación pudo o no llegar", timeout=True
         ) from None
     except (TransportError, httplib2.HttpLib2Error, OSError) as exc:
         raise TransientError(f"youtube: fallo de conexión con la API ({exc.__class__.__name__})") from None
@@ -399,7 +425,7 @@ def _error(exc: HttpError) -> Exception:
             status=status,
         )
     if status == 401:
-        return PermanentError(
+        return AuthError(
             "youtube: Google rechazó la autorización; autorice de nuevo la aplicación",
             status=status,
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pregon.review import check as checking
-from pregon.review.findings import CheckResult, Finding, ReleaseReport
+from pregon.review.findings import CheckResult, Finding, ReleaseReport, Severity
 from pregon.review.project import Project, load_project
 
 ROOT_EXAMPLE = Path(__file__).resolve().parents[2]
@@ -87,8 +87,11 @@ class Workspace:
         return checking.run(self.project(), list(paths), strip_exif=strip_exif)
 
     def report(self, path: Path, **kw: bool) -> ReleaseReport:
+        """The one release's report; the run itself had nothing to say but, at most, the warning
+        about secrets a PR does not get (``!ENV`` variables unset here)."""
         result = self.check(path, **kw)
-        assert not result.general, result.general
+        unexpected = [f for f in result.general if not (f.rule == "configuracion" and f.severity is Severity.WARNING)]
+        assert not unexpected, unexpected
         return result.reports[0]
 
 

@@ -82,7 +82,11 @@ def test_post_over_a_network_limit_is_an_error_with_the_channels_own_render(ws: 
 
 def test_preview_falls_back_to_counting_rules_when_a_channel_cannot_render(ws: Workspace) -> None:
     ws.configure(channels="bluesky: {opcion_inexistente: 1}\n")  # the channel refuses to build
-    report = ws.report(ws.write("aprox", extra='social:\n  bluesky: "' + "a" * 301 + '"'))
+    result = ws.check(ws.write("aprox", extra='social:\n  bluesky: "' + "a" * 301 + '"'))
+    [invalid] = result.general  # and the configuration itself fails the check, on its line
+    assert invalid.severity is Severity.ERROR and "channels.bluesky.opcion_inexistente" in invalid.message
+    assert invalid.path == "mkdocs.yml" and invalid.line == line_of_text(ws.root / "mkdocs.yml", "opcion_inexistente")
+    report = result.reports[0]
     preview = next(p for p in report.previews if p.channel == "bluesky")
     assert preview.note and "aproximada" in preview.note
     assert preview.length == 301 + 2 + len(report.url or "")  # override + blank line + URL, full length

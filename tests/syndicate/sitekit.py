@@ -40,6 +40,15 @@ class Spec:
     """Each: {"id", "time" (ISO), "text"}."""
     in_feed: bool = True
     on_page: bool = True
+    dependencia: str = "prensa"
+    tags: tuple[str, ...] = ("salud pública",)
+    featured: bool = False
+    accounts: tuple[str, ...] = ()
+    video: bool = False
+    """A small video file on the site (for YouTube, which skips releases without one)."""
+    press_lists: tuple[str, ...] = ()
+    jpeg: bool = False
+    """The image as JPEG (Instagram takes nothing else) instead of PNG."""
 
     @property
     def digest(self) -> str:
@@ -67,21 +76,27 @@ class HandSite:
             url = self.item_url(spec)
             media = []
             if spec.image:
-                image = self.root / "img" / f"{spec.id}.png"
+                extension, kind = ("jpg", "JPEG") if spec.jpeg else ("png", "PNG")
+                image = self.root / "img" / f"{spec.id}.{extension}"
                 image.parent.mkdir(parents=True, exist_ok=True)
                 buffer = io.BytesIO()
-                Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "PNG")
+                Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, kind)
                 image.write_bytes(buffer.getvalue())
                 media.append(
                     {
                         "kind": "image",
-                        "url": f"{self.url}img/{spec.id}.png",
+                        "url": f"{self.url}img/{spec.id}.{extension}",
                         "alt": f"Foto de {spec.title}",
-                        "mime": "image/png",
+                        "mime": f"image/{kind.lower()}",
                         "width": 64,
                         "height": 48,
                     }
                 )
+            if spec.video:
+                video = self.root / "video" / f"{spec.id}.mp4"
+                video.parent.mkdir(parents=True, exist_ok=True)
+                video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(2048))
+                media.append({"kind": "video", "url": f"{self.url}video/{spec.id}.mp4", "mime": "video/mp4"})
             updates = [
                 {
                     "id": u["id"],
@@ -100,8 +115,11 @@ class HandSite:
                     "title": spec.title,
                     "summary": spec.summary,
                     "date": "2026-11-19T09:00:00-05:00",
-                    "dependencia": {"slug": "prensa", "name": "Oficina de Prensa"},
-                    "tags": ["salud pública"],
+                    "dependencia": {"slug": spec.dependencia, "name": spec.dependencia.capitalize()},
+                    "tags": list(spec.tags),
+                    "featured": spec.featured,
+                    "accounts": list(spec.accounts),
+                    "press_lists": list(spec.press_lists),
                     "media": media,
                     "source": {
                         "path": f"content/prensa/{spec.id}.md",

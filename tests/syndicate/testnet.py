@@ -105,9 +105,9 @@ class TestNetChannel(Channel):
         # Like YouTube without a video: an item with nothing this network can carry is a skip.
         skip = "sin imagen" if self.config.get("images_only") and not item.images else None
         return Post(
-            self.name,
+            self.account,
             item.id,
-            post_key(item.id, self.name, update.id if update else None),
+            post_key(item.id, self.account, update.id if update else None),
             body,
             length,
             limit,
