@@ -56,6 +56,7 @@ COMMANDS: dict[str, str] = {
     "report": "pregon.insights.cli:report",
     "audit": "pregon.insights.cli:audit",
     "sentiment": "pregon.insights.cli:sentiment",
+    "pendiente": "pregon.pendiente_cli:pendiente",
 }
 
 

@@ -152,6 +152,10 @@ class AuthError(PermanentError):
     nothing else will go out on that account until the office renews them."""
 
 
+class PostGone(PermanentError):
+    """The post no longer exists on the network (deleted by hand): there is nothing left to measure."""
+
+
 class TransientError(ChannelError):
     """Timeout, connection error or 5xx: the post may or may not exist; reconcile, then retry."""
 
