@@ -44,6 +44,7 @@ from .sanitize import body_problems, clean_body_html, frame_sources, removals
 from .schedule import NEXT_PATH, render_next, source_commit
 from .site import SiteContext, current_announcement, fecha
 from .source import display_path
+from .symlinks import symlink_problems
 
 log = logging.getLogger("mkdocs.plugins.pregon")
 
@@ -115,6 +116,18 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             for slug, paths in self.dependencia_feeds.items()
         }
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Before MkDocs collects the files: its walk follows symlinks into whatever they point to.
+        if not self.config.enabled:
+            return
+        links = symlink_problems(self.rules.docs_dir, self.rules.root)
+        if links:
+            for problem in links:
+                log.error(str(problem))
+            raise PluginError(
+                f"{len(links)} enlace(s) simbólico(s) en la carpeta del sitio: reemplácelos por archivos reales"
+            )
 
     def _open_cache(self, config: MkDocsConfig) -> BuildCache | None:
         if not self.config.cache.enabled:

@@ -29,11 +29,15 @@ class RecordsApprovals(ApprovalProvider):
         self.control_points = control_points
         # digest -> role -> logins that approved it
         self._by_digest: dict[str, dict[str, list[str]]] = {}
+        # source path -> digests approved for it, to tell "approved, but another version" apart
+        self._by_source: dict[str, set[str]] = {}
         for _, record in read_records(folder):
             self._add(record)
 
     def _add(self, record: dict[str, Any]) -> None:
         digests = [record.get("digest"), *(record.get("updates") or {}).values()]
+        if record.get("source") and record.get("digest"):
+            self._by_source.setdefault(str(record["source"]), set()).add(str(record["digest"]))
         for digest in digests:
             if digest:
                 roles = self._by_digest.setdefault(str(digest), {})
@@ -58,6 +62,12 @@ class RecordsApprovals(ApprovalProvider):
                 + "; ".join(f"{p}: {', '.join(self.control_points[p])}" for p in missing)
                 + ")"
             )
+            if update is None and self._by_source.get(item.source.path, set()) - {digest}:
+                reason += (
+                    "; hay aprobaciones de otra versión de este archivo: se editó después de aprobarlo, "
+                    "o se aprobó antes de actualizar Pregón a la huella pregon-digest-2 (docs/comunicados.md): "
+                    "vuelva a aprobarlo"
+                )
             return Decision(False, reason, self.name, digest)
         who = ", ".join(f"{p}: {login}" for p, login in approvers.items())
         return Decision(True, f"aprobado en registros ({who})", self.name, digest, approvers)
