@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..syndicate.jsonlines import read_records
+from ..syndicate.jsonlines import RecordError, read_records
 from ..syndicate.schedule import TIMEZONE
 from .months import Month
 from .posts import SyndicatedPost
@@ -33,6 +33,7 @@ OUTCOMES = {
     "seeded": "adoptado sin publicar (siembra)",
     "failed": "fallido",
     "intent": "pendiente de confirmar",
+    "unverified": "por verificar",
 }
 
 DECISION_COLUMNS = (
@@ -72,10 +73,6 @@ POST_COLUMNS = (
 )
 
 
-def _local(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(TIMEZONE)
-
-
 def _naive(moment: datetime | None) -> datetime | None:
     """Local wall-clock time to the minute, without zone, as spreadsheets and CSVs show it."""
     if moment is None:
@@ -99,24 +96,25 @@ def build(month: Month, records: Path, posts: list[SyndicatedPost], titles: Mapp
     """Collect the month's rows from ``records`` and the ledger's ``posts``; ``titles`` names releases."""
     titles = titles or {}
     decisions = []
-    for _, line in read_records(records / "decisions"):
-        at = _local(line["at"])
+    for place, line in read_records(records / "decisions"):
+        at = _at(place, line)
         if month.contains(at, TIMEZONE):
-            approvers = "; ".join(f"{role}: {login}" for role, login in (line.get("approvers") or {}).items())
+            approvers = "; ".join(f"{role}: {login}" for role, login in _mapping(place, line, "approvers").items())
+            item = _cell(place, line, "item", required=True)
             decisions.append([
-                _naive(at), titles.get(line["item"], line["item"]), line["item"], line.get("update"), line.get("digest"),
-                line.get("provider"),
-                "aprobado" if line.get("approved") else "rechazado", line.get("reason"), approvers or None,
-                line.get("reference"),
+                _naive(at), titles.get(item, item), item, _cell(place, line, "update"),
+                _cell(place, line, "digest"), _cell(place, line, "provider"),
+                "aprobado" if line.get("approved") is True else "rechazado", _cell(place, line, "reason"),
+                approvers or None, _cell(place, line, "reference"),
             ])  # fmt: skip
     approvals = []
-    for _, line in read_records(records / "approvals"):
-        at = _local(line["at"])
+    for place, line in read_records(records / "approvals"):
+        at = _at(place, line)
         if month.contains(at, TIMEZONE):
-            updates = "; ".join(f"{u}: {d}" for u, d in (line.get("updates") or {}).items())
+            updates = "; ".join(f"{u}: {d}" for u, d in _mapping(place, line, "updates").items())
             approvals.append([
-                _naive(at), line.get("by"), line.get("role"), line.get("digest"), line.get("source"),
-                line.get("pr"), updates or None,
+                _naive(at), _cell(place, line, "by"), _cell(place, line, "role"), _cell(place, line, "digest"),
+                _cell(place, line, "source"), _cell(place, line, "pr", kind=int), updates or None,
             ])  # fmt: skip
     rows = []
     for post in posts:
@@ -127,6 +125,35 @@ def build(month: Month, records: Path, posts: list[SyndicatedPost], titles: Mapp
                 _naive(post.done_at), post.attempts, OUTCOMES.get(post.outcome, post.outcome), post.error,
             ])  # fmt: skip
     return Audit(month, sorted(decisions, key=_first), sorted(approvals, key=_first), rows)
+
+
+def _at(place: str, line: dict[str, Any]) -> datetime:
+    value = line.get("at")
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise RecordError(f"{place}: línea ilegible (campo `at`: se esperaba una fecha y hora ISO 8601 con zona)")
+    return moment.astimezone(TIMEZONE)
+
+
+def _cell(place: str, line: dict[str, Any], name: str, *, kind: type = str, required: bool = False) -> Any:
+    """A scalar field for a cell; a hand edit with the wrong type is a clean "línea ilegible"."""
+    value = line.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, kind) or isinstance(value, bool):
+        expected = "un número entero" if kind is int else "un texto"
+        raise RecordError(f"{place}: línea ilegible (campo `{name}`: se esperaba {expected})")
+    return value
+
+
+def _mapping(place: str, line: dict[str, Any], name: str) -> dict[str, Any]:
+    value = line.get(name) or {}
+    if not isinstance(value, dict):
+        raise RecordError(f"{place}: línea ilegible (campo `{name}`: se esperaba un mapa)")
+    return value
 
 
 def moment_text(value: datetime) -> str:

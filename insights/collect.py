@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from ..syndicate.channels.base import Channel, ChannelError, NotSupported, RateLimited
+from ..syndicate.channels.base import Channel, ChannelError, NotSupported, PostGone, RateLimited
 from ..syndicate.schedule import TIMEZONE
 from .metrics import MetricsStore
 from .posts import SyndicatedPost
@@ -43,6 +43,10 @@ class CollectResult:
         return not self.failures
 
 
+class _Gone(Exception):
+    """The post was deleted on the network."""
+
+
 class _Skip(Exception):
     """A read did not succeed; ``give_up`` when the same read of other posts would fail alike."""
 
@@ -62,6 +66,10 @@ def _guard(result: CollectResult, channel: str, what: str, call: Callable[[], T]
     except NotSupported as exc:
         result.notes.append(_line(channel, what, exc.message) + " (se omite)")
         raise _Skip(give_up=True) from None
+    except PostGone as exc:
+        # Deleted by hand on the network: gone, not an error, and not measured again.
+        result.notes.append(_line(channel, what, exc.message) + " (se deja de medir)")
+        raise _Gone() from None
     except ChannelError as exc:
         result.failures.append(_line(channel, what, exc.message))
         raise _Skip(give_up=isinstance(exc, RateLimited)) from None
@@ -84,7 +92,15 @@ def collect(
     result = CollectResult()
     today = now.astimezone(TIMEZONE).date().isoformat()
     taken_at = now.isoformat()
-    recent = [p for p in posts if p.published is not None and p.done_at is not None and now - p.done_at <= POST_WINDOW]
+    gone = metrics.gone()
+    recent = [
+        p
+        for p in posts
+        if p.published is not None
+        and p.done_at is not None
+        and now - p.done_at <= POST_WINDOW
+        and (p.channel, p.remote_id) not in gone
+    ]
     if private is None:
         result.notes.append(
             "sin PREGON_PRIVATE_DIR: no se recogen respuestas ni menciones (son datos personales y "
@@ -112,23 +128,51 @@ def _account(result: CollectResult, name: str, channel: Channel, today: str, tak
              "followers": stats.followers, "posts": stats.posts}]  # fmt: skip
 
 
+# Networks where Pregón posts live updates as replies in the release's thread: each update is a
+# reply the network counts on the post before it, and it is the office's, not a citizen's.
+THREADED = frozenset({"bluesky", "mastodon", "x", "threads"})
+
+
+def _own_replies(channel: Channel, posts: list[SyndicatedPost]) -> dict[str, int]:
+    """Replies the office itself made to each post (key -> count): the next post of its thread."""
+    if channel.name not in THREADED:
+        return {}
+    out: dict[str, int] = {}
+    by_item: dict[str, list[SyndicatedPost]] = {}
+    for post in posts:
+        by_item.setdefault(post.item_id, []).append(post)
+    for thread in by_item.values():
+        ordered = sorted((p for p in thread if p.done_at is not None), key=lambda p: p.done_at or 0)
+        for post in ordered[:-1]:
+            out[post.key] = 1
+    return out
+
+
 def _posts(
     result: CollectResult, name: str, channel: Channel, posts: list[SyndicatedPost], today: str, taken_at: str
 ) -> list[dict[str, Any]]:
-    lines = []
+    lines: list[dict[str, Any]] = []
+    own = _own_replies(channel, posts)
     for post in posts:
         assert post.published is not None
         try:
             counts = _guard(result, name, f"métricas de {post.item_id}", partial(channel.post_stats, post.published))
+        except _Gone:
+            lines.append({"kind": "gone", "date": today, "taken_at": taken_at, "channel": name,
+                          "item_id": post.item_id, "update_id": post.update_id, "remote_id": post.remote_id})  # fmt: skip
+            continue
         except _Skip as skip:
             if skip.give_up:
                 break
             continue
+        replies = counts.replies
+        if replies is not None:
+            replies = max(0, replies - own.get(post.key, 0))  # citizens' replies only
         lines.append({
             "kind": "post", "date": today, "taken_at": taken_at, "channel": name,
             "item_id": post.item_id, "update_id": post.update_id, "remote_id": post.remote_id,
             "impressions": counts.impressions, "reactions": counts.reactions,
-            "shares": counts.shares, "replies": counts.replies,
+            "shares": counts.shares, "replies": replies,
         })  # fmt: skip
         result.posts += 1
     return lines

@@ -7,6 +7,8 @@ Each ``pregon collect`` appends one line per measurement; every line has ``"v": 
 * ``post``     — ``channel``, ``item_id``, ``update_id``, ``remote_id``, and the cumulative
   ``impressions``, ``reactions``, ``shares``, ``replies`` of one syndicated post (``null`` where
   the network does not give the figure);
+* ``gone``     — ``channel``, ``item_id``, ``update_id``, ``remote_id`` of a post found deleted on
+  the network (by hand): it is not measured again;
 * ``mentions`` — ``channel``, ``replies``, ``mentions``: how many new replies and mentions were
   collected, counted by the local day they were written (no texts, no authors).
 
@@ -107,6 +109,15 @@ class MetricsStore:
         """Every month that has a metrics file, oldest first."""
         found = (Month.parse(p.stem) for p in self.folder.glob("*.jsonl") if _is_month(p.stem))
         return sorted(found)
+
+    def gone(self) -> set[tuple[str, str]]:
+        """(channel, remote id) of posts found deleted on the network: not measured again."""
+        return {
+            (line["channel"], str(line.get("remote_id")))
+            for month in self.months()
+            for line in self.lines(month)
+            if line["kind"] == "gone"
+        }
 
     def posts(self, month: Month | None = None) -> list[PostSnapshot]:
         """The latest snapshot of each syndicated post measured during ``month`` (or ever)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -63,15 +64,21 @@ def is_release(file: File, releases_dir: str) -> bool:
     ) and not file.src_uri.endswith("/index.md")
 
 
-def load_catalog(files: Files, rules: ReleaseRules, now: datetime) -> Catalog:
-    """Load every release among ``files`` once; problems are collected, not raised."""
+def load_catalog(
+    files: Files,
+    rules: ReleaseRules,
+    now: datetime,
+    load: Callable[[str, ReleaseRules], Release] = load_release,
+) -> Catalog:
+    """Load every release among ``files`` once (with ``load``, e.g. through the build cache);
+    problems are collected, not raised."""
     catalog = Catalog(now=now, rules=rules)
     loaded: list[tuple[File, Release]] = []
     for file in files.documentation_pages():
         if not is_release(file, rules.releases_dir) or file.abs_src_path is None:
             continue
         try:
-            release = load_release(file.abs_src_path, rules)
+            release = load(file.abs_src_path, rules)
         except ReleaseError as exc:
             catalog.problems.extend(exc.problems)
             continue

@@ -60,6 +60,14 @@ class PaginationConfig(Config):
     per_page = c.Type(int, default=20)
 
 
+class CacheConfig(Config):
+    """The build cache: releases, pages and search bundles reused when nothing they show changed."""
+
+    enabled = c.Type(bool, default=True)
+    # Relative to the folder of mkdocs.yml. CI keeps it between runs (.github/workflows, .gitlab-ci.yml).
+    dir = c.Type(str, default=".cache/pregon")
+
+
 class PregonConfig(Config):
     enabled = c.Type(bool, default=True)
 
@@ -80,6 +88,8 @@ class PregonConfig(Config):
     pagination = c.SubConfig(PaginationConfig)
     feeds = c.SubConfig(FeedsConfig)
     home_latest = c.Type(int, default=9)
+
+    cache = c.SubConfig(CacheConfig)
 
     # Embeds a release body may frame: "host" or "host/path-prefix", https only (plugins/sanitize.py).
     iframe_hosts = c.ListOfItems(c.Type(str), default=list(DEFAULT_IFRAME_HOSTS))

@@ -9,13 +9,16 @@ an entry into a new one for feed readers.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 from lxml import etree  # type: ignore[import-untyped]
+from mkdocs.config.defaults import MkDocsConfig
 
+from . import fingerprint
+from .cache import BuildCache, digest
 from .catalog import Entry
 
 FORMATS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
@@ -148,3 +151,36 @@ def _json_feed(site: FeedSite, entries: list[Entry], paths: dict[str, str], titl
         "items": items,
     }
     return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+class FeedCache:
+    """Feeds kept between builds: a set of feeds is written again only when one of its entries
+    (see :func:`pregon.plugins.fingerprint.entry_digest`) or the site's settings changed."""
+
+    KIND = "feeds"
+
+    def __init__(self, cache: BuildCache, site: FeedSite, entry_keys: dict[str, str], config: MkDocsConfig) -> None:
+        self.cache = cache
+        self.site = site
+        self.entry_keys = entry_keys
+        self.base = digest(
+            fingerprint.code_digest(),
+            fingerprint.versions(),
+            fingerprint.config_digest(config),
+            json.dumps({k: v for k, v in asdict(site).items() if k != "now"}, sort_keys=True),
+        )
+
+    def render(self, entries: list[Entry], *, prefix: str, title: str, home: str) -> dict[str, bytes]:
+        # The clock shows only in an empty feed's dates (see render_feeds).
+        clock = "" if entries else self.site.now.isoformat()
+        key = digest(self.base, prefix, title, home, clock, *(self.entry_keys[e.release.src_uri] for e in entries))
+        stored = self.cache.get(self.KIND, key)
+        if stored is not None:
+            try:
+                return {path: text.encode("utf-8") for path, text in json.loads(stored).items()}
+            except (ValueError, AttributeError, UnicodeEncodeError):
+                self.cache.discard(self.KIND, key)
+        outputs = render_feeds(self.site, entries, prefix=prefix, title=title, home=home)
+        text = {path: content.decode("utf-8") for path, content in outputs.items()}
+        self.cache.put(self.KIND, key, json.dumps(text, ensure_ascii=False).encode("utf-8"))
+        return outputs

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
 from .release import Release, Update, parse_moment
@@ -52,3 +53,21 @@ def is_featured(release: Release, at: datetime) -> bool:
 def published_updates(release: Release, at: datetime) -> tuple[Update, ...]:
     """Updates whose time has come, newest first (an update can be written ahead and wait)."""
     return tuple(u for u in release.updates if u.time <= at)
+
+
+def next_change(releases: Iterable[Release], at: datetime, others: Iterable[datetime | None] = ()) -> datetime | None:
+    """The first instant after ``at`` at which anything shown changes by the clock alone.
+
+    An embargo lifts (``date``), a release expires, its ``featured_until`` ends, a live update
+    written ahead comes due; ``others`` adds the site's own moments (the announcement's expiry).
+    Drafts wait for an edit, not for the clock. None: nothing will change until the next edit.
+    """
+    moments = [m for m in others if m is not None and m > at]
+    for release in releases:
+        if release.meta.draft:
+            continue
+        candidates = [release.date, release.meta.expires, *(u.time for u in release.updates)]
+        if release.meta.featured:
+            candidates.append(release.meta.featured_until)
+        moments += [m for m in candidates if m is not None and m > at]
+    return min(moments, default=None)

@@ -57,6 +57,7 @@ def manifest_item(site: FeedSite, entry: Entry) -> dict[str, Any]:
         "media": [media_item(site, m) for m in r.media],
         "social": dict(r.meta.social),
         "press_lists": list(r.meta.press_lists),
+        "accounts": list(r.meta.accounts or []),
         "source": {"path": r.display_path, "commit": entry.commit},
         "live": r.meta.live,
         "updates": [

@@ -4,7 +4,6 @@ manifest), and checked, with problems reported in Spanish through the caller's `
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +11,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from .source import is_local_video, is_url
+from .localfiles import LocalFile, LocalFileError, SiteFolder, read_local
+from .problems import Loc
+from .source import Reference, is_local_video, is_url
 from .videoinfo import video_info
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
@@ -22,13 +23,16 @@ VIDEO_MIME = {
     "ogv": "video/ogg",
     "mov": "video/quicktime",
 }
+MAX_IMAGE_BYTES = 50 * 1024 * 1024
+"""Three times the largest image any network takes (Mastodon, 16 MB): bigger is a mistake."""
+MAX_VIDEO_BYTES = 2 * 1024 * 1024 * 1024
+"""Hashed in chunks, never held in memory; YouTube takes more, but a press video is far smaller."""
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _YOUTUBE_URL = re.compile(
     r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)|youtu\.be/)"
     r"([A-Za-z0-9_-]{11})"
 )
 
-Loc = tuple[str | int, ...]
 Fail = Callable[[str, str, Loc], None]
 """Report a problem: (field as shown to editors, Spanish message, location in the front matter)."""
 
@@ -58,103 +62,80 @@ def youtube_id(ref: str) -> str | None:
 
 
 class MediaReader:
-    """Reads the local files of one release. ``read`` keeps (reference, bytes) in reading order,
-    which is the order the digest hashes them in."""
+    """Reads the local files of one release. ``hashed`` keeps (reference, file) in reading order,
+    which is the order the digest hashes them in. Without ``docs_dir`` (a digest computed outside a
+    site) paths are not checked against the site folder, but symlinks and non-files still are."""
 
-    def __init__(self, release_path: Path, docs_dir: Path, fail: Fail):
+    def __init__(self, release_path: Path, docs_dir: Path | None, fail: Fail):
         self.folder = release_path.parent
-        self.docs_dir = docs_dir
+        self.site = SiteFolder(docs_dir) if docs_dir is not None else None
         self.fail = fail
-        self.read: list[tuple[str, bytes]] = []
+        self.hashed: list[tuple[Reference, LocalFile]] = []
 
-    def local_file(self, ref: str, field: str, loc: Loc) -> tuple[str, bytes] | None:
-        """(path under docs_dir, bytes) of a file next to the release, or None after a problem."""
-        # normpath, not resolve(): no symlink walk per file (it dominated the load time).
-        target = Path(os.path.normpath(self.folder / ref))
+    def file(self, ref: Reference, *, keep: bool = False) -> tuple[str, LocalFile] | None:
+        """(path under docs_dir, file) of a file next to the release, or None after a problem."""
+        target = self.folder / ref.ref
+        limit = MAX_VIDEO_BYTES if ref.role == "video" else MAX_IMAGE_BYTES
         try:
-            src = target.relative_to(self.docs_dir).as_posix()
-        except ValueError:
-            self.fail(
-                field,
-                f"`{ref}` está fuera de la carpeta del sitio: guarde el archivo junto al comunicado",
-                loc,
-            )
+            src = self.site.relative(target) if self.site is not None else ref.ref
+            found = read_local(target, limit, keep=keep)
+        except LocalFileError as exc:
+            if exc.missing:
+                message = f"no se encuentra el archivo `{ref.ref}` junto al comunicado: revise el nombre y la carpeta"
+            else:
+                message = f"el archivo `{ref.ref}` {exc}"
+            self.fail(ref.field, message, ref.loc)
             return None
-        try:
-            data = target.read_bytes()
-        except OSError:
-            self.fail(
-                field,
-                f"no se encuentra el archivo `{ref}` junto al comunicado: revise el nombre y la carpeta",
-                loc,
-            )
-            return None
-        self.read.append((ref, data))
-        return src, data
+        self.hashed.append((ref, found))
+        return src, found
 
-    def image(self, ref: str, alt: str | None, field: str, alt_field: str, loc: Loc) -> Media | None:
+    def image(self, ref: Reference, alt: str | None, alt_field: str) -> Media | None:
         """A local image with its alternative text; ``alt_field`` names the alt key as editors see it."""
         if not alt:
             # Reported at the image's own line: that is where the missing alt text goes.
             self.fail(
                 alt_field,
-                f"falta `{alt_field}` para la imagen `{ref}`: describa la imagen para personas que no pueden verla",
-                loc,
+                f"falta `{alt_field}` para la imagen `{ref.ref}`: describa la imagen para personas que no pueden verla",
+                ref.loc,
             )
-        if is_url(ref):
-            self.fail(
-                field,
-                f"`{ref}` es una dirección externa: guarde la imagen junto al comunicado y use su nombre",
-                loc,
-            )
+        if not ref.ref.lower().endswith(IMAGE_SUFFIXES):
+            self.fail(ref.field, f"`{ref.ref}` no es una imagen: use un archivo JPG, PNG, WebP o GIF", ref.loc)
             return None
-        if not ref.lower().endswith(IMAGE_SUFFIXES):
-            self.fail(
-                field,
-                f"`{ref}` no es una imagen: use un archivo JPG, PNG, WebP o GIF",
-                loc,
-            )
-            return None
-        found = self.local_file(ref, field, loc)
+        found = self.file(ref, keep=True)
         if found is None:
             return None
         src, data = found
         try:
-            with Image.open(io.BytesIO(data)) as img:  # reads the header only
+            with Image.open(io.BytesIO(data.data or b"")) as img:  # reads the header only
                 width, height = img.size
                 mime = Image.MIME.get(img.format or "")
-        except (OSError, ValueError, Image.DecompressionBombError):
-            self.fail(
-                field,
-                f"`{ref}` no es una imagen válida o está dañada: expórtela de nuevo",
-                loc,
-            )
+        except Exception:  # Pillow's format plugins raise many types on a hostile header
+            self.fail(ref.field, f"`{ref.ref}` no es una imagen válida o está dañada: expórtela de nuevo", ref.loc)
             return None
-        return Media(
-            "image",
-            alt or "",
-            src=src,
-            mime=mime,
-            width=width,
-            height=height,
-            bytes=len(data),
-        )
+        return Media("image", alt or "", src=src, mime=mime, width=width, height=height, bytes=data.size)
 
-    def video(self, ref: str, alt: str | None) -> Media | None:
-        """A local video file or a YouTube reference, with its description (``video_alt``)."""
+    def external_image(self, value: str, field: str, loc: Loc) -> None:
+        """An image given as a URL: refused, the portal publishes its own copy."""
+        if is_url(value):
+            self.fail(
+                field, f"`{value}` es una dirección externa: guarde la imagen junto al comunicado y use su nombre", loc
+            )
+
+    def video(self, ref: Reference | None, value: str, alt: str | None) -> Media | None:
+        """A local video file (``ref``) or a YouTube reference (``value``), with its ``video_alt``."""
         if not alt:
             self.fail(
                 "video_alt",
-                f"falta `video_alt` para el video `{ref}`: describa en una frase lo que muestra el video",
+                f"falta `video_alt` para el video `{value}`: describa en una frase lo que muestra el video",
                 ("video_alt",),
             )
-        if is_local_video(ref):
-            found = self.local_file(ref, "video", ("video",))
+        if ref is not None and is_local_video(value):
+            found = self.file(ref, keep=True)  # the header reader (videoinfo) takes bytes
             if found is None:
                 return None
             src, data = found
-            mime = VIDEO_MIME.get(ref.rsplit(".", 1)[-1].lower(), "video/mp4")
-            info = video_info(data)
+            mime = VIDEO_MIME.get(value.rsplit(".", 1)[-1].lower(), "video/mp4")
+            info = video_info(data.data or b"")
             return Media(
                 "video",
                 alt or "",
@@ -162,15 +143,13 @@ class MediaReader:
                 mime=mime,
                 width=info.width,
                 height=info.height,
-                bytes=len(data),
+                bytes=data.size,
                 duration=info.duration,
             )
-        vid = youtube_id(ref)
+        vid = youtube_id(value)
         if vid is None:
             self.fail(
-                "video",
-                f"`video` «{ref}» no es un archivo de video (MP4, WebM) ni un enlace de YouTube",
-                ("video",),
+                "video", f"`video` «{value}» no es un archivo de video (MP4, WebM) ni un enlace de YouTube", ("video",)
             )
             return None
         return Media("video", alt or "", youtube_id=vid)

@@ -28,8 +28,9 @@ class View:
     title: str
     entries: list[Entry] = field(default_factory=list)
     featured: list[Entry] = field(default_factory=list)
-    page: int = 1
-    pages: int = 1
+    # Numbered from the oldest (0: the first page, with the latest); no page shows the total,
+    # which would change every page of the archive with every new release.
+    page: int = 0
     previous: str | None = None  # site-relative URLs of the neighbour pages
     next: str | None = None
     # archive/dependencias summaries
@@ -41,23 +42,41 @@ class View:
 
 
 def _paginate(kind: str, base: str, title: str, entries: list[Entry], per_page: int) -> list[View]:
-    """``base/index.md``, ``base/pagina/2/index.md``, …; always at least one page."""
-    chunks = [entries[i : i + per_page] for i in range(0, len(entries), per_page)] or [[]]
-    uris = [f"{base}/index.md" if n == 1 else f"{base}/pagina/{n}/index.md" for n in range(1, len(chunks) + 1)]
-    urls = [u[: -len("index.md")] for u in uris]
-    return [
+    """``base/index.md`` with the latest ``per_page`` entries, then ``base/pagina/<n>/index.md``.
+
+    Numbered pages are counted from the OLDEST release and hold exactly ``per_page`` each, so a
+    new release changes the first page only (and, once in every ``per_page`` releases, adds a
+    page and the link to it from the one before): the archive's pages stay as they were, and a
+    warm build serves them from the cache. ``entries`` is newest first, and so is every page.
+    """
+    full = len(entries) // per_page  # complete pages, oldest first
+    numbered = [entries[len(entries) - n * per_page : len(entries) - (n - 1) * per_page] for n in range(1, full + 1)]
+    # The first page shows the latest ``per_page``; its "older" link skips a page it shows whole.
+    newest_beyond = full if len(entries) % per_page else full - 1
+    urls = {n: f"{base}/pagina/{n}/" for n in range(1, full + 1)}
+    views = [
         View(
             kind,
-            uris[i],
-            title if i == 0 else f"{title} (página {i + 1})",
-            chunk,
-            page=i + 1,
-            pages=len(chunks),
-            previous=urls[i - 1] if i else None,
-            next=urls[i + 1] if i + 1 < len(chunks) else None,
+            f"{base}/index.md",
+            title,
+            entries[:per_page],
+            page=0,
+            next=urls.get(newest_beyond),
         )
-        for i, chunk in enumerate(chunks)
     ]
+    for n, chunk in enumerate(numbered, start=1):
+        views.append(
+            View(
+                kind,
+                f"{base}/pagina/{n}/index.md",
+                f"{title} (página {n})",
+                chunk,
+                page=n,
+                previous=urls.get(n + 1, f"{base}/"),
+                next=urls.get(n - 1),
+            )
+        )
+    return views
 
 
 def build_views(

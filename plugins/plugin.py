@@ -9,6 +9,7 @@ background while ``on_page_*`` give templates their data and ``on_post_page`` in
 
 from __future__ import annotations
 
+import functools
 import logging
 from html import escape
 from pathlib import Path
@@ -22,20 +23,28 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
 from pregon.safe_text import neutralise_log
 
-from . import csp, lifecycle, meta, search, themedir
+from . import csp, fingerprint, lifecycle, meta, search, themedir
+from .cache import BuildCache, digest
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
-from .feeds import FeedSite, feed_paths, render_feeds
+from .feeds import FeedCache, FeedSite, feed_paths, render_feeds
 from .manifest import MANIFEST_PATH, render_manifest
+from .page_cache import TEMPLATE as CACHED_TEMPLATE
+from .page_cache import PageCache
+from .page_cache import serve as serve_cached
 from .pages import View, add_view_files, build_views, share_links
 from .release import ReleaseRules
+from .release_cache import CachedLoader
 from .sanitize import body_problems, clean_body_html, frame_sources, removals
+from .schedule import NEXT_PATH, render_next, source_commit
 from .site import SiteContext, current_announcement, fecha
 from .source import display_path
+from .symlinks import symlink_problems
 
 log = logging.getLogger("mkdocs.plugins.pregon")
 
@@ -95,6 +104,9 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             id_date=self.config.feeds.id_date,
             now=self.now,
         )
+        self.cache = self._open_cache(config)
+        self.loader = CachedLoader(self.cache, fingerprint.code_digest())
+        self.page_cache: PageCache | None = None
         self.feeds = feed_paths()
         self.dependencia_feeds = {slug: feed_paths(f"dependencias/{slug}/") for slug in self.config.dependencias}
         # Built once: every page carries the same site feed links.
@@ -105,10 +117,35 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         }
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Before MkDocs collects the files: its walk follows symlinks into whatever they point to.
+        if not self.config.enabled:
+            return
+        links = symlink_problems(self.rules.docs_dir, self.rules.root)
+        if links:
+            for problem in links:
+                log.error(str(problem))
+            raise PluginError(
+                f"{len(links)} enlace(s) simbólico(s) en la carpeta del sitio: reemplácelos por archivos reales"
+            )
+
+    def _open_cache(self, config: MkDocsConfig) -> BuildCache | None:
+        if not self.config.cache.enabled:
+            return None
+        folder = Path(self.config.cache.dir)
+        if not folder.is_absolute():
+            folder = Path(config.config_file_path or ".").resolve().parent / folder
+        # Strict builds fail on warnings, which a page served from the cache would not repeat:
+        # count them, and keep nothing from a build that had any (see on_post_build).
+        self.warnings = CountHandler()
+        self.warnings.setLevel(logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+        return BuildCache(folder)
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
-        self.catalog = catalog = load_catalog(files, self.rules, self.now)
+        self.catalog = catalog = load_catalog(files, self.rules, self.now, load=self.loader)
         for warning in catalog.warnings:
             log.warning(str(warning))
         if catalog.problems:
@@ -118,6 +155,11 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 f"{len(catalog.problems)} problema(s) en los comunicados: corríjalos según los mensajes anteriores"
             )
         _drop_unpublished(files, catalog)
+        # What each release looks like in this build; page, listing and feed keys are built on it.
+        self.entry_keys = {
+            src_uri: fingerprint.entry_digest(entry, self.loader.content_keys[str(entry.release.path)])
+            for src_uri, entry in catalog.entries.items()
+        }
         for src_uri, entry in catalog.entries.items():
             file = files.get_file_from_path(src_uri)
             if file is not None:
@@ -137,20 +179,48 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         search.add_search_page(files, config)
         return files
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Everything a page depends on is known now: give each release and listing its cache key."""
+        if not self.config.enabled or self.cache is None:
+            return None
+        site_key = digest(
+            fingerprint.code_digest(),
+            fingerprint.versions(),
+            fingerprint.theme_digest(config),
+            fingerprint.config_digest(config),
+            fingerprint.nav_digest(nav, files, set(self.views)),
+            repr(self.announcement),
+        )
+        self.page_cache = pages = PageCache(self.cache, site_key)
+        for src_uri, key in self.entry_keys.items():
+            pages.assign(src_uri, "release", key)
+        for src_uri, view in self.views.items():
+            file = files.get_file_from_path(src_uri)
+            own = b"" if file is None or file.generated_by else file.content_bytes  # e.g. the site's index.md
+            view_key = fingerprint.view_digest(view, self.entry_keys)
+            pages.assign(src_uri, "view", view_key, own.decode("utf-8", "replace"))
+        return nav
+
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
         listed = self.catalog.listed
         limit = self.config.feeds.limit
-        outputs = render_feeds(self.site, listed[:limit], prefix="", title=config.site_name, home="")
+        feeds = FeedCache(self.cache, self.site, self.entry_keys, config) if self.cache else None
+        render = feeds.render if feeds else functools.partial(render_feeds, self.site)
+        outputs = render(listed[:limit], prefix="", title=config.site_name, home="")
         groups = self.catalog.by_dependencia()
         for slug, name in self.config.dependencias.items():
-            outputs |= render_feeds(
-                self.site,
+            outputs |= render(
                 groups.get(slug, [])[:limit],
                 prefix=f"dependencias/{slug}/",
                 title=f"{name} — {config.site_name}",
                 home=f"dependencias/{slug}/",
             )
         outputs[MANIFEST_PATH] = render_manifest(self.site, listed, self.feeds)
+        releases = [e.release for e in self.catalog.entries.values()] + self.catalog.hidden
+        expires = self.announcement.expires if self.announcement else None
+        outputs[NEXT_PATH] = render_next(
+            self.now, lifecycle.next_change(releases, self.now, [expires]), source_commit(self.rules.root)
+        )
         for path, content in outputs.items():
             files.append(File.generated(config, path, content=content))
 
@@ -175,14 +245,20 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             if file.page is not None and search.is_indexed(file.page, entry, file.src_uri in self.views):
                 indexed.append((file.page, entry))
         size = sum(len(page.content or "") for page, _ in indexed)
-        self.search = search.SearchIndex(lang=config.theme.get("language") or "es", expected_bytes=2 * size)
+        self.search = search.SearchIndex(
+            lang=config.theme.get("language") or "es", expected_bytes=2 * size, cache=self.cache
+        )
         for page, entry in indexed:
-            self.search.add(search.release_document(page, entry) if entry else search.page_document(page))
+            if entry is None:
+                self.search.add(search.page_document(page))
+            else:
+                self.search.add(search.release_document(page, entry), group=str(entry.release.date.year))
         self.search.start(config.site_dir)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
+        cached = self.page_cache.lookup(page) if self.page_cache else None
         entry = self.catalog.entries.get(page.file.src_uri)
         if entry is not None:
             # Escaped once here: the theme prints page titles and descriptions without escaping.
@@ -198,12 +274,17 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         if view is not None:
             page.meta.setdefault("template", TEMPLATES[view.kind])
             page.meta.setdefault("title", view.title)
+        if cached is not None:
+            page.meta["template"] = CACHED_TEMPLATE
+            serve_cached(page, cached)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Every page body leaves the build cleaned; what was dropped is a warning (fatal with --strict)."""
         if not self.config.enabled:
             return None
+        if self.page_cache is not None and page.file.src_uri in self.page_cache.hits:
+            return None  # stored after this very cleaning (page_cache)
         hosts = self.config.iframe_hosts
         entry = self.catalog.entries.get(page.file.src_uri)
         # A release's file was read once already; MkDocs only holds its body.
@@ -234,11 +315,24 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         view = self.views.get(page.file.src_uri)
         if view is not None:
             extra["view"] = view
+        if page.file.src_uri == search.SEARCH_PAGE:
+            extra["search_bundles"] = list(self.search.bundles().values())[1:]  # merged into the first
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
+        if self.page_cache is None:
+            return self._finish_page(output, page, config)
+        if page.file.src_uri in self.page_cache.hits:
+            return self.page_cache.output(page)
+        output = self._finish_page(output, page, config)
+        if page.file.src_uri in self.page_cache.keys:
+            log.debug("pregon: página renderizada (no estaba en el caché): %s", page.file.src_uri)
+            self.page_cache.store(page, output)
+        return output
+
+    def _finish_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         entry: Entry | None = self.catalog.entries.get(page.file.src_uri)
         view: View | None = self.views.get(page.file.src_uri)
         dependencia = entry.release.meta.dependencia if entry else (view.dependencia if view else None)
@@ -257,10 +351,29 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         return csp.apply(output_content, None, self.frame_sources)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.config.enabled:
-            self.search.finish()
+        if not self.config.enabled:
+            return
+        self.search.finish()
+        if self.cache is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            if config.strict and self.warnings.get_counts():
+                # The build is about to fail; pages stored now would hide their warnings next time.
+                self.cache.drop_written()
+            else:
+                self.cache.prune()
+            if self.page_cache is not None:
+                bundles = self.search.bundles()
+                log.info(
+                    "pregon: caché de construcción: %d de %d páginas y %d de %d índices de búsqueda reutilizados",
+                    len(self.page_cache.hits),
+                    len(self.page_cache.keys),
+                    len(bundles) - len(self.search.built),
+                    len(bundles),
+                )
 
     def on_build_error(self, *, error: Exception) -> None:
+        if getattr(self, "cache", None) is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
         search_index = getattr(self, "search", None)
         if search_index is not None:
             search_index.abort()

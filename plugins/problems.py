@@ -28,3 +28,21 @@ class ReleaseError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+Loc = tuple[str | int, ...]
+"""Where a value sits in the front matter: keys and list indexes from the top, e.g. ``("gallery", 2, "src")``."""
+
+
+def field_name(loc: Loc) -> str:
+    """``loc`` as editors read it: ``gallery[2].src``."""
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def clip(value: object, limit: int = 60) -> str:
+    """A value quoted in a message, shortened: a message must stay readable whatever was written."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

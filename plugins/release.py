@@ -16,13 +16,13 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date as Date
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -33,51 +33,97 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import digest
+from .localfiles import LocalFileError, SiteFolder
 from .media import Media, MediaReader
-from .problems import Problem, ReleaseError
-from .source import (
-    SourceFile,
-    body_images,
-    line_of,
-    read_source,
-)
+from .moments import MomentError
+from .moments import as_moment as parse_moment  # lifecycle and site read their dates the same way
+from .problems import Loc, Problem, ReleaseError, clip, field_name
+from .source import SourceFile, item_references, read_source, update_id, update_references
 
-_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-_YOUTUBE_URL = re.compile(
-    r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)|youtu\.be/)([A-Za-z0-9_-]{11})"
-)
-_ID = re.compile(r"^[a-z0-9][a-z0-9/_-]*$")
+__all__ = ["Media", "Release", "ReleaseRules", "Update", "load_release", "load_rules", "parse_moment", "update_id"]
+
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*")
+_MAX_ID = 200
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_UPDATE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+# Bidirectional controls make a line read differently from how it is stored ("Trojan Source").
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_GENERATED_ROOTS = ("index", "404", "pregon", "assets", "dependencias", "buscar", "search", "sitemap")
+"""First path segments the build generates (manifest, listings, search, theme assets)."""
 
 
-# --- Dates --------------------------------------------------------------------------------------
-
-
-def parse_moment(value: Any, tz: tzinfo) -> datetime:
-    """A YAML date/datetime/ISO 8601 string as an aware datetime; naive values are in ``tz``."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, Date):
-        moment = datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        moment = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
-    else:
-        raise TypeError(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+# --- Field types --------------------------------------------------------------------------------
 
 
 def _moment(value: Any, info: ValidationInfo) -> datetime:
     tz = (info.context or {}).get("tz", ZoneInfo("America/Bogota"))
     try:
         return parse_moment(value, tz)
-    except (ValueError, TypeError):
+    except (MomentError, TypeError) as exc:
+        reason = f": {exc}" if isinstance(exc, MomentError) else ""
         raise PydanticCustomError(
             "pregon_date",
-            "`{field}`: «{value}» no es una fecha válida; escríbala como AAAA-MM-DD HH:MM, por ejemplo 2026-03-10 09:30",
-            {"field": info.field_name, "value": value},
+            "`{field}`: «{value}» no es una fecha válida{reason}; escríbala como AAAA-MM-DD HH:MM, "
+            "por ejemplo 2026-03-10 09:30",
+            {"field": info.field_name, "value": clip(value), "reason": reason},
         ) from None
 
 
+def _one_line(value: str, info: ValidationInfo) -> str:
+    """Titles, names, alt texts and keys go into headers, feeds and logs: one line, as it reads."""
+    if "\n" in value:
+        raise PydanticCustomError(
+            "pregon_one_line",
+            "`{field}` tiene un salto de línea: escríbalo en una sola línea",
+            {"field": info.field_name},
+        )
+    if "\t" in value:
+        raise PydanticCustomError(
+            "pregon_one_line", "`{field}` tiene un tabulador: cámbielo por un espacio", {"field": info.field_name}
+        )
+    bidi = _BIDI.search(value)
+    if bidi:
+        raise PydanticCustomError(
+            "pregon_one_line",
+            "`{field}` tiene un carácter que invierte la dirección del texto (U+{code}): bórrelo",
+            {"field": info.field_name, "code": f"{ord(bidi.group()):04X}"},
+        )
+    return value
+
+
+def _not_blank(value: str, info: ValidationInfo) -> str:
+    if not value:
+        raise PydanticCustomError(
+            "pregon_blank", "`{field}` está vacío: escríbalo o bórrelo", {"field": info.field_name}
+        )
+    return value
+
+
+def _slug(value: str, info: ValidationInfo) -> str:
+    if not _SLUG.fullmatch(value):
+        raise PydanticCustomError(
+            "pregon_slug",
+            "`{field}`: «{value}» no es un nombre válido: use minúsculas, números, `-` y `_` (como en mkdocs.yml)",
+            {"field": info.field_name, "value": clip(value)},
+        )
+    return value
+
+
+def _unit(value: float, info: ValidationInfo) -> float:
+    if not 0 <= value <= 1:
+        raise PydanticCustomError(
+            "pregon_unit",
+            "`{field}` debe ser un número entre 0 y 1 (0 = borde izquierdo o superior, 1 = el opuesto)",
+            {"field": info.field_name},
+        )
+    return value
+
+
 Moment = Annotated[datetime, BeforeValidator(_moment)]
+OneLine = Annotated[str, AfterValidator(_one_line)]
+Text = Annotated[OneLine, AfterValidator(_not_blank)]
+Slug = Annotated[str, AfterValidator(_slug)]
+Unit = Annotated[float, AfterValidator(_unit)]
 
 
 # --- Schema -------------------------------------------------------------------------------------
@@ -88,8 +134,16 @@ class _Part(BaseModel):
 
 
 class GalleryImage(_Part):
-    src: str
-    alt: str = ""
+    src: Text
+    alt: OneLine = ""
+
+
+class FocalPoint(_Part):
+    """The point of the main image that crops keep in view, as fractions of width and height."""
+
+    model_config = ConfigDict(extra="forbid")
+    x: Unit
+    y: Unit
 
 
 class LiveUpdate(_Part):
@@ -98,47 +152,60 @@ class LiveUpdate(_Part):
     id: str | None = None
     time: Moment
     text: str
-    image: str | None = None
-    image_alt: str | None = None
+    image: Text | None = None
+    image_alt: OneLine | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _valid_id(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and not _UPDATE_ID.fullmatch(value):
+            raise PydanticCustomError(
+                "pregon_slug",
+                "`{field}`: «{value}» no es un id válido: use letras sin tilde, números, `-` y `_` (hasta 64)",
+                {"field": info.field_name, "value": clip(value)},
+            )
+        return value
+
+    @field_validator("text")
+    @classmethod
+    def _has_text(cls, value: str, info: ValidationInfo) -> str:
+        return _not_blank(value, info)
 
 
 class FrontMatter(_Part):
-    """The fields an editor writes at the top of a release (documented in the README)."""
+    """The fields an editor writes at the top of a release (documented in docs/comunicados.md)."""
 
     id: str | None = None
-    title: str
+    title: Text
     date: Moment
     summary: str
-    dependencia: str
-    tags: list[str] = []
-    image: str | None = None
-    image_alt: str | None = None
+    dependencia: Text
+    tags: list[Text] = []
+    image: Text | None = None
+    image_alt: OneLine | None = None
+    focal_point: FocalPoint | None = None
     gallery: list[GalleryImage] = []
-    video: str | None = None
-    video_alt: str | None = None
-    author: str | None = None
+    video: Text | None = None
+    video_alt: OneLine | None = None
+    author: OneLine | None = None
     draft: bool = False
     expires: Moment | None = None
     featured: bool = False
     featured_until: Moment | None = None
-    social: dict[str, str] = {}
-    press_lists: list[str] = []
+    social: dict[Slug, str] = {}
+    press_lists: list[Slug] = []
+    accounts: list[Slug] | None = None
+    """Accounts (channel keys of mkdocs.yml) this release goes to; absent means every account."""
     live: bool = False
     updates: list[LiveUpdate] = []
     # MkDocs/Material page options, passed through to the page
     hide: list[str] = []
     search: dict[str, Any] = {}
 
-    @field_validator("title", "summary", "dependencia")
+    @field_validator("summary")
     @classmethod
-    def _not_blank(cls, value: str, info: ValidationInfo) -> str:
-        if not value:
-            raise PydanticCustomError(
-                "pregon_blank",
-                "`{field}` está vacío: escríbalo",
-                {"field": info.field_name},
-            )
-        return value
+    def _has_summary(cls, value: str, info: ValidationInfo) -> str:
+        return _not_blank(value, info)
 
 
 KNOWN_FIELDS = frozenset(FrontMatter.model_fields)
@@ -151,6 +218,8 @@ _MISSING_HINTS = {
     "time": "indique la hora de la actualización, por ejemplo `time: 2026-03-10 11:45`",
     "text": "escriba el texto de la actualización",
     "src": "indique el archivo de la imagen",
+    "x": "indique la posición horizontal, de 0 a 1",
+    "y": "indique la posición vertical, de 0 a 1",
 }
 
 
@@ -208,18 +277,6 @@ class Release:
         return tuple(m for m in (self.image, *self.gallery, self.video) if m is not None)
 
 
-def update_id(entry: Mapping[str, Any]) -> str:
-    """Stable id of a live update: its ``id`` if set, else ``u-`` + its time as written (AAAAMMDDTHHMM)."""
-    if entry.get("id"):
-        return str(entry["id"])
-    value = entry.get("time")
-    try:
-        moment = parse_moment(value, ZoneInfo("UTC"))
-    except (ValueError, TypeError):
-        return "u-" + re.sub(r"[^0-9A-Za-z]", "", str(value))
-    return "u-" + moment.strftime("%Y%m%dT%H%M")
-
-
 def load_rules(config_file: str | Path = "mkdocs.yml") -> ReleaseRules:
     """Read the ``pregon`` plugin options from ``config_file`` (MkDocs validates it; nothing is built)."""
     from mkdocs.config import load_config
@@ -242,106 +299,84 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
     Returns a :class:`Release` (its ``warnings`` hold unknown fields); raises
     :class:`~pregon.plugins.problems.ReleaseError` with every problem found otherwise.
     """
-    # abspath/normpath, not resolve(): no symlink walk per file (it dominated the load time).
-    path = Path(os.path.abspath(path))
-    source = read_source(path, rules.root)
+    return release_from_source(read_source(Path(os.path.abspath(path)), rules.root), rules)
+
+
+def release_from_source(source: SourceFile, rules: ReleaseRules) -> Release:
+    """:func:`load_release` for a file already read with :func:`~pregon.plugins.source.read_source`."""
     shown = source.shown
-    warnings = _unknown_fields(source, shown)
+    try:
+        src_uri = SiteFolder(rules.docs_dir).relative(source.path)
+    except LocalFileError as exc:
+        raise ReleaseError([Problem(shown, None, f"el comunicado {exc}")]) from None
+    warnings = _unknown_fields(source)
     try:
         meta = FrontMatter.model_validate(source.meta, context={"tz": rules.timezone})
     except ValidationError as exc:
-        raise ReleaseError([_translate(err, source, shown) for err in exc.errors()]) from None
+        raise ReleaseError([_translate(err, source) for err in exc.errors()]) from None
 
     problems: list[Problem] = []
 
-    def fail(field_name: str, message: str, loc: tuple[str | int, ...] | None = None) -> None:
-        problems.append(
-            Problem(
-                shown,
-                field_name,
-                message,
-                line_of(source.front_matter, loc or (field_name,)),
-            )
-        )
+    def fail(field_name: str, message: str, loc: Loc | None = None) -> None:
+        problems.append(Problem(shown, field_name, message, source.line(loc or (field_name,))))
 
+    release_id = meta.id or src_uri.rsplit(".", 1)[0]
+    id_problem = _id_problem(release_id, explicit=meta.id is not None, releases_dir=rules.releases_dir)
+    if id_problem:
+        fail("id", id_problem)
     if meta.dependencia not in rules.dependencias:
         choices = ", ".join(f"`{s}`" for s in rules.dependencias) or "(ninguna configurada)"
-        fail(
-            "dependencia",
-            f"la dependencia `{meta.dependencia}` no existe: use una de {choices}",
-        )
-    if meta.id is not None and not _ID.match(meta.id):
-        fail(
-            "id",
-            f"`id` «{meta.id}» no es válido: use solo minúsculas, números, `-`, `_` y `/`",
-        )
+        fail("dependencia", f"la dependencia `{meta.dependencia}` no existe: use una de {choices}")
     if meta.expires is not None and meta.expires <= meta.date:
-        fail(
-            "expires",
-            "`expires` es anterior a `date`: el comunicado vencería antes de publicarse",
-        )
+        fail("expires", "`expires` es anterior a `date`: el comunicado vencería antes de publicarse")
     if meta.image is None and meta.video is None:
         fail(
             "image",
             "falta `image` (o `video`): todo comunicado necesita una imagen o un video con su descripción",
         )
+    if meta.accounts is not None and len(set(meta.accounts)) != len(meta.accounts):
+        fail("accounts", "`accounts` repite una cuenta: nómbrela una sola vez")
+    if meta.focal_point is not None and meta.image is None:
+        fail("focal_point", "`focal_point` necesita `image`: indica qué parte de la imagen principal se conserva")
+    try:
+        raw_updates = digest.live_updates(source)
+    except ReleaseError as exc:
+        problems.extend(exc.problems)
+        raw_updates = []
 
-    reader = MediaReader(path, Path(os.path.abspath(rules.docs_dir)), fail)
-    main_image = reader.image(meta.image, meta.image_alt, "image", "image_alt", ("image",)) if meta.image else None
-    gallery = tuple(
-        m
-        for i, g in enumerate(meta.gallery)
-        if (
-            m := reader.image(
-                g.src,
-                g.alt,
-                f"gallery[{i}].src",
-                f"gallery[{i}].alt",
-                ("gallery", i, "src"),
-            )
-        )
-    )
-    video = reader.video(meta.video, meta.video_alt) if meta.video else None
-    for ref in body_images(source.body):
-        reader.local_file(ref, "body", ("body",))
-    # Files read so far are the item's; an update's image belongs to that update's digest.
-    item_media = list(reader.read)
+    reader = MediaReader(source.path, Path(os.path.abspath(rules.docs_dir)), fail)
+    main_image, gallery, video = _item_media(source, meta, reader)
+    item_files = list(reader.hashed)  # an update's image belongs to that update's digest
 
     updates = []
-    for i, (entry, raw) in enumerate(zip(meta.updates, source.meta.get("updates") or [], strict=False)):
-        reader.read.clear()
+    for i, (entry, raw) in enumerate(zip(meta.updates, raw_updates, strict=False)):
+        reader.hashed = []
         image = None
-        if entry.image:
-            loc = ("updates", i, "image")
-            image = reader.image(
-                entry.image,
-                entry.image_alt,
-                f"updates[{i}].image",
-                f"updates[{i}].image_alt",
-                loc,
-            )
-        digest_of_update = digest.update_digest(raw, reader.read)
+        refs = update_references(raw, i)
+        if refs:
+            image = reader.image(refs[0], entry.image_alt, f"updates[{i}].image_alt")
+        elif entry.image:
+            reader.external_image(entry.image, f"updates[{i}].image", ("updates", i, "image"))
         updates.append(
             Update(
                 update_id(raw),
                 entry.time,
                 entry.text,
-                digest_of_update,
+                digest.update_digest(raw, reader.hashed),
                 (image,) if image else (),
             )
         )
     if problems:
         raise ReleaseError(problems)
 
-    src_uri = path.relative_to(reader.docs_dir).as_posix()
     return Release(
-        id=meta.id or src_uri.rsplit(".", 1)[0],
-        path=path,
+        id=release_id,
+        path=source.path,
         display_path=shown,
         src_uri=src_uri,
         meta=meta,
         body=source.body,
-        digest=digest.item_digest(source.text, source.front_matter, item_media),
+        digest=digest.item_digest(source.meta, source.body, item_files),
         image=main_image,
         gallery=gallery,
         video=video,
@@ -350,50 +385,96 @@ def load_release(path: str | Path, rules: ReleaseRules) -> Release:
     )
 
 
-def _unknown_fields(source: SourceFile, shown: str) -> list[Problem]:
+def _item_media(
+    source: SourceFile, meta: FrontMatter, reader: MediaReader
+) -> tuple[Media | None, tuple[Media, ...], Media | None]:
+    """Main image, gallery and video, read in digest order (``item_references``), body images last."""
+    main_image: Media | None = None
+    gallery: list[Media] = []
+    video: Media | None = None
+    local_video = False
+    if meta.image:
+        reader.external_image(meta.image, "image", ("image",))
+    for i, g in enumerate(meta.gallery):
+        reader.external_image(g.src, f"gallery[{i}].src", ("gallery", i, "src"))
+    for ref in item_references(source):
+        if ref.role == "image":
+            main_image = reader.image(ref, meta.image_alt, "image_alt")
+        elif ref.role == "gallery":
+            index = int(ref.loc[1])
+            found = reader.image(ref, meta.gallery[index].alt, f"gallery[{index}].alt")
+            if found is not None:
+                gallery.append(found)
+        elif ref.role == "video":
+            local_video = True
+            video = reader.video(ref, ref.ref, meta.video_alt)
+        else:
+            reader.file(ref)
+    if meta.video and not local_video:
+        video = reader.video(None, meta.video, meta.video_alt)
+    return main_image, tuple(gallery), video
+
+
+def _id_problem(release_id: str, *, explicit: bool, releases_dir: str) -> str | None:
+    """Why ``release_id`` cannot name a release (slug characters, no clash with generated paths)."""
+    if not _ID.fullmatch(release_id) or len(release_id) > _MAX_ID:
+        if explicit:
+            return (
+                f"`id` «{release_id}» no es válido: use minúsculas sin tilde, números, `-`, `_` y `/` "
+                f"entre partes (hasta {_MAX_ID} caracteres)"
+            )
+        return (
+            f"el nombre del archivo da el id «{release_id}», que no es válido: renombre el archivo con "
+            "minúsculas sin tilde, números, `-` y `_`, o escriba un `id:`"
+        )
+    parts = release_id.split("/")
+    base = releases_dir.strip("/").split("/")
+    listing = parts[: len(base)] == base and (
+        len(parts) == len(base)
+        or parts[len(base)] in ("archivo", "pagina")
+        or (len(parts) <= len(base) + 2 and all(p.isdigit() for p in parts[len(base) :]))
+    )
+    if parts[0] in _GENERATED_ROOTS or parts[-1] == "index" or listing:
+        return (
+            f"el id «{release_id}» coincide con una página que genera el portal (portada, listados, "
+            "manifiesto, búsqueda): elija otro `id`"
+        )
+    return None
+
+
+def _unknown_fields(source: SourceFile) -> list[Problem]:
     out = []
     for key in source.meta:
         if key in KNOWN_FIELDS:
             continue
         guess = difflib.get_close_matches(str(key), KNOWN_FIELDS, n=1)
         hint = f"¿quiso decir `{guess[0]}`?" if guess else "revise la ortografía o elimínelo"
-        out.append(
-            Problem(
-                shown,
-                str(key),
-                f"campo desconocido `{key}`: {hint}",
-                line_of(source.front_matter, (str(key),)),
-            )
-        )
+        out.append(Problem(source.shown, str(key), f"campo desconocido `{key}`: {hint}", source.line((str(key),))))
     return out
 
 
-def _field_name(loc: tuple[str | int, ...]) -> str:
-    name = ""
-    for part in loc:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
-    return name
-
-
-def _translate(err: Any, source: SourceFile, shown: str) -> Problem:
+def _translate(err: Any, source: SourceFile) -> Problem:
     """A pydantic error as a Spanish problem that says how to fix it."""
-    loc = tuple(err["loc"])
-    name = _field_name(loc)
+    loc = tuple(part for part in err["loc"] if part != "[key]")
+    name = field_name(loc)
     leaf = str(loc[-1]) if loc else ""
     kind = err["type"]
     if kind.startswith("pregon_"):
-        message = err["msg"].replace(f"`{leaf}`", f"`{name}`", 1)
+        message = re.sub(r"^`[^`]*`", lambda _: f"`{name}`", err["msg"], count=1)
     elif kind == "missing":
         message = f"falta `{name}`: {_MISSING_HINTS.get(leaf, 'agréguelo al encabezado')}"
     elif kind in ("string_type",):
         message = f"`{name}` debe ser texto (si empieza con un símbolo, póngalo entre comillas)"
     elif kind in ("bool_type", "bool_parsing"):
         message = f"`{name}` debe ser `true` o `false`"
+    elif kind in ("float_type", "float_parsing", "finite_number"):
+        message = f"`{name}` debe ser un número, por ejemplo 0.5"
     elif kind == "list_type":
         message = f"`{name}` debe ser una lista: un elemento por línea, cada uno empezando con `- `"
     elif kind in ("dict_type", "model_type", "model_attributes_type"):
         message = f"`{name}` debe ser un grupo de campos `nombre: valor`"
+    elif kind == "extra_forbidden":
+        message = f"campo desconocido `{name}`: bórrelo"
     else:
         message = f"`{name}` no es válido ({err['msg']})"
-    line = line_of(source.front_matter, loc) or (line_of(source.front_matter, loc[:-1]) if len(loc) > 1 else None)
-    return Problem(shown, name, message, line)
+    return Problem(source.shown, name, message, source.line(loc))

@@ -16,15 +16,19 @@ generated page rendered by ``buscar.html``.
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
+from importlib import metadata
 from pathlib import Path
 from typing import IO
 
@@ -34,7 +38,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import normalize_url
 
+from .cache import BuildCache, digest
 from .catalog import Entry
+from .pagefind_canon import UnknownFormat, canonicalize
 
 log = logging.getLogger("mkdocs.plugins.pregon")
 
@@ -126,55 +132,183 @@ def scratch_dir(expected_bytes: int, shm: str = "/dev/shm") -> str | None:
     return shm if free >= 4 * expected_bytes and os.access(shm, os.W_OK) else None
 
 
-class SearchIndex:
-    """The indexed pages of one build, handed to Pagefind as small documents."""
+PRIMARY = "paginas"  # the bundle at ``pagefind/`` (content pages); releases by year below it
+BUNDLE_KIND = "search"
+_DONE = ".pregon-bundle"  # last file of a complete cached bundle: every file's SHA-256
 
-    def __init__(self, lang: str = "es", expected_bytes: int = 0) -> None:
+
+class SearchIndex:
+    """The indexed pages of one build, handed to Pagefind as small documents, one bundle per group.
+
+    Releases go in one bundle per year (``pagefind/<year>/``) and the other pages in the primary
+    bundle (``pagefind/``); the search page merges them in the browser (``mergeIndex``). A new
+    release changes its year's bundle only: with a :class:`BuildCache`, every other bundle is
+    copied from the cache, so Pagefind's time and memory follow the year, not the archive.
+    Bundles are made reproducible (:mod:`pregon.plugins.pagefind_canon`), so a warm build's
+    index is byte for byte a clean build's.
+    """
+
+    def __init__(self, lang: str = "es", expected_bytes: int = 0, cache: BuildCache | None = None) -> None:
         self.lang = lang
+        self.cache = cache
         # Removed by ``finish``/``abort``, or when the object is collected if the build dies first.
         self._work = tempfile.TemporaryDirectory(prefix="pregon-search-", dir=scratch_dir(expected_bytes))
         self._dirs: set[str] = set()  # folders already made: one mkdir per folder, not per page
+        self._groups: dict[str, list[tuple[str, str]]] = {}  # group → (dest_uri, sha256 of document)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
         self._running: _Indexing | None = None
+        self._aborted = False
         self.pages = 0
+        self.built: list[str] = []  # groups Pagefind indexed in this build (the others came from the cache)
+        self.launched: list[subprocess.Popen[bytes]] = []
 
-    def add(self, document: Document) -> None:
-        target = os.path.join(self._work.name, document.dest_uri)
+    def add(self, document: Document, group: str = PRIMARY) -> None:
+        target = os.path.join(self._work.name, group, document.dest_uri)
         folder = os.path.dirname(target)
         if folder not in self._dirs:
             os.makedirs(folder, exist_ok=True)
             self._dirs.add(folder)
+        html = document.html(self.lang)
         with open(target, "w", encoding="utf-8") as out:
-            out.write(document.html(self.lang))
+            out.write(html)
+        self._groups.setdefault(group, []).append((document.dest_uri, digest(html)))
         self.pages += 1
 
+    def bundles(self) -> dict[str, str]:
+        """Group → bundle path under the site root; the primary one first."""
+        others = sorted((g for g in self._groups if g != PRIMARY), reverse=True)  # newest year first
+        groups = ([PRIMARY] if PRIMARY in self._groups else []) + others
+        if not groups:
+            return {}
+        return {g: BUNDLE_DIR + "/" + ("" if i == 0 else g + "/") for i, g in enumerate(groups)}
+
+    def _key(self, group: str) -> str:
+        documents = sorted(self._groups[group])
+        return digest(
+            "search",
+            _pagefind_version(),
+            self.lang,
+            ",".join(EXCLUDED),
+            *(f"{uri}\0{sha}" for uri, sha in documents),
+        )
+
     def start(self, site_dir: str | Path) -> None:
-        """Launch Pagefind in the background; the index lands in ``site_dir/pagefind/``."""
+        """Index (or copy from the cache) every bundle in the background, into ``site_dir/pagefind/``."""
+        output = Path(site_dir) / BUNDLE_DIR
+        # Pagefind writes into a fresh folder; a stale index from an earlier build would mix in.
+        shutil.rmtree(output, ignore_errors=True)
         if self.pages == 0:
             return
-        self._running = _Indexing.launch(self._work.name, Path(site_dir) / BUNDLE_DIR)
+        plan = [(group, Path(site_dir) / path, self._key(group)) for group, path in self.bundles().items()]
+        self._thread = threading.Thread(target=self._run, args=(plan,), name="pregon-search", daemon=True)
+        self._thread.start()
+
+    def _run(self, plan: list[tuple[str, Path, str]]) -> None:
+        try:
+            for group, target, key in plan:
+                if self._aborted:
+                    return
+                self._bundle(group, target, key)
+        except BaseException as exc:
+            self._error = exc
+
+    def _bundle(self, group: str, target: Path, key: str) -> None:
+        cached = self.cache.folder(BUNDLE_KIND, key) if self.cache else None
+        if cached is not None and _complete(cached):
+            _copy_bundle(cached, target)
+            return
+        fresh = Path(self._work.name) / f"bundle-{group}"
+        self._running = _Indexing.launch(Path(self._work.name) / group, fresh)
+        self.launched.append(self._running.process)
+        self._running.wait(TIMEOUT)
+        self._running = None
+        self.built.append(group)
+        try:
+            canonicalize(fresh)
+        except (UnknownFormat, OSError, ValueError) as exc:
+            log.info("pregon: el índice de búsqueda «%s» queda como lo escribió Pagefind: %s", group, exc)
+        _copy_bundle(fresh, target)
+        if cached is not None:
+            _store_bundle(fresh, cached)
 
     def finish(self) -> None:
-        """Wait for the index started by :meth:`start`, then drop the documents."""
+        """Wait for the bundles started by :meth:`start`, then drop the documents."""
         try:
             if self.pages == 0:
                 log.warning("pregon: ninguna página para indexar; el sitio queda sin búsqueda")
-            elif self._running is not None:
-                self._running.wait(TIMEOUT)
+            elif self._thread is not None:
+                self._thread.join()
+                if isinstance(self._error, PluginError):
+                    raise self._error
+                if self._error is not None:
+                    raise PluginError(f"pregon: no se pudo crear el índice de búsqueda: {self._error}")
         finally:
-            self._running = None
+            self._thread = None
             self._work.cleanup()
 
     def abort(self) -> None:
         """The build failed: stop Pagefind if it runs and drop the documents."""
-        if self._running is not None:
-            self._running.kill()
-            self._running = None
+        self._aborted = True
+        running = self._running
+        if running is not None:
+            running.kill()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self._running = None
         self._work.cleanup()
 
     def build(self, site_dir: str | Path) -> None:
         """Index and wait, in one step."""
         self.start(site_dir)
         self.finish()
+
+
+@functools.cache
+def _pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def _files(bundle: Path) -> list[Path]:
+    return sorted(p for p in bundle.rglob("*") if p.is_file() and p.name != _DONE)
+
+
+def _store_bundle(fresh: Path, cached: Path) -> None:
+    """Copy a bundle into the cache; the marker, written last, lists every file's digest."""
+    try:
+        shutil.rmtree(cached, ignore_errors=True)
+        shutil.copytree(fresh, cached)
+        listing = {p.relative_to(cached).as_posix(): digest(p.read_bytes()) for p in _files(cached)}
+        (cached / _DONE).write_text(json.dumps(listing, sort_keys=True), encoding="utf-8")
+    except OSError as exc:  # a full disk costs speed next time, not this build
+        log.warning("pregon: no se pudo guardar el índice de búsqueda en el caché: %s", exc)
+        shutil.rmtree(cached, ignore_errors=True)
+
+
+def _complete(cached: Path) -> bool:
+    """A cached bundle counts only if every file it listed is there with the same bytes."""
+    try:
+        listing = json.loads((cached / _DONE).read_text(encoding="utf-8"))
+        files = _files(cached)
+        ok = isinstance(listing, dict) and sorted(listing) == [p.relative_to(cached).as_posix() for p in files]
+        ok = ok and all(listing[p.relative_to(cached).as_posix()] == digest(p.read_bytes()) for p in files)
+    except (OSError, ValueError):
+        ok = False
+    if not ok and cached.exists():
+        log.info("pregon: índice de búsqueda del caché incompleto o dañado; se vuelve a crear")
+        shutil.rmtree(cached, ignore_errors=True)
+    return ok
+
+
+def _copy_bundle(source: Path, target: Path) -> None:
+    for path in _files(source):
+        dest = target / path.relative_to(source)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
 
 
 class _Indexing:
@@ -187,7 +321,6 @@ class _Indexing:
     @classmethod
     def launch(cls, documents: str | Path, output: Path) -> _Indexing:
         log_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by wait() or kill()
-        # Pagefind writes into a fresh folder; a stale index from an earlier build would mix in.
         shutil.rmtree(output, ignore_errors=True)
         try:
             process = subprocess.Popen(_command(documents, output), stdout=log_file, stderr=subprocess.STDOUT)

@@ -49,6 +49,7 @@ dry_run_option = click.option(
 COMMANDS: dict[str, str] = {
     "demo": "pregon.demo:demo",
     "syndicate": "pregon.syndicate.cli:syndicate",
+    "registros": "pregon.syndicate.records_cli:registros",
     "approve": "pregon.review.approve:approve",
     "aprobacion": "pregon.review.approval_cli:aprobacion",
     "alerta": "pregon.syndicate.alerts_cli:alerta",
@@ -58,6 +59,7 @@ COMMANDS: dict[str, str] = {
     "report": "pregon.insights.cli:report",
     "audit": "pregon.insights.cli:audit",
     "sentiment": "pregon.insights.cli:sentiment",
+    "pendiente": "pregon.pendiente_cli:pendiente",
 }
 
 

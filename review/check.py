@@ -14,9 +14,10 @@ from pathlib import Path
 
 from pregon.plugins.lifecycle import now
 from pregon.plugins.problems import ReleaseError
-from pregon.plugins.release import Media, Release, load_release, update_id
+from pregon.plugins.release import Media, Release, release_from_source, update_id
 from pregon.plugins.sanitize import body_problems, removals
-from pregon.plugins.source import SourceFile, display_path, line_of, read_source
+from pregon.plugins.source import SourceFile, display_path, read_source
+from pregon.plugins.symlinks import symlink_problems
 
 from . import (
     electoral,
@@ -81,7 +82,7 @@ def _images(release: Release, raw_updates: list[object]) -> list[tuple[str, Medi
     return out
 
 
-def _near(front_matter: str, field_name: str | None) -> int | None:
+def _near(source: SourceFile, field_name: str | None) -> int | None:
     """Line of the field a missing one belongs to: `image` for a missing `image_alt`, and so on."""
     if not field_name:
         return None
@@ -91,7 +92,7 @@ def _near(front_matter: str, field_name: str | None) -> int | None:
     loc = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", owner)]
     if field_name.endswith(".alt"):
         loc.append("src")
-    return line_of(front_matter, tuple(loc))
+    return source.line(tuple(loc))
 
 
 def _check_body_html(report: ReleaseReport, source: SourceFile, project: Project) -> None:
@@ -118,7 +119,6 @@ def check_release(
         for problem in exc.problems:
             report.error(RULE_SCHEMA, problem.message, problem.line)
         return report
-    fm = source.front_matter
     if isinstance(source.meta.get("title"), str):
         report.title = source.meta["title"]
     links.check(report, source, project.rules.docs_dir)
@@ -126,21 +126,21 @@ def check_release(
 
     release: Release | None = None
     try:
-        release = load_release(path, project.rules)
+        release = release_from_source(source, project.rules)
     except ReleaseError as exc:
         for problem in exc.problems:
             if problem.field != "body":  # body images are reported by links.check, with their line
-                report.error(RULE_SCHEMA, problem.message, problem.line or _near(fm, problem.field))
+                report.error(RULE_SCHEMA, problem.message, problem.line or _near(source, problem.field))
     if release is not None:
         for problem in release.warnings:
             report.warning(RULE_SCHEMA, problem.message, problem.line)
         raw_updates = source.meta.get("updates") or []
-        images = [(name, m, line_of(fm, loc)) for name, m, loc in _images(release, raw_updates)]
-        lines = {"title": line_of(fm, ("title",)), "accounts": line_of(fm, ("accounts",))}
-        lines.update({f"social.{k}": line_of(fm, ("social", k)) for k in release.meta.social})
+        images = [(name, m, source.line(loc)) for name, m, loc in _images(release, raw_updates)]
+        lines = {"title": source.line(("title",)), "accounts": source.line(("accounts",))}
+        lines.update({f"social.{k}": source.line(("social", k)) for k in release.meta.social})
         lines.update(
             {
-                f"update:{update_id(u)}": line_of(fm, ("updates", i, "text"))
+                f"update:{update_id(u)}": source.line(("updates", i, "text"))
                 for i, u in enumerate(raw_updates)
                 if isinstance(u, dict)
             }
@@ -154,11 +154,11 @@ def check_release(
             report, [(n, docs_dir / m.src, ln) for n, m, ln in images if m.src], strip=strip_exif, dry_run=dry_run
         )
         plain.check_preview_lengths(
-            report, release.meta.title, release.meta.summary, lines["title"], line_of(fm, ("summary",))
+            report, release.meta.title, release.meta.summary, lines["title"], source.line(("summary",))
         )
         tz = project.rules.timezone
         day = electoral.publication_day(release.date.astimezone(tz), now(tz))
-        electoral.check(report, day, tools.periods, line_of(fm, ("date",)))
+        electoral.check(report, day, tools.periods, source.line(("date",)))
 
     pieces = list(prose.pieces(source))
     inclusive.check(report, pieces, tools.terms)
@@ -191,6 +191,8 @@ def run(project: Project, paths: Iterable[Path], *, strip_exif: bool = False, dr
     """Check the configuration, then every release in ``paths`` (files that are not releases are
     skipped)."""
     result = CheckResult()
+    for problem in symlink_problems(project.rules.docs_dir, project.root):
+        result.general.append(Finding(Severity.ERROR, RULE_SCHEMA, problem.path, problem.message))
     check_config(project, result)
     tools = load_toolkit(project, result)
     if tools is None:

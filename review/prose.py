@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from pregon.plugins.source import SourceFile, line_of
+from pregon.plugins.source import SourceFile
 
 # Python-Markdown admonitions (``!!! note``) indent their text by four spaces, which CommonMark
 # would read as a code block: their title line is dropped and their text dedented before parsing.
@@ -65,27 +65,30 @@ class Piece:
 
 def body_first_line(source: SourceFile) -> int:
     """1-based file line where the Markdown body starts."""
-    start = len(source.text) - len(source.body) if source.text.endswith(source.body) else source.text.find(source.body)
-    return source.text.count("\n", 0, max(start, 0)) + 1
+    return source.body_line
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
 
 
 def pieces(source: SourceFile) -> Iterator[Piece]:
     """Title, summary, alt texts, per-network texts, live updates, then each body paragraph."""
-    meta, fm = source.meta, source.front_matter
+    meta = source.meta
     for name in ("title", "summary", "image_alt", "video_alt"):
         if isinstance(meta.get(name), str):
-            yield Piece(name, clean(meta[name]), line_of(fm, (name,)))
-    for i, entry in enumerate(meta.get("gallery") or []):
+            yield Piece(name, clean(meta[name]), source.line((name,)))
+    for i, entry in enumerate(_list(meta.get("gallery"))):
         if isinstance(entry, dict) and isinstance(entry.get("alt"), str):
-            yield Piece(f"gallery[{i}].alt", clean(entry["alt"]), line_of(fm, ("gallery", i, "alt")))
+            yield Piece(f"gallery[{i}].alt", clean(entry["alt"]), source.line(("gallery", i, "alt")))
     social = meta.get("social")
     if isinstance(social, dict):
         for network, text in social.items():
             if isinstance(text, str):
-                yield Piece(f"social.{network}", clean(text), line_of(fm, ("social", str(network))))
-    for i, entry in enumerate(meta.get("updates") or []):
+                yield Piece(f"social.{network}", clean(text), source.line(("social", str(network))))
+    for i, entry in enumerate(_list(meta.get("updates"))):
         if isinstance(entry, dict) and isinstance(entry.get("text"), str):
-            yield Piece(f"updates[{i}].text", clean(entry["text"]), line_of(fm, ("updates", i, "text")))
+            yield Piece(f"updates[{i}].text", clean(entry["text"]), source.line(("updates", i, "text")))
     yield from _paragraphs(source.body, body_first_line(source))
 
 

@@ -26,6 +26,7 @@ from pregon.console import make_console
 
 from .alerts import UNVERIFIED, notify, run_alert
 from .config import ConfigError, load_config
+from .durability import DurabilityError
 from .jsonlines import RecordError
 from .ledger import LedgerError
 from .lock import LockBusy
@@ -41,6 +42,7 @@ _STYLES = {
     "would_post": "cyan",
     "waiting": "yellow",
     "changed": "magenta",
+    "unverified": "bold magenta",
     "error": "bold red",
     "already": "dim",
     "skipped": "dim",
@@ -51,6 +53,8 @@ def print_report(report: RunReport, console: Console) -> None:
     """The dry-run previews (exact text, counts and limits) and the per-item, per-channel table."""
     if report.fatal:
         console.print(f"[bold red]Error:[/] {escape(redact(report.fatal))}")
+        for note in report.notes:
+            console.print(Text(redact(note)))
         return
     for outcome in report.outcomes:
         if outcome.status == "would_post" and outcome.post is not None:
@@ -96,6 +100,11 @@ def print_report(report: RunReport, console: Console) -> None:
         console.print(Text(redact(note)))
     if not rows:
         console.print("Nada nuevo que publicar.")
+    if report.unverified:
+        console.print(
+            f"[bold magenta]{len(report.unverified)} publicaciones por verificar:[/] revise la red y resuélvalas con "
+            "`pregon registros confirmar COMUNICADO CANAL --publicado|--no-publicado`."
+        )
     if not report.ok:
         console.print("[bold red]Hubo publicaciones que no se pudieron hacer; revise la tabla.[/]")
 
@@ -177,7 +186,7 @@ def syndicate(site: str, config_path: Path, dry_run: bool, seed: bool, publish_b
     except LockBusy as exc:
         click.echo(str(exc), err=True)
         sys.exit(3)
-    except (LedgerError, RecordError) as exc:
+    except (LedgerError, RecordError, DurabilityError) as exc:
         click.echo(redact(f"Error en los registros: {exc}. No se publicó nada más."), err=True)
         sys.exit(1)
     print_report(report, console)

@@ -10,6 +10,7 @@ Shape (every key optional; the defaults are the embedded default: records approv
 
     syndicate:
       records: records                 # folder of ledger, approvals, decisions, metrics
+      records_branch: pregon-registros # git branch CI keeps records on (pregon registros preparar)
       backlog_limit: 5                 # first run of a channel: refuse to post more than this
       retry: {max_attempts: 4, max_wait: 60}
       approvals:
@@ -125,6 +126,11 @@ class BreakerConfig(_Strict):
 
 class SyndicateConfig(_Strict):
     records: Path = Path("records")
+    records_branch: str = Field(
+        "pregon-registros",
+        pattern=r"^\w[\w./-]*\w$",
+        description="Branch the records folder is a worktree of in CI (never main); see records_git.",
+    )
     backlog_limit: int = Field(5, ge=0)
     retry: RetryConfig = Field(default_factory=lambda: RetryConfig.model_validate({}))
     breaker: BreakerConfig = Field(default_factory=lambda: BreakerConfig.model_validate({}))
@@ -139,6 +145,15 @@ class SyndicateConfig(_Strict):
         default_factory=dict,
         description="Options of pregon collect/report/audit, validated by pregon.insights.config.",
     )
+
+    @field_validator("records_branch")
+    @classmethod
+    def _not_main(cls, value: str) -> str:
+        if ".." in value or "//" in value:
+            raise ValueError("nombre de rama inválido")
+        if value in ("main", "master"):
+            raise ValueError("los registros van en una rama propia, nunca en main (p. ej. pregon-registros)")
+        return value
 
     @field_validator("channels", mode="before")
     @classmethod

@@ -3,8 +3,13 @@
 The protocol, for one post key, with the ledger as the only memory:
 
 1. If the last ledger line is an unanswered ``intent`` (crash, timeout) or an ``uncertain``
-   failure, ask the network (:meth:`Channel.find_existing`) first: found → ``reconciled``.
-2. Write ``intent`` (fsynced), call :meth:`Channel.publish` once, write ``confirmed``.
+   failure — or the caller says an interrupted run may have sent it (``suspect``) — ask the
+   network (:meth:`Channel.find_existing`) first: found → ``reconciled``, recorded with the
+   digest of the intent (what was actually posted), not the current one. A network that cannot
+   be asked (``Channel.can_look_up`` False, Telegram) gets ``unverified`` ("por verificar")
+   instead, and nothing is sent until the office resolves it.
+2. Write ``intent`` (fsynced; on a network that cannot be asked, also made durable — pushed —
+   before the send), call :meth:`Channel.publish` once, write ``confirmed``.
 3. ``RateLimited``/``TransientError``: wait ``retry_after`` (or a doubling backoff) and try again,
    up to ``retry.max_attempts`` in this run and never waiting longer than ``retry.max_wait``;
    beyond that the post is left for the next run. A transient error other than a rate limit may
@@ -33,8 +38,14 @@ from .channels.base import (
     TransientError,
 )
 from .config import RetryConfig
+from .durability import Durability, DurabilityError, LocalOnly
 from .ledger import Ledger, State
 from .report import Outcome, Status
+
+UNVERIFIED = (
+    "por verificar: un envío se interrumpió y esta red no permite comprobar si llegó; revise el "
+    "canal y ejecute `pregon registros confirmar` (no se reenvía solo)"
+)
 
 
 class Delivery:
@@ -43,15 +54,18 @@ class Delivery:
         ledger: Ledger,
         retry: RetryConfig,
         sleep: Callable[[float], None] = time.sleep,
+        durability: Durability | None = None,
         breaker: Breaker | None = None,
     ):
         self.ledger = ledger
         self.retry = retry
         self.sleep = sleep
+        self.durability = durability or LocalOnly()
         self.breaker = breaker or Breaker()
 
-    def send(self, channel: Channel, post: Post, digest: str, title: str) -> Outcome:
-        """Deliver ``post`` (its item's ``digest`` goes into every ledger line)."""
+    def send(self, channel: Channel, post: Post, digest: str, title: str, *, suspect: bool = False) -> Outcome:
+        """Deliver ``post`` (its item's ``digest`` goes into every ledger line). ``suspect``: an
+        interrupted earlier run may have sent it without a durable intent; look it up first."""
 
         def outcome(status: Status, detail: str, published: Published | None = None) -> Outcome:
             return Outcome(
@@ -69,6 +83,7 @@ class Delivery:
             state: State,
             attempt: int,
             published: Published | None = None,
+            digest: str = digest,
             **fields: object,
         ) -> None:
             self.ledger.append(
@@ -87,7 +102,14 @@ class Delivery:
         account = channel.account
         history = self.ledger.history(post.key)
         attempt = history.attempts
-        if history.needs_reconciliation:
+        intent = history.last_intent
+        posted_digest = intent.digest if intent is not None else digest
+        if history.unverified:
+            return outcome("unverified", UNVERIFIED)
+        if history.needs_reconciliation and not channel.can_look_up:
+            write("unverified", attempt, digest=posted_digest)
+            return outcome("unverified", UNVERIFIED)
+        if history.needs_reconciliation or (suspect and channel.can_look_up):
             try:
                 existing = channel.find_existing(post)
             except Exception as exc:
@@ -97,7 +119,7 @@ class Delivery:
                     f"no se pudo comprobar si ya se publicó ({_message(exc)}); se reintentará",
                 )
             if existing is not None:
-                write("reconciled", attempt, existing)
+                write("reconciled", attempt, existing, digest=posted_digest)
                 return outcome(
                     "reconciled",
                     "la publicación ya existía en la red (ejecución interrumpida)",
@@ -108,6 +130,13 @@ class Delivery:
         for try_number in range(1, self.retry.max_attempts + 1):
             attempt += 1
             write("intent", attempt)
+            if not channel.can_look_up:
+                try:
+                    self.durability.make_durable(f"intención {post.key}")
+                except DurabilityError as exc:
+                    detail = f"no se envió: el registro de la intención no se pudo guardar ({exc})"
+                    write("failed", attempt, error=detail)
+                    return outcome("error", detail)
             try:
                 published = channel.publish(post)
             except DuplicateRejected as exc:
@@ -130,6 +159,10 @@ class Delivery:
             except TransientError as exc:
                 self.breaker.failed(account, exc)
                 uncertain = False
+                if not isinstance(exc, RateLimited) and not channel.can_look_up:
+                    # It may have arrived and nobody can tell: never again by itself.
+                    write("unverified", attempt, error=exc.message)
+                    return outcome("unverified", f"{exc.message}; {UNVERIFIED}")
                 if not isinstance(exc, RateLimited) and not self.breaker.is_open(account):
                     try:
                         existing = channel.find_existing(post)

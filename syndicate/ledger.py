@@ -12,8 +12,14 @@ States: ``intent`` (written and fsynced before sending), ``confirmed`` (the netw
 whether it exists), ``reconciled`` (an unconfirmed intent was found on the network),
 ``seeded`` (backlog adopted without posting, ``pregon syndicate --seed``) and
 ``changed_after_publication`` (the item's digest changed after it was posted; recorded once per
-new digest, for the correction workflow). A post is *done* once it has a confirmed, reconciled or
-seeded line; it then never goes out again, whatever later runs see.
+new digest, for the correction workflow) and ``unverified`` ("por verificar": an interrupted send
+on a network that cannot be asked whether it arrived, e.g. Telegram; nothing is re-sent until the
+office resolves it with ``pregon registros confirmar``, which writes ``reconciled`` or ``failed``
+with ``by`` naming who checked). A post is *done* once it has a confirmed, reconciled or seeded
+line; it then never goes out again, whatever later runs see.
+
+A line is checked field by field when read (types, known states, no unknown keys): a hand edit
+such as ``"attempt": "x"`` is reported as "línea ilegible" with file, line and field.
 """
 
 from __future__ import annotations
@@ -25,11 +31,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+
 from .channels.base import Published
 from .jsonlines import RecordError, append_records, read_records
 from .redaction import REDACTOR
 
-State = Literal["intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication"]
+State = Literal["intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication", "unverified"]
 DONE_STATES = ("confirmed", "reconciled", "seeded")
 VERSION = 1
 
@@ -37,6 +45,8 @@ VERSION = 1
 @dataclass(frozen=True)
 class Entry:
     """One ledger line."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", strict=True)
 
     state: State
     key: str
@@ -51,16 +61,20 @@ class Entry:
     error: str | None = None
     uncertain: bool = False
     run: str | None = None
+    by: str | None = None
+    """Who resolved a "por verificar" post by hand (``pregon registros confirmar``)."""
 
     @property
     def published(self) -> Published | None:
         return Published(self.remote_id, self.url) if self.remote_id else None
 
     def to_record(self) -> dict[str, Any]:
-        """The JSON object of this line (``uncertain`` only when true, to keep lines short)."""
+        """The JSON object of this line (``uncertain`` and ``by`` only when set, to keep lines short)."""
         data: dict[str, Any] = {"v": VERSION, **self.__dict__}
         if not self.uncertain:
             del data["uncertain"]
+        if self.by is None:
+            del data["by"]
         return data
 
     def to_json(self) -> str:
@@ -91,7 +105,20 @@ class PostHistory:
     def needs_reconciliation(self) -> bool:
         """An intent never followed by an outcome, or a failure that may have posted anyway."""
         last = self.last
-        return last is not None and (last.state == "intent" or (last.state == "failed" and last.uncertain))
+        return last is not None and (
+            last.state in ("intent", "unverified") or (last.state == "failed" and last.uncertain)
+        )
+
+    @property
+    def unverified(self) -> bool:
+        """Waiting for the office to say whether an interrupted send arrived (no lookup possible)."""
+        last = self.last
+        return last is not None and last.state == "unverified"
+
+    @property
+    def last_intent(self) -> Entry | None:
+        """The most recent intent: its digest is what an interrupted send may have posted."""
+        return next((e for e in reversed(self.entries) if e.state == "intent"), None)
 
     def changed_recorded(self, digest: str) -> bool:
         return any(e.state == "changed_after_publication" and e.digest == digest for e in self.entries)
@@ -116,11 +143,7 @@ class Ledger:
     def _read(self) -> Iterator[Entry]:
         try:
             for where, data in read_records(self.folder):
-                data.pop("v", None)
-                try:
-                    yield Entry(**data)
-                except TypeError as exc:
-                    raise LedgerError(f"{where}: línea del registro con campos inesperados ({exc})") from None
+                yield parse_entry(where, data)
         except LedgerError:
             raise
         except RecordError as exc:
@@ -180,6 +203,48 @@ class Ledger:
         append_records(self.folder, entry.at[:7], [entry.to_record()], durable=True)
         self._remember(entry)
         return entry
+
+
+_ENTRY = TypeAdapter(Entry)
+
+
+def parse_entry(where: str, data: dict[str, Any]) -> Entry:
+    """One ledger line, checked field by field; :class:`LedgerError` names the place and field."""
+    if data.get("v", VERSION) != VERSION:
+        raise LedgerError(f"{where}: línea ilegible (versión {data.get('v')!r} desconocida; se esperaba {VERSION})")
+    fields = {k: v for k, v in data.items() if k != "v"}
+    try:
+        # JSON mode: strict about JSON types (no "1" for 1, no true for 1), objects for dataclasses.
+        entry = _ENTRY.validate_json(json.dumps(fields))
+    except ValidationError as exc:
+        problems = "; ".join(_problem(error) for error in exc.errors())
+        raise LedgerError(f"{where}: línea ilegible ({problems})") from None
+    try:
+        if datetime.fromisoformat(entry.at).tzinfo is None:
+            raise ValueError("sin zona horaria")
+    except ValueError:
+        raise LedgerError(
+            f"{where}: línea ilegible (campo `at`: se esperaba una fecha y hora ISO 8601 con zona, p. ej. 2026-11-20T15:02:11Z)"
+        ) from None
+    return entry
+
+
+_EXPECTED = {
+    "int_type": "se esperaba un número entero",
+    "bool_type": "se esperaba true o false",
+    "string_type": "se esperaba un texto",
+    "literal_error": "estado desconocido",
+    "missing": "falta este campo",
+    "extra_forbidden": "campo desconocido",
+    "unexpected_keyword_argument": "campo desconocido",
+}
+
+
+def _problem(error: Any) -> str:
+    field_name = ".".join(str(p) for p in error.get("loc", ()) if not isinstance(p, int)) or "línea"
+    if error.get("type") == "dataclass_type":
+        return "se esperaba un objeto JSON"
+    return f"campo `{field_name}`: {_EXPECTED.get(error.get('type', ''), 'valor no válido')}"
 
 
 class LedgerError(RecordError):

@@ -19,6 +19,7 @@ Status = Literal[
     "would_post",
     "seeded",
     "changed",
+    "unverified",
 ]
 
 LABELS: dict[str, str] = {
@@ -32,7 +33,13 @@ LABELS: dict[str, str] = {
     "would_post": "se publicaría",
     "seeded": "marcado como publicado",
     "changed": "cambiado después de publicar",
+    "unverified": "por verificar",
 }
+
+UNVERIFIED: Status = "unverified"
+"""An interrupted send on a network that cannot be asked whether it arrived (Telegram): nothing is
+re-sent until the office resolves it (``pregon registros confirmar``). The run fails (exit 1) so
+the office hears of it; alerts read :attr:`RunReport.unverified`."""
 
 ALL_CHANNELS = "(todos)"
 
@@ -59,7 +66,8 @@ class Outcome:
 
     @property
     def failed(self) -> bool:
-        return self.status == "error"
+        """Something due was not done: an error, or a post waiting for the office to verify it."""
+        return self.status in ("error", "unverified")
 
 
 @dataclass
@@ -75,6 +83,11 @@ class RunReport:
     def ok(self) -> bool:
         """False when something that should have been posted could not be (exit non-zero)."""
         return self.fatal is None and not any(o.failed for o in self.outcomes)
+
+    @property
+    def unverified(self) -> list[Outcome]:
+        """The posts "por verificar" (see :data:`UNVERIFIED`), for the run table and the alerts."""
+        return [o for o in self.outcomes if o.status == UNVERIFIED]
 
     @property
     def exit_code(self) -> int:

@@ -19,6 +19,11 @@ Each ``channels`` entry is an account (:mod:`accounts`). An account that cannot 
 environment variable, invalid option, unknown network) is one error row naming what to fix; the
 others go on, and the exit status says "configuration" (2). An account whose
 :class:`breaker.Breaker` opens sends nothing more in this run and is summed up in one row.
+
+Durability (docs/difusion.md, "Registros que sobreviven"): when the records folder is a checkout
+of the records branch, the run pushes its journal's ``started`` line before the first send, each
+intent of a channel that cannot look its posts up (Telegram) right before that send, the e-mail
+sent log every few recipients, and everything else at the end — a bounded number of pushes.
 """
 
 from __future__ import annotations
@@ -40,11 +45,15 @@ from .channels import open_account
 from .channels.base import Channel, Post, post_key
 from .config import SyndicateConfig
 from .delivery import Delivery
+from .durability import Durability
+from .jsonlines import repair_folder
 from .ledger import Ledger
 from .live import LiveCheck, SiteUnreachable, fetch_manifest
 from .lock import RunLock
 from .manifest import Item, ManifestError, Update
+from .records_git import durability_for
 from .report import ALL_CHANNELS, Outcome, RunReport, Status
+from .runs import RunJournal
 from .schedule import BEST_HOURS_FILE, Scheduler, load_best_hours
 
 ItemProgress = Callable[[int, int, Item], None]
@@ -103,10 +112,16 @@ class _Run:
         self.now = now or datetime.now(UTC)
         self.on_item = on_item
         self.report = RunReport(site, dry_run=dry_run)
-        self.ledger = Ledger(config.records / "ledger", run=uuid.uuid4().hex[:12], read_only=dry_run)
+        if not dry_run:
+            # A torn last line (power cut mid-write) is set aside, never read as records or glued to.
+            self.report.notes += repair_folder(config.records)
+        run = uuid.uuid4().hex[:12]
+        self.ledger = Ledger(config.records / "ledger", run=run, read_only=dry_run)
         self.decisions = None if dry_run else DecisionLog(config.records / "decisions")
+        self.durability: Durability = durability_for(config.records, config.records_branch)
+        self.journal = RunJournal(config.records / "runs", run)
         self.breaker = Breaker(config.breaker.failures)
-        self.delivery = Delivery(self.ledger, config.retry, sleep, self.breaker)
+        self.delivery = Delivery(self.ledger, config.retry, sleep, self.durability, self.breaker)
         self.scheduler = Scheduler(config.schedule, load_best_hours(config.records))
         self.channels: dict[str, Channel] = {}
         self.approvals: ApprovalProvider | None = None
@@ -118,7 +133,9 @@ class _Run:
             try:
                 if isinstance(account, AccountError):
                     raise account
-                self.channels[key] = open_account(account)
+                channel = open_account(account)
+                channel.attach_records(self.config.records, self._make_durable_hook(key))
+                self.channels[key] = channel
             except AccountError as exc:
                 message = exc.message
             except Exception as exc:
@@ -129,6 +146,23 @@ class _Run:
             self.report.outcomes.append(
                 Outcome("—", "—", key, "error", f"la cuenta no se pudo configurar: {message}", config=True)
             )
+
+    def _make_durable_hook(self, name: str) -> Callable[[], None]:
+        return lambda: self.durability.make_durable(f"registro de envíos de {name}")
+
+    def _begin_sending(self) -> None:
+        """Before the first send: the journal says which channels this run may send on, pushed.
+        A run with nothing to send writes nothing and pushes nothing."""
+        if self.journal.started:
+            return
+        self.journal.start([c.account for c in self.channels.values() if c.can_look_up])
+        self.durability.make_durable("inicio de la difusión")
+
+    def _end(self) -> None:
+        if self.dry_run:
+            return
+        self.journal.finish()
+        self.durability.make_durable("resultados de la difusión")
 
     def execute(self) -> RunReport:
         with httpx.Client(timeout=30.0, follow_redirects=False) as client:
@@ -173,6 +207,7 @@ class _Run:
                         channel.close()
                 if self.approvals is not None:
                     self.approvals.close()
+                self._end()
         for account, reason, left in self.breaker.summary():
             later = f"; {left} publicaciones más quedan para la próxima ejecución" if left else ""
             self.report.outcomes.append(
@@ -207,7 +242,7 @@ class _Run:
                 else:
                     pending_main.append(channel)
             elif done.digest != item.digest:
-                self._changed(item, channel, history.changed_recorded(item.digest))
+                self._changed(item, channel, recorded=history.changed_recorded(item.digest))
             else:
                 self._add(item, channel.account, "already", "ya publicado")
         updates = sorted(item.updates, key=lambda u: u.time) if item.live else []
@@ -231,20 +266,22 @@ class _Run:
             main_ready = channel.account in ready or channel not in pending_main
             self._updates(item, channel, updates, live, main_ready)
 
-    def _changed(self, item: Item, channel: Channel, recorded: bool) -> None:
+    def _changed(self, item: Item, channel: Channel, update: Update | None = None, *, recorded: bool) -> None:
         if not recorded and not self.dry_run:
             self.ledger.append(
                 "changed_after_publication",
-                key=post_key(item.id, channel.account),
+                key=post_key(item.id, channel.account, update.id if update else None),
                 item=item.id,
                 channel=channel.account,
-                digest=item.digest,
+                digest=update.digest if update else item.digest,
+                update=update.id if update else None,
             )
         self._add(
             item,
             channel.account,
             "changed",
             "el comunicado cambió después de publicarse en esta red; no se vuelve a publicar (use el flujo de corrección)",
+            update,
         )
 
     def _decide(self, item: Item, update: Update | None) -> Decision | None:
@@ -321,8 +358,15 @@ class _Run:
             self._add(item, channel.account, "would_post", f"se publicaría{note}", update, post)
             return True  # in a dry run, "would be posted" lets the following updates show too
         digest = update.digest if update else item.digest
-        outcome = self.delivery.send(channel, post, digest, item.title)
+        history = self.ledger.history(post.key)
+        suspect = self.journal.suspect(channel.account, history)
+        self._begin_sending()
+        outcome = self.delivery.send(channel, post, digest, item.title, suspect=suspect)
         self.report.outcomes.append(outcome)
+        done = self.ledger.history(post.key).done
+        if outcome.status == "reconciled" and done is not None and done.digest != digest:
+            # The network holds the version of the interrupted send, not today's.
+            self._changed(item, channel, update, recorded=False)
         return not outcome.failed
 
     def _updates(

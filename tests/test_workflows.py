@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.syndicate.gitkit import clone, git, protected_server, show
+
 ROOT = Path(__file__).resolve().parent.parent
 REVIEW = ROOT / ".github/workflows/review.yml"
 PUBLISH = ROOT / ".github/workflows/publish.yml"
@@ -94,8 +96,18 @@ def test_publish_workflow_deploys_then_syndicates_without_overlap() -> None:
         "PREGON_GITHUB_TOKEN": "${{ steps.app.outputs.token }}",  # the App token, minted in the job
     }
     assert all(value == files.get(name, f"${{{{ secrets.{name} }}}}") for name, value in send["env"].items())
-    save = steps(syndicate)[steps(syndicate).index(send) + 1]
-    assert save["if"] == "${{ always() }}" and "github-actions[bot]" in save["run"] and "records/" in save["run"]
+    assert_records_on_their_branch(syndicate, send)
+
+
+def assert_records_on_their_branch(job: dict[str, Any], send: dict[str, Any]) -> None:
+    """Records are prepared on the records branch before the run and saved after it, always;
+    nothing ever pushes to main."""
+    order = steps(job)
+    prepare = next(s for s in order if "pregon registros preparar" in s.get("run", ""))
+    assert order.index(prepare) < order.index(send) and "github-actions[bot]" in prepare["run"]
+    save = order[order.index(send) + 1]
+    assert save["if"] == "${{ always() }}" and save["run"].startswith("pregon registros guardar")
+    assert not any("git push" in s.get("run", "") or "HEAD:main" in s.get("run", "") for s in order)
 
 
 def documented_secrets() -> set[str]:
@@ -124,8 +136,7 @@ def test_collect_workflow_runs_daily_with_the_channel_secrets_and_saves_metrics(
     assert collect["env"]["PREGON_PRIVATE_DIR"] == "${{ vars.PREGON_PRIVATE_DIR }}"
     others = {k: v for k, v in collect["env"].items() if k != "PREGON_PRIVATE_DIR"}
     assert all(v == f"${{{{ secrets.{k} }}}}" for k, v in others.items())
-    save = steps(job)[steps(job).index(collect) + 1]
-    assert save["if"] == "${{ always() }}" and "records/" in save["run"]
+    assert_records_on_their_branch(job, collect)
 
 
 def test_commands_used_by_the_workflows_exist() -> None:
@@ -156,6 +167,11 @@ def test_gitlab_pipeline_mirrors_both_workflows() -> None:
     collect = ci["recoger"]
     assert collect["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $PREGON_TAREA == "recoger"'}]
     assert any("pregon collect" in line for line in script(collect))
+    for job in (syndicate, collect):
+        lines = script(job)
+        assert "pregon registros preparar" in lines[0] and lines[-2].startswith("pregon registros guardar")
+        assert job["variables"]["PREGON_RECORDS_REMOTE"] == "$CI_SERVER_URL/$CI_PROJECT_PATH.git"
+        assert not any("git push" in line for line in lines)
 
 
 def script(job: dict[str, Any]) -> list[str]:
@@ -166,114 +182,109 @@ def script(job: dict[str, Any]) -> list[str]:
     return lines
 
 
-# --- The records-commit scripts, run for real -------------------------------------------------
+# --- The records steps, run for real -----------------------------------------------------------
+# Against a bare repository whose pre-receive hook refuses pushes to main, as branch protection
+# does (tests/syndicate/gitkit.py), with the real `pregon registros` and a fake `pregon
+# syndicate`/`pregon collect` that writes a record line and fails, as a run with a network down.
 
 
-def git(cwd: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-    }
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture()
-def repos(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A bare 'server' repo with a main branch, a CI checkout of it, and a `pregon` that fails."""
-    server = tmp_path / "grupo" / "portal.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(server))
-    seed = tmp_path / "seed"
-    git(tmp_path, "clone", "-q", str(server), str(seed))
-    (seed / "records").mkdir()
-    (seed / "records" / ".keep").write_text("")
-    git(seed, "add", ".")
-    git(seed, "commit", "-q", "-m", "base")
-    git(seed, "push", "-q", "origin", "HEAD:main")
-    ci = tmp_path / "ci"
-    git(tmp_path, "clone", "-q", str(server), str(ci))
-    # Meanwhile someone merges a release: the records commit must rebase onto it.
-    (seed / "nuevo.md").write_text("x")
-    git(seed, "add", ".")
-    git(seed, "commit", "-q", "-m", "nuevo comunicado")
-    git(seed, "push", "-q", "origin", "HEAD:main")
-    fake_bin = tmp_path / "bin"
-    fake_bin.mkdir()
-    pregon = fake_bin / "pregon"
+def fake_pregon(folder: Path, line: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    pregon = folder / "pregon"
     pregon.write_text(
-        "#!/bin/sh\nmkdir -p records/ledger\necho '{\"v\": 1}' >> records/ledger/2026-11.jsonl\n"
+        "#!/bin/sh\n"
+        f'case "$1" in registros) exec "{BIN / "pregon"}" "$@";; esac\n'
+        "mkdir -p records/ledger\n"
+        f"echo '{line}' >> records/ledger/2026-11.jsonl\n"
         "echo 'x: error de red' >&2\nexit 1\n"
     )
     pregon.chmod(pregon.stat().st_mode | stat.S_IEXEC)
-    return server, ci, fake_bin
+    return folder
 
 
-@pytest.mark.parametrize(
-    ("workflow", "job_name", "command", "message"),
-    [
-        (PUBLISH, "difundir", "pregon syndicate", "Registros de difusión"),
-        (COLLECT, "recoger", "pregon collect", "Métricas del día"),
-    ],
-)
-def test_github_records_step_pushes_even_after_a_failed_run(
-    repos: tuple[Path, Path, Path], workflow: Path, job_name: str, command: str, message: str
+@pytest.fixture()
+def forge(tmp_path: Path) -> Path:
+    content = tmp_path / "contenido"
+    (content / "records" / "approvals").mkdir(parents=True)
+    (content / "records" / "approvals" / "2026-11.jsonl").write_text('{"v": 1, "by": "jefa-prensa"}\n')
+    (content / "mkdocs.yml").write_text("site_name: Portal\nplugins:\n  - pregon\n")
+    return protected_server(tmp_path, content)
+
+
+def run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def test_github_records_steps_keep_both_jobs_lines_on_the_records_branch_never_main(
+    forge: Path, tmp_path: Path
 ) -> None:
-    server, ci, fake_bin = repos
-    job = load(workflow)["jobs"][job_name]
-    send = next(s for s in steps(job) if command in s.get("run", ""))
-    save = steps(job)[steps(job).index(send) + 1]
-    env = {**os.environ, "PATH": f"{fake_bin}:{os.environ['PATH']}", "GITHUB_RUN_ID": "42"}
-    script = send["run"].replace("${{ needs.desplegar.outputs.page_url }}", "https://portal.example/")
-    failed = subprocess.run(
-        ["bash", "-eo", "pipefail", "-c", script], cwd=ci, env=env, capture_output=True, text=True, check=False
-    )
-    assert failed.returncode == 1  # the run turns red…
-    saved = subprocess.run(
-        ["bash", "-eo", "pipefail", "-c", save["run"]], cwd=ci, env=env, capture_output=True, text=True, check=False
-    )
-    assert saved.returncode == 0, saved.stderr  # …and the records step (if: always()) still saves
-    log = git(server, "log", "--format=%an <%ae>|%s", "main")
+    main_before = git(forge, "rev-parse", "main")
+    jobs = {
+        "publicar": (load(PUBLISH)["jobs"]["difundir"], "pregon syndicate", '{"v": 1, "job": "publicar"}'),
+        "recoger": (load(COLLECT)["jobs"]["recoger"], "pregon collect", '{"v": 1, "job": "recoger"}'),
+    }
+    runs: dict[str, tuple[Path, dict[str, str], list[dict[str, Any]]]] = {}
+    for name, (job, command, line) in jobs.items():
+        ci = clone(forge, tmp_path / name)
+        env = {**os.environ, "PATH": f"{fake_pregon(tmp_path / f'bin-{name}', line)}:{os.environ['PATH']}"}
+        env["GITHUB_RUN_ID"] = "42" if name == "publicar" else "43"
+        order = steps(job)
+        send = next(s for s in order if command in s.get("run", ""))
+        runs[name] = (ci, env, order[: order.index(send) + 2])
+    # Both jobs prepare and run; then both save — the second push is not a fast-forward.
+    for ci, env, todo in runs.values():
+        for step in todo[:-1]:
+            if "pregon registros" in step.get("run", "") or step is todo[-2]:
+                script = step["run"].replace("${{ needs.desplegar.outputs.page_url }}", "https://portal.example/")
+                result = run_step(script, ci, env)
+                assert result.returncode == (1 if "pregon syndicate" in script or "pregon collect" in script else 0), (
+                    result.stderr
+                )  # the run turns red…
+    for ci, env, todo in runs.values():
+        saved = run_step(todo[-1]["run"], ci, env)
+        assert saved.returncode == 0, saved.stderr  # …and the records step (if: always()) still saves
+    ledger = show(forge, "pregon-registros", "ledger/2026-11.jsonl")
+    assert sorted(ledger.splitlines()) == ['{"v": 1, "job": "publicar"}', '{"v": 1, "job": "recoger"}']
+    log = git(forge, "log", "--format=%an <%ae>|%s", "pregon-registros")
     assert (
-        log.splitlines()[0]
-        == f"github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|{message} (42)"
+        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|Registros de difusión (42)" in log
     )
-    assert "nuevo comunicado" in log  # rebased on the release merged meanwhile
-    assert git(server, "show", "main:records/ledger/2026-11.jsonl") == '{"v": 1}\n'
+    assert "Métricas del día (43)" in log
+    assert git(forge, "rev-parse", "main") == main_before  # protected main: never pushed
 
 
 @pytest.mark.parametrize(
     ("job_name", "message"), [("difundir", "Registros de difusión"), ("recoger", "Métricas del día")]
 )
-def test_gitlab_job_saves_records_and_still_fails(
-    repos: tuple[Path, Path, Path], tmp_path: Path, job_name: str, message: str
+def test_gitlab_job_saves_records_on_their_branch_and_still_fails(
+    forge: Path, tmp_path: Path, job_name: str, message: str
 ) -> None:
-    server, ci, fake_bin = repos
+    main_before = git(forge, "rev-parse", "main")
+    ci = clone(forge, tmp_path / "ci")
     job = load(GITLAB)[job_name]
-    env = {
-        **job.get("variables", {}),
-        **os.environ,
-        "PATH": f"{fake_bin}:{os.environ['PATH']}",
+    ci_env = {
         "CI_PAGES_URL": "https://portal.example",
         "CI_SERVER_URL": f"file://{tmp_path}",
         "CI_SERVER_HOST": "gitlab.example",
-        "CI_PROJECT_PATH": "grupo/portal",
+        "CI_PROJECT_PATH": "forja/portal",
         "CI_DEFAULT_BRANCH": "main",
         "CI_PIPELINE_ID": "7",
         "PREGON_RECORDS_TOKEN": "glpat-secreto-de-prueba",
     }
-    result = subprocess.run(
-        ["bash", "-eo", "pipefail", "-c", "\n".join(script(job))],
-        cwd=ci,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    # GitLab expands $VARIABLES inside `variables:`; so does this test.
+    variables = {
+        k: re.sub(r"\$(\w+)", lambda m: ci_env.get(m.group(1), m.group(0)), v) for k, v in job["variables"].items()
+    }
+    env = {**os.environ, **ci_env, **variables}
+    fake_bin = fake_pregon(tmp_path / "bin", '{"v": 1}')
+    env["PATH"] = f"{fake_bin}:{os.environ['PATH']}"
+    # The origin of a GitLab checkout holds the read-only job token; the records go to the remote
+    # named by PREGON_RECORDS_REMOTE instead, with the project access token.
+    git(ci, "remote", "set-url", "origin", "/nonexistent/solo-lectura.git")
+    result = run_step("\n".join(script(job)), ci, env)
     assert result.returncode == 1, result.stderr
     assert "glpat-secreto-de-prueba" not in result.stdout + result.stderr
-    log = git(server, "log", "--format=%an|%s", "main")
+    log = git(forge, "log", "--format=%an|%s", "pregon-registros")
     assert log.splitlines()[0] == f"pregon-bot|{message} (pipeline 7) [skip ci]"
-    assert "nuevo comunicado" in log
-    assert git(server, "show", "main:records/ledger/2026-11.jsonl") == '{"v": 1}\n'
+    assert show(forge, "pregon-registros", "ledger/2026-11.jsonl") == '{"v": 1}\n'
+    assert git(forge, "rev-parse", "main") == main_before

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the approval records of the example releases (both control points), so the demo
-# content ships approved. Run it after editing content/; records already present are kept.
+# content ships approved. Run it after editing content/; records already present are kept. After a
+# digest format change, delete records/approvals/*.jsonl first: old-format records never match again.
 # `pregon approve` records the git identity that runs it: each control point is approved here
 # under the example approver's identity (GIT_CONFIG_* sets it for this command only).
 set -euo pipefail

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..jsonlines import append_records, read_records
+from ..jsonlines import RecordError, append_records, read_records
 from .base import Decision
 
 
@@ -20,11 +20,11 @@ class DecisionLog:
     def __init__(self, folder: Path):
         self.folder = folder
         self._last: dict[tuple[str, str | None, str, str], tuple[bool, str]] = {}
-        for _, d in read_records(folder):
-            self._last[(d["item"], d.get("update"), d["digest"], d["provider"])] = (
-                d["approved"],
-                d["reason"],
-            )
+        for place, d in read_records(folder):
+            try:
+                self._last[(d["item"], d.get("update"), d["digest"], d["provider"])] = (d["approved"], d["reason"])
+            except (KeyError, TypeError) as exc:
+                raise RecordError(f"{place}: línea ilegible (falta o sobra el campo {exc})") from None
 
     def record(self, item: str, update: str | None, decision: Decision) -> None:
         """Append ``decision`` unless it repeats the last one for the same item and digest."""

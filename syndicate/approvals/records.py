@@ -169,6 +169,14 @@ class RecordsApprovals(ApprovalProvider):
             else:
                 approvers[point] = who
         if missing:
-            return Decision(False, missing_reason(missing, self.control_points, digest, update), self.name, digest)
+            reason = missing_reason(missing, self.control_points, digest, update)
+            others = {r.digest for r in self.records if r.source and r.source == item.source.path} - {digest}
+            if update is None and others:
+                reason += (
+                    "; hay aprobaciones de otra versión de este archivo: se editó después de aprobarlo, "
+                    "o se aprobó antes de actualizar Pregón a la huella pregon-digest-2 (docs/comunicados.md): "
+                    "vuelva a aprobarlo"
+                )
+            return Decision(False, reason, self.name, digest)
         who_text = ", ".join(f"{p}: {login}" for p, login in approvers.items())
         return Decision(True, f"aprobado en registros ({who_text})", self.name, digest, approvers)

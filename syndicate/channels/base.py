@@ -22,9 +22,10 @@ from __future__ import annotations
 import hashlib
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from ..manifest import Item, Media, Update
@@ -152,6 +153,10 @@ class AuthError(PermanentError):
     nothing else will go out on that account until the office renews them."""
 
 
+class PostGone(PermanentError):
+    """The post no longer exists on the network (deleted by hand): there is nothing left to measure."""
+
+
 class TransientError(ChannelError):
     """Timeout, connection error or 5xx: the post may or may not exist; reconcile, then retry."""
 
@@ -191,6 +196,9 @@ class Channel(ABC):
     text_limit: ClassVar[int]
     requires_media: ClassVar[bool] = False
     max_images: ClassVar[int] = 4
+    can_look_up: ClassVar[bool] = True
+    """Whether :meth:`find_existing` really asks the network. Where it cannot (Telegram), an
+    interrupted send is never repeated by itself: the core reports it "por verificar"."""
     options_model: ClassVar[type[ChannelOptions] | None] = None
     """The typed options of the network: every account is validated against it when opened and
     by ``pregon check``. Every module of the registry declares one (a test holds them to it)."""
@@ -242,6 +250,10 @@ class Channel(ABC):
 
     def mentions(self, since: datetime | None = None) -> list[Mention]:
         raise NotSupported(f"{self.name}: la API no ofrece respuestas ni menciones")
+
+    def attach_records(self, folder: Path, make_durable: Callable[[], None]) -> None:  # noqa: B027
+        """The run's records folder and how to make what is written there durable (pushed to the
+        records branch), for channels that keep records of their own (e-mail's sent log)."""
 
     def close(self) -> None:  # noqa: B027 - an optional hook: channels without connections keep it
         """Release network resources (HTTP clients, SMTP connections)."""

@@ -56,6 +56,7 @@ from .base import (
     NotSupported,
     PermanentError,
     Post,
+    PostGone,
     PostStats,
     Published,
     RateLimited,
@@ -70,6 +71,8 @@ BLOB_MAX_BYTES = 1_000_000
 """Lexicon ``maxSize`` of a card thumbnail and of each image."""
 TEXT_MAX_BYTES = 3000
 IMAGE_MAX_SIDE = 2000
+MENTION_PAGES = 100
+"""Pages of 100 notifications read at most per collect (10,000: far more than a day brings)."""
 POST_COUNT_PAGES = 100
 """listRecords pages (100 records each) read to count posts without an AppView."""
 
@@ -284,7 +287,7 @@ class BlueskyChannel(Channel):
         self._needs_appview("las métricas por publicación")
         answer = self.xrpc.call("GET", "app.bsky.feed.getPosts", params={"uris": published.remote_id})
         if not answer.get("posts"):
-            raise PermanentError(f"bluesky: la publicación {published.remote_id} ya no existe")
+            raise PostGone(f"bluesky: la publicación {published.remote_id} ya no existe")
         post = answer["posts"][0]
         return PostStats(
             reactions=post.get("likeCount"),
@@ -293,19 +296,32 @@ class BlueskyChannel(Channel):
         )
 
     def mentions(self, since: datetime | None = None) -> list[Mention]:
+        """Citizens' replies and mentions newer than ``since``, every page of them (newest first,
+        following the cursor until ``since``); the account's own posts are not citizens'."""
         self._needs_appview("las respuestas y menciones")
-        answer = self.xrpc.call(
-            "GET", "app.bsky.notification.listNotifications", params={"reasons": ["mention", "reply"], "limit": 100}
-        )
-        found = []
-        for note in answer.get("notifications", []):
-            created = datetime.fromisoformat(note["record"]["createdAt"])
-            if since is not None and created <= since:
-                continue
-            parent = note["record"].get("reply", {}).get("parent", {}).get("uri")
-            found.append(
-                Mention(note["uri"], note["author"]["handle"], note["record"].get("text", ""), created, parent)
-            )
+        found: list[Mention] = []
+        cursor: str | None = None
+        for _ in range(MENTION_PAGES):
+            params: dict[str, Any] = {"reasons": ["mention", "reply"], "limit": 100}
+            if cursor:
+                params["cursor"] = cursor
+            answer = self.xrpc.call("GET", "app.bsky.notification.listNotifications", params=params)
+            notes = answer.get("notifications", [])
+            older = False
+            for note in notes:
+                created = datetime.fromisoformat(note["record"]["createdAt"])
+                if since is not None and created <= since:
+                    older = True
+                    continue
+                if note["author"].get("did") == self.xrpc.did:
+                    continue
+                parent = note["record"].get("reply", {}).get("parent", {}).get("uri")
+                found.append(
+                    Mention(note["uri"], note["author"]["handle"], note["record"].get("text", ""), created, parent)
+                )
+            cursor = answer.get("cursor")
+            if older or not cursor or not notes:
+                return found
         return found
 
     def _needs_appview(self, what: str) -> None:

@@ -13,10 +13,13 @@ never from the repository; the ledger records only counts.
 Embargo: nothing is sent before the item's (or update's) time, whatever the caller does.
 
 Reconciliation: SMTP cannot be asked what was delivered, so :meth:`EmailChannel.find_existing`
-reads the private sent log (:class:`.press_lists.SentLog`): the post exists when every recipient's
+reads the sent log (:class:`.press_lists.SentLog`): the post exists when every recipient's
 message is in it; a partly sent post is completed by the next ``publish``, which skips the logged
-ones. A crash between the server's "250 OK" and the log line re-sends that one message with the
-same Message-ID.
+ones. The log lives in the records (``records/email/``) and is made durable — pushed to the
+records branch — every ``sent_log_every`` recipients (K, default 5): a job killed mid-mailing
+gives a second copy, with the same Message-ID, to at most K recipients. Its lines hold an HMAC of
+each Message-ID keyed by ``PREGON_SENT_LOG_SECRET`` (or, if unset, the unsubscribe secret), never
+an address: the records branch is public. An explicit ``sent_log:`` file keeps it private instead.
 
 Configuration (``channels.email``)::
 
@@ -30,6 +33,8 @@ Configuration (``channels.email``)::
       unsubscribe_url: "https://alcaldia.gov.co/baja?lista={list}&t={token}"
       unsubscribe_mailto: baja-prensa@alcaldia.gov.co
       unsubscribe_secret_env: PREGON_UNSUBSCRIBE_SECRET
+      sent_log_every: 5                      # K: push the sent log every K recipients
+      sent_log_secret_env: PREGON_SENT_LOG_SECRET   # key of the sent log's hashes
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -51,8 +56,11 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
+from pydantic import Field
+
 from .. import media as media_files
 from ..counting import URL_RE, graphemes
+from ..jsonlines import RecordError
 from ..manifest import Item, Update
 from ..text import compose, compose_update
 from .base import (
@@ -88,6 +96,8 @@ class EmailOptions(ChannelOptions):
     recipients_file: Path | None = None
     recipients_env: str = "PREGON_PRESS_LISTS"
     sent_log: Path | None = None
+    sent_log_every: int = Field(5, ge=1, le=1000)
+    sent_log_secret_env: str = "PREGON_SENT_LOG_SECRET"
     list_domain: str | None = None
     unsubscribe_url: str | None = None
     unsubscribe_mailto: str | None = None
@@ -129,6 +139,13 @@ class EmailChannel(Channel):
                 "p. ej. https://entidad.gov.co/baja?lista={list}&t={token} (un dominio con tildes va en punycode)"
             )
         self.domain = self.options.list_domain or self.sender_address.rpartition("@")[2]
+        self._records: Path | None = None
+        self._make_durable: Callable[[], None] = lambda: None
+
+    def attach_records(self, folder: Path, make_durable: Callable[[], None]) -> None:
+        """The sent log goes into ``folder/email`` and is pushed every ``sent_log_every`` recipients."""
+        self._records = folder / "email"
+        self._make_durable = make_durable
 
     # --- rendering (no network) --------------------------------------------------------------
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
@@ -194,13 +211,15 @@ class EmailChannel(Channel):
             inline = self._inline_image(body)
             now = datetime.now(UTC)
             with self._connect() as smtp:
-                for press_list, address, message_id in pending:
+                for handled, (press_list, address, message_id) in enumerate(pending, 1):
                     try:
                         message = build(body, self._envelope(post, press_list, address, message_id, now), inline)
                     except HeaderError as exc:
                         raise PermanentError(f"correo: {exc}") from None
                     status = self._send(smtp, message, address)
-                    log.record(message_id, key=post.key, press_list=press_list, address=address, status=status)
+                    log.record(message_id, key=post.key, press_list=press_list, status=status)
+                    if handled % self.options.sent_log_every == 0:
+                        self._make_durable()
         published = self._summary(post, deliveries, log)
         if deliveries and published.extra["sent"] == 0:
             raise PermanentError(f"correo: el servidor rechazó los {len(deliveries)} destinatarios")
@@ -270,7 +289,11 @@ class EmailChannel(Channel):
         return f"<pregon.{key}.{who}@{self.domain}>"
 
     def _sent_log(self) -> SentLog:
-        path = self.options.sent_log
+        """The explicit private ``sent_log`` file, else the records' ``email/`` folder, else a
+        private file next to the recipients (a channel used outside a run, e.g. in a script)."""
+        path, folder = self.options.sent_log, False
+        if path is None and self._records is not None:
+            path, folder = self._records, True
         if path is None:
             if self.options.recipients_file is None:
                 raise PermanentError(
@@ -278,7 +301,16 @@ class EmailChannel(Channel):
                     "guardar el registro privado de envíos"
                 )
             path = self.options.recipients_file.parent / "pregon-enviados.jsonl"
-        return SentLog(path)
+        secret = os.environ.get(self.options.sent_log_secret_env) or os.environ.get(self.options.unsubscribe_secret_env)
+        if not secret and folder:
+            raise PermanentError(
+                f"correo: falta la variable de entorno {self.options.sent_log_secret_env}: el registro de envíos "
+                "va en los registros (públicos) y sin esa clave no se puede proteger quién recibió qué"
+            )
+        try:
+            return SentLog(path, (secret or "pregon-registro-privado").encode(), folder=folder)
+        except RecordError as exc:
+            raise PermanentError(f"correo: registro de envíos: {exc}") from None
 
     def _envelope(self, post: Post, press_list: str, address: str, message_id: str, now: datetime) -> Envelope:
         thread_key = post.extra["thread_key"]

@@ -55,6 +55,7 @@ from .base import (
     Mention,
     PermanentError,
     Post,
+    PostGone,
     PostStats,
     Published,
     RateLimited,
@@ -70,6 +71,8 @@ MEDIA_POLL_SECONDS = (0.2, 0.5, 1.0, 2.0)
 MEDIA_POLL_LIMIT = 60.0
 IMAGE_FORMATS = ("image/jpeg", "image/png", "image/gif", "image/webp")
 _HREF = re.compile(r'href="([^"]+)"')
+MENTION_PAGES = 250
+"""Pages of 40 notifications read at most per collect (10,000)."""
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -247,7 +250,12 @@ class MastodonChannel(Channel):
 
     def post_stats(self, published: Published) -> PostStats:
         """Counts as known to our instance (remote reblogs and favourites may be missing)."""
-        status = self._call("GET", f"/api/v1/statuses/{published.remote_id}")
+        try:
+            status = self._call("GET", f"/api/v1/statuses/{published.remote_id}")
+        except PermanentError as exc:
+            if exc.status == 404:
+                raise PostGone(f"mastodon: la publicación {published.remote_id} ya no existe") from None
+            raise
         return PostStats(
             reactions=status.get("favourites_count"),
             shares=status.get("reblogs_count"),
@@ -255,25 +263,38 @@ class MastodonChannel(Channel):
         )
 
     def mentions(self, since: datetime | None = None) -> list[Mention]:
-        found = []
-        for note in self._call("GET", "/api/v1/notifications", params={"types[]": "mention", "limit": 40}):
-            status = note.get("status")
-            if not status:
-                continue
-            created = datetime.fromisoformat(status["created_at"])
-            if since is not None and created <= since:
-                continue
-            text = html.unescape(_TAGS.sub(" ", status["content"].replace("<br />", "\n"))).strip()
-            found.append(
-                Mention(
-                    str(status["id"]),
-                    note["account"]["acct"],
-                    re.sub(r"[ \t]+", " ", text),
-                    created,
-                    status.get("in_reply_to_id"),
-                    status.get("url"),
+        """Citizens' mentions newer than ``since``, every page (``max_id``, newest first); the
+        account's own statuses are not citizens'."""
+        found: list[Mention] = []
+        me = self._account_id()
+        params: dict[str, Any] = {"types[]": "mention", "limit": 40}
+        for _ in range(MENTION_PAGES):
+            page = self._call("GET", "/api/v1/notifications", params=params)
+            older = False
+            for note in page:
+                status = note.get("status")
+                if not status:
+                    continue
+                created = datetime.fromisoformat(status["created_at"])
+                if since is not None and created <= since:
+                    older = True
+                    continue
+                if str(note.get("account", {}).get("id")) == me:
+                    continue
+                text = html.unescape(_TAGS.sub(" ", status["content"].replace("<br />", "\n"))).strip()
+                found.append(
+                    Mention(
+                        str(status["id"]),
+                        note["account"]["acct"],
+                        re.sub(r"[ \t]+", " ", text),
+                        created,
+                        status.get("in_reply_to_id"),
+                        status.get("url"),
+                    )
                 )
-            )
+            if older or not page:
+                return found
+            params["max_id"] = page[-1]["id"]
         return found
 
     # --- HTTP --------------------------------------------------------------------------------

@@ -12,16 +12,16 @@ environment variable holding the same document::
 A release names the lists it goes to in ``press_lists``.
 
 SMTP has no way to ask a server "did I already send this?", so :class:`SentLog` keeps that memory
-next to the recipients, in the same private place: one JSON line per delivered message with its
-deterministic Message-ID and a hash of the address (not the address). A message the server
-accepted but that the process died before logging is sent again on the next run; it then carries
-the same Message-ID, which lets mail clients and archives recognise the copy.
+in the records (pushed to the records branch every few recipients, see ``sent_log_every``): one
+JSON line per handled message, identified by a keyed hash of its deterministic Message-ID, never
+by the address. A message the server accepted but that was not yet made durable when the job died
+is sent again by the next run; it then carries the same Message-ID, which lets mail clients and
+archives recognise the copy.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import hmac
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 
+from ..jsonlines import RecordError, append_lines, append_records, read_file, read_records
 from .base import PermanentError
 
 
@@ -133,43 +134,55 @@ def recipient_address(entry: str) -> str | None:
     return address if address.isascii() else result.ascii_email
 
 
-def address_hash(address: str) -> str:
-    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:24]
-
-
 class SentLog:
-    """Append-only JSON Lines of handled messages (``sent`` or ``refused``), fsynced line by line."""
+    """What was already handled (``sent`` or ``refused``), one JSON line per message, fsynced.
 
-    def __init__(self, path: Path):
+    Either a monthly folder inside the records (``records/email/AAAA-MM.jsonl``, pushed to the
+    records branch, so it survives the runner) or one private file (``sent_log:``). Lines carry
+    no address and no Message-ID (which is derived from the address): only ``id``, an HMAC of the
+    Message-ID under ``key`` (a secret from the environment), the post key, the list and the
+    status. Without the secret nobody can test whether an address received a release."""
+
+    def __init__(self, path: Path, key: bytes, *, folder: bool):
         self.path = path
+        self.key = key
+        self.folder = folder
         self._done: dict[str, str] = {}
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    entry = json.loads(line)
-                    self._done[entry["message_id"]] = entry.get("status", "sent")
+        lines = read_records(path) if folder else (read_file(path) if path.exists() else iter(()))
+        for place, entry in lines:
+            if not isinstance(entry, dict):
+                raise RecordError(f"{place}: línea ilegible (se esperaba un objeto JSON)")
+            # Older private logs kept the Message-ID itself; it maps to the same id.
+            ident = entry.get("id") or (
+                self._id(entry["message_id"]) if isinstance(entry.get("message_id"), str) else None
+            )
+            status = entry.get("status", "sent")
+            if not isinstance(ident, str) or status not in ("sent", "refused"):
+                raise RecordError(f"{place}: línea ilegible (se esperaban id y status sent/refused)")
+            self._done[ident] = status
+
+    def _id(self, message_id: str) -> str:
+        return hmac.new(self.key, message_id.encode(), "sha256").hexdigest()[:32]
 
     def __contains__(self, message_id: str) -> bool:
         """Whether the message was handled: delivered, or refused for good by the server."""
-        return message_id in self._done
+        return self._id(message_id) in self._done
 
     def status(self, message_id: str) -> str | None:
-        return self._done.get(message_id)
+        return self._done.get(self._id(message_id))
 
-    def record(self, message_id: str, *, key: str, press_list: str, address: str, status: str = "sent") -> None:
+    def record(self, message_id: str, *, key: str, press_list: str, status: str = "sent") -> None:
+        at = datetime.now(UTC).isoformat(timespec="seconds")
         entry: dict[str, Any] = {
             "v": 1,
-            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "at": at,
             "status": status,
-            "message_id": message_id,
+            "id": self._id(message_id),
             "key": key,
             "list": press_list,
-            "recipient": address_hash(address),
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(entry) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        self._done[message_id] = status
+        if self.folder:
+            append_records(self.path, at[:7], [entry], durable=True)
+        else:
+            append_lines(self.path, [entry], durable=True, mode=0o600)
+        self._done[entry["id"]] = status

@@ -18,9 +18,11 @@ Limits and honest gaps:
   Pillow derivative instead; an aspect ratio over 20 cannot be fixed without cropping: a problem.
 * The Bot API has no alternative text for photos.
 * **No reconciliation.** The Bot API cannot list a channel's messages, so :meth:`find_existing`
-  cannot know whether an interrupted send arrived, and answers ``None``. A crash or timeout between
-  send and confirm can therefore post the message twice; the office deletes the extra one by hand.
-  Every confirmed message id is in the ledger, so nothing else is ever repeated.
+  cannot know whether an interrupted send arrived (``can_look_up = False``). The core never
+  re-sends such a post by itself: it is reported "por verificar" (run table, audit, alert) until
+  the office checks the channel and resolves it with ``pregon registros confirmar``. Each intent
+  is made durable (pushed to the records branch) right before its send, so at most the one post
+  in flight can be left in that state.
 * No per-message view counts (the Bot API's Message has no ``views``); replies live in the linked
   discussion group, which only reaches a bot through updates: not collected.
 
@@ -91,6 +93,7 @@ class TelegramChannel(Channel):
     name = "telegram"
     text_limit = 4096
     max_images = GROUP_MAX
+    can_look_up = False
     options_model = TelegramOptions
 
     API_BASE: ClassVar[str] = "https://api.telegram.org"
@@ -186,7 +189,7 @@ class TelegramChannel(Channel):
         return f"attach://{name}"
 
     def find_existing(self, post: Post) -> Published | None:
-        """Always ``None``: the Bot API cannot list a channel's messages (see the module notes)."""
+        """Always ``None``: the Bot API cannot list a channel's messages (``can_look_up`` is False)."""
         return None
 
     def delete(self, published: Published) -> None:

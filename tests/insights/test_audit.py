@@ -86,3 +86,29 @@ def test_audit_of_an_empty_month(year, tmp_path: Path) -> None:
         "No hay decisiones de aprobación, aprobaciones ni publicaciones registradas en febrero de 2024" in result.output
     )
     assert not list(tmp_path.iterdir())
+
+
+def test_a_post_por_verificar_and_its_resolution_show_in_the_audit(tmp_path: Path) -> None:
+    from pregon.syndicate.ledger import Ledger
+
+    project = tmp_path / "p"
+    (project / "records").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text("site_name: P\nplugins:\n  - pregon\n")
+    ledger = Ledger(project / "records" / "ledger", run="r1")
+    common = {"key": "k-tg", "item": "2026-01-puente", "channel": "telegram", "digest": "sha256:aa"}
+    ledger.append("intent", attempt=1, **common)
+    ledger.append("unverified", attempt=1, **common)
+    month = datetime.fromisoformat(ledger.history("k-tg").entries[0].at).astimezone(BOGOTA).strftime("%Y-%m")
+
+    def outcome() -> list[str]:
+        out = tmp_path / f"salida-{len(list(tmp_path.iterdir()))}"
+        result = CliRunner().invoke(
+            pregon, ["audit", "-f", str(project / "mkdocs.yml"), "--month", month, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        with next(out.glob("*-publicaciones.csv")).open(encoding="utf-8-sig") as fh:
+            return [row["Resultado"] for row in csv.DictReader(fh)]
+
+    assert outcome() == ["por verificar"]
+    ledger.append("reconciled", attempt=1, remote_id="77", by="Ana", **common)
+    assert outcome() == ["publicado (conciliado)"]

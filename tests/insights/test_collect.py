@@ -37,12 +37,12 @@ def make_project(folder: Path, channels: str) -> Path:
     return folder / "mkdocs.yml"
 
 
-def confirm(records: Path, item: str, channel: str, remote_id: str) -> None:
+def confirm(records: Path, item: str, channel: str, remote_id: str, update: str | None = None) -> None:
     """Record a confirmed post with the real ledger, as `pregon syndicate` does."""
     ledger = Ledger(records / "ledger", run="prueba")
-    key = post_key(item, channel)
-    ledger.append("intent", key=key, item=item, channel=channel, digest="sha256:ab", attempt=1)
-    ledger.append("confirmed", key=key, item=item, channel=channel, digest="sha256:ab", attempt=1,
+    key = post_key(item, channel, update)
+    ledger.append("intent", key=key, item=item, channel=channel, digest="sha256:ab", update=update, attempt=1)
+    ledger.append("confirmed", key=key, item=item, channel=channel, digest="sha256:ab", update=update, attempt=1,
                   remote_id=remote_id, url=f"https://red.example/{remote_id}")  # fmt: skip
 
 
@@ -179,6 +179,71 @@ def test_collect_from_the_mastodon_channel(tmp_path: Path, monkeypatch: pytest.M
     assert token not in result.output and "maria" not in everything_under(config.parent / "records")
     stored = [json.loads(x) for p in (private / "menciones").glob("*.jsonl") for x in p.read_text().splitlines()]
     assert [(m["author"], m["in_reply_to"]) for m in stored] == [("maria@social.example", published.remote_id)]
+
+
+def test_collect_reads_every_page_counts_citizens_only_and_forgets_deleted_posts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Against the Mastodon fake (documented paging: newest first, ``limit``, ``max_id``): 105 new
+    replies arrive in three pages and all are kept; the office's own reply (a live update) is not a
+    citizen's; a post deleted by hand is a note, not an error, and is not read again."""
+    token = "mastodon-token-de-paginas"
+    monkeypatch.setenv("MASTODON_TOKEN", token)
+    private = tmp_path / "privado"
+    monkeypatch.setenv("PREGON_PRIVATE_DIR", str(private))
+    with FakeMastodon(token) as fake:
+        channel = MastodonChannel({"instance": fake.url, "access_token": token})
+        main = channel.publish(Post("mastodon", "becas", post_key("becas", "mastodon"), "Becas abiertas", 14, 500))
+        gone = channel.publish(Post("mastodon", "feria", post_key("feria", "mastodon"), "Feria del libro", 15, 500))
+        channel.close()
+        config = make_project(
+            tmp_path / "oficina", f"          mastodon: {{instance: '{fake.url}', access_token: !ENV MASTODON_TOKEN}}\n"
+        )
+        records = config.parent / "records"
+        confirm(records, "becas", "mastodon", main.remote_id)
+        confirm(records, "feria", "mastodon", gone.remote_id)
+        for n in range(105):
+            fake.add_reply(main.remote_id, f"vecina{n}@social.example", f"Pregunta número {n} sobre las becas")
+        with fake.lock:
+            del fake.statuses[gone.remote_id]  # deleted by hand on the network
+
+        first = CliRunner().invoke(pregon, ["collect", "-f", str(config)])
+        second = CliRunner().invoke(pregon, ["collect", "-f", str(config)])
+        fake.assert_no_violations()
+    assert first.exit_code == 0, first.output
+    assert "ya no existe" in first.output and "se deja de medir" in first.output
+    assert second.exit_code == 0 and "ya no existe" not in second.output
+    lines = metrics_lines(records)
+    assert sum(x["replies"] for x in lines if x["kind"] == "mentions") == 105
+    assert [x["remote_id"] for x in lines if x["kind"] == "gone"] == [gone.remote_id]
+    stored = [json.loads(x) for p in (private / "menciones").glob("*.jsonl") for x in p.read_text().splitlines()]
+    assert len(stored) == 105 and len({m["remote_id"] for m in stored}) == 105
+
+
+def test_own_live_update_replies_are_not_citizens_replies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The live update is Pregón's reply to the release's post: the network counts it in
+    ``replies_count``, the report must not (Mastodon fake, documented status fields)."""
+    token = "mastodon-token-de-hilos"
+    monkeypatch.setenv("MASTODON_TOKEN", token)
+    with FakeMastodon(token) as fake:
+        channel = MastodonChannel({"instance": fake.url, "access_token": token})
+        main = channel.publish(Post("mastodon", "vias", post_key("vias", "mastodon"), "Vías cerradas", 13, 500))
+        update_key = post_key("vias", "mastodon", "u-1")
+        update = channel.publish(
+            Post("mastodon", "vias", update_key, "Actualización", 13, 500, update_id="u-1", reply_to=main)
+        )
+        channel.close()
+        fake.add_reply(main.remote_id, "vecino@social.example", "Gracias por avisar")
+        config = make_project(
+            tmp_path / "oficina", f"          mastodon: {{instance: '{fake.url}', access_token: !ENV MASTODON_TOKEN}}\n"
+        )
+        records = config.parent / "records"
+        confirm(records, "vias", "mastodon", main.remote_id)
+        confirm(records, "vias", "mastodon", update.remote_id, update="u-1")
+        result = CliRunner().invoke(pregon, ["collect", "-f", str(config)])
+    assert result.exit_code == 0, result.output
+    posts = {x["update_id"]: x for x in metrics_lines(records) if x["kind"] == "post"}
+    assert posts[None]["replies"] == 1  # the citizen's; the network says 2
 
 
 def test_collect_from_bluesky_on_a_real_pds(bluesky_account: dict[str, str], tmp_path: Path,

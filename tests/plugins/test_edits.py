@@ -77,7 +77,9 @@ def test_html_in_a_title_is_shown_as_text(project_copy: Path, tmp_path: Path) ->
     assert "<script>alert(1)</script> Puente </title><b>x</b>" in titles  # JSON carries plain text
 
 
-def test_pagination_splits_long_lists(project_copy: Path, tmp_path: Path) -> None:
+def test_pagination_counts_pages_from_the_oldest(project_copy: Path, tmp_path: Path) -> None:
+    """Ten releases, four per page: the first page shows the latest four; numbered pages hold
+    four each counted from the oldest, so new releases leave them as they are."""
     config = project_copy / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace("per_page: 20", "per_page: 4"),
@@ -85,6 +87,12 @@ def test_pagination_splits_long_lists(project_copy: Path, tmp_path: Path) -> Non
     )
     site = _build(project_copy, tmp_path / "site")
     first = (site / "prensa/index.html").read_text(encoding="utf-8")
-    assert 'rel="next" href="pagina/2/"' in first and "Página 1 de 3" in first
-    last = (site / "prensa/pagina/3/index.html").read_text(encoding="utf-8")
-    assert 'rel="prev"' in last and 'rel="next"' not in last and last.count('class="pregon-card"') == 2
+    assert 'rel="next" href="pagina/2/"' in first and first.count('class="pregon-card"') == 4
+    assert "Los más recientes" in first and '<a rel="prev"' not in first
+    second = (site / "prensa/pagina/2/index.html").read_text(encoding="utf-8")
+    assert 'rel="prev" href="../../"' in second and 'rel="next" href="../1/"' in second
+    oldest = (site / "prensa/pagina/1/index.html").read_text(encoding="utf-8")
+    assert 'rel="prev" href="../2/"' in oldest and '<a rel="next"' not in oldest
+    assert oldest.count('class="pregon-card"') == 4
+    assert "plan-de-obras-2026" in oldest and "plan-de-obras-2026" not in first
+    assert not (site / "prensa/pagina/3").exists()

@@ -30,6 +30,7 @@ API:
   ``.start()``, ``.kill_now(*_)`` (SIGKILL and reap; accepts and ignores hook arguments),
   ``.wait(timeout)`` → :class:`Result`.
 * ``run_syndicate(project, site, *args, **kw)`` — start and wait.
+* ``run_pregon(project, *args, env=None)`` — any other ``pregon`` subcommand, to completion.
 * ``Result(returncode, stdout, stderr, killed)``; ``result.output`` is stdout + stderr.
 * ``KillingProxy(upstream)`` — context manager; ``.url``; ``.kill_after(predicate, hook)`` arms
   one kill: the first request matching ``predicate(method, path)`` is forwarded, the upstream
@@ -103,7 +104,7 @@ class SyndicateProcess:
             **(env or {}),
         }
         self.popen: subprocess.Popen[str] | None = None
-        self.killed = False
+        self._kill_sent = False
         self._lock = threading.Lock()
 
     def start(self) -> SyndicateProcess:
@@ -118,13 +119,16 @@ class SyndicateProcess:
         return self
 
     def kill_now(self, *_: object) -> None:
-        """SIGKILL the run and reap it; safe to call from a server thread (FakeAPI hook)."""
+        """SIGKILL the run and reap it; safe to call from a server thread (FakeAPI hook).
+
+        The decision is recorded *before* the signal: the main thread's ``communicate()`` can
+        reap the process the moment it dies, and :meth:`wait` must then already see it."""
         with self._lock:
             if self.popen is None or self.popen.poll() is not None:
                 return
-            os.kill(self.popen.pid, signal.SIGKILL)
-            self.popen.wait()
-            self.killed = True
+            self._kill_sent = True
+            self.popen.send_signal(signal.SIGKILL)
+        self.popen.wait()
 
     def wait(self, timeout: float = 120) -> Result:
         assert self.popen is not None, "start() first"
@@ -136,6 +140,12 @@ class SyndicateProcess:
             raise AssertionError(f"pregon syndicate did not finish in {timeout} s:\n{stdout}\n{stderr}") from None
         return Result(self.popen.returncode, stdout, stderr, self.killed)
 
+    @property
+    def killed(self) -> bool:
+        """Whether this harness's SIGKILL is what ended the run (not a crash or a normal exit)."""
+        with self._lock:
+            return self._kill_sent and self.popen is not None and self.popen.returncode == -signal.SIGKILL
+
 
 def run_syndicate(project: Path, site: str, *args: str, timeout: float = 120, **kw: object) -> Result:
     """Run ``pregon syndicate --site site *args`` in ``project`` and wait for it."""
@@ -143,6 +153,18 @@ def run_syndicate(project: Path, site: str, *args: str, timeout: float = 120, **
 
 
 _FORGE_ENV = {"GITHUB_REPOSITORY", "GITHUB_TOKEN", "PREGON_GITHUB_TOKEN"}
+def run_pregon(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``pregon *args`` (any subcommand) in ``project`` and wait; stdout/stderr as text."""
+    return subprocess.run(
+        [sys.executable, "-c", _BOOT, "{}", *args],
+        cwd=project,
+        env={**{k: v for k, v in os.environ.items() if k not in _FORGE_ENV}, "PYTHONPATH": str(ROOT), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
 
 _HOP_BY_HOP = {
     "connection",

@@ -494,3 +494,28 @@ def test_schedule_windows_hold_a_channel_until_due(tmp_path: Path, hand_site: Ha
     assert len(list((project / "outbox").glob("*.json"))) == 1  # the outbox posts immediately
     assert monday.returncode == 0, monday.output
     assert len(fakenet.posts) == 1
+
+
+def test_reconciliation_records_the_posted_digest_and_reports_a_later_edit(
+    tmp_path: Path, hand_site: HandSite, fakenet: FakeNet
+) -> None:
+    """Crash between post and confirmation, then an edit and a new deploy: the network holds the
+    OLD text, so the reconciled line carries the intent's digest and the edit is reported."""
+    project = project_for(tmp_path, fakenet.url, channels={"testnet": {"api_base": fakenet.url, "token": "__TOKEN__"}})
+    first, edited = Spec("editado", version="1"), Spec("editado", version="2")
+    hand_site.write([first])
+    approve(project, first.digest)
+    with hand_site.serve() as site:
+        process = SyndicateProcess(project, site, env={"TESTNET_TOKEN": fakenet.token}, channels=CHANNELS)
+        fakenet.after_next("create", process.kill_now)
+        assert process.start().wait().killed
+        hand_site.write([edited])  # the editor fixes a typo; the new version is deployed and approved
+        approve(project, edited.digest)
+        again = run(project, site, fakenet)
+    assert again.returncode == 0, again.output
+    lines = ledger_lines(project)
+    assert [line["state"] for line in lines] == ["intent", "reconciled", "changed_after_publication"]
+    assert lines[1]["digest"] == first.digest  # what was actually posted
+    assert lines[2]["digest"] == edited.digest
+    assert "cambiado después de publicar" in again.stdout
+    assert len(fakenet.posts) == 1 and len(fakenet.calls("create")) == 1

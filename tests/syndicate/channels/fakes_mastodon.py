@@ -15,7 +15,8 @@ real HTTP server on 127.0.0.1. It follows docs.joinmastodon.org:
   ``GET``/``DELETE /api/v1/statuses/:id``; ``GET /api/v1/statuses/:id/context``.
 * ``methods/accounts`` — ``verify_credentials``, ``GET /api/v1/accounts/:id/statuses`` (newest
   first, ``limit``/``max_id`` paging).
-* ``methods/notifications`` — ``GET /api/v1/notifications?types[]=mention``.
+* ``methods/notifications`` — ``GET /api/v1/notifications?types[]=mention``, newest first, at most
+  ``limit`` (default 40, max 80) per page, ``max_id`` for older pages.
 * ``api/rate-limits`` — ``X-RateLimit-Limit/Remaining/Reset`` (ISO 8601) on every answer, 429
   ``{"error": "Too many requests"}`` when exhausted; ``api/oauth-scopes`` — 401
   ``{"error": "The access token is invalid"}`` for a missing or wrong Bearer token.
@@ -329,8 +330,11 @@ class FakeMastodon(FakeAPI):
             in_reply_to_id=str(parent) if parent is not None else None,
             in_reply_to_account_id=self.statuses[str(parent)]["account"]["id"] if parent is not None else None,
         )
-        if key:
-            with self.lock:
+        with self.lock:
+            if parent is not None:
+                # Like Mastodon, a reply counts on its parent whoever wrote it (our own too).
+                self.statuses[str(parent)]["replies_count"] = self.statuses[str(parent)].get("replies_count", 0) + 1
+            if key:
                 self.idempotency[key] = (time.time(), status["id"])
         return self._reply(200, status)
 
@@ -377,4 +381,9 @@ class FakeMastodon(FakeAPI):
         types = request.query.get("types[]")
         if types is None:
             return self.reject(400, {"error": "types[] expected"}, "notifications read without types[]=mention")
-        return self._reply(200, [n for n in self.notifications if n["type"] in types])
+        limit = min(int(request.query.get("limit", ["40"])[0]), 80)
+        max_id = request.query.get("max_id", [None])[0]
+        found = [n for n in self.notifications if n["type"] in types]
+        if max_id is not None:
+            found = [n for n in found if int(n["id"]) < int(max_id)]
+        return self._reply(200, found[:limit])

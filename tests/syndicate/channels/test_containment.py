@@ -43,7 +43,9 @@ def test_unset_facebook_token_is_named_and_the_press_email_is_still_sent(
     hand_site.write([spec])
     approve(project, spec.digest)
     with hand_site.serve() as site:
-        result = run_syndicate(project, site, env={"PREGON_SMTP_PASSWORD": SMTP_PASSWORD})
+        result = run_syndicate(
+            project, site, env={"PREGON_SMTP_PASSWORD": SMTP_PASSWORD, "PREGON_SENT_LOG_SECRET": "clave-del-registro"}
+        )
 
     assert result.returncode == 2, result.output  # documented: a configuration error
     assert "Traceback" not in result.output

@@ -257,3 +257,34 @@ def test_release_without_press_lists_sends_nothing(smtp_server, config, media_si
     post = channel.render(release(media_site, id="correo-sin-listas"))
     assert "press_lists" in post.skip  # the core reports it as skipped, not as an error
     assert channel.publish(post).extra["recipients"] == 0 and smtp_server.messages == []
+
+
+def test_in_a_run_the_sent_log_is_in_the_records_keyed_and_pushed_every_k(
+    smtp_server, config, private, media_site, tmp_path, monkeypatch
+):
+    records = tmp_path / "records"
+    pushes: list[int] = []
+    channel = EmailChannel({**config, "sent_log_every": 2})
+    channel.attach_records(records, lambda: pushes.append(len(smtp_server.messages)))
+    monkeypatch.setenv("PREGON_SENT_LOG_SECRET", "clave-del-registro")
+    channel.publish(channel.render(press_release(media_site, id="correo-en-registros")))
+    assert len(smtp_server.messages) == 3
+    assert pushes == [2]  # made durable after every 2nd recipient: a crash re-sends at most 2
+    log = "".join(p.read_text() for p in (records / "email").glob("*.jsonl"))
+    assert len(log.splitlines()) == 3 and "@" not in log
+    assert not (private / "pregon-enviados.jsonl").exists()
+    # The same key reads the log back (nothing would be re-sent); another key recognises nothing.
+    again = EmailChannel(config)
+    again.attach_records(records, lambda: None)
+    assert again.find_existing(again.render(press_release(media_site, id="correo-en-registros"))) is not None
+    monkeypatch.setenv("PREGON_SENT_LOG_SECRET", "otra-clave")
+    assert again.find_existing(again.render(press_release(media_site, id="correo-en-registros"))) is None
+
+
+def test_the_records_sent_log_needs_its_secret(config, media_site, tmp_path, monkeypatch):
+    monkeypatch.delenv("PREGON_UNSUBSCRIBE_SECRET", raising=False)
+    monkeypatch.delenv("PREGON_SENT_LOG_SECRET", raising=False)
+    channel = EmailChannel({**config, "unsubscribe_url": None, "unsubscribe_mailto": "baja@alcaldia.test"})
+    channel.attach_records(tmp_path / "records", lambda: None)
+    with pytest.raises(PermanentError, match="PREGON_SENT_LOG_SECRET"):
+        channel.find_existing(channel.render(press_release(media_site, id="correo-sin-clave")))

@@ -1,0 +1,138 @@
+"""The build cache: content-addressed entries kept between builds under ``.cache/pregon/``.
+
+Every entry is stored under a key that is the SHA-256 of everything its value depends on, so an
+entry is either exactly right for this build or never looked up: there is nothing to invalidate.
+Each file starts with the SHA-256 of its payload; a truncated, garbled or foreign file fails that
+check and counts as a miss (and is removed), so a damaged cache only makes the build slower.
+Entries not used by a successful build are pruned at its end, so the cache holds one build's
+worth and does not grow with every edit.
+
+The cache is as trusted as the checkout it sits in (release loads are pickled): in CI it is
+restored only from caches that the same repository's workflows saved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+log = logging.getLogger("mkdocs.plugins.pregon")
+
+# Bumped whenever the layout or the meaning of an entry changes: old caches are then ignored.
+FORMAT = "1"
+_DIGEST_SIZE = 32
+
+
+def digest(*parts: bytes | str) -> str:
+    """Hex SHA-256 of ``parts``, each length-prefixed so that ("ab", "c") ≠ ("a", "bc")."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class BuildCache:
+    """Entries grouped by kind (``release``, ``page``, ``search``…), one file per key."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.root = Path(folder) / f"v{FORMAT}"
+        self.used: dict[str, set[str]] = {}
+        self.started = time.time()
+        self.written: list[tuple[str, str]] = []
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The payload stored under ``key``, or None when missing or damaged."""
+        self.used.setdefault(kind, set()).add(key)
+        path = self._path(kind, key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        payload = data[_DIGEST_SIZE:]
+        if len(data) < _DIGEST_SIZE or hashlib.sha256(payload).digest() != data[:_DIGEST_SIZE]:
+            log.info("pregon: entrada dañada del caché descartada: %s", path)
+            self.discard(kind, key)
+            self.misses += 1
+            return None
+        self.hits += 1
+        with contextlib.suppress(OSError):  # marks it in use for a build pruning meanwhile
+            os.utime(path)
+        return payload
+
+    def put(self, kind: str, key: str, payload: bytes) -> None:
+        """Store ``payload`` atomically (write then rename: a killed build leaves no half entry)."""
+        self.used.setdefault(kind, set()).add(key)
+        path = self._path(kind, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as out:
+                out.write(hashlib.sha256(payload).digest())
+                out.write(payload)
+            os.replace(tmp, path)
+            self.written.append((kind, key))
+        except OSError as exc:  # a read-only or full disk costs speed, not the build
+            log.warning("pregon: no se pudo guardar en el caché de construcción (%s): %s", path, exc)
+
+    def discard(self, kind: str, key: str) -> None:
+        self.used.get(kind, set()).discard(key)
+        with contextlib.suppress(OSError):
+            self._path(kind, key).unlink()
+
+    def drop_written(self) -> None:
+        """Forget what this build stored (it is failing: its pages must be rendered again)."""
+        for kind, key in self.written:
+            self.discard(kind, key)
+        self.written.clear()
+
+    def folder(self, kind: str, key: str) -> Path:
+        """A folder entry (e.g. a search bundle); complete only if its ``.done`` marker exists."""
+        self.used.setdefault(kind, set()).add(key)
+        return self._path(kind, key)
+
+    def prune(self) -> None:
+        """Remove the entries of a used kind that this build did not use, and other versions.
+
+        Entries touched since this build started are kept: another build may be using them."""
+        parent = self.root.parent
+        if parent.is_dir():
+            for other in parent.iterdir():
+                if other.name.startswith("v") and other != self.root:
+                    _remove(other)
+        for kind, keys in self.used.items():
+            base = self.root / kind
+            if not base.is_dir():
+                continue
+            for shard in base.iterdir():
+                for entry in shard.iterdir() if shard.is_dir() else ():
+                    if entry.name not in keys and _mtime(entry) < self.started:
+                        _remove(entry)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()

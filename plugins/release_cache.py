@@ -1,0 +1,101 @@
+"""``load_release`` with the build cache around it: each release is parsed, validated, measured
+and digested once per content, not once per build.
+
+The key is the release file's bytes plus the loading rules and the plugin's code; a hit is used
+only after every media file the release points to still has the bytes it had when it was loaded
+(a replaced photo changes its size, its digest and the page). The loader itself is untouched:
+whatever it returns is what a hit returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from pathlib import Path
+
+from .cache import BuildCache, digest
+from .release import Release, ReleaseRules, load_release
+from .source import body_images
+
+log = logging.getLogger("mkdocs.plugins.pregon")
+
+KIND = "release"
+
+
+def rules_digest(rules: ReleaseRules) -> str:
+    return digest(
+        repr(sorted(rules.dependencias.items())),
+        str(rules.timezone),
+        os.path.abspath(rules.docs_dir),
+        os.path.abspath(rules.root),
+        rules.releases_dir,
+    )
+
+
+def media_paths(release: Release, docs_dir: Path) -> list[str]:
+    """Absolute paths of every local file the release's digest and measures were read from."""
+    paths = [os.path.join(docs_dir, m.src) for m in release.media if m.src]
+    paths += [os.path.join(docs_dir, m.src) for u in release.updates for m in u.media if m.src]
+    folder = os.path.dirname(release.path)
+    paths += [os.path.normpath(os.path.join(folder, ref)) for ref in body_images(release.body)]
+    return paths
+
+
+def _file_digest(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
+
+
+class CachedLoader:
+    """Callable like ``load_release``; remembers each release's content key for page keys."""
+
+    def __init__(self, cache: BuildCache | None, code: str) -> None:
+        self.cache = cache
+        self.code = code
+        self.content_keys: dict[str, str] = {}  # absolute path → digest of file + media bytes
+        self._rules: tuple[ReleaseRules, str] | None = None
+
+    def _rules_key(self, rules: ReleaseRules) -> str:
+        if self._rules is None or self._rules[0] is not rules:
+            self._rules = (rules, rules_digest(rules))
+        return self._rules[1]
+
+    def __call__(self, path: str | Path, rules: ReleaseRules) -> Release:
+        path = os.path.abspath(path)
+        try:
+            with open(path, "rb") as f:
+                source = f.read()
+        except OSError:
+            return load_release(path, rules)  # the loader reports unreadable files in Spanish
+        key = digest(KIND, self.code, self._rules_key(rules), source)
+        hit = self._lookup(key)
+        if hit is not None:
+            release, media = hit
+            self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d in media))
+            return release
+        release = load_release(path, rules)  # raises ReleaseError: failures are not cached
+        media = [(p, _file_digest(p) or "") for p in media_paths(release, Path(os.path.abspath(rules.docs_dir)))]
+        self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d in media))
+        if self.cache is not None:
+            self.cache.put(KIND, key, pickle.dumps((release, media), protocol=pickle.HIGHEST_PROTOCOL))
+        return release
+
+    def _lookup(self, key: str) -> tuple[Release, list[tuple[str, str]]] | None:
+        if self.cache is None:
+            return None
+        payload = self.cache.get(KIND, key)
+        if payload is None:
+            return None
+        try:
+            release, media = pickle.loads(payload)
+        except Exception:
+            self.cache.discard(KIND, key)
+            return None
+        if not isinstance(release, Release) or any(_file_digest(p) != d for p, d in media):
+            return None
+        return release, media

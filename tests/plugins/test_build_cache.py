@@ -1,0 +1,175 @@
+"""The build cache: a warm build renders only what changed, and its site is byte for byte a
+clean build's (search index included), whatever state the cache is in.
+
+Real ``mkdocs build`` runs of a copy of the example project; the cache lives where it does in
+production (``.cache/pregon/`` next to mkdocs.yml). Which pages were rendered is read from the
+plugin's own debug log, so the tests check the work skipped, not only the result.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXED_NOW
+
+from .conftest import edit
+
+SITE_URL = "http://portal.example/"
+NEW = "prensa/2026/11/feria-empleo"
+LIVE_BLOG = "prensa/2026/11/vias-rurales-temporada-de-lluvias"
+
+
+def build(project: Path, dest: Path, now: str = FIXED_NOW) -> set[str]:
+    """Build ``project`` into ``dest`` (strict, verbose); the cached pages it had to render."""
+    env = {**os.environ, "PREGON_SITE_URL": SITE_URL, "PREGON_NOW": now, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-v",
+        "--strict",
+        "-f",
+        str(project / "mkdocs.yml"),
+        "-d",
+        str(dest),
+    ]
+    proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return set(re.findall(r"página renderizada \(no estaba en el caché\): (\S+)", proc.stderr))
+
+
+def clean_build(project: Path, dest: Path, now: str = FIXED_NOW) -> None:
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    build(project, dest, now)
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def assert_same_site(warm: Path, clean: Path) -> None:
+    a, b = tree(warm), tree(clean)
+    assert sorted(a) == sorted(b)
+    differing = [path for path in a if a[path] != b[path]]
+    assert differing == [], differing
+    assert any(path.startswith("pagefind/2026/") for path in a)  # the search index is compared too
+
+
+def add_release(project: Path) -> None:
+    folder = project / "content" / "prensa" / "2026" / "11"
+    (folder / "feria-empleo.jpg").write_bytes((folder / "vias-rurales.jpg").read_bytes())
+    (folder / "feria-empleo.md").write_text(
+        "---\ntitle: Feria de empleo en la plaza principal\ndate: 2026-11-19 15:00\n"
+        "summary: Cuarenta empresas ofrecen vacantes el sábado en la plaza principal.\n"
+        "dependencia: gobierno\nimage: feria-empleo.jpg\n"
+        "image_alt: Personas hacen fila ante los puestos de una feria de empleo.\n---\n\n"
+        "La feria abre a las 8:00 a. m. Lleve su hoja de vida impresa.\n",
+        encoding="utf-8",
+    )
+
+
+def paginate_by_four(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("per_page: 20", "per_page: 4"), encoding="utf-8")
+
+
+def test_a_new_release_and_a_live_update_render_only_what_shows_them(project_copy: Path, tmp_path: Path) -> None:
+    paginate_by_four(project_copy)
+    first = build(project_copy, tmp_path / "cold")
+    assert {"prensa/index.md", "prensa/pagina/1/index.md", f"{LIVE_BLOG}.md"} <= first
+    assert build(project_copy, tmp_path / "again") == set()  # nothing changed: nothing rendered
+    assert_same_site(tmp_path / "again", tmp_path / "cold")
+
+    add_release(project_copy)
+    rendered = build(project_copy, tmp_path / "new")
+    # Old pages of the list are numbered from the oldest: adding a release leaves them alone.
+    assert rendered == {
+        f"{NEW}.md",
+        "index.md",
+        "prensa/index.md",
+        "prensa/2026/index.md",
+        "prensa/2026/11/index.md",
+        "prensa/archivo/index.md",
+        "dependencias/index.md",
+        "dependencias/gobierno/index.md",
+    }
+
+    # One more update of the live release costs what a new release costs: its page and the
+    # listings that show it (the year and archive pages only count releases).
+    edit(
+        project_copy,
+        LIVE_BLOG,
+        "---\n\nLa Secretaría",
+        "  - time: 2026-11-20 09:30\n    text: La vía a El Alto ya tiene paso en ambos carriles.\n---\n\nLa Secretaría",
+    )
+    rendered = build(project_copy, tmp_path / "live")
+    assert rendered == {
+        f"{LIVE_BLOG}.md",
+        "index.md",
+        "prensa/index.md",
+        "prensa/2026/11/index.md",
+        "dependencias/gobierno/index.md",
+    }
+    assert "ambos carriles" in (tmp_path / "live" / LIVE_BLOG / "index.html").read_text(encoding="utf-8")
+    clean_build(project_copy, tmp_path / "clean")
+    assert_same_site(tmp_path / "live", tmp_path / "clean")
+
+
+def test_the_clock_and_the_configuration_are_part_of_every_key(project_copy: Path, tmp_path: Path) -> None:
+    build(project_copy, tmp_path / "cold")
+    # A month later: the embargoed release is out, the featured one may end, updates are all due.
+    later = "2026-12-20T10:00:00-05:00"
+    build(project_copy, tmp_path / "warm-later", now=later)
+    clean_build(project_copy, tmp_path / "clean-later", now=later)
+    assert_same_site(tmp_path / "warm-later", tmp_path / "clean-later")
+    assert (tmp_path / "clean-later" / "prensa/2026/11/nueva-sede-hospital/index.html").exists()
+
+    config = project_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("site_name: Alcaldía de", "site_name: Municipio de"),
+        encoding="utf-8",
+    )
+    rendered = build(project_copy, tmp_path / "warm-renamed", now=later)
+    assert {f"{LIVE_BLOG}.md", "index.md", "prensa/archivo/index.md"} <= rendered  # every page shows it
+    clean_build(project_copy, tmp_path / "clean-renamed", now=later)
+    assert_same_site(tmp_path / "warm-renamed", tmp_path / "clean-renamed")
+    assert b"Municipio de" in (tmp_path / "warm-renamed" / LIVE_BLOG / "index.html").read_bytes()
+
+
+def test_a_damaged_cache_only_costs_time(project_copy: Path, tmp_path: Path) -> None:
+    build(project_copy, tmp_path / "cold")
+    cache = project_copy / ".cache" / "pregon"
+    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert entries
+    for n, path in enumerate(entries):
+        data = path.read_bytes()
+        if n % 3 == 0:
+            path.write_bytes(data[: len(data) // 2])  # truncated (a killed save)
+        elif n % 3 == 1:
+            path.write_bytes(b"\x00garbage" + data[8:])  # same length, other bytes
+    (cache / "v0" / "page-output" / "ab").mkdir(parents=True)  # an older format
+    (cache / "v0" / "page-output" / "ab" / "abcd").write_bytes(b"old")
+    rendered = build(project_copy, tmp_path / "warm")
+    assert rendered  # damaged entries were rendered again, not trusted
+    assert not (cache / "v0").exists()
+    clean_build(project_copy, tmp_path / "clean")
+    assert_same_site(tmp_path / "warm", tmp_path / "clean")
+
+
+def test_a_disabled_cache_writes_nothing(project_copy: Path, tmp_path: Path) -> None:
+    config = project_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - pregon:\n", "  - pregon:\n      cache:\n        enabled: false\n"
+        ),
+        encoding="utf-8",
+    )
+    build(project_copy, tmp_path / "site")
+    assert not (project_copy / ".cache").exists()
+    assert (tmp_path / "site" / "pagefind" / "pagefind-entry.json").exists()
