@@ -28,7 +28,7 @@ Texto del aviso.
 
 <script>window.__pwned = "script"</script>
 
-<img src="no-existe.jpg" alt="x" onerror="window.__pwned = 'onerror'">
+<img src="data:," alt="x" onerror="window.__pwned = 'onerror'">
 
 <a id="malo" href="jav&#x61;script:window.__pwned='enlace'">Enlace</a> y [otro](javascript:window.__pwned='md')
 
