@@ -177,7 +177,7 @@ class EmailChannel(Channel):
             paragraphs=paragraphs,
             link=link,
             link_label="Leer en el portal oficial",
-            image_url=main_image.url if main_image else None,
+            image_url=media_files.best_image(main_image, media_files.LINK_CARD).url if main_image else None,
             image_alt=main_image.alt if main_image else "",
             signature=item.dependencia.name,
         )
