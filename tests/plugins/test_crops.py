@@ -33,9 +33,7 @@ GREY = (128, 128, 128)
 RED = (230, 20, 20)
 
 
-def photo(
-    size: tuple[int, int], marker: tuple[float, float] | None = None, fmt: str = "JPEG", **save: object
-) -> bytes:
+def photo(size: tuple[int, int], marker: tuple[float, float] | None = None, fmt: str = "JPEG", **save: object) -> bytes:
     """A grey picture of ``size`` with a red square centred at ``marker`` (fractions of the size)."""
     img = Image.new("RGB", size, GREY)
     if marker is not None:
@@ -181,9 +179,7 @@ def add_tower(project: Path, focal: str = "{x: 0.5, y: 0.1}") -> None:
     )
 
 
-def test_the_build_publishes_the_crops_lists_them_and_shares_the_link_card(
-    project_copy: Path, tmp_path: Path
-) -> None:
+def test_the_build_publishes_the_crops_lists_them_and_shares_the_link_card(project_copy: Path, tmp_path: Path) -> None:
     add_tower(project_copy)
     site = tmp_path / "cold"
     build(project_copy, site)
