@@ -235,9 +235,6 @@ def check(
             f"(cuentas: {', '.join(project.channels) or 'ninguna'})",
             lines.get("accounts") or lines.get("title"),
         )
-    crops = crops_preview(item)
-    if crops is not None:
-        report.previews.append(crops)
     card = next((c for c in item.images[0].crops if c.ratio == "1.91:1"), None) if item.images else None
     if card is not None and (card.width < SMALL_CARD[0] or card.height < SMALL_CARD[1]):
         report.notice(
@@ -259,4 +256,7 @@ def check(
             for problem in preview.problems:
                 named = next((ln for name, ln in image_lines.items() if name in problem), None)
                 report.error(RULE, problem, named or fallback)
+    crops = crops_preview(item)
+    if crops is not None:
+        report.previews.append(crops)  # after the accounts' posts, which it explains
     return rendered
