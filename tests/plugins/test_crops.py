@@ -136,6 +136,16 @@ def test_names_follow_the_bytes_and_the_focal_point_not_the_folder() -> None:
     assert other[0].path.rsplit(".", 2)[1] != a[0].path.rsplit(".", 2)[1]
 
 
+def test_a_large_jpeg_decoded_at_a_fraction_of_its_size_still_gives_exact_crops() -> None:
+    data = photo((4000, 4000), marker=(0.5, 0.5))  # every crop at most half its region: draft decode
+    crops, jobs = plan(data, "prensa/grande.jpg", None)
+    assert jobs[0].draft is not None and all(j.draft == jobs[0].draft for j in jobs)
+    for crop, job in zip(crops, jobs, strict=True):
+        made = Image.open(io.BytesIO(render(data, job.box, job.size, job.draft)))
+        assert made.size == (crop.width, crop.height)
+        assert is_red(made.getpixel((made.width // 2, made.height // 2)))  # the marker at the centre
+
+
 def test_a_photo_taken_sideways_is_cut_as_it_is_seen() -> None:
     exif = Image.Exif()
     exif[0x0112] = 6  # "rotate 90° clockwise to view": stored 2000×1000, seen 1000×2000
