@@ -17,9 +17,11 @@ import pytest
 from PIL import Image
 from pregon.syndicate import media as media_files
 from pregon.syndicate.channels.bluesky import BlueskyChannel
+from pregon.syndicate.channels.email import EmailChannel
 from pregon.syndicate.channels.instagram import InstagramChannel
 from pregon.syndicate.channels.linkedin import LinkedInChannel
 from pregon.syndicate.channels.tiktok import TikTokChannel
+from pregon.syndicate.channels.whatsapp import WhatsAppChannel
 from pregon.syndicate.manifest import Item, Media, parse_manifest
 
 from tests.syndicate.channels.sample_release import release
@@ -128,6 +130,14 @@ def test_link_card_networks_get_the_191_crop_instagram_the_feed_crop_tiktok_the_
     assert not instagram.problems
     tiktok = TikTokChannel({"access_token": "t", "photos": True}).render(item)
     assert [name(m) for m in tiktok.media] == ["torre.vertical.jpg", "plaza.vertical.jpg"]
+    whatsapp = WhatsAppChannel({"phone_number_id": "1", "template_name": "t", "header": "image", "access_token": "t"})
+    [header] = whatsapp.render(item).extra["components"][:1]
+    assert header["parameters"][0]["image"]["link"].endswith("torre.tarjeta.jpg")
+    mail = EmailChannel(
+        {"host": "smtp.test", "sender": "prensa@alcaldia.test", "unsubscribe_mailto": "baja@alcaldia.test"}
+    )
+    body = mail.render(item.model_copy(update={"press_lists": ("periodistas",)})).extra["body"]
+    assert body.image_url.endswith("torre.tarjeta.jpg")
     # Networks that show photos whole keep the originals.
     assert [name(m) for m in BlueskyChannel({"embed": "images"}).render(item).media] == ["torre.png", "plaza.png"]
 
