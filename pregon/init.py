@@ -29,6 +29,7 @@ import re
 import shutil
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -415,14 +416,33 @@ En GitLab (README, «Puesta en marcha en GitLab»):
 # ---------------------------------------------------------------- the command
 
 
-def _ask(value: str | None, option: str, question: str, *, required: bool) -> str | None:
-    """The option's value, or the answer to ``question`` in a terminal; None when optional and blank."""
+def interactive() -> bool:
+    """Whether questions can be asked (a person at a terminal, not a CI job or a pipe)."""
+    return sys.stdin.isatty()
+
+
+def _ask(
+    value: str | None,
+    option: str,
+    question: str,
+    *,
+    required: bool,
+    check: Callable[[str, str], str] | None = None,
+) -> str | None:
+    """The option's value, or the answer to ``question`` in a terminal (asked again while
+    ``check`` refuses it); None when optional and left blank."""
     if value is not None and value.strip():
-        return value.strip()
-    if sys.stdin.isatty():
-        answer = click.prompt(question, default="" if not required else None, show_default=False)
-        if answer.strip():
-            return str(answer).strip()
+        return check(value.strip(), option) if check else value.strip()
+    while interactive():
+        answer = str(click.prompt(question, default="" if not required else None, show_default=False)).strip()
+        if not answer and not required:
+            return None
+        if not answer:
+            continue
+        try:
+            return check(answer, option) if check else answer
+        except click.BadParameter as exc:
+            click.echo(f"Valor inválido: {exc.message}", err=True)
     if required:
         raise click.BadParameter(
             "falta (escríbalo con la opción o ejecute el comando en una terminal)", param_hint=option
@@ -481,15 +501,7 @@ def init(
     hacer después (secretos, GitHub o GitLab). Pregunta en la terminal lo que no se dé como opción.
     Se niega a repetirse sobre un proyecto que ya no es el ejemplo, salvo con --forzar.
     """
-    name = _ask(nombre, "--nombre", "Nombre de la entidad", required=True)
-    site = check_url(_ask(url, "--url", "Dirección pública del portal (https://…)", required=True) or "", "--url")
-    email = _ask(correo, "--correo", "Correo de contacto (Enter para omitir)", required=False)
-    notifications = _ask(
-        correo_notificaciones,
-        "--correo-notificaciones",
-        "Correo de notificaciones judiciales (Enter para omitir)",
-        required=False,
-    )
+    # What only options can give is checked first: nobody answers questions to then be refused.
     networks = {k: check_url(v, "--red") for k, v in parse_pairs(redes, "--red", what="«red=URL»")}
     links = {}
     for key, value in parse_pairs(enlaces, "--enlace", what="«privacidad|terminos|pqrsd|accesibilidad=URL»"):
@@ -498,19 +510,28 @@ def init(
                 f"{key!r} no es privacidad, terminos, pqrsd ni accesibilidad", param_hint="--enlace"
             )
         links[LINK_KEYS[key]] = check_url(value, "--enlace")
+    offices = parse_dependencias(dependencias)
+    name = _ask(nombre, "--nombre", "Nombre de la entidad", required=True) or ""
+    site = _ask(url, "--url", "Dirección pública del portal (https://…)", required=True, check=check_url) or ""
     entity = Entity(
-        name=name or "",
+        name=name,
         url=site if site.endswith("/") else site + "/",
         nit=_ask(nit, "--nit", "NIT (Enter para omitir)", required=False),
         address=_ask(direccion, "--direccion", "Dirección de la sede (Enter para omitir)", required=False),
         city=_ask(ciudad, "--ciudad", "Municipio o ciudad (Enter para omitir)", required=False),
         hours=_ask(horario, "--horario", "Horario de atención (Enter para omitir)", required=False),
         phone=_ask(telefono, "--telefono", "Teléfono de atención (Enter para omitir)", required=False),
-        email=check_email(email, "--correo") if email else None,
-        notifications_email=check_email(notifications, "--correo-notificaciones") if notifications else None,
+        email=_ask(correo, "--correo", "Correo de contacto (Enter para omitir)", required=False, check=check_email),
+        notifications_email=_ask(
+            correo_notificaciones,
+            "--correo-notificaciones",
+            "Correo de notificaciones judiciales (Enter para omitir)",
+            required=False,
+            check=check_email,
+        ),
         networks=networks,
         links=links,
-        dependencias=parse_dependencias(dependencias),
+        dependencias=offices,
     )
     if has_marker(entity.name):
         raise click.BadParameter(f"{entity.name!r} es el nombre del ejemplo", param_hint="--nombre")

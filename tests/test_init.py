@@ -149,3 +149,22 @@ def test_bad_values_are_refused_in_spanish_and_change_nothing(
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
     assert snapshot(project_copy) == before
+
+
+def test_what_is_not_given_is_asked_in_a_terminal(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Name, URL, NIT, address, city, hours, phone, e-mail, notifications e-mail, in that order;
+    a refused answer is explained and asked again; Enter leaves an optional value out."""
+    monkeypatch.setattr("pregon.init.interactive", lambda: True)
+    answers = ["Alcaldía de Río Claro", "prensa.rioclaro.gov.co", "https://prensa.rioclaro.gov.co", "", "", "", "",
+               "", "correo-malo", "contacto@rioclaro.gov.co", ""]  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["init", "-f", str(project_copy / "mkdocs.yml")], input="\n".join(answers) + "\n", prog_name="pregon"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Nombre de la entidad:" in result.output and "Correo de contacto (Enter para omitir):" in result.output
+    assert "'prensa.rioclaro.gov.co' no es una dirección web completa" in result.output
+    assert "'correo-malo' no es un correo válido" in result.output
+    config = yaml_load((project_copy / "mkdocs.yml").read_bytes())
+    entity = next(p["pregon"] for p in config["plugins"] if isinstance(p, dict) and "pregon" in p)["entity"]
+    assert entity == {"name": "Alcaldía de Río Claro", "email": "contacto@rioclaro.gov.co"}
+    assert config["site_url"] == "https://prensa.rioclaro.gov.co/"
