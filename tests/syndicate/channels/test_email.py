@@ -18,7 +18,7 @@ from pregon.syndicate.channels.base import PermanentError, TransientError
 from pregon.syndicate.channels.email import EmailChannel
 
 from tests.syndicate.channels.conftest import SMTP_PASSWORD, SMTP_USER
-from tests.syndicate.channels.sample_release import image, live_release, release
+from tests.syndicate.channels.sample_release import image
 
 LISTS = {
     "periodistas-regionales": ["Ana Pérez <ana@emisora.example>", "redaccion@diario.example"],

@@ -13,7 +13,6 @@ from pregon.syndicate.channels.base import PermanentError
 from pregon.syndicate.channels.email import EmailChannel
 
 from tests.syndicate.channels import test_email
-from tests.syndicate.channels.sample_release import release
 
 # The channel's configuration and private folder, as the other e-mail tests have them.
 config = test_email.config
