@@ -99,6 +99,8 @@ def send_mail(settings: SmtpSettings, to: tuple[str, ...], subject: str, text: s
         with open_session(settings) as smtp:
             smtp.send_message(message, from_addr=parseaddr(settings.sender)[1], to_addrs=list(to))
     except SmtpConnectError as exc:
+        if exc.kind == "auth":
+            raise AlertError("el servidor SMTP rechazó el usuario o la contraseña") from None
         raise AlertError(str(exc)) from None
     except (OSError, smtplib.SMTPException) as exc:
         raise AlertError(f"no se pudo enviar por SMTP a {settings.host} ({exc.__class__.__name__})") from None

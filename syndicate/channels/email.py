@@ -1,14 +1,26 @@
-"""E-mail to journalists' lists over SMTP with STARTTLS (or implicit TLS) and AUTH.
+"""The press e-mail: one message per journalist, over SMTP with STARTTLS (or implicit TLS) and AUTH.
+
+What a journalist receives (:mod:`.press_message` builds it): the subject «Comunicado de prensa —
+{entity}: {title}» (``subject_template``, checked when the channel is configured); the yearly
+number «Comunicado n.º 023 de 2026» (:mod:`.press_numbers`); the full text of the release in HTML
+and plain text, taken from its live page (:mod:`.press_body`: the page must carry the approved
+digest); a dateline (the entity's city, the date in Spanish in Bogotá); every image linked at full
+resolution, the main one attached up to ``attach_max_bytes``; the press contact of the entity (from
+the live manifest's ``entity``, handed over by :meth:`attach_site`); and the journalist's name in
+``To:``. Live updates go as replies (``In-Reply-To`` the release's message) and only to the lists
+that opt in (``live_updates: true`` in the lists file).
 
 One message per recipient, never BCC: each carries its own one-click unsubscribe link (RFC 8058
 requires the token to identify recipient and list) and its own deterministic Message-ID per
 (item, list, recipient). A journalist on several of the release's lists gets it once, under the
-first list. Live updates go to the same people as replies (``In-Reply-To`` the release's message).
+first list.
 
-Security: the server certificate is always verified (``ca_file`` adds a private CA, e.g. the
-test's); the password is read only from the environment variable named by ``password_env`` and
-is sent only after STARTTLS. Recipients come from a private file or variable (:mod:`.press_lists`),
-never from the repository; the ledger records only counts.
+Security: the connection is :mod:`..smtp_connection`'s, shared with the office alerts: the server
+certificate is always verified (``ca_file`` adds a private CA, e.g. the test's); the password is
+read only from the environment variable named by ``password_env`` and is sent only after STARTTLS;
+a plain relay without TLS (``security: none``) only towards this machine or with
+``allow_plaintext: true``, and never with credentials. Recipients come from a private file or
+variable (:mod:`.press_lists`), never from the repository; the ledger records only counts.
 
 Embargo: nothing is sent before the item's (or update's) time, whatever the caller does.
 
@@ -20,6 +32,7 @@ records branch — every ``sent_log_every`` recipients (K, default 5): a job kil
 gives a second copy, with the same Message-ID, to at most K recipients. Its lines hold an HMAC of
 each Message-ID keyed by ``PREGON_SENT_LOG_SECRET`` (or, if unset, the unsubscribe secret), never
 an address: the records branch is public. An explicit ``sent_log:`` file keeps it private instead.
+The release's number is made durable before the first message carrying it leaves.
 
 Configuration (``channels.email``)::
 
@@ -35,6 +48,8 @@ Configuration (``channels.email``)::
       unsubscribe_secret_env: PREGON_UNSUBSCRIBE_SECRET
       sent_log_every: 5                      # K: push the sent log every K recipients
       sent_log_secret_env: PREGON_SENT_LOG_SECRET   # key of the sent log's hashes
+      subject_template: "Comunicado de prensa — {entity}: {title}"
+      attach_max_bytes: 5000000              # the main image is attached up to this size
 """
 
 from __future__ import annotations

@@ -127,7 +127,7 @@ def email_html(body_html: str, page_url: str) -> str:
 def plain_text(body_html: str) -> str:
     """The plain-text form of the e-mail HTML (links as numbered references after the text)."""
     converter = html2text.HTML2Text()
-    converter.body_width = 78
+    converter.body_width = 0  # no hard breaks: mail clients wrap, and the dateline leads the first line
     converter.ignore_emphasis = True
     converter.ignore_images = True  # the message lists the release's images with their addresses
     converter.inline_links = False
