@@ -17,6 +17,7 @@ import pytest
 from pregon.syndicate.alerts import SmtpSettings, send_mail
 from pregon.syndicate.channels.base import PermanentError, TransientError
 from pregon.syndicate.channels.email import EmailChannel
+from pregon.syndicate.channels.press_body import parse_body
 from pregon.syndicate.manifest import Manifest
 
 from tests.syndicate.channels import test_email
@@ -311,3 +312,22 @@ def test_alerts_share_the_connection_model(smtp_relay, smtp_server, smtp_tls, mo
     assert smtp_server.messages[0].authenticated_as == test_email.SMTP_USER
     with pytest.raises(ValueError, match="allow_plaintext"):
         SmtpSettings.model_validate({"host": "smtp.alcaldia.test", "security": "none", "sender": "p@alcaldia.test"})
+
+
+def test_the_body_is_cleaned_again_for_mail():
+    """Whatever a page carries, the e-mail keeps only ordinary markup with http(s)/mailto/tel
+    addresses, made absolute to the page (no scripts, events, players or javascript:)."""
+    page = (
+        '<meta name="pregon:digest" content="sha256:1"><div class="pregon-release__body">'
+        '<p onclick="x()">Texto <a href="javascript:alert(1)">malo</a> y <a href="otra/">bueno</a>.</p>'
+        '<script>robar()</script><iframe src="https://www.youtube-nocookie.com/embed/x"></iframe>'
+        '<img src="data:image/png;base64,AAAA" alt="incrustada"><div><p>anidado</p></div></div>'
+        "<p>fuera del cuerpo</p>"
+    )
+    body = parse_body(page, "https://portal.example/prensa/a/", "sha256:1")
+    assert body.html == (
+        '<p>Texto <a rel="noopener">malo</a> y <a href="https://portal.example/prensa/a/otra/" rel="noopener">bueno</a>.</p>'
+        '<img alt="incrustada"><div><p>anidado</p></div>'
+    )
+    assert "robar" not in body.text and "fuera del cuerpo" not in body.text
+    assert "https://portal.example/prensa/a/otra/" in body.text
