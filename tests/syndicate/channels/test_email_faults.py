@@ -5,7 +5,11 @@ and the aiosmtpd server with STARTTLS and AUTH. The server stores the second mes
 process is SIGKILLed before it hears "250": exactly the window SMTP cannot close. The test pins
 down what the channel promises there: nobody already logged gets the release again, the one
 message in the window is re-sent with the **same** Message-ID (so clients can fold the copy),
-and nobody is left out.
+nobody is left out, and every copy carries the same release number.
+
+The same real pieces show the yearly numbers across two runs (with the entity of the live
+manifest in subject, dateline and contact) and web-first for e-mail: a page still showing
+another digest gets no message out.
 """
 
 from __future__ import annotations
