@@ -383,10 +383,15 @@ class EmailChannel(Channel):
             number = self._number(item, assign=update is None)
             body, attachment = self._body(item, update, number, material), material.attachment
             now = datetime.now(UTC)
+            first_lists = self._first_lists(post) if update is not None else {}
             with self._connect() as smtp:
                 for handled, (press_list, recipient, message_id) in enumerate(pending, 1):
+                    # An update replies to the message the release went out as: under the first
+                    # of its lists holding this address, which may be a list without updates.
+                    thread_list = first_lists.get(recipient.address.lower(), press_list)
+                    envelope = self._envelope(post, press_list, recipient, message_id, now, thread_list)
                     try:
-                        message = build(body, self._envelope(post, press_list, recipient, message_id, now), attachment)
+                        message = build(body, envelope, attachment)
                     except HeaderError as exc:
                         raise PermanentError(f"correo: {exc}") from None
                     status = self._send(smtp, message, recipient.address)
@@ -492,7 +497,18 @@ class EmailChannel(Channel):
         except RecordError as exc:
             raise PermanentError(f"correo: registro de envíos: {exc}") from None
 
-    def _envelope(self, post: Post, press_list: str, recipient: Recipient, message_id: str, now: datetime) -> Envelope:
+    def _first_lists(self, post: Post) -> dict[str, str]:
+        """Address (lower case) → the first of the release's lists that holds it."""
+        lists = load_press_lists(self.options.recipients_file, self.options.recipients_env)
+        first: dict[str, str] = {}
+        for name in post.extra["lists"]:
+            for recipient in lists[name].recipients if name in lists else ():
+                first.setdefault(recipient.address.lower(), name)
+        return first
+
+    def _envelope(
+        self, post: Post, press_list: str, recipient: Recipient, message_id: str, now: datetime, thread_list: str
+    ) -> Envelope:
         thread_key = post.extra["thread_key"]
         address = recipient.address
         return Envelope(
@@ -508,7 +524,7 @@ class EmailChannel(Channel):
                 if self.options.unsubscribe_mailto
                 else None
             ),
-            in_reply_to=self._message_id(thread_key, press_list, address) if thread_key else None,
+            in_reply_to=self._message_id(thread_key, thread_list, address) if thread_key else None,
             date=now,
             reply_to=self.options.reply_to,
         )

@@ -232,11 +232,11 @@ def test_live_updates_go_only_to_lists_that_opt_in(smtp_server, config, private,
     write_lists(
         private,
         {
-            "en-vivo": {"live_updates": True, "recipients": ["Mesa <mesa@agencia.example>"]},
-            "solo-comunicados": ["redaccion@diario.example"],
+            "solo-comunicados": ["redaccion@diario.example", "Mesa <mesa@agencia.example>"],
+            "en-vivo": {"live_updates": True, "recipients": ["Mesa <mesa@agencia.example>", "otra@radio.example"]},
         },
     )
-    base = live_release(press_portal.url).model_copy(update={"press_lists": ("en-vivo", "solo-comunicados")})
+    base = live_release(press_portal.url).model_copy(update={"press_lists": ("solo-comunicados", "en-vivo")})
     press_portal.page(base)
     channel = channel_for(config, press_portal)
     channel.publish(channel.render(base))
@@ -244,12 +244,12 @@ def test_live_updates_go_only_to_lists_that_opt_in(smtp_server, config, private,
     assert update_post.skip is None
     channel.publish(update_post)
     received = [(d.rcpt_tos[0], d.message) for d in smtp_server.messages]
-    assert sorted(r for r, _ in received) == [
-        "mesa@agencia.example",
-        "mesa@agencia.example",
-        "redaccion@diario.example",
-    ]
+    updated = sorted(r for r, m in received if "In-Reply-To" in m)
+    assert updated == ["mesa@agencia.example", "otra@radio.example"]  # not redaccion@: its list said no
+    # Mesa got the release under «solo-comunicados» and the update under «en-vivo»: the update
+    # still replies to the message Mesa received.
     original, update = (m for r, m in received if r == "mesa@agencia.example")
+    assert "solo-comunicados" in original["List-Id"] and "en-vivo" in update["List-Id"]
     assert update["In-Reply-To"] == original["Message-ID"]
     assert update["Subject"] == "Actualización — Alcaldía de San Isidro del Río: " + base.title
     assert "Se habilitó el albergue del coliseo." in text_of(update)
