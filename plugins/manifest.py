@@ -80,15 +80,41 @@ def manifest_item(site: FeedSite, entry: Entry, crops: Crops | None = None) -> d
     }
 
 
-def render_manifest(site: FeedSite, entries: list[Entry], feeds: dict[str, str], crops: Crops | None = None) -> bytes:
-    """The manifest document for ``entries``; ``feeds`` maps rss/atom/json to site paths; ``crops``
-    gives each image its published crops."""
+def entity_facts(entity: Any) -> dict[str, Any]:
+    """What syndication shows of the entity (``entity`` of the plugin's options): the press
+    e-mail's subject, dateline and contact. The press contact falls back to the entity's own
+    telephone and e-mail."""
+    contact = entity.press_contact
+    return {
+        "name": entity.name,
+        "city": entity.city,
+        "phone": entity.phone,
+        "email": entity.email,
+        "press_contact": {
+            "name": contact.name or "",
+            "phone": contact.phone or entity.phone or "",
+            "email": contact.email or entity.email or "",
+        },
+    }
+
+
+def render_manifest(
+    site: FeedSite,
+    entries: list[Entry],
+    feeds: dict[str, str],
+    entity: dict[str, Any] | None = None,
+    crops: Crops | None = None,
+) -> bytes:
+    """The manifest document for ``entries``; ``feeds`` maps rss/atom/json to site paths;
+    ``entity`` is :func:`entity_facts` of the entity (omitted when None); ``crops`` gives each
+    image its published crops."""
     doc = {
         "format": FORMAT,
         "version": VERSION,
         "generated_at": _iso(site.now),
         "site_url": site.url,
         "feeds": {kind: site.absolute(path) for kind, path in feeds.items()},
+        **({"entity": entity} if entity is not None else {}),
         "items": [manifest_item(site, e, crops) for e in entries],
     }
     # No indent: with one, json falls back to its pure-Python encoder (1 s at 4,000 releases).

@@ -67,7 +67,7 @@ def _media(
 
 CROPS_PREVIEW = "recortes para redes"
 _CROP_USES = {
-    "1.91:1": "tarjetas de enlace, WhatsApp, correo y la página",
+    "1.91:1": "tarjetas de enlace, WhatsApp y la página",
     "1:1": "Instagram (fotos horizontales)",
     "4:5": "Instagram (fotos verticales)",
     "9:16": "historias, fotos de TikTok y Reels",

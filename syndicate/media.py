@@ -94,7 +94,7 @@ def fit_image(
 
 
 LINK_CARD = "1.91:1"
-"""Link cards (Bluesky, Mastodon, X, LinkedIn, Facebook), WhatsApp headers, the e-mail's picture."""
+"""Link cards (Bluesky, Mastodon, X, LinkedIn, Facebook) and WhatsApp headers."""
 SQUARE = "1:1"
 PORTRAIT = "4:5"
 """With SQUARE, Instagram's feed."""

@@ -17,7 +17,6 @@ import pytest
 from PIL import Image
 from pregon.syndicate import media as media_files
 from pregon.syndicate.channels.bluesky import BlueskyChannel
-from pregon.syndicate.channels.email import EmailChannel
 from pregon.syndicate.channels.instagram import InstagramChannel
 from pregon.syndicate.channels.linkedin import LinkedInChannel
 from pregon.syndicate.channels.tiktok import TikTokChannel
@@ -133,12 +132,8 @@ def test_link_card_networks_get_the_191_crop_instagram_the_feed_crop_tiktok_the_
     whatsapp = WhatsAppChannel({"phone_number_id": "1", "template_name": "t", "header": "image", "access_token": "t"})
     [header] = whatsapp.render(item).extra["components"][:1]
     assert header["parameters"][0]["image"]["link"].endswith("torre.tarjeta.jpg")
-    mail = EmailChannel(
-        {"host": "smtp.test", "sender": "prensa@alcaldia.test", "unsubscribe_mailto": "baja@alcaldia.test"}
-    )
-    body = mail.render(item.model_copy(update={"press_lists": ("periodistas",)})).extra["body"]
-    assert body.image_url.endswith("torre.tarjeta.jpg")
-    # Networks that show photos whole keep the originals.
+    # Networks that show photos whole keep the originals (so does the press e-mail: journalists
+    # get the full-resolution photo, attached and linked).
     assert [name(m) for m in BlueskyChannel({"embed": "images"}).render(item).media] == ["torre.png", "plaza.png"]
 
 
