@@ -25,7 +25,7 @@ from .catalog import Entry
 from .pages import View
 
 PLUGIN_DIR = Path(__file__).parent
-DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pregon")
+DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pillow", "pregon")
 
 
 @functools.cache

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from .catalog import Entry
+from .derivatives import Crops
 from .feeds import FeedSite
 from .media import Media
 
@@ -24,7 +25,8 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def media_item(site: FeedSite, media: Media) -> dict[str, Any]:
+def media_item(site: FeedSite, media: Media, crops: Crops | None = None) -> dict[str, Any]:
+    """One media entry; an image carries its crops for the networks (``plugins/derivatives.py``)."""
     url = site.absolute(media.src) if media.src else f"https://www.youtube.com/watch?v={media.youtube_id}"
     return {
         "kind": media.kind,
@@ -36,10 +38,14 @@ def media_item(site: FeedSite, media: Media) -> dict[str, Any]:
         "bytes": media.bytes,
         "youtube_id": media.youtube_id,
         "duration": media.duration,
+        "crops": [
+            {"ratio": c.ratio, "url": site.absolute(c.path), "width": c.width, "height": c.height, "mime": c.mime}
+            for c in (crops.of(media) if crops is not None else ())
+        ],
     }
 
 
-def manifest_item(site: FeedSite, entry: Entry) -> dict[str, Any]:
+def manifest_item(site: FeedSite, entry: Entry, crops: Crops | None = None) -> dict[str, Any]:
     r = entry.release
     page = site.absolute(entry.url)
     return {
@@ -54,7 +60,7 @@ def manifest_item(site: FeedSite, entry: Entry) -> dict[str, Any]:
         "dependencia": {"slug": r.meta.dependencia, "name": entry.dependencia_name},
         "tags": list(r.meta.tags),
         "featured": entry.featured,
-        "media": [media_item(site, m) for m in r.media],
+        "media": [media_item(site, m, crops) for m in r.media],
         "social": dict(r.meta.social),
         "press_lists": list(r.meta.press_lists),
         "accounts": list(r.meta.accounts or []),
@@ -67,7 +73,7 @@ def manifest_item(site: FeedSite, entry: Entry) -> dict[str, Any]:
                 "text": u.text,
                 "digest": u.digest,
                 "url": f"{page}#{u.id}",
-                "media": [media_item(site, m) for m in u.media],
+                "media": [media_item(site, m, crops) for m in u.media],
             }
             for u in entry.updates
         ],
@@ -93,10 +99,15 @@ def entity_facts(entity: Any) -> dict[str, Any]:
 
 
 def render_manifest(
-    site: FeedSite, entries: list[Entry], feeds: dict[str, str], entity: dict[str, Any] | None = None
+    site: FeedSite,
+    entries: list[Entry],
+    feeds: dict[str, str],
+    entity: dict[str, Any] | None = None,
+    crops: Crops | None = None,
 ) -> bytes:
     """The manifest document for ``entries``; ``feeds`` maps rss/atom/json to site paths;
-    ``entity`` is :func:`entity_facts` of the entity (omitted when None)."""
+    ``entity`` is :func:`entity_facts` of the entity (omitted when None); ``crops`` gives each
+    image its published crops."""
     doc = {
         "format": FORMAT,
         "version": VERSION,
@@ -104,7 +115,7 @@ def render_manifest(
         "site_url": site.url,
         "feeds": {kind: site.absolute(path) for kind, path in feeds.items()},
         **({"entity": entity} if entity is not None else {}),
-        "items": [manifest_item(site, e) for e in entries],
+        "items": [manifest_item(site, e, crops) for e in entries],
     }
     # No indent: with one, json falls back to its pure-Python encoder (1 s at 4,000 releases).
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .catalog import Entry
+from .derivatives import Crops
 from .feeds import FeedSite
 from .manifest import media_item
 
@@ -40,7 +41,7 @@ def feed_links(site: FeedSite, feeds: dict[str, str], title: str) -> str:
     )
 
 
-def release_tags(site: FeedSite, entry: Entry, site_name: str) -> str:
+def release_tags(site: FeedSite, entry: Entry, site_name: str, crops: Crops | None = None) -> str:
     """Open Graph, Twitter Card, article times, NewsArticle (+ LiveBlogPosting) JSON-LD, Pregón metas."""
     r = entry.release
     url = site.absolute(entry.url)
@@ -64,7 +65,7 @@ def release_tags(site: FeedSite, entry: Entry, site_name: str) -> str:
     if r.meta.expires:
         tags.append(_meta("property", "article:expiration_time", r.meta.expires.isoformat()))
     tags += [_meta("property", "article:tag", t) for t in r.meta.tags]
-    image = share_image(site, entry)
+    image = share_image(site, entry, crops)
     if image:
         tags += [
             _meta("property", "og:image", image["url"]),
@@ -79,9 +80,19 @@ def release_tags(site: FeedSite, entry: Entry, site_name: str) -> str:
     return "".join(tags)
 
 
-def share_image(site: FeedSite, entry: Entry) -> dict[str, Any] | None:
-    """The picture that represents a release when shared: its image, else its YouTube thumbnail."""
+def share_image(site: FeedSite, entry: Entry, crops: Crops | None = None) -> dict[str, Any] | None:
+    """The picture that represents a release when shared: the 1.91:1 crop of its image (the link
+    card's shape, around its focal point), else the image itself, else its YouTube thumbnail."""
     r = entry.release
+    card = crops.link_card(r.image) if crops is not None and r.image is not None else None
+    if r.image is not None and card is not None:
+        return {
+            "url": site.absolute(card.path),
+            "alt": r.image.alt,
+            "width": card.width,
+            "height": card.height,
+            "mime": card.mime,
+        }
     if r.image is not None:
         return media_item(site, r.image)
     if r.video is not None and r.video.youtube_id:

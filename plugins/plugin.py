@@ -28,7 +28,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from pregon.safe_text import neutralise_log
 
-from . import csp, fingerprint, lifecycle, meta, search, themedir
+from . import csp, derivatives, fingerprint, lifecycle, meta, search, themedir
 from .cache import BuildCache, digest
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
@@ -160,6 +160,12 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             src_uri: fingerprint.entry_digest(entry, self.loader.content_keys[str(entry.release.path)])
             for src_uri, entry in catalog.entries.items()
         }
+        self.crops = derivatives.plan_site(
+            ((e.release, self.loader.content_keys[str(e.release.path)]) for e in catalog.entries.values()),
+            self.rules.docs_dir,
+            self.cache,
+            fingerprint.code_digest(),
+        )
         for src_uri, entry in catalog.entries.items():
             file = files.get_file_from_path(src_uri)
             if file is not None:
@@ -215,7 +221,9 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 title=f"{name} — {config.site_name}",
                 home=f"dependencias/{slug}/",
             )
-        outputs[MANIFEST_PATH] = render_manifest(self.site, listed, self.feeds, entity_facts(self.config.entity))
+        outputs[MANIFEST_PATH] = render_manifest(
+            self.site, listed, self.feeds, entity_facts(self.config.entity), crops=self.crops
+        )
         releases = [e.release for e in self.catalog.entries.values()] + self.catalog.hidden
         expires = self.announcement.expires if self.announcement else None
         outputs[NEXT_PATH] = render_next(
@@ -223,6 +231,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         )
         for path, content in outputs.items():
             files.append(File.generated(config, path, content=content))
+        for crop in self.crops.files(config, self.cache):
+            files.append(crop)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         if not self.config.enabled:
@@ -338,7 +348,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         dependencia = entry.release.meta.dependencia if entry else (view.dependencia if view else None)
         tags = self.feed_tags + self.dependencia_feed_tags.get(dependencia or "", "")
         if entry is not None:
-            tags = meta.release_tags(self.site, entry, config.site_name) + tags
+            tags = meta.release_tags(self.site, entry, config.site_name, self.crops) + tags
             if 'rel="canonical"' not in output:
                 tags += f'<link rel="canonical" href="{escape(self.site.absolute(entry.url))}">'
             output = meta.fix_title(output, escape(entry.release.title), entry.release.title)

@@ -10,13 +10,16 @@ preview falls back to the shared template and counting rules and says so.
 
 from __future__ import annotations
 
+import os
+
+from pregon.plugins import derivatives
 from pregon.plugins.release import Media as PluginMedia
 from pregon.plugins.release import Release
 from pregon.syndicate import counting
 from pregon.syndicate.accounts import Account, AccountError, parse_account
 from pregon.syndicate.channels import channel_class
 from pregon.syndicate.channels.base import Channel
-from pregon.syndicate.manifest import Dependencia, Item, Media, Source, Update
+from pregon.syndicate.manifest import Crop, Dependencia, Item, Media, Source, Update
 from pregon.syndicate.text import compose, compose_update
 
 from .findings import Preview, ReleaseReport
@@ -28,7 +31,23 @@ RULE = "redes"
 _NOT_COUNTED = {"email", "outbox"}
 
 
-def _media(project: Project, items: tuple[PluginMedia, ...]) -> tuple[Media, ...]:
+def _crops(project: Project, media: PluginMedia, focus: derivatives.Focus) -> tuple[Crop, ...]:
+    """The crops the build will publish for an image (planned from its header, none made here)."""
+    if media.kind != "image" or not media.src:
+        return ()
+    try:
+        with open(os.path.join(project.rules.docs_dir, media.src), "rb") as f:
+            planned, _ = derivatives.plan(f.read(), media.src, focus)
+    except Exception:  # the loader reported the file already; the preview shows the image itself
+        return ()
+    return tuple(
+        Crop(ratio=c.ratio, url=project.media_url(c.path), width=c.width, height=c.height, mime=c.mime) for c in planned
+    )
+
+
+def _media(
+    project: Project, items: tuple[PluginMedia, ...], main: PluginMedia | None = None, focus: derivatives.Focus = None
+) -> tuple[Media, ...]:
     return tuple(
         Media(
             kind=m.kind,  # type: ignore[arg-type]
@@ -39,9 +58,37 @@ def _media(project: Project, items: tuple[PluginMedia, ...]) -> tuple[Media, ...
             height=m.height,
             bytes=m.bytes,
             youtube_id=m.youtube_id,
+            duration=m.duration,
+            crops=_crops(project, m, focus if m is main else None),
         )
         for m in items
     )
+
+
+CROPS_PREVIEW = "recortes para redes"
+_CROP_USES = {
+    "1.91:1": "tarjetas de enlace, WhatsApp y la página",
+    "1:1": "Instagram (fotos horizontales)",
+    "4:5": "Instagram (fotos verticales)",
+    "9:16": "historias, fotos de TikTok y Reels",
+}
+SMALL_CARD = (600, 315)
+"""Below this, Facebook, X and LinkedIn show a small thumbnail instead of a large card."""
+
+
+def crops_preview(item: Item) -> Preview | None:
+    """The crops the portal will publish for each image, and where each one goes."""
+    lines, media = [], []
+    for image in item.images:
+        if not image.crops:
+            continue
+        lines.append(f"{image.url.rsplit('/', 1)[-1]} ({image.width}×{image.height}):")
+        for crop in image.crops:
+            lines.append(f"  {crop.ratio} · {crop.width}×{crop.height} · {_CROP_USES.get(crop.ratio, '')}".rstrip(" ·"))
+            media.append((crop.url, image.alt))
+    if not lines:
+        return None
+    return Preview(CROPS_PREVIEW, "\n".join(lines), None, None, "", media=tuple(media))
 
 
 def manifest_item(project: Project, release: Release) -> Item:
@@ -49,6 +96,7 @@ def manifest_item(project: Project, release: Release) -> Item:
     live update, whatever its time: the reviewer sees the ones still to come too."""
     meta = release.meta
     url = project.release_url(release)
+    focus = (meta.focal_point.x, meta.focal_point.y) if meta.focal_point is not None else None
     updates = tuple(
         Update(id=u.id, time=u.time, text=u.text, digest=u.digest, url=f"{url}#{u.id}", media=_media(project, u.media))
         for u in release.updates
@@ -66,7 +114,7 @@ def manifest_item(project: Project, release: Release) -> Item:
         ),
         tags=tuple(meta.tags),
         featured=meta.featured,
-        media=_media(project, release.media),
+        media=_media(project, release.media, release.image, focus),
         social=dict(meta.social),
         press_lists=tuple(meta.press_lists),
         accounts=tuple(getattr(meta, "accounts", ()) or ()),
@@ -187,6 +235,14 @@ def check(
             f"(cuentas: {', '.join(project.channels) or 'ninguna'})",
             lines.get("accounts") or lines.get("title"),
         )
+    card = next((c for c in item.images[0].crops if c.ratio == "1.91:1"), None) if item.images else None
+    if card is not None and (card.width < SMALL_CARD[0] or card.height < SMALL_CARD[1]):
+        report.notice(
+            RULE,
+            f"la imagen principal da una tarjeta de enlace de {card.width}×{card.height}: las redes muestran "
+            f"tarjetas grandes desde {SMALL_CARD[0]}×{SMALL_CARD[1]} (Pregón no agranda imágenes); use una foto más grande",
+            image_lines.get(item.images[0].url.rsplit("/", 1)[-1]) or lines.get("image"),
+        )
     rendered = set()
     for channel, config in project.channels.items():
         network = str(config.get("network") or channel)
@@ -200,4 +256,7 @@ def check(
             for problem in preview.problems:
                 named = next((ln for name, ln in image_lines.items() if name in problem), None)
                 report.error(RULE, problem, named or fallback)
+    crops = crops_preview(item)
+    if crops is not None:
+        report.previews.append(crops)  # after the accounts' posts, which it explains
     return rendered

@@ -30,6 +30,16 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
+class Crop(_Frozen):
+    """A crop of an image made by the build for the networks (``plugins/derivatives.py``)."""
+
+    ratio: str = Field(description="'1.91:1' (link card), '1:1', '4:5' or '9:16'.")
+    url: str = Field(description="Absolute URL of the crop on the live site.")
+    width: int
+    height: int
+    mime: str = "image/jpeg"
+
+
 class Media(_Frozen):
     """An image or video of a release, already published on the portal."""
 
@@ -42,6 +52,9 @@ class Media(_Frozen):
     bytes: int | None = Field(None, description="File size in bytes, when the file is local.")
     youtube_id: str | None = Field(None, description="Set when the video is an existing YouTube video.")
     duration: float | None = Field(None, description="Seconds, for a video file whose container says it.")
+    crops: tuple[Crop, ...] = Field(
+        (), description="The image's crops for the networks; empty in manifests older than crops, and for videos."
+    )
 
     @property
     def vertical(self) -> bool:

@@ -1,17 +1,21 @@
 """Media as the networks want it: fetched from the live portal, resized or re-encoded if needed.
 
 Web-first: every image a post carries is downloaded from its already-published URL, never read
-from the working tree. Derivatives (smaller, or JPEG instead of PNG) are made with Pillow when a
+from the working tree. :func:`best_image` picks, for each place a network shows an image, the crop
+the build published for it (``crops`` in the manifest). Derivatives (smaller, or JPEG instead of PNG) are made with Pillow when a
 network's limit asks for it, and never upscaled.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 
 import httpx
 from PIL import Image, ImageOps
+
+from .manifest import Media
 
 
 @dataclass(frozen=True)
@@ -87,3 +91,59 @@ def fit_image(
             if min(img.size) * 0.8 < min_side:
                 raise MediaError(f"la imagen no cabe en {max_bytes} bytes sin quedar por debajo de {min_side} px")
             img = img.resize((int(img.width * 0.8), int(img.height * 0.8)), Image.Resampling.LANCZOS)
+
+
+LINK_CARD = "1.91:1"
+"""Link cards (Bluesky, Mastodon, X, LinkedIn, Facebook) and WhatsApp headers."""
+SQUARE = "1:1"
+PORTRAIT = "4:5"
+"""With SQUARE, Instagram's feed."""
+STORY = "9:16"
+"""Stories, TikTok photos, Reels covers."""
+
+
+def _ratio(label: str) -> float:
+    width, height = label.split(":")
+    return float(width) / float(height)
+
+
+def _closest(media: Media, ratios: tuple[str, ...]) -> str:
+    """Of ``ratios``, the one that cuts least of ``media`` (the first when its size is unknown)."""
+    if len(ratios) == 1 or not (media.width and media.height):
+        return ratios[0]
+    own = math.log(media.width / media.height)
+    return min(ratios, key=lambda r: abs(math.log(_ratio(r)) - own))
+
+
+def best_image(media: Media, *ratios: str) -> Media:
+    """The image as a place that shows ``ratios`` wants it: the portal's crop of the ratio closest
+    to the image's own shape, as a Media with the crop's URL and size (its alt text kept). The
+    image itself when the manifest has no crops (older builds, videos, YouTube).
+
+    Networks that fetch media by URL get the crop's portal URL; channels that upload bytes fetch
+    that same URL from the live portal (web-first), as they do any image.
+    """
+    if not media.crops or not ratios:
+        return media
+    wanted = _closest(media, ratios)
+    crop = next((c for c in media.crops if c.ratio == wanted), None)
+    if crop is None:
+        return media
+    return media.model_copy(
+        update={
+            "url": crop.url,
+            "width": crop.width,
+            "height": crop.height,
+            "mime": crop.mime,
+            "bytes": None,
+            "crops": (),
+        }
+    )
+
+
+def best_images(images: tuple[Media, ...], *ratios: str) -> tuple[Media, ...]:
+    """:func:`best_image` for a set shown together (a carousel): one ratio for all, the first's."""
+    if not images or not ratios:
+        return images
+    wanted = _closest(images[0], ratios)
+    return tuple(best_image(m, wanted) for m in images)

@@ -121,7 +121,7 @@ class BlueskyChannel(Channel):
         card = {"uri": link, "title": item.title, "description": item.summary if update is None else update.text}
         thumb_from = images or item.images
         if thumb_from:
-            card["thumb"] = thumb_from[0].url
+            card["thumb"] = media_files.best_image(thumb_from[0], media_files.LINK_CARD).url
         text, facets = link_text(raw, shorten_links=self.options.shorten_links)
 
         length = count(self.name, text)

@@ -125,7 +125,7 @@ class InstagramChannel(MetaChannel):
                 problems=tuple(problems),
                 extra={"reel": True},
             )
-        images = images[: self.max_images]
+        images = media_files.best_images(images[: self.max_images], media_files.PORTRAIT, media_files.SQUARE)
         skip = None
         if not images and update is not None:
             # A live update is often just text; Instagram cannot carry it, which is not an error.

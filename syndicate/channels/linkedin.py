@@ -115,7 +115,7 @@ class LinkedInChannel(Channel):
         # The limit applies to the field as sent, escapes included (the conservative reading).
         length = count(self.name, commentary)
         problems = [too_long_message(self.name, length, self.text_limit)] if length > self.text_limit else []
-        thumbnail = images[0] if images else None
+        thumbnail = media_files.best_image(images[0], media_files.LINK_CARD) if images else None
         if thumbnail is not None and not thumbnail.alt.strip():
             problems.append(f"linkedin: la imagen {thumbnail.url} no tiene texto alternativo")
         card = {"source": link, "title": title, "description": description}

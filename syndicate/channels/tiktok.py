@@ -65,6 +65,7 @@ from pydantic import Field, SecretStr
 
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
+from ..media import STORY, best_images
 from .base import (
     AccountStats,
     Channel,
@@ -130,7 +131,7 @@ class TikTokChannel(Channel):
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
         text, link, _ = self.draft(item, update)
         video = item.video_file
-        photos = item.images[:MAX_PHOTOS] if self.options.photos else ()
+        photos = best_images(item.images[:MAX_PHOTOS], STORY) if self.options.photos else ()
         skip = None
         if update is not None:
             skip = "TikTok no publica actualizaciones en vivo"

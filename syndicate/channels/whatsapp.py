@@ -66,6 +66,7 @@ from pydantic import SecretStr
 
 from ..counting import graphemes
 from ..manifest import Item, Update
+from ..media import LINK_CARD, best_image
 from .base import (
     AccountStats,
     Channel,
@@ -138,7 +139,7 @@ class WhatsAppChannel(Channel):
         o = self.options
         problems: list[str] = []
         components: list[dict[str, Any]] = []
-        image = item.images[0] if item.images else None
+        image = best_image(item.images[0], LINK_CARD) if item.images else None
         if o.header == "image":
             if image is None:
                 problems.append("whatsapp: la plantilla lleva una imagen de encabezado y el comunicado no tiene imagen")

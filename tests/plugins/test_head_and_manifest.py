@@ -75,7 +75,8 @@ def test_release_head_has_social_and_structured_data(manifest: Manifest, built_s
         assert meta_content(top, "twitter:card") == ["summary_large_image"]
         assert meta_content(top, "article:published_time") == [item.date.isoformat()]
         image = meta_content(top, "og:image")[0]
-        assert image == item.media[0].url and image.startswith("http")
+        card = next(c for c in item.media[0].crops if c.ratio == "1.91:1")  # the link card's crop
+        assert image == card.url and image.startswith("http")
         assert meta_content(top, "og:image:alt") == meta_content(top, "twitter:image:alt") == [item.media[0].alt]
         ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', top, re.DOTALL).group(1))
         types = [node["@type"] for node in ld["@graph"]]

@@ -22,7 +22,7 @@ def test_a_clean_release_has_no_findings(ws: Workspace) -> None:
     report = ws.report(ws.write("limpio"))
     assert report.findings == []
     assert report.url == "http://127.0.0.1:8000/prensa/2026/11/limpio/"
-    assert [p.channel for p in report.previews] == ["outbox"]
+    assert [p.channel for p in report.previews] == ["outbox", "recortes para redes"]
 
 
 def test_example_content_passes_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,12 +106,21 @@ def test_images_against_network_limits(ws: Workspace) -> None:
     )
     report = ws.report(path)
     image_line, gallery_line = line_of_text(path, "image: panoramica.jpg"), line_of_text(path, "src: icono.png")
-    assert {p.channel: p.note for p in report.previews} == {"outbox": None, "instagram": None, "bluesky": None}
+    assert {p.channel: p.note for p in report.previews} == {
+        "outbox": None,
+        "instagram": None,
+        "bluesky": None,
+        "recortes para redes": None,
+    }
 
-    # Instagram downloads the published file: its own render() refuses the 3:1 photo and the PNG,
-    # shown on each image's line, and the review does not repeat them.
-    instagram = [f for f in rules(report, "redes") if f.message.startswith("instagram")]
-    assert {(f.severity, f.line) for f in instagram} == {(Severity.ERROR, image_line), (Severity.ERROR, gallery_line)}
+    # Instagram takes the portal's JPEG crops (1:1 for a wide first photo), not the 3:1 photo and
+    # the PNG it would refuse: no error, and the review does not repeat the originals' limits.
+    instagram = next(p for p in report.previews if p.channel == "instagram")
+    assert [url.rsplit("/", 1)[-1].split(".")[:2] for url, _ in instagram.media] == [
+        ["panoramica", "cuadrada-800x800"],
+        ["icono", "cuadrada-150x150"],
+    ]
+    assert not [f for f in rules(report, "redes") if f.message.startswith("instagram")]
     assert not [f for f in rules(report, "imagenes") if "instagram" in f.message]
     # Bluesky uploads a copy it fits itself: a warning, with the limit.
     [bluesky] = [f for f in rules(report, "imagenes") if "bluesky" in f.message]

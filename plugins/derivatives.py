@@ -1,0 +1,324 @@
+"""The crops of each image for the networks: 1.91:1 link card, 1:1, 4:5 and 9:16.
+
+Each crop is the largest rectangle of its ratio that fits the (orientation-corrected) image,
+placed around the release's ``focal_point`` (default: the centre) and slid back inside the image
+when the point is near an edge. It is then shrunk to the network's size if it is larger, and
+never enlarged: a small photo gives a smaller crop of the right ratio.
+
+Planning (which file, which size) reads only the image header, so the manifest, the page's
+``og:image`` and ``pregon check`` know every crop before any is made. The JPEG itself is made
+when MkDocs copies the site's media (:class:`CropFile`), one at a time, or taken from the build
+cache. Its name carries a hash of the source bytes, the focal point and the crop's size: same
+input, same name, same bytes (the encoder is given no clock, no EXIF and fixed settings).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import os
+import pickle
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import PIL
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+from PIL import Image, ImageOps
+
+from .cache import BuildCache, digest
+from .media import Media
+from .release import Release
+
+FOLDER = "pregon/recortes"
+"""Where the crops are published on the portal."""
+ALGORITHM = "1"
+"""Bumped when the way crops are made changes (names and bytes change with it)."""
+QUALITY = 85
+_ORIENTATION_TAG = 0x0112
+_TRANSPOSED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A crop shape: its label in the manifest, its largest size, and a word for the file name."""
+
+    label: str
+    width: int
+    height: int
+    word: str
+
+
+LINK_CARD = Ratio("1.91:1", 1200, 628, "tarjeta")
+SQUARE = Ratio("1:1", 1080, 1080, "cuadrada")
+PORTRAIT = Ratio("4:5", 1080, 1350, "retrato")
+STORY = Ratio("9:16", 1080, 1920, "vertical")
+RATIOS = (LINK_CARD, SQUARE, PORTRAIT, STORY)
+
+
+@dataclass(frozen=True)
+class Crop:
+    """One published crop of an image: ``path`` is relative to the site root."""
+
+    ratio: str
+    path: str
+    width: int
+    height: int
+    mime: str = "image/jpeg"
+
+
+@dataclass(frozen=True)
+class Job:
+    """What making one crop needs: the source file, its region and the output size. ``draft`` is
+    the size the JPEG decoder may reduce the source to first (all crops of the image share it)."""
+
+    source: str  # absolute path
+    source_sha: str
+    box: tuple[int, int, int, int]
+    size: tuple[int, int]
+    draft: tuple[int, int] | None = None
+
+    @property
+    def key(self) -> str:
+        return digest(
+            "crop", ALGORITHM, PIL.__version__, self.source_sha, repr(self.box), repr(self.size), repr(self.draft)
+        )
+
+
+Focus = tuple[float, float] | None
+
+
+def crop_box(width: int, height: int, ratio: Ratio, focus: Focus) -> tuple[tuple[int, int, int, int], tuple[int, int]]:
+    """(left, top, right, bottom) of the crop in a ``width``×``height`` image, and its output size."""
+    target = ratio.width / ratio.height
+    if width / height > target:
+        crop_h = height
+        crop_w = max(1, min(width, round(height * target)))
+    else:
+        crop_w = width
+        crop_h = max(1, min(height, round(width / target)))
+    fx, fy = focus if focus is not None else (0.5, 0.5)
+    left = min(max(round(fx * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(fy * height - crop_h / 2), 0), height - crop_h)
+    size = (ratio.width, ratio.height) if crop_w > ratio.width else (crop_w, crop_h)
+    return (left, top, left + crop_w, top + crop_h), size
+
+
+def oriented_size(img: Image.Image) -> tuple[int, int]:
+    """Width and height as viewers see them (EXIF orientation applied), from the header only."""
+    try:
+        orientation = img.getexif().get(_ORIENTATION_TAG)
+    except Exception:  # a damaged EXIF block: the pixels are used as stored
+        orientation = None
+    return (img.height, img.width) if orientation in _TRANSPOSED else (img.width, img.height)
+
+
+def file_word(src: str) -> str:
+    """The source file's name as an ASCII word for the crop's name (``Foto Río.jpg`` → ``foto-r-o``)."""
+    stem = src.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:60] or "imagen"
+
+
+def plan(data: bytes, src: str, focus: Focus) -> tuple[list[Crop], list[Job]]:
+    """The crops of the image ``data`` (site path ``src``), and how to make each one."""
+    with Image.open(io.BytesIO(data)) as img:
+        width, height = oriented_size(img)
+        stored, jpeg = img.size, img.format == "JPEG"
+    sha = hashlib.sha256(data).hexdigest()
+    word = file_word(src)
+    shapes = [(ratio, *crop_box(width, height, ratio, focus)) for ratio in RATIOS]
+    # A JPEG decodes at 1/2, 1/4 or 1/8 of its size much faster; allowed while every crop still
+    # has at least as many pixels as it keeps.
+    reduction = min((box[2] - box[0]) / size[0] for _, box, size in shapes)
+    draft = (math.ceil(stored[0] / reduction), math.ceil(stored[1] / reduction)) if jpeg and reduction >= 2 else None
+    crops, jobs = [], []
+    for ratio, box, size in shapes:
+        job = Job("", sha, box, size, draft)
+        name = f"{word}.{ratio.word}-{size[0]}x{size[1]}.{job.key[:12]}.jpg"
+        crops.append(Crop(ratio.label, f"{FOLDER}/{name}", size[0], size[1]))
+        jobs.append(job)
+    return crops, jobs
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """An image as seen (orientation applied, RGB, transparency over white), with the scale of each
+    axis against its full size (below 1 after a draft decode) and its colour profile."""
+
+    image: Image.Image
+    scale: tuple[float, float]
+    icc: bytes | None
+
+
+def decode(data: bytes, draft: tuple[int, int] | None = None) -> Decoded:
+    with Image.open(io.BytesIO(data)) as opened:
+        icc = opened.info.get("icc_profile")
+        full = oriented_size(opened)
+        if draft is not None:
+            opened.draft("RGB", draft)
+        img = ImageOps.exif_transpose(opened)
+        if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+            rgba = img.convert("RGBA")
+            img = Image.new("RGB", rgba.size, "white")
+            img.paste(rgba, mask=rgba.getchannel("A"))
+        elif img.mode != "RGB":
+            img = img.convert("RGB")
+        img.load()
+        scale = (img.width / full[0], img.height / full[1])
+        return Decoded(img, scale, icc if isinstance(icc, bytes) else None)
+
+
+def cut(decoded: Decoded, box: tuple[int, int, int, int], size: tuple[int, int]) -> bytes:
+    """The JPEG of region ``box`` (full-size coordinates) of a decoded image, at ``size``."""
+    sx, sy = decoded.scale
+    img = decoded.image
+    scaled = (
+        min(round(box[0] * sx), img.width - 1),
+        min(round(box[1] * sy), img.height - 1),
+        min(max(round(box[2] * sx), round(box[0] * sx) + 1), img.width),
+        min(max(round(box[3] * sy), round(box[1] * sy) + 1), img.height),
+    )
+    region = img.crop(scaled)
+    if region.size != size:
+        region = region.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    out = io.BytesIO()
+    options = {"icc_profile": decoded.icc} if decoded.icc else {}
+    region.save(out, "JPEG", quality=QUALITY, subsampling="4:2:0", **options)
+    return out.getvalue()
+
+
+def render(
+    data: bytes, box: tuple[int, int, int, int], size: tuple[int, int], draft: tuple[int, int] | None = None
+) -> bytes:
+    """The JPEG of region ``box`` of the image ``data`` at ``size``: RGB, no metadata but its colour
+    profile, transparency over white, the first frame of an animation."""
+    return cut(decode(data, draft), box, size)
+
+
+class CropFile(File):
+    """A crop in MkDocs' file list: made (or read from the cache) only when MkDocs copies it."""
+
+    def __init__(self, config: MkDocsConfig, path: str, job: Job, cache: BuildCache | None, memo: Memo) -> None:
+        super().__init__(path, src_dir=None, dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
+        self.generated_by = "pregon"
+        self.job = job
+        self.cache = cache
+        self.memo = memo
+
+    @property  # type: ignore[override]
+    def content_bytes(self) -> bytes:
+        job = self.job
+        if self.cache is not None:
+            cached = self.cache.get("crop", job.key)
+            if cached is not None:
+                return cached
+        made = cut(self.memo.decoded(job), job.box, job.size)
+        if self.cache is not None:
+            self.cache.put("crop", job.key, made)
+        return made
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        raise AttributeError("a crop is made from its source image")
+
+    def is_modified(self) -> bool:
+        return True
+
+    def copy_file(self, dirty: bool = False) -> None:
+        os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
+        with open(self.abs_dest_path, "wb") as out:
+            out.write(self.content_bytes)
+
+
+class Memo:
+    """The last image decoded: the four crops of an image are copied one after the other."""
+
+    def __init__(self) -> None:
+        self.last: tuple[tuple[str, tuple[int, int] | None], Decoded] | None = None
+
+    def decoded(self, job: Job) -> Decoded:
+        key = (job.source_sha, job.draft)
+        if self.last is None or self.last[0] != key:
+            self.last = None  # the previous image is freed before the next one is decoded
+            with open(job.source, "rb") as f:
+                self.last = (key, decode(f.read(), job.draft))
+        return self.last[1]
+
+
+class Crops:
+    """The crops of every image this build publishes, keyed by the image's site path."""
+
+    def __init__(self) -> None:
+        self.by_src: dict[str, tuple[Crop, ...]] = {}
+        self.jobs: dict[str, Job] = {}  # crop path → job
+
+    def of(self, media: Media) -> tuple[Crop, ...]:
+        return self.by_src.get(media.src or "", ()) if media.kind == "image" else ()
+
+    def link_card(self, media: Media) -> Crop | None:
+        return next((c for c in self.of(media) if c.ratio == LINK_CARD.label), None)
+
+    def files(self, config: MkDocsConfig, cache: BuildCache | None) -> list[File]:
+        memo = Memo()
+        # In source order, so that the memo decodes each image once.
+        ordered = sorted(self.jobs.items(), key=lambda pj: (pj[1].source_sha, pj[1].draft or (0, 0), pj[0]))
+        return [CropFile(config, path, job, cache, memo) for path, job in ordered]
+
+
+def release_images(release: Release) -> Iterable[tuple[Media, Focus]]:
+    """Every image of a release with the focal point that applies to it (the main image's only)."""
+    point = release.meta.focal_point
+    if release.image is not None:
+        yield release.image, (point.x, point.y) if point is not None else None
+    for m in release.gallery:
+        yield m, None
+    for update in release.updates:
+        for m in update.media:
+            if m.kind == "image":
+                yield m, None
+
+
+def plan_release(release: Release, docs_dir: Path) -> dict[str, tuple[list[Crop], list[Job]]]:
+    """Crops of each image of ``release`` (site path → crops and jobs); unreadable images get none."""
+    planned: dict[str, tuple[list[Crop], list[Job]]] = {}
+    for media, focus in release_images(release):
+        if not media.src or media.src in planned:
+            continue
+        source = os.path.join(docs_dir, media.src)
+        try:
+            with open(source, "rb") as f:
+                data = f.read()
+            crops, jobs = plan(data, media.src, focus)
+        except Exception:  # the loader already accepted it; a file changed since is left uncut
+            continue
+        planned[media.src] = (crops, [Job(source, j.source_sha, j.box, j.size, j.draft) for j in jobs])
+    return planned
+
+
+def plan_site(releases: Iterable[tuple[Release, str]], docs_dir: Path, cache: BuildCache | None, code: str) -> Crops:
+    """Crops of every image of ``releases`` ((release, content key) pairs). A release's plan is
+    kept in the build cache under its content key (file and media bytes), so a warm build reads
+    no image to know its crops."""
+    crops = Crops()
+    for release, content_key in releases:
+        key = digest("crop-plan", ALGORITHM, code, content_key, os.path.abspath(docs_dir))
+        planned = None
+        if cache is not None:
+            payload = cache.get("crop-plan", key)
+            if payload is not None:
+                try:
+                    planned = pickle.loads(payload)
+                except Exception:
+                    cache.discard("crop-plan", key)
+        if planned is None:
+            planned = plan_release(release, docs_dir)
+            if cache is not None:
+                cache.put("crop-plan", key, pickle.dumps(planned, protocol=pickle.HIGHEST_PROTOCOL))
+        for src, (found, jobs) in planned.items():
+            crops.by_src[src] = tuple(found)
+            for crop, job in zip(found, jobs, strict=True):
+                crops.jobs[crop.path] = job
+    return crops
