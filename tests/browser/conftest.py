@@ -83,7 +83,8 @@ def new_page(browser: Browser, offsite: Offsite, now: str = FIXED_NOW, **context
 
     The page's clock reads ``now`` (timers still run), the same moment the site was built for,
     so what depends on the date (an announcement's expiry) does not change with the calendar."""
-    context = browser.new_context(locale="es-CO", viewport={"width": 1280, "height": 900}, **context_options)
+    options: dict = {"locale": "es-CO", "viewport": {"width": 1280, "height": 900}, **context_options}
+    context = browser.new_context(**options)
     context.clock.set_fixed_time(datetime.fromisoformat(now))
 
     def guard(route: Route) -> None:
