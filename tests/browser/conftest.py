@@ -175,6 +175,8 @@ def show_every_image(page: Page) -> None:
     page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
     for img in page.locator("img").all():
         expect(img).to_have_js_property("complete", True)
+    # Decoded too, or a tall full-page screenshot may paint some of them blank.
+    page.evaluate("async () => { await Promise.all([...document.images].map(i => i.decode().catch(() => null))); }")
 
 
 @pytest.fixture(scope="session")
