@@ -187,10 +187,12 @@ def axe_source() -> str:
 
 
 @pytest.fixture()
-def axe(axe_source: str) -> Callable[[Page], list[dict]]:
-    """Run axe-core (WCAG 2.x A/AA rules) in the page; return serious and critical violations."""
+def axe(axe_source: str) -> Callable[..., list[dict]]:
+    """Run axe-core (WCAG 2.x A/AA rules and best practices) in the page; return its violations
+    (by default the serious and critical ones)."""
 
-    def check(page: Page) -> list[dict]:
+    def check(page: Page, impacts: tuple[str, ...] | None = BLOCKING_IMPACTS) -> list[dict]:
+        """``impacts=None``: every violation, minor and moderate ones too."""
         # Evaluated through the DevTools protocol: the portal's CSP refuses inline <script> tags.
         page.evaluate(axe_source)
         result = page.evaluate(
@@ -205,7 +207,7 @@ def axe(axe_source: str) -> Callable[[Page], list[dict]]:
                 "nodes": [n["target"] for n in v["nodes"]][:5],
             }
             for v in result["violations"]
-            if v["impact"] in BLOCKING_IMPACTS
+            if impacts is None or v["impact"] in impacts
         ]
 
     return check

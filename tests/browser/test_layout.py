@@ -70,7 +70,7 @@ def test_no_page_scrolls_sideways_and_axe_finds_nothing(sized: Page, paged_site:
         box = sized.evaluate(OVERFLOW)
         if box["scroll"] > box["client"]:
             overflow[name] = box
-        found = axe(sized)
+        found = axe(sized, impacts=None)  # none at all, minor ones included
         if found:
             violations[name] = found
     assert not overflow, f"páginas con desplazamiento horizontal: {json.dumps(overflow, ensure_ascii=False)}"
