@@ -78,6 +78,7 @@ def test_banner_announcement_shows_and_stays_dismissed_for_the_session(
         expect(banner).to_contain_text(text)
         banner.get_by_role("link", name=re.compile("Más información")).click()
         expect(page.locator("h1")).to_contain_text("vías rurales")
+        page.wait_for_load_state("load")  # the button works once the deferred script has run
         page.get_by_role("button", name="Cerrar aviso").click()
         expect(banner).to_be_hidden()
         page.goto(served_site + RELEASE)  # same tab, same session: stays closed
