@@ -33,6 +33,7 @@ from .cache import BuildCache, digest
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
 from .feeds import FeedCache, FeedSite, feed_paths, render_feeds
+from .htmlconform import conform
 from .manifest import MANIFEST_PATH, entity_facts, render_manifest
 from .page_cache import TEMPLATE as CACHED_TEMPLATE
 from .page_cache import PageCache
@@ -352,13 +353,13 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             if 'rel="canonical"' not in output:
                 tags += f'<link rel="canonical" href="{escape(self.site.absolute(entry.url))}">'
             output = meta.fix_title(output, escape(entry.release.title), entry.release.title)
-        return csp.apply(meta.inject(output, tags), page.content, self.frame_sources)
+        return csp.apply(conform(meta.inject(output, tags)), page.content, self.frame_sources)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
         """Static templates (404.html) carry the same policy as pages."""
         if not self.config.enabled or "<head>" not in output_content:
             return None
-        return csp.apply(output_content, None, self.frame_sources)
+        return csp.apply(conform(output_content), None, self.frame_sources)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:

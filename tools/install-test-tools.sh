@@ -32,6 +32,18 @@ if [ ! -s .cache/node/node_modules/axe-core/axe.min.js ] \
   npm install --silent --no-audit --no-fund --prefix .cache/node "axe-core@$AXE_CORE_VERSION" >/dev/null
 fi
 
+# The Nu HTML Checker (vnu.jar from npm's vnu-jar), run with the system Java 17 by the portal's
+# HTML tests; pinned, into the same ignored folder. --ignore-scripts: its postinstall would fetch
+# a JDK from outside the registries when Java is missing; the Debian one is used instead.
+VNU_JAR_VERSION=26.9.27
+apt_install openjdk-17-jre-headless
+if [ ! -s .cache/node/node_modules/vnu-jar/build/dist/vnu.jar ] \
+  || ! grep -q "\"version\": \"$VNU_JAR_VERSION\"" .cache/node/node_modules/vnu-jar/package.json; then
+  echo "instalando vnu-jar@$VNU_JAR_VERSION (validador de HTML)"
+  mkdir -p .cache/node
+  npm install --silent --no-audit --no-fund --ignore-scripts --prefix .cache/node "vnu-jar@$VNU_JAR_VERSION" >/dev/null
+fi
+
 # --- GitHub approvals: GitHub's official OpenAPI description, to validate the fake GitHub API ---
 # One file out of the npm package (npm pack, not installed); pinned so the tests are reproducible.
 OCTOKIT_OPENAPI_VERSION=23.0.2

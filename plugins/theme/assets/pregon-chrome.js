@@ -19,8 +19,7 @@
   }
 
   function setUpAnnouncement(el) {
-    // A banner sits inside Material's <aside class="md-banner">: hide the whole strip.
-    var box = el.tagName === "DIALOG" ? el : (el.closest(".md-banner") || el);
+    var box = el;
     if (expired(el) || dismissedKey() === el.dataset.key) {
       box.hidden = true;
       return;
