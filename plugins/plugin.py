@@ -28,7 +28,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from pregon.safe_text import neutralise_log
 
-from . import csp, fingerprint, lifecycle, meta, search, themedir
+from . import brand, csp, fingerprint, lifecycle, meta, search, themedir
 from .cache import BuildCache, digest
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
@@ -96,6 +96,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             releases_dir=self.config.releases_dir.strip("/"),
         )
         entity = self.config.entity
+        self.logo = brand.logo(config)
+        site_favicon = brand.favicon(config)
         self.site = FeedSite(
             url=config.site_url if config.site_url.endswith("/") else config.site_url + "/",
             description=config.site_description or f"Comunicados de prensa de {entity.name}",
@@ -103,6 +105,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             email=entity.email,
             id_date=self.config.feeds.id_date,
             now=self.now,
+            icon=self.logo.path if self.logo else None,
+            favicon=site_favicon.path if site_favicon else None,
         )
         self.cache = self._open_cache(config)
         self.loader = CachedLoader(self.cache, fingerprint.code_digest())
@@ -204,17 +208,19 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
         listed = self.catalog.listed
         limit = self.config.feeds.limit
-        feeds = FeedCache(self.cache, self.site, self.entry_keys, config) if self.cache else None
-        render = feeds.render if feeds else functools.partial(render_feeds, self.site)
-        outputs = render(listed[:limit], prefix="", title=config.site_name, home="")
+        # Feeds carry the releases' converted bodies: their files are filled in on_env (_write_feeds).
+        self.feed_sets = [(listed[:limit], "", config.site_name, "")]
         groups = self.catalog.by_dependencia()
         for slug, name in self.config.dependencias.items():
-            outputs |= render(
-                groups.get(slug, [])[:limit],
-                prefix=f"dependencias/{slug}/",
-                title=f"{name} — {config.site_name}",
-                home=f"dependencias/{slug}/",
+            self.feed_sets.append(
+                (
+                    groups.get(slug, [])[:limit],
+                    f"dependencias/{slug}/",
+                    f"{name} — {config.site_name}",
+                    f"dependencias/{slug}/",
+                )
             )
+        outputs = {path: b"" for _, prefix, _, _ in self.feed_sets for path in feed_paths(prefix).values()}
         outputs[MANIFEST_PATH] = render_manifest(self.site, listed, self.feeds)
         releases = [e.release for e in self.catalog.entries.values()] + self.catalog.hidden
         expires = self.announcement.expires if self.announcement else None
@@ -223,6 +229,21 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         )
         for path, content in outputs.items():
             files.append(File.generated(config, path, content=content))
+
+    def _write_feeds(self, files: Files, config: MkDocsConfig) -> None:
+        """Every page's Markdown is converted by now: the feeds get the cleaned bodies."""
+
+        def body(entry: Entry) -> str:
+            file = files.get_file_from_path(entry.release.src_uri)
+            return (file.page.content or "") if file is not None and file.page is not None else ""
+
+        feeds = FeedCache(self.cache, self.site, self.entry_keys, config) if self.cache else None
+        render = feeds.render if feeds else functools.partial(render_feeds, self.site)
+        for entries, prefix, title, home in self.feed_sets:
+            for path, content in render(entries, prefix=prefix, title=title, home=home, body=body).items():
+                file = files.get_file_from_path(path)
+                assert file is not None, path  # added in _add_generated
+                file.content_bytes = content
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         if not self.config.enabled:
@@ -234,6 +255,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             dependencias=dict(self.config.dependencias),
         )
         env.filters["fecha"] = fecha
+        self._write_feeds(files, config)
         self._start_search_index(files, config)
         return env
 
@@ -338,7 +360,12 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         dependencia = entry.release.meta.dependencia if entry else (view.dependencia if view else None)
         tags = self.feed_tags + self.dependencia_feed_tags.get(dependencia or "", "")
         if entry is not None:
-            tags = meta.release_tags(self.site, entry, config.site_name) + tags
+            tags = (
+                meta.release_tags(
+                    self.site, entry, config.site_name, logo=self.logo, offices=list(self.config.dependencias.values())
+                )
+                + tags
+            )
             if 'rel="canonical"' not in output:
                 tags += f'<link rel="canonical" href="{escape(self.site.absolute(entry.url))}">'
             output = meta.fix_title(output, escape(entry.release.title), entry.release.title)
