@@ -43,6 +43,7 @@ from .release_cache import CachedLoader
 from .sanitize import body_problems, clean_body_html, frame_sources, removals
 from .schedule import NEXT_PATH, render_next, source_commit
 from .site import SiteContext, current_announcement, fecha
+from .sitemaps import render_sitemap, sitemap_path
 from .source import display_path
 from .symlinks import symlink_problems
 
@@ -221,6 +222,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 )
             )
         outputs = {path: b"" for _, prefix, _, _ in self.feed_sets for path in feed_paths(prefix).values()}
+        outputs |= self._dependencia_sitemaps(files, groups)
         outputs[MANIFEST_PATH] = render_manifest(self.site, listed, self.feeds)
         releases = [e.release for e in self.catalog.entries.values()] + self.catalog.hidden
         expires = self.announcement.expires if self.announcement else None
@@ -229,6 +231,22 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         )
         for path, content in outputs.items():
             files.append(File.generated(config, path, content=content))
+
+    def _dependencia_sitemaps(self, files: Files, groups: dict[str, list[Entry]]) -> dict[str, bytes]:
+        """``dependencias/<slug>/sitemap.xml``, where the theme looks next to the dependencia's feeds."""
+        pages: dict[str, list[str]] = {slug: [] for slug in self.config.dependencias}
+        for src_uri, view in self.views.items():
+            file = files.get_file_from_path(src_uri)
+            if view.kind == "dependencia" and view.dependencia in pages and file is not None:
+                pages[view.dependencia].append(file.url)
+        return {
+            sitemap_path(f"dependencias/{slug}/"): render_sitemap(
+                self.site,
+                sorted(urls, key=lambda u: (len(u), u)),
+                max((e.updated or e.release.date for e in groups.get(slug, [])), default=None),
+            )
+            for slug, urls in pages.items()
+        }
 
     def _write_feeds(self, files: Files, config: MkDocsConfig) -> None:
         """Every page's Markdown is converted by now: the feeds get the cleaned bodies."""
