@@ -294,10 +294,10 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             else:
                 self.search.add(search.release_document(page, entry), group=str(entry.release.date.year))
         for src_uri, view in self.views.items():
-            file = files.get_file_from_path(src_uri)
-            if view.kind == "dependencia" and view.page == 0 and view.dependencia and file and file.page:
+            office = files.get_file_from_path(src_uri)
+            if view.kind == "dependencia" and view.page == 0 and view.dependencia and office and office.page:
                 name = self.config.dependencias.get(view.dependencia, view.dependencia)
-                self.search.add(search.dependencia_document(file.page, name))
+                self.search.add(search.dependencia_document(office.page, name))
         self.search.start(config.site_dir)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
