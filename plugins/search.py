@@ -65,10 +65,12 @@ def add_search_page(files: Files, config: MkDocsConfig) -> None:
 
 
 # Citizens search for releases: a word in a release's title or summary outweighs the same word
-# in a content page (Pagefind's data-pagefind-weight, 0–10; headings weigh 7, text 1 by default).
+# in a content page, even in its title (Pagefind's data-pagefind-weight, 0–10; by default
+# headings weigh 7 and text 1).
 RELEASE_TITLE_WEIGHT = "10"
 RELEASE_LEAD_WEIGHT = "3"
-PAGE_BODY_WEIGHT = "0.5"
+PAGE_TITLE_WEIGHT = "2"
+PAGE_BODY_WEIGHT = "0.3"
 # Code blocks of a content page (commands, example front matter) are no text for citizens and
 # would show as raw YAML in an excerpt.
 _CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
@@ -103,7 +105,7 @@ class Document:
         if self.image:
             image = f'<img src="{escape(self.image)}" alt="{escape(self.image_alt)}">'
         if self.kind == "page":
-            title = f"<h1>{escape(self.title)}</h1>"
+            title = f'<h1 data-pagefind-weight="{PAGE_TITLE_WEIGHT}">{escape(self.title)}</h1>'
             lead = "".join(f"<p>{escape(p)}</p>" for p in self.lead)
             body = f'<div data-pagefind-weight="{PAGE_BODY_WEIGHT}">{_CODE_BLOCK.sub("", self.body_html)}</div>'
         else:
