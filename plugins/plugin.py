@@ -43,6 +43,7 @@ from .release_cache import CachedLoader
 from .sanitize import body_problems, clean_body_html, frame_sources, removals
 from .schedule import NEXT_PATH, render_next, source_commit
 from .site import SiteContext, current_announcement, fecha
+from .site_map import add_site_map
 from .sitemaps import render_sitemap, sitemap_path
 from .source import display_path
 from .symlinks import symlink_problems
@@ -182,6 +183,13 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         )
         self._add_generated(files, config)
         search.add_search_page(files, config)
+        add_site_map(
+            files,
+            config,
+            self.views.values(),
+            {kind: self.site.absolute(path) for kind, path in self.feeds.items()},
+            search.SEARCH_PAGE,
+        )
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
