@@ -6,12 +6,12 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from mkdocs.structure.files import File, Files
 
 from . import lifecycle
-from .gitinfo import last_commits
+from .gitinfo import Commit, last_commits
 from .lifecycle import State
 from .problems import Problem, ReleaseError
 from .release import Release, ReleaseRules, Update, load_release
@@ -93,18 +93,32 @@ def load_catalog(
             catalog.hidden.append(release)
             continue
         commit = commits.get(file.src_uri)
-        updated = commit.time if commit and release.date < commit.time <= now else None
+        updates = lifecycle.published_updates(release, now)
         catalog.entries[file.src_uri] = Entry(
             release=release,
             url=file.url,
             state=state,
             featured=lifecycle.is_featured(release, now),
             dependencia_name=rules.dependencias.get(release.meta.dependencia, release.meta.dependencia),
-            updates=lifecycle.published_updates(release, now),
+            updates=updates,
             commit=commit.sha if commit else None,
-            updated=updated,
+            updated=last_update(release, updates, commit, now, rules.timezone),
         )
     return catalog
+
+
+def last_update(
+    release: Release, updates: tuple[Update, ...], commit: Commit | None, now: datetime, tz: tzinfo
+) -> datetime | None:
+    """When the release last changed after its publication, in the site's zone; None if never.
+
+    Its newest published live update, or the commit that last edited its file (not the one that
+    added it: a commit adding several releases is no update of any), whichever is later.
+    """
+    moments = [u.time for u in updates if release.date < u.time <= now]
+    if commit is not None and not commit.added and release.date < commit.time <= now:
+        moments.append(commit.time)
+    return max(moments).astimezone(tz) if moments else None
 
 
 def _check_unique_ids(releases: list[Release], problems: list[Problem]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .brand import Picture
 from .catalog import Entry
 from .derivatives import Crops
 from .feeds import FeedSite
@@ -41,8 +42,19 @@ def feed_links(site: FeedSite, feeds: dict[str, str], title: str) -> str:
     )
 
 
-def release_tags(site: FeedSite, entry: Entry, site_name: str, crops: Crops | None = None) -> str:
-    """Open Graph, Twitter Card, article times, NewsArticle (+ LiveBlogPosting) JSON-LD, Pregón metas."""
+def release_tags(
+    site: FeedSite,
+    entry: Entry,
+    site_name: str,
+    crops: Crops | None = None,
+    *,
+    logo: Picture | None = None,
+    offices: list[str] | None = None,
+) -> str:
+    """Open Graph, Twitter Card, article times, NewsArticle or LiveBlogPosting JSON-LD, Pregón metas.
+
+    ``crops`` gives og:image its 1.91:1 cut; ``logo`` is the publisher's logo in the JSON-LD;
+    ``offices`` the dependencias' names (an author named like one is an Organization)."""
     r = entry.release
     url = site.absolute(entry.url)
     tags = [
@@ -76,7 +88,7 @@ def release_tags(site: FeedSite, entry: Entry, site_name: str, crops: Crops | No
         tags += [_meta("property", f"og:image:{k}", image[k]) for k in ("width", "height") if image.get(k)]
         if image.get("mime"):
             tags.append(_meta("property", "og:image:type", image["mime"]))
-    tags.append(_json_ld(site, entry, site_name, image))
+    tags.append(_json_ld(site, entry, site_name, image, logo, offices))
     return "".join(tags)
 
 
@@ -103,58 +115,111 @@ def share_image(site: FeedSite, entry: Entry, crops: Crops | None = None) -> dic
     return None
 
 
-def _json_ld(site: FeedSite, entry: Entry, site_name: str, image: dict[str, Any] | None) -> str:
-    r = entry.release
-    url = site.absolute(entry.url)
-    publisher = {
+HEADLINE_LIMIT = 110  # Google: longer headlines are cut in rich results
+# First words of an office's name (an author that is an office is an Organization, not a Person).
+OFFICE_WORDS = frozenset(
+    {
+        *("alcaldía", "gobernación", "secretaría", "oficina", "despacho", "dirección", "subdirección"),
+        *("departamento", "instituto", "concejo", "personería", "contraloría", "gerencia", "área"),
+        *("grupo", "unidad", "coordinación", "equipo", "prensa", "comunicaciones", "ministerio"),
+        *("agencia", "superintendencia", "empresa", "junta", "comité", "consejo", "programa"),
+    }
+)
+
+
+def headline(text: str, limit: int = HEADLINE_LIMIT) -> str:
+    """``text`` within ``limit`` characters, cut at a word boundary with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def author_node(name: str, offices: list[str], publisher: dict[str, Any]) -> dict[str, Any]:
+    """schema.org author: the entity itself, one of its offices (Organization), or a person."""
+    folded = _folded(name)
+    entity = {"@type": publisher["@type"], "name": publisher["name"], "url": publisher["url"]}
+    if folded == _folded(publisher["name"]):
+        return entity
+    words = folded.split()
+    if folded in {_folded(o) for o in offices} or (words and words[0] in OFFICE_WORDS):
+        return {"@type": "Organization", "name": name, "parentOrganization": entity}
+    return {"@type": "Person", "name": name}
+
+
+def publisher_node(site: FeedSite, logo: Picture | None) -> dict[str, Any]:
+    node: dict[str, Any] = {
         "@type": "GovernmentOrganization",
+        "@id": site.url + "#entidad",
         "name": site.author,
         "url": site.url,
     }
+    if logo is not None:
+        node["logo"] = {
+            "@type": "ImageObject",
+            "url": site.absolute(logo.path),
+            "width": logo.width,
+            "height": logo.height,
+        }
+    return node
+
+
+def _json_ld(
+    site: FeedSite,
+    entry: Entry,
+    site_name: str,
+    image: dict[str, Any] | None,
+    logo: Picture | None = None,
+    offices: list[str] | None = None,
+) -> str:
+    """One node per release: a NewsArticle, or a LiveBlogPosting (an Article too) when live."""
+    r = entry.release
+    url = site.absolute(entry.url)
+    publisher = publisher_node(site, logo)
     article: dict[str, Any] = {
-        "@type": "NewsArticle",
-        "headline": r.title[:110],
+        "@type": "LiveBlogPosting" if r.meta.live else "NewsArticle",
+        "headline": headline(r.title),
         "description": r.meta.summary,
         "datePublished": r.date.isoformat(),
         "dateModified": (entry.updated or r.date).isoformat(),
-        "mainEntityOfPage": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "inLanguage": "es-CO",
         "articleSection": entry.dependencia_name,
         "keywords": list(r.meta.tags),
-        "author": {"@type": "Person", "name": r.meta.author} if r.meta.author else publisher,
+        "author": [author_node(r.meta.author or site.author, offices or [], publisher)],
         "publisher": publisher,
         "isAccessibleForFree": True,
     }
     if image:
         article["image"] = [image["url"]]
-    graph: list[dict[str, Any]] = [article]
     if r.meta.live:
-        graph.append(
-            {
-                "@type": "LiveBlogPosting",
-                "headline": r.title[:110],
-                "url": url,
-                "datePublished": r.date.isoformat(),
-                "coverageStartTime": r.date.isoformat(),
-                "about": {
-                    "@type": "Event",
-                    "name": r.title,
-                    "startDate": r.date.isoformat(),
-                },
-                "liveBlogUpdate": [
-                    {
-                        "@type": "BlogPosting",
-                        "headline": u.text[:110],
-                        "articleBody": u.text,
-                        "datePublished": u.time.isoformat(),
-                        "url": f"{url}#{u.id}",
-                    }
-                    for u in entry.updates
-                ],
+        article["coverageStartTime"] = r.date.isoformat()
+        if r.meta.expires:
+            article["coverageEndTime"] = r.meta.expires.isoformat()
+        updates = []
+        for u in entry.updates:
+            update: dict[str, Any] = {
+                "@type": "BlogPosting",
+                "headline": headline(u.text),
+                "articleBody": u.text,
+                "datePublished": u.time.isoformat(),
+                "url": f"{url}#{u.id}",
+                "author": article["author"],
             }
-        )
-    data = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
+            pictures = [site.absolute(m.src) for m in u.media if m.src and m.kind == "image"]
+            if pictures:
+                update["image"] = pictures
+            updates.append(update)
+        article["liveBlogUpdate"] = updates
+    data = json.dumps({"@context": "https://schema.org", **article}, ensure_ascii=False)
     # "<" escaped as \u003c: no "</script>" or "<!--" can end or confuse the script element.
     return '<script type="application/ld+json">' + data.replace("<", "\\u003c") + "</script>"
 

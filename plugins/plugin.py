@@ -28,7 +28,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from pregon.safe_text import neutralise_log
 
-from . import csp, derivatives, fingerprint, lifecycle, meta, search, themedir
+from . import brand, csp, derivatives, fingerprint, lifecycle, meta, search, themedir
 from .cache import BuildCache, digest
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
@@ -44,6 +44,8 @@ from .release_cache import CachedLoader
 from .sanitize import body_problems, clean_body_html, frame_sources, removals
 from .schedule import NEXT_PATH, render_next, source_commit
 from .site import SiteContext, current_announcement, fecha
+from .site_map import add_site_map
+from .sitemaps import render_sitemap, sitemap_path
 from .source import display_path
 from .symlinks import symlink_problems
 
@@ -97,6 +99,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             releases_dir=self.config.releases_dir.strip("/"),
         )
         entity = self.config.entity
+        self.logo = brand.logo(config)
+        site_favicon = brand.favicon(config)
         self.site = FeedSite(
             url=config.site_url if config.site_url.endswith("/") else config.site_url + "/",
             description=config.site_description or f"Comunicados de prensa de {entity.name}",
@@ -104,6 +108,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             email=entity.email,
             id_date=self.config.feeds.id_date,
             now=self.now,
+            icon=self.logo.path if self.logo else None,
+            favicon=site_favicon.path if site_favicon else None,
         )
         self.cache = self._open_cache(config)
         self.loader = CachedLoader(self.cache, fingerprint.code_digest())
@@ -184,6 +190,13 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         )
         self._add_generated(files, config)
         search.add_search_page(files, config)
+        add_site_map(
+            files,
+            config,
+            self.views.values(),
+            {kind: self.site.absolute(path) for kind, path in self.feeds.items()},
+            search.SEARCH_PAGE,
+        )
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -211,17 +224,20 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
         listed = self.catalog.listed
         limit = self.config.feeds.limit
-        feeds = FeedCache(self.cache, self.site, self.entry_keys, config) if self.cache else None
-        render = feeds.render if feeds else functools.partial(render_feeds, self.site)
-        outputs = render(listed[:limit], prefix="", title=config.site_name, home="")
+        # Feeds carry the releases' converted bodies: their files are filled in on_env (_write_feeds).
+        self.feed_sets = [(listed[:limit], "", config.site_name, "")]
         groups = self.catalog.by_dependencia()
         for slug, name in self.config.dependencias.items():
-            outputs |= render(
-                groups.get(slug, [])[:limit],
-                prefix=f"dependencias/{slug}/",
-                title=f"{name} — {config.site_name}",
-                home=f"dependencias/{slug}/",
+            self.feed_sets.append(
+                (
+                    groups.get(slug, [])[:limit],
+                    f"dependencias/{slug}/",
+                    f"{name} — {config.site_name}",
+                    f"dependencias/{slug}/",
+                )
             )
+        outputs = {path: b"" for _, prefix, _, _ in self.feed_sets for path in feed_paths(prefix).values()}
+        outputs |= self._dependencia_sitemaps(files, groups)
         outputs[MANIFEST_PATH] = render_manifest(
             self.site, listed, self.feeds, entity_facts(self.config.entity), crops=self.crops
         )
@@ -235,6 +251,37 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         for crop in self.crops.files(config, self.cache):
             files.append(crop)
 
+    def _dependencia_sitemaps(self, files: Files, groups: dict[str, list[Entry]]) -> dict[str, bytes]:
+        """``dependencias/<slug>/sitemap.xml``, where the theme looks next to the dependencia's feeds."""
+        pages: dict[str, list[str]] = {slug: [] for slug in self.config.dependencias}
+        for src_uri, view in self.views.items():
+            file = files.get_file_from_path(src_uri)
+            if view.kind == "dependencia" and view.dependencia in pages and file is not None:
+                pages[view.dependencia].append(file.url)
+        return {
+            sitemap_path(f"dependencias/{slug}/"): render_sitemap(
+                self.site,
+                sorted(urls, key=lambda u: (len(u), u)),
+                max((e.updated or e.release.date for e in groups.get(slug, [])), default=None),
+            )
+            for slug, urls in pages.items()
+        }
+
+    def _write_feeds(self, files: Files, config: MkDocsConfig) -> None:
+        """Every page's Markdown is converted by now: the feeds get the cleaned bodies."""
+
+        def body(entry: Entry) -> str:
+            file = files.get_file_from_path(entry.release.src_uri)
+            return (file.page.content or "") if file is not None and file.page is not None else ""
+
+        feeds = FeedCache(self.cache, self.site, self.entry_keys, config) if self.cache else None
+        render = feeds.render if feeds else functools.partial(render_feeds, self.site)
+        for entries, prefix, title, home in self.feed_sets:
+            for path, content in render(entries, prefix=prefix, title=title, home=home, body=body).items():
+                file = files.get_file_from_path(path)
+                assert file is not None, path  # added in _add_generated
+                file.content_bytes = content
+
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         if not self.config.enabled:
             return None
@@ -245,6 +292,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             dependencias=dict(self.config.dependencias),
         )
         env.filters["fecha"] = fecha
+        self._write_feeds(files, config)
         self._start_search_index(files, config)
         return env
 
@@ -264,6 +312,11 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 self.search.add(search.page_document(page))
             else:
                 self.search.add(search.release_document(page, entry), group=str(entry.release.date.year))
+        for src_uri, view in self.views.items():
+            office = files.get_file_from_path(src_uri)
+            if view.kind == "dependencia" and view.page == 0 and view.dependencia and office and office.page:
+                name = self.config.dependencias.get(view.dependencia, view.dependencia)
+                self.search.add(search.dependencia_document(office.page, name))
         self.search.start(config.site_dir)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -349,7 +402,17 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         dependencia = entry.release.meta.dependencia if entry else (view.dependencia if view else None)
         tags = self.feed_tags + self.dependencia_feed_tags.get(dependencia or "", "")
         if entry is not None:
-            tags = meta.release_tags(self.site, entry, config.site_name, self.crops) + tags
+            tags = (
+                meta.release_tags(
+                    self.site,
+                    entry,
+                    config.site_name,
+                    crops=self.crops,
+                    logo=self.logo,
+                    offices=list(self.config.dependencias.values()),
+                )
+                + tags
+            )
             if 'rel="canonical"' not in output:
                 tags += f'<link rel="canonical" href="{escape(self.site.absolute(entry.url))}">'
             output = meta.fix_title(output, escape(entry.release.title), entry.release.title)

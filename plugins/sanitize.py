@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 
@@ -169,6 +169,34 @@ def clean_body_html(html: str, allowed_iframe_hosts: Iterable[str] = DEFAULT_IFR
     if not html:
         return html
     return _cleaner(_normalised_hosts(allowed_iframe_hosts)).clean(html)
+
+
+def absolute_urls(clean_html: str, base: str) -> str:
+    """Already cleaned ``clean_html`` with every address resolved against ``base`` (the page's
+    absolute URL), for feeds: a reader shows the body away from the portal. The allow-list runs
+    again on the way (iframes keep the ``src`` the first cleaning let through)."""
+    if not clean_html:
+        return clean_html
+
+    def resolve(tag: str, attribute: str, value: str) -> str | None:
+        if attribute in _URL_ATTRIBUTES:
+            return urljoin(base, value.strip())
+        return value
+
+    cleaner = nh3.Cleaner(
+        tags=set(TAGS),
+        clean_content_tags=set(CONTENT_DROPPED),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        attribute_filter=resolve,
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+        generic_attribute_prefixes={"aria-"},
+        tag_attribute_values={tag: {a: set(v) for a, v in values.items()} for tag, values in LINK_VALUES.items()},
+        set_tag_attribute_values={tag: dict(values) for tag, values in IFRAME_FORCED.items()},
+        url_schemes=set(URL_SCHEMES),
+        filter_style_properties=set(STYLE_PROPERTIES),
+    )
+    return cleaner.clean(clean_html)
 
 
 # --- What the sanitiser removes, for editors ---------------------------------------------------

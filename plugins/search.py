@@ -5,8 +5,10 @@ whole on the first query. Pagefind splits the index into small chunks keyed by w
 fetches only the chunks of its words and the excerpts of the results it shows.
 
 What is indexed is decided here, not read back from the rendered pages: release and content
-pages (title, dependencia, summary, live updates and body), never listings (they repeat
-summaries), expired releases, the search page or pages with ``search: {exclude: true}``.
+pages (title, dependencia, summary, live updates and body), each dependencia's page (its name
+only), never listings (they repeat summaries), expired releases, the search page or pages with
+``search: {exclude: true}`` (the editors' guide: the index is the citizens'). Releases weigh
+more than content pages, whose code blocks stay out.
 Once MkDocs has converted every page's Markdown (``on_env``), the plugin writes one small
 document per indexed page and :meth:`SearchIndex.start` launches Pagefind on them in the
 background, so the index is built on another core while MkDocs renders the templates;
@@ -20,6 +22,7 @@ import functools
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,9 +64,25 @@ def add_search_page(files: Files, config: MkDocsConfig) -> None:
         files.append(File.generated(config, SEARCH_PAGE, content=_SEARCH_PAGE_SOURCE))
 
 
+# Citizens search for releases: a word in a release's title or summary outweighs the same word
+# in a content page, even in its title (Pagefind's data-pagefind-weight, 0–10; by default
+# headings weigh 7 and text 1).
+RELEASE_TITLE_WEIGHT = "10"
+RELEASE_LEAD_WEIGHT = "3"
+PAGE_TITLE_WEIGHT = "2"
+PAGE_BODY_WEIGHT = "0.3"
+# Code blocks of a content page (commands, example front matter) are no text for citizens and
+# would show as raw YAML in an excerpt.
+_CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Document:
-    """What the index knows of one page. HTML fields are trusted (rendered by Markdown)."""
+    """What the index knows of one page. HTML fields are trusted (rendered by Markdown).
+
+    ``kind`` weighs it: ``release`` (title and lead weigh most), ``dependencia`` (an office's
+    page: its name, findable and a filter value even while none of its releases is in force) or
+    ``page`` (content pages: lighter text, no code blocks)."""
 
     dest_uri: str  # as in ``File.dest_uri``, e.g. prensa/2026/04/vacunacion/index.html
     title: str  # plain text
@@ -72,21 +91,30 @@ class Document:
     image: str | None = None  # URL relative to the page, as the page itself links it
     image_alt: str = ""
     dependencia: str | None = None  # a filter in the search page
+    kind: str = "page"
 
     def html(self, lang: str) -> str:
         # The dependencia's own paragraph is the filter value (an inline ``key:value`` would split
         # names with commas), and searchable text too.
         kicker = ""
         if self.dependencia:
-            kicker = f'<p data-pagefind-filter="dependencia">{escape(self.dependencia)}</p>'
+            # A dependencia's own page has its name as title already: a filter value only.
+            ignore = " data-pagefind-ignore" if self.kind == "dependencia" else ""
+            kicker = f'<p data-pagefind-filter="dependencia"{ignore}>{escape(self.dependencia)}</p>'
         image = ""
         if self.image:
             image = f'<img src="{escape(self.image)}" alt="{escape(self.image_alt)}">'
-        lead = "".join(f"<p>{escape(p)}</p>" for p in self.lead)
+        if self.kind == "page":
+            title = f'<h1 data-pagefind-weight="{PAGE_TITLE_WEIGHT}">{escape(self.title)}</h1>'
+            lead = "".join(f"<p>{escape(p)}</p>" for p in self.lead)
+            body = f'<div data-pagefind-weight="{PAGE_BODY_WEIGHT}">{_CODE_BLOCK.sub("", self.body_html)}</div>'
+        else:
+            title = f'<h1 data-pagefind-weight="{RELEASE_TITLE_WEIGHT}">{escape(self.title)}</h1>'
+            lead = "".join(f'<p data-pagefind-weight="{RELEASE_LEAD_WEIGHT}">{escape(p)}</p>' for p in self.lead)
+            body = self.body_html
         return (
             f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8"></head><body>'
-            f"<article data-pagefind-body><h1>{escape(self.title)}</h1>"
-            f"{kicker}{lead}{image}{self.body_html}</article></body></html>"
+            f"<article data-pagefind-body>{title}{kicker}{lead}{image}{body}</article></body></html>"
         )
 
 
@@ -103,6 +131,21 @@ def release_document(page: Page, entry: Entry) -> Document:
         image=normalize_url(image.src, page) if image and image.src else None,
         image_alt=image.alt if image else "",
         dependencia=entry.dependencia_name,
+        kind="release",
+    )
+
+
+def dependencia_document(page: Page, name: str) -> Document:
+    """A dependencia's page: found by the office's name, and a value of the dependencia filter
+    even while none of its releases is in force (the filter lists what the index holds)."""
+    return Document(
+        dest_uri=page.file.dest_uri,
+        title=name,
+        body_html="",
+        # Not the entity's name: every office's page would answer a search for a word of it.
+        lead=(f"Comunicados de prensa y archivo de {name}.",),
+        dependencia=name,
+        kind="dependencia",
     )
 
 

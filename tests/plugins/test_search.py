@@ -8,10 +8,15 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.exceptions import PluginError
 from pregon.plugins import search
 
 from tests.conftest import ROOT
+
+DEPENDENCIAS = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["plugins"][0][
+    "pregon"
+]["dependencias"]
 
 RELEASE = search.Document(
     dest_uri="prensa/2026/04/vacunacion/index.html",
@@ -21,6 +26,7 @@ RELEASE = search.Document(
     image="../vacunacion.jpg",
     image_alt="Enfermera aplica una vacuna",
     dependencia="Secretaría de Salud, Protección Social",
+    kind="release",
 )
 
 
@@ -66,10 +72,17 @@ def test_the_example_site_indexes_releases_and_content_pages_only(built_site: Pa
     expired = {"/prensa/2026/02/jornada-vacunacion-barrios-veredas/"}  # on the site, out of search
     embargoed = {u for u in releases if not (built_site / u.strip("/") / "index.html").exists()} - hidden
     assert embargoed, "the example site has an embargoed release"
-    assert set(urls) == (releases - hidden - expired - embargoed) | {"/guia/"}
+    dependencias = {f"/dependencias/{slug}/" for slug in DEPENDENCIAS}
+    # The editors' guide is for the office (search: exclude: true): the index is the citizens'.
+    assert set(urls) == (releases - hidden - expired - embargoed) | dependencias
+    # Every dependencia is a value of the filter, even one with no release in force (Salud).
+    names = {v for f in urls.values() for v in f["filters"].get("dependencia", [])}
+    assert names == set(DEPENDENCIAS.values())
     # Listings, archives, the home page and the search page repeat summaries: not indexed.
-    for release in urls.values():
+    for url, release in urls.items():
         assert "Compartir" not in release["content"] and "Publicado el" not in release["content"]
+        if url not in dependencias:
+            assert release["filters"]["dependencia"][0] in release["content"]
     river = urls["/prensa/2026/04/siembra-arboles-ribera/"]
     assert river["filters"] == {"dependencia": ["Secretaría de Ambiente"]}
     assert river["meta"]["image"].endswith(".jpg") and not river["meta"]["image"].startswith("/")
@@ -115,3 +128,24 @@ def test_documents_go_to_shared_memory_only_with_ample_room(tmp_path: Path) -> N
     assert search.scratch_dir(free // 8, shm=str(tmp_path)) == str(tmp_path)
     assert search.scratch_dir(free // 2, shm=str(tmp_path)) is None  # a small container /dev/shm
     assert search.scratch_dir(1, shm=str(tmp_path / "missing")) is None
+
+
+def test_releases_outweigh_content_pages_and_code_blocks_stay_out(tmp_path: Path) -> None:
+    """Pagefind's weights: a release's title and summary count most; a content page's text less,
+    and its code blocks (commands, example front matter) are not indexed at all."""
+    guide = search.Document(
+        dest_uri="guia/index.html",
+        title="Guía para editores",
+        body_html="<p>Cómo escribir un comunicado.</p><pre><code>summary: Vacunación gratis\ndependencia: salud</code></pre>",
+    )
+    release_html = RELEASE.html("es")
+    assert f'<h1 data-pagefind-weight="{search.RELEASE_TITLE_WEIGHT}">' in release_html
+    assert f'<p data-pagefind-weight="{search.RELEASE_LEAD_WEIGHT}">Brigadas' in release_html
+    assert float(search.PAGE_BODY_WEIGHT) < 1 < float(search.RELEASE_LEAD_WEIGHT)
+    index = search.SearchIndex()
+    index.add(guide)
+    index.add(RELEASE, group="2026")
+    index.build(tmp_path)
+    pages = {f["url"]: f for f in fragments(tmp_path / "pagefind")}
+    assert "Cómo escribir un comunicado" in pages["/guia/"]["content"]
+    assert "summary:" not in pages["/guia/"]["content"] and "dependencia: salud" not in pages["/guia/"]["content"]

@@ -60,6 +60,9 @@
       element: el,
       showImages: false,
       showSubResults: false,
+      // Pagefind shows a filter folded (a bare "Dependencia" heading) once its index has more
+      // than one source: the dependencias are the search page's one filter, shown unfolded.
+      openFilters: ["dependencia"],
       autofocus: !query,
       mergeIndex: merged.map(function (path) {
         return { bundlePath: new URL(path, window.location.href).pathname, baseUrl: root };
