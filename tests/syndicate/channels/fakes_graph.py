@@ -396,10 +396,20 @@ class FacebookFake(GraphFake):
             return Reply(200, {k: v for k, v in body.items() if k in wanted | {"id"}})
         post = self._post(obj)
         if post is None:
-            return graph_error(400, 100, f"Unsupported get request. Object with ID '{obj}' does not exist")
+            # Graph's documented answer for a deleted object: code 100, subcode 33.
+            return graph_error(
+                400,
+                100,
+                f"Unsupported get request. Object with ID '{obj}' does not exist, cannot be loaded due to "
+                "missing permissions, or does not support this operation.",
+                subcode=33,
+                error_type="GraphMethodException",
+            )
         body = {"id": obj}
         if "permalink_url" in wanted:
             body["permalink_url"] = post["permalink_url"]
+        if "message" in wanted:
+            body["message"] = post["message"]
         if "shares" in wanted:
             body["shares"] = {"count": 3}
         if "comments" in wanted:
