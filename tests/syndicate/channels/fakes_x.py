@@ -362,7 +362,7 @@ class FakeX(FakeAPI):
                         "text": public["text"],
                         **({"public_metrics": public["public_metrics"]} if "public_metrics" in fields else {}),
                         **({"entities": public["entities"]} if "entities" in fields and public.get("entities") else {}),
-                        **({"author_id": public["author_id"]} if "author_id" in fields else {}),
+                        **({"author_id": self.ME["id"]} if "author_id" in fields else {}),
                     }
                 )
         return Reply(
