@@ -190,9 +190,7 @@ def test_youtube_video_is_listed_with_its_key_tag_and_missing_once_deleted(media
         {"kind": "video", "url": media_site + "video.mp4", "mime": "video/mp4"},
     )
     with FakeYouTube(*YT.values()) as fake:
-        chan = YouTubeChannel(
-            {**YT, "api_base": fake.url, "token_uri": fake.url + "/token", "chunk_size": 1024 * 1024}
-        )
+        chan = YouTubeChannel({**YT, "api_base": fake.url, "token_uri": fake.url + "/token", "chunk_size": 1024 * 1024})
         post = chan.render(release(media_site, media=media))
         published = chan.publish(post)
         assert chan.read_back(published, post) == ReadBack.verified(published.url)
