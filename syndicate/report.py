@@ -91,6 +91,9 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
     fatal: str | None = None
     """Why nothing could be done at all (site unreachable, bad manifest…)."""
+    checks: list[Outcome] = field(default_factory=list)
+    """The read-back rows (:data:`READ_BACK_STATUSES`), apart from the sending ``outcomes``: they
+    never make the run fail."""
 
     @property
     def ok(self) -> bool:
@@ -112,7 +115,7 @@ class RunReport:
     @property
     def read_backs(self) -> dict[Status, list[Outcome]]:
         """The read-back rows by status (see :data:`READ_BACK_STATUSES`), for the table and notes."""
-        return {status: [o for o in self.outcomes if o.status == status] for status in READ_BACK_STATUSES}
+        return {status: [o for o in self.checks if o.status == status] for status in READ_BACK_STATUSES}
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

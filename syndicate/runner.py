@@ -277,7 +277,7 @@ class _Run:
         if self.dry_run:
             return
         step = ReadBackStep(self.ledger, self.channels, items, self.config.breaker.failures, self.breaker)
-        self.report.outcomes += step.run()
+        self.report.checks += step.run()
         self.report.notes += step.notes()
 
     def _changed(self, item: Item, channel: Channel, update: Update | None = None, *, recorded: bool) -> None:

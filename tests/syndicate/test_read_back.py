@@ -209,6 +209,6 @@ def test_a_failing_network_is_left_for_the_next_run_without_stopping_others_or_t
     assert [o.status for o in rows if o.channel == "outbox"] == ["read_back"]
     assert [o.status for o in rows if o.channel == "flaky"] == ["read_back_failed"] * 3
     assert any("flaky: 3 comprobaciones quedan para la próxima ejecución" in n for n in step.notes())
-    report = RunReport("https://portal.example/", outcomes=rows)
+    report = RunReport("https://portal.example/", checks=rows)
     assert report.ok and report.exit_code == 0
     assert [o.channel for o in report.read_backs["read_back"]] == ["outbox"]

@@ -228,6 +228,47 @@ def test_tiktok_public_video_is_queried_and_missing_once_deleted(tmp_path: Path)
 _VIDEO = {"width": 1080, "height": 1920, "duration": 45.0}
 
 
+def test_tiktok_inbox_upload_is_not_verified_until_someone_posts_it_from_the_app(tmp_path: Path):
+    (tmp_path / "vertical.mp4").write_bytes(mp4(1080, 1920, 45))
+    with serve_directory(tmp_path) as site, FakeTikTok() as fake:
+        fake.verified_prefixes = [site]
+        fake.audited = False  # an unaudited app: the video goes to the account's inbox
+        config = {"access_token": TIKTOK_TOKEN, "api_base": fake.url, "poll_interval": 0.01, "fallback": "inbox"}
+        chan = TikTokChannel({**config, "publish_log": str(tmp_path / "tiktok-log.jsonl")})
+        video = {"kind": "video", "url": site + "vertical.mp4", "alt": "Recorrido", "mime": "video/mp4", **_VIDEO}
+        post = chan.render(release(site, media=(video,)))
+        published = chan.publish(post)
+        assert published.url is None and not published.remote_id.isdigit()  # a publish_id, no public post
+        inbox = chan.read_back(published, post)
+        assert inbox.status == "failed" and "bandeja" in inbox.reason
+        assert fake.calls("status")[-1].json() == {"publish_id": published.remote_id}
+        fake.assert_no_violations()
+        chan.close()
+
+
+def test_threads_post_is_read_back_by_text_and_permalink(graph_site):
+    from pregon.syndicate.channels.threads import ThreadsChannel
+
+    from tests.syndicate.channels.fakes_graph import ThreadsFake
+
+    with ThreadsFake() as fake:
+        chan = ThreadsChannel(
+            {
+                "threads_user_id": fake.user_id,
+                "access_token": GRAPH_TOKEN,
+                "api_base": fake.api_base,
+                "poll_interval": 0,
+            }
+        )
+        post = chan.render(make_item(graph_site))
+        published = chan.publish(post)
+        assert chan.read_back(published, post) == ReadBack.verified(fake.media[0]["permalink"])
+        chan.delete(published)
+        assert "ya no existe" in chan.read_back(published, post).reason
+        fake.assert_no_violations()
+        chan.close()
+
+
 # --- networks that cannot read back, and the outbox ---------------------------------------------
 
 
