@@ -150,7 +150,7 @@ class ReadBackStep:
                 return None
             reason = UNAVAILABLE_PREFIX + result.reason
             self._write("read_back_failed", done, done.url, reason)
-            return self._row(done, "read_back_unavailable", reason, done.url)
+            return self._row(done, "read_back_unavailable", result.reason, done.url)  # the label says the rest
         reason = result.reason
         if now - _moment(done.at) >= RETRY_WINDOW:
             reason += FINAL_SUFFIX

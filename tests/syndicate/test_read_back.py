@@ -9,6 +9,7 @@ checked in process on a real ledger folder with :class:`read_back.ReadBackStep`.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def test_each_post_is_read_back_and_recorded_with_its_public_url(
     assert state == "read_back_failed" and error.startswith("no comprobable: testnet: ")
     assert len(read_back_lines(project)) == 3  # the second run proves nothing again and asks nothing
     assert len(readnet.calls("get")) == 1 and len(readnet.calls("create")) == 2
-    assert "comprobado en la red" in first.stdout and "no comprobable" in first.stdout
+    assert re.search(r"comprobado en la red\s*│", first.stdout) and re.search(r"no comprobable\s*│", first.stdout)
     assert "Comprobación en la red: 2 comprobadas, 0 no comprobadas, 1 no comprobables" in first.stdout
     assert "comprobado en la red" not in second.stdout
 
