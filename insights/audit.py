@@ -6,7 +6,10 @@ Three tables, each also written as a CSV (UTF-8 with BOM, so Excel opens accents
   why, approvers by control point, PR or record);
 * approvals — every approval of ``records/approvals`` (who, in which role, for which digest, PR);
 * posts — every post of the ledger made or attempted during the month (release, network, remote
-  URL, posting time, attempts, outcome).
+  URL, posting time, attempts, outcome);
+* not verified — every post made during the month that the run could not prove is on its network
+  (read-back, docs/difusion.md "Comprobación en la red"): deleted, different, not checkable on
+  that network, or never checked, with the reason and the time of the last check.
 
 Releases are named by their titles (their ids beside them), times are shown in the office's time
 zone to the minute (America/Bogota), and the month is the local month.
@@ -16,12 +19,14 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..syndicate.jsonlines import RecordError, read_records
+from ..syndicate.ledger import Ledger
+from ..syndicate.read_back import FINAL_SUFFIX, UNAVAILABLE_PREFIX
 from ..syndicate.schedule import TIMEZONE
 from .months import Month
 from .posts import SyndicatedPost
@@ -73,6 +78,19 @@ POST_COLUMNS = (
 )
 
 
+UNVERIFIED_COLUMNS = (
+    Column("Comunicado", 34),
+    Column("Identificador", 30),
+    Column("Actualización", 14),
+    Column("Cuenta", 14),
+    Column("Publicado", 17, "datetime"),
+    Column("URL pública", 44),
+    Column("Comprobación", 26),
+    Column("Motivo", 60, "wrap"),
+    Column("Última comprobación", 17, "datetime"),
+)
+
+
 def _naive(moment: datetime | None) -> datetime | None:
     """Local wall-clock time to the minute, without zone, as spreadsheets and CSVs show it."""
     if moment is None:
@@ -86,6 +104,8 @@ class Audit:
     decisions: list[list[Any]]
     approvals: list[list[Any]]
     posts: list[list[Any]]
+    unverified: list[list[Any]] = field(default_factory=list)
+    """Posts of the month not proved on their network (see :func:`_unverified`)."""
 
     @property
     def empty(self) -> bool:
@@ -124,7 +144,35 @@ def build(month: Month, records: Path, posts: list[SyndicatedPost], titles: Mapp
                 _naive(post.first_at),
                 _naive(post.done_at), post.attempts, OUTCOMES.get(post.outcome, post.outcome), post.error,
             ])  # fmt: skip
-    return Audit(month, sorted(decisions, key=_first), sorted(approvals, key=_first), rows)
+    unverified = _unverified(month, records, posts, titles)
+    return Audit(month, sorted(decisions, key=_first), sorted(approvals, key=_first), rows, unverified)
+
+
+def _unverified(month: Month, records: Path, posts: list[SyndicatedPost], titles: Mapping[str, str]) -> list[list[Any]]:
+    """Rows of the posts sent in ``month`` whose ledger has no ``read_back`` line."""
+    ledger = Ledger(records / "ledger", read_only=True)
+    rows = []
+    for post in posts:
+        if post.done_at is None or not month.contains(post.done_at, TIMEZONE):
+            continue
+        history = ledger.history(post.key)
+        if history.read_back is not None:
+            continue
+        failures = history.read_back_failures
+        last = failures[-1] if failures else None
+        if last is None:
+            state, reason = "sin comprobación registrada", None
+        elif (last.error or "").startswith(UNAVAILABLE_PREFIX):
+            state, reason = "no comprobable", (last.error or "")[len(UNAVAILABLE_PREFIX) :]
+        elif (last.error or "").endswith(FINAL_SUFFIX):
+            state, reason = "no comprobado (definitivo)", (last.error or "")[: -len(FINAL_SUFFIX)]
+        else:
+            state, reason = "no comprobado (se reintenta)", last.error
+        rows.append([
+            titles.get(post.item_id, post.item_id), post.item_id, post.update_id, post.channel, _naive(post.done_at),
+            post.url, state, reason, _naive(datetime.fromisoformat(last.at)) if last else None,
+        ])  # fmt: skip
+    return rows
 
 
 def _at(place: str, line: dict[str, Any]) -> datetime:
@@ -191,6 +239,7 @@ def write(audit: Audit, folder: Path, entity: str = "") -> list[Path]:
         ("Decisiones", "decisiones", DECISION_COLUMNS, audit.decisions),
         ("Aprobaciones", "aprobaciones", APPROVAL_COLUMNS, audit.approvals),
         ("Publicaciones", "publicaciones", POST_COLUMNS, audit.posts),
+        ("Sin comprobar", "sin-comprobar", UNVERIFIED_COLUMNS, audit.unverified),
     )
     xlsx = folder / f"{stem}.xlsx"
     with Report(xlsx, entity=entity, title="Registros de auditoría", period=audit.month.name_es) as book:

@@ -75,7 +75,7 @@ def print_report(report: RunReport, console: Console) -> None:
     # Posts done earlier, and channels with nothing to send for an item, would fill the table on
     # every run; they are counted in the notes (a dry run lists the skipped ones).
     hidden = ("already",) if report.dry_run else ("already", "skipped")
-    rows = [o for o in report.outcomes if o.status not in hidden]
+    rows = [o for o in report.outcomes if o.status not in hidden] + report.checks  # checks: read-back rows
     if rows:
         table = Table(
             title="Difusión: resultado por comunicado y red" + (" (simulación, nada cambió)" if report.dry_run else "")

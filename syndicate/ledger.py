@@ -18,6 +18,12 @@ office resolves it with ``pregon registros confirmar``, which writes ``reconcile
 with ``by`` naming who checked). A post is *done* once it has a confirmed, reconciled or seeded
 line; it then never goes out again, whatever later runs see.
 
+Read-back (proof that the post is out, docs/difusion.md "Comprobación en la red"): after a post is
+done, the run reads it back from the network. ``read_back`` says the network serves it (``url``:
+its public address); ``read_back_failed`` says it could not be proved (``error``: why, in
+Spanish — deleted, different text, or the network's API cannot read it back). Neither changes
+whether the post is done: a post whose read-back failed is never sent again.
+
 A line is checked field by field when read (types, known states, no unknown keys): a hand edit
 such as ``"attempt": "x"`` is reported as "línea ilegible" with file, line and field.
 """
@@ -37,7 +43,13 @@ from .channels.base import Published
 from .jsonlines import RecordError, append_records, read_records
 from .redaction import REDACTOR
 
-State = Literal["intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication", "unverified"]
+# --- read-back states (not to be confused with "unverified", an interrupted Telegram send) ---
+ReadBackState = Literal["read_back", "read_back_failed"]
+READ_BACK_STATES = ("read_back", "read_back_failed")
+# --- end read-back states ---
+State = Literal[
+    "intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication", "unverified", ReadBackState
+]
 DONE_STATES = ("confirmed", "reconciled", "seeded")
 VERSION = 1
 
@@ -119,6 +131,19 @@ class PostHistory:
     def last_intent(self) -> Entry | None:
         """The most recent intent: its digest is what an interrupted send may have posted."""
         return next((e for e in reversed(self.entries) if e.state == "intent"), None)
+
+    # --- read-back ------------------------------------------------------------------------
+    @property
+    def read_back(self) -> Entry | None:
+        """The line that proved the post is on the network, if any."""
+        return next((e for e in self.entries if e.state == "read_back"), None)
+
+    @property
+    def read_back_failures(self) -> list[Entry]:
+        """Every failed read-back of the post, oldest first."""
+        return [e for e in self.entries if e.state == "read_back_failed"]
+
+    # --- end read-back ----------------------------------------------------------------------
 
     def changed_recorded(self, digest: str) -> bool:
         return any(e.state == "changed_after_publication" and e.digest == digest for e in self.entries)

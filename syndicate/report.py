@@ -20,6 +20,9 @@ Status = Literal[
     "seeded",
     "changed",
     "unverified",
+    "read_back",
+    "read_back_failed",
+    "read_back_unavailable",
 ]
 
 LABELS: dict[str, str] = {
@@ -34,12 +37,22 @@ LABELS: dict[str, str] = {
     "seeded": "marcado como publicado",
     "changed": "cambiado después de publicar",
     "unverified": "por verificar",
+    "read_back": "comprobado en la red",
+    "read_back_failed": "no comprobado",
+    "read_back_unavailable": "no comprobable",
 }
 
 UNVERIFIED: Status = "unverified"
 """An interrupted send on a network that cannot be asked whether it arrived (Telegram): nothing is
 re-sent until the office resolves it (``pregon registros confirmar``). The run fails (exit 1) so
 the office hears of it; alerts read :attr:`RunReport.unverified`."""
+
+READ_BACK_STATUSES: tuple[Status, ...] = ("read_back", "read_back_failed", "read_back_unavailable")
+"""Rows of the read-back step (proof that a done post is on the network; docs/difusion.md
+"Comprobación en la red"): the post was read back (``url`` is its public address), could not be
+proved (deleted, different; ``detail`` says why, tried again on later runs for a while), or its
+network cannot read posts back (``detail`` says why). None of them is a failure of the run: the
+post was confirmed and is never sent again, so the exit status does not change."""
 
 ALL_CHANNELS = "(todos)"
 
@@ -78,6 +91,9 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
     fatal: str | None = None
     """Why nothing could be done at all (site unreachable, bad manifest…)."""
+    checks: list[Outcome] = field(default_factory=list)
+    """The read-back rows (:data:`READ_BACK_STATUSES`), apart from the sending ``outcomes``: they
+    never make the run fail."""
 
     @property
     def ok(self) -> bool:
@@ -95,6 +111,11 @@ class RunReport:
         if any(o.config for o in self.outcomes):
             return 2
         return 0 if self.ok else 1
+
+    @property
+    def read_backs(self) -> dict[Status, list[Outcome]]:
+        """The read-back rows by status (see :data:`READ_BACK_STATUSES`), for the table and notes."""
+        return {status: [o for o in self.checks if o.status == status] for status in READ_BACK_STATUSES}
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

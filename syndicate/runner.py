@@ -20,6 +20,10 @@ environment variable, invalid option, unknown network) is one error row naming w
 others go on, and the exit status says "configuration" (2). An account whose
 :class:`breaker.Breaker` opens sends nothing more in this run and is summed up in one row.
 
+Read-back (docs/difusion.md, "Comprobación en la red"): after the sends, :meth:`_Run._read_back`
+reads every done post that is not proved yet back from its network (:mod:`read_back`); it never
+sends, never stops another account and never changes the exit status.
+
 Durability (docs/difusion.md, "Registros que sobreviven"): when the records folder is a checkout
 of the records branch, the run pushes its journal's ``started`` line before the first send, each
 intent of a channel that cannot look its posts up (Telegram) right before that send, the e-mail
@@ -31,7 +35,7 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 import httpx
@@ -51,6 +55,7 @@ from .ledger import Ledger
 from .live import LiveCheck, SiteUnreachable, fetch_manifest
 from .lock import RunLock
 from .manifest import Item, ManifestError, Update
+from .read_back import ReadBackStep
 from .records_git import durability_for
 from .report import ALL_CHANNELS, Outcome, RunReport, Status
 from .runs import RunJournal
@@ -203,6 +208,7 @@ class _Run:
                     if self.on_item:
                         self.on_item(number, len(manifest.items), item)
                     self._item(item, live, blocked)
+                self._read_back(manifest.items)
             finally:
                 for channel in self.channels.values():
                     with contextlib.suppress(Exception):  # closing must not hide what the run did
@@ -267,6 +273,14 @@ class _Run:
             # Updates follow once the item's own post is done here, or if it has none (skip).
             main_ready = channel.account in ready or channel not in pending_main
             self._updates(item, channel, updates, live, main_ready)
+
+    def _read_back(self, items: Iterable[Item]) -> None:
+        """Proof that each done post is out: read back what is pending (never in a dry run)."""
+        if self.dry_run:
+            return
+        step = ReadBackStep(self.ledger, self.channels, items, self.config.breaker.failures, self.breaker)
+        self.report.checks += step.run()
+        self.report.notes += step.notes()
 
     def _changed(self, item: Item, channel: Channel, update: Update | None = None, *, recorded: bool) -> None:
         if not recorded and not self.dry_run:

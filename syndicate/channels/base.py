@@ -15,6 +15,8 @@ error mapping. The core (``syndicate/runner.py``) only sees the names below:
   between send and confirm) and returns it, or ``None`` when the network surely has none.
 * :meth:`Channel.delete`, :meth:`Channel.account_stats`, :meth:`Channel.post_stats` and
   :meth:`Channel.mentions` are optional; the defaults say "not supported".
+* :meth:`Channel.read_back` reads a confirmed post back from the network (proof that it is out)
+  and returns :class:`ReadBack`; the default says "no comprobable" and why.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from ..manifest import Item, Manifest, Media, Update
 from ..redaction import redact
@@ -104,6 +106,43 @@ class Mention:
     created_at: datetime
     in_reply_to: str | None = None
     url: str | None = None
+
+
+ReadBackStatus = Literal["verified", "failed", "unavailable"]
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """What reading a confirmed post back from the network showed (:meth:`Channel.read_back`).
+
+    ``verified``: the network serves the post (and, where it returns them, its text and link are
+    what was sent); ``url`` is its public address. ``failed``: the network says it is not there or
+    not what was sent; ``reason`` says what, in Spanish. ``unavailable``: this network's API
+    offers no way to read it back; ``reason`` says why. A read that could not be made (timeout,
+    5xx) is not a ReadBack: the channel raises :class:`ChannelError` and the core tries later."""
+
+    status: ReadBackStatus
+    reason: str = ""
+    url: str | None = None
+
+    @classmethod
+    def verified(cls, url: str | None) -> ReadBack:
+        return cls("verified", "", url)
+
+    @classmethod
+    def failed(cls, reason: str) -> ReadBack:
+        return cls("failed", reason)
+
+    @classmethod
+    def unavailable(cls, reason: str) -> ReadBack:
+        return cls("unavailable", reason)
+
+
+def same_words(sent: str | None, served: str | None) -> bool:
+    """Whether a network serves ``sent`` unchanged but for whitespace and line-end differences."""
+    if sent is None or served is None:
+        return True
+    return " ".join(sent.split()) == " ".join(served.split())
 
 
 class ChannelError(Exception):
@@ -250,6 +289,16 @@ class Channel(ABC):
 
     def mentions(self, since: datetime | None = None) -> list[Mention]:
         raise NotSupported(f"{self.name}: la API no ofrece respuestas ni menciones")
+
+    read_back_unavailable: ClassVar[str] = "la API de esta red no permite leer una publicación ya hecha"
+    """Why :meth:`read_back` cannot check this network (the default answer's reason)."""
+
+    def read_back(self, published: Published, post: Post | None = None) -> ReadBack:
+        """Read the confirmed post ``published`` back from the network: it exists, with its text
+        and link as in ``post`` (the same post rendered again; None when the release changed since,
+        then only existence is checked). Raise :class:`ChannelError` when the network could not be
+        asked (the core tries again on a later run). Default: "no comprobable"."""
+        return ReadBack.unavailable(f"{self.name}: {self.read_back_unavailable}")
 
     def attach_records(self, folder: Path, make_durable: Callable[[], None]) -> None:  # noqa: B027
         """The run's records folder and how to make what is written there durable (pushed to the

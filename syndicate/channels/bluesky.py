@@ -48,7 +48,7 @@ from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
 from ..text import draft
 from .atproto import XRPC, NotFound, tid_from_key
-from .base import (
+from .base import (  # read-back (proof that the post is out)
     AccountStats,
     Channel,
     DuplicateRejected,
@@ -60,8 +60,10 @@ from .base import (
     PostStats,
     Published,
     RateLimited,
+    ReadBack,
     TransientError,
     post_key,
+    same_words,
 )
 from .options import ChannelOptions, parse_options
 from .richtext import link_text
@@ -256,6 +258,30 @@ class BlueskyChannel(Channel):
         rkey = uri.rsplit("/", 1)[-1]
         url = f"{self.options.web_base.rstrip('/')}/profile/{self.options.handle}/post/{rkey}"
         return Published(remote_id=uri, url=url, extra={"uri": uri, "cid": cid, "rkey": rkey})
+
+    def read_back(self, published: Published, post: Post | None = None) -> ReadBack:
+        """``com.atproto.repo.getRecord`` of the post on the account's PDS (the authoritative copy):
+        it exists, with the text that was sent; with an AppView, ``app.bsky.feed.getPostThread``
+        also shows it is served to readers (not taken down)."""
+        repo, rkey = _split_uri(published.remote_id)
+        try:
+            record = self.xrpc.call(
+                "GET", "com.atproto.repo.getRecord", params={"repo": repo, "collection": POST_COLLECTION, "rkey": rkey}
+            )
+        except NotFound:
+            return ReadBack.failed(f"bluesky: la publicación {published.remote_id} ya no existe en el PDS")
+        if post is not None and not same_words(post.text, record.get("value", {}).get("text")):
+            return ReadBack.failed(f"bluesky: el texto de {published.remote_id} no es el que se publicó")
+        if self.options.appview:
+            try:
+                thread = self.xrpc.call(
+                    "GET", "app.bsky.feed.getPostThread", params={"uri": published.remote_id, "depth": 0}
+                )
+            except NotFound:
+                return ReadBack.failed(f"bluesky: el AppView no muestra {published.remote_id} (no encontrada)")
+            if thread.get("thread", {}).get("$type") != "app.bsky.feed.defs#threadViewPost":
+                return ReadBack.failed(f"bluesky: el AppView no muestra {published.remote_id} (bloqueada o borrada)")
+        return ReadBack.verified(self._published(record["uri"], record.get("cid", "")).url)
 
     def delete(self, published: Published) -> None:
         repo, rkey = _split_uri(published.remote_id)

@@ -177,6 +177,9 @@ class EmailChannel(Channel):
     text_limit = NO_LIMIT
     max_images = 1
     options_model = EmailOptions
+    read_back_unavailable = (
+        "un correo entregado no se puede leer de vuelta (el registro de envíos dice a quién se entregó)"
+    )
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)

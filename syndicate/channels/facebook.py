@@ -42,7 +42,16 @@ import httpx
 from pydantic import SecretStr
 
 from ..manifest import Item, Update
-from .base import AccountStats, Mention, PermanentError, Post, PostStats, Published, TransientError
+from .base import (
+    AccountStats,
+    Mention,
+    PermanentError,
+    Post,
+    PostStats,
+    Published,
+    ReadBack,  # read-back (proof that the post is out)
+    TransientError,
+)
 from .graph import as_int, channel_error
 from .meta import MetaChannel, MetaOptions, required
 from .transport import send
@@ -187,6 +196,11 @@ class FacebookChannel(MetaChannel):
             fields="id,message,permalink_url,created_time",
             limit=25,
         )
+
+    def read_back(self, published: Published, post: Post | None = None) -> ReadBack:
+        """The Page post (its ``message``) or the Reel (a video: existence and permalink only)."""
+        reel = "_" not in published.remote_id  # Page posts are PAGEID_POSTID; a Reel is its video id
+        return self.read_object(published, post, text_field=None if reel else "message")
 
     def delete(self, published: Published) -> None:
         self.api.delete(published.remote_id)

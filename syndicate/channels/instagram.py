@@ -52,6 +52,7 @@ from .base import (
     Post,
     PostStats,
     Published,
+    ReadBack,  # read-back (proof that the post is out)
 )
 from .graph import as_int
 from .meta import MetaChannel, MetaOptions, required
@@ -200,6 +201,10 @@ class InstagramChannel(MetaChannel):
         return self.find_by_text(
             f"{self.user_id}/media", post, text_field="caption", fields="id,caption,permalink,timestamp", limit=25
         )
+
+    def read_back(self, published: Published, post: Post | None = None) -> ReadBack:
+        """The IG media: ``caption`` as sent, ``permalink`` its public URL."""
+        return self.read_object(published, post, text_field="caption")
 
     def account_stats(self) -> AccountStats:
         body = self.api.get(self.user_id, fields="followers_count,media_count")

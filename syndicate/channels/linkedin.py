@@ -33,7 +33,7 @@ from pydantic import SecretStr
 from .. import media as media_files
 from ..counting import count, too_long_message
 from ..manifest import Item, Media, Update
-from .base import (
+from .base import (  # read-back (proof that the post is out)
     AccountStats,
     AuthError,
     Channel,
@@ -44,7 +44,9 @@ from .base import (
     PostStats,
     Published,
     RateLimited,
+    ReadBack,
     TransientError,
+    same_words,
 )
 from .options import ChannelOptions
 from .transport import REDACTOR, seconds_until_midnight, send
@@ -214,6 +216,29 @@ class LinkedInChannel(Channel):
             if len(answer.get("elements", [])) < PAGE_SIZE:
                 return None
         return None
+
+    def read_back(self, published: Published, post: Post | None = None) -> ReadBack:
+        """``GET /rest/posts/{encoded URN}`` (Posts API, "Retrieve Posts"): the post exists (404 once
+        deleted), is the page's, is PUBLISHED, and its commentary and article link are what was sent."""
+        try:
+            element = self._call("GET", f"/rest/posts/{quote(published.remote_id, safe='')}").json()
+        except PermanentError as exc:
+            if exc.status == 404:
+                return ReadBack.failed(f"linkedin: la publicación {published.remote_id} ya no existe (404)")
+            raise
+        if element.get("author") not in (None, self.author):
+            return ReadBack.failed(f"linkedin: la publicación {published.remote_id} es de otra página")
+        if element.get("lifecycleState") not in (None, "PUBLISHED"):
+            return ReadBack.failed(
+                f"linkedin: la publicación {published.remote_id} está en estado {element['lifecycleState']}"
+            )
+        if post is not None:
+            source = element.get("content", {}).get("article", {}).get("source")
+            if not same_words(post.text, element.get("commentary")):
+                return ReadBack.failed(f"linkedin: el texto de {published.remote_id} no es el que se publicó")
+            if post.card.get("source") and source != post.card["source"]:
+                return ReadBack.failed(f"linkedin: la publicación {published.remote_id} no enlaza al comunicado")
+        return ReadBack.verified(post_url(published.remote_id))
 
     def delete(self, published: Published) -> None:
         self._call(

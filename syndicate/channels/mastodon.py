@@ -47,7 +47,7 @@ from .. import media as media_files
 from ..counting import mastodon_length, too_long_message
 from ..manifest import Item, Media, Update
 from ..text import draft
-from .base import (
+from .base import (  # read-back (proof that the post is out)
     AccountStats,
     AuthError,
     Channel,
@@ -59,6 +59,7 @@ from .base import (
     PostStats,
     Published,
     RateLimited,
+    ReadBack,
     TransientError,
 )
 from .options import ChannelOptions, parse_options
@@ -235,6 +236,21 @@ class MastodonChannel(Channel):
         if self._me is None:
             self._me = str(self._call("GET", "/api/v1/accounts/verify_credentials")["id"])
         return self._me
+
+    def read_back(self, published: Published, post: Post | None = None) -> ReadBack:
+        """``GET /api/v1/statuses/:id``: the status exists, is the account's, and links to the release
+        (its text comes back as HTML, so the link is what is compared)."""
+        try:
+            status = self._call("GET", f"/api/v1/statuses/{published.remote_id}")
+        except PermanentError as exc:
+            if exc.status == 404:
+                return ReadBack.failed(f"mastodon: la publicación {published.remote_id} ya no existe (404)")
+            raise
+        if status.get("account", {}).get("id") is not None and str(status["account"]["id"]) != self._account_id():
+            return ReadBack.failed(f"mastodon: la publicación {published.remote_id} es de otra cuenta")
+        if post is not None and post.link and not _links_to(status, post.link):
+            return ReadBack.failed(f"mastodon: la publicación {published.remote_id} no enlaza a {post.link}")
+        return ReadBack.verified(status.get("url") or published.url)
 
     def delete(self, published: Published) -> None:
         try:

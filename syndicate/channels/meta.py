@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from ..counting import count, too_long_message
-from .base import Channel, PermanentError, Post, Published, TransientError
+from .base import Channel, PermanentError, Post, Published, ReadBack, TransientError
 from .graph import GraphAPI
 from .options import ChannelOptions
 
@@ -92,6 +92,26 @@ class MetaChannel(Channel):
                 url = entry.get(self.permalink_field)
                 return Published(str(entry["id"]), str(url) if url else None)
         return None
+
+    # --- read-back -------------------------------------------------------------------------
+    def read_object(self, published: Published, post: Post | None, *, text_field: str | None) -> ReadBack:
+        """``GET /{object-id}?fields=id,<text>,<permalink>``: the object exists (Graph answers a
+        deleted one with error 100, subcode 33 "does not exist"), its text is what was sent, and
+        its permalink is the public URL."""
+        fields = ",".join(f for f in ("id", text_field, self.permalink_field) if f)
+        try:
+            body = self.api.get(published.remote_id, fields=fields)
+        except PermanentError as exc:
+            if exc.status in (400, 404) and ("código 100/33" in exc.message or "does not exist" in exc.message):
+                return ReadBack.failed(f"{self.name}: la publicación {published.remote_id} ya no existe")
+            raise
+        served = body.get(text_field) if text_field else None
+        if post is not None and text_field and served is not None and not same_text(served, post.text):
+            return ReadBack.failed(f"{self.name}: el texto de {published.remote_id} no es el que se publicó")
+        url = body.get(self.permalink_field)
+        return ReadBack.verified(str(url) if url else published.url)
+
+    # --- end read-back ---------------------------------------------------------------------
 
     def publish_via_container(
         self,

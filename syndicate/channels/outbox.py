@@ -20,7 +20,7 @@ import httpx
 
 from .. import counting, media, text
 from ..manifest import Item, Update
-from .base import Channel, PermanentError, Post, Published, TransientError
+from .base import Channel, PermanentError, Post, Published, ReadBack, TransientError, same_words
 from .options import ChannelOptions
 
 _EXTENSIONS = {
@@ -130,6 +130,21 @@ class OutboxChannel(Channel):
 
     def find_existing(self, post: Post) -> Published | None:
         return self._published(post.key) if (self.folder / f"{post.key}.json").is_file() else None
+
+    def read_back(self, published: Published, post: Post | None = None) -> ReadBack:
+        """Reads the post's JSON file back: it is there, with the text and link that were sent."""
+        path = self.folder / f"{published.remote_id}.json"
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return ReadBack.failed(f"outbox: el archivo {path} ya no existe")
+        except (OSError, ValueError) as exc:
+            return ReadBack.failed(f"outbox: el archivo {path} no se puede leer ({exc.__class__.__name__})")
+        if post is not None and not same_words(post.text, record.get("text")):
+            return ReadBack.failed(f"outbox: el texto de {path} no es el que se publicó")
+        if post is not None and post.link != record.get("link"):
+            return ReadBack.failed(f"outbox: el enlace de {path} no es el que se publicó")
+        return ReadBack.verified(published.url or path.resolve().as_uri())
 
     def delete(self, published: Published) -> None:
         for path in self.folder.glob(f"{published.remote_id}*"):

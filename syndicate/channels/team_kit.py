@@ -106,6 +106,7 @@ class TeamKitOptions(ChannelOptions):
 class TeamKitChannel(Channel):
     name: ClassVar[str] = "kit-equipo"
     options_model = TeamKitOptions
+    read_back_unavailable = "el mensaje al equipo no se puede leer de vuelta"
     text_limit: ClassVar[int] = 100_000
     max_images: ClassVar[int] = 0
 

@@ -95,6 +95,7 @@ class TelegramChannel(Channel):
     max_images = GROUP_MAX
     can_look_up = False
     options_model = TelegramOptions
+    read_back_unavailable = "la Bot API no permite leer los mensajes de un canal; revise el canal a mano"
 
     API_BASE: ClassVar[str] = "https://api.telegram.org"
 

@@ -30,7 +30,14 @@ from pydantic import SecretStr
 
 from ..counting import URL_RE
 from ..manifest import Item, Media, Update
-from .base import AccountStats, Mention, Post, PostStats, Published
+from .base import (
+    AccountStats,
+    Mention,
+    Post,
+    PostStats,
+    Published,
+    ReadBack,  # read-back (proof that the post is out)
+)
 from .graph import as_int
 from .meta import MetaChannel, MetaOptions, required
 
@@ -105,6 +112,10 @@ class ThreadsChannel(MetaChannel):
         return self.find_by_text(
             f"{self.user_id}/{edge}", post, text_field="text", fields="id,text,permalink,timestamp", limit=25
         )
+
+    def read_back(self, published: Published, post: Post | None = None) -> ReadBack:
+        """The Threads media: ``text`` as sent, ``permalink`` its public URL."""
+        return self.read_object(published, post, text_field="text")
 
     def delete(self, published: Published) -> None:
         self.api.delete(published.remote_id)

@@ -74,11 +74,12 @@ from .base import (
     Post,
     PostStats,
     Published,
+    ReadBack,  # read-back (proof that the post is out)
     TransientError,
 )
 from .options import ChannelOptions, parse_options
 from .sendlog import SendLog
-from .tiktok_api import API_BASE, IN_PROGRESS, CreatorInfo, TikTokAPI, TikTokRefused
+from .tiktok_api import API_BASE, FAIL_REASONS, IN_PROGRESS, CreatorInfo, TikTokAPI, TikTokRefused
 
 PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 VIDEO_TYPES = ("video/mp4", "video/quicktime", "video/webm")
@@ -335,6 +336,37 @@ class TikTokChannel(Channel):
         if state in IN_PROGRESS or state == "SEND_TO_USER_INBOX":
             raise TransientError(f"tiktok: la publicación {publish_id} sigue en proceso; se comprobará de nuevo")
         return None  # FAILED: it surely is not on TikTok
+
+    def read_back(self, published: Published, post: Post | None = None) -> ReadBack:
+        """A public video: ``POST /v2/video/query/`` with its id lists it (it does not once deleted
+        or made private). Otherwise (a photo post, an inbox upload, moderation pending): the noted
+        ``publish_id``'s ``status/fetch`` must say ``PUBLISH_COMPLETE`` with a public post id."""
+        if published.remote_id.isdigit() and "/photo/" not in (published.url or ""):
+            data = self.api.call("v2/video/query/", {"filters": {"video_ids": [published.remote_id]}}, fields="id")
+            if not any(str(v.get("id")) == published.remote_id for v in data.get("videos") or []):
+                return ReadBack.failed(f"tiktok: el video {published.remote_id} ya no es público o no existe")
+            return ReadBack.verified(published.url)
+        noted = self.log.get(post.key) if post is not None else None
+        publish_id = str(noted["publish_id"]) if noted else published.remote_id
+        if published.remote_id.isdigit() and not noted:
+            return ReadBack.unavailable("tiktok: TikTok no permite leer publicaciones de fotos sin su publish_id")
+        data = self.api.status(publish_id)
+        state = str(data.get("status") or "")
+        public_ids = [str(i) for i in data.get("publicaly_available_post_id") or []]
+        if state == "FAILED":
+            reason = str(data.get("fail_reason") or "")
+            return ReadBack.failed(f"tiktok: {FAIL_REASONS.get(reason, reason or 'sin motivo')} ({publish_id})")
+        if state == "SEND_TO_USER_INBOX":
+            return ReadBack.failed(
+                f"tiktok: el contenido está en la bandeja de la cuenta ({publish_id}); falta publicarlo desde la app"
+            )
+        if state != "PUBLISH_COMPLETE" or not public_ids:
+            return ReadBack.failed(
+                f"tiktok: TikTok aún no muestra la publicación {publish_id} en público (estado {state or 'desconocido'})"
+            )
+        if published.remote_id.isdigit() and published.remote_id not in public_ids:
+            return ReadBack.failed(f"tiktok: la publicación {published.remote_id} no es la de {publish_id}")
+        return ReadBack.verified(published.url)
 
     # --- metrics -------------------------------------------------------------------------------
     def account_stats(self) -> AccountStats:

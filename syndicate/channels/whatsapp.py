@@ -126,6 +126,7 @@ class WhatsAppOptions(ChannelOptions):
 class WhatsAppChannel(Channel):
     name: ClassVar[str] = "whatsapp"
     options_model = WhatsAppOptions
+    read_back_unavailable = "la Cloud API no permite leer un mensaje ya entregado (solo avisa de su estado por webhook)"
     text_limit: ClassVar[int] = 1024
     max_images: ClassVar[int] = 1
 

@@ -47,6 +47,7 @@ from .base import (
     PostStats,
     Published,
     RateLimited,
+    ReadBack,  # read-back (proof that the post is out)
     TransientError,
 )
 from .options import ChannelOptions
@@ -195,6 +196,24 @@ class XChannel(Channel):
                 return None
             params["pagination_token"] = next_token
         return None
+
+    def read_back(self, published: Published, post: Post | None = None) -> ReadBack:
+        """``GET /2/tweets?ids=`` (the post lookup): the post exists, is the account's, and links to
+        the release (X shows t.co in ``text``; the original URL is in ``entities.urls``). A deleted
+        post comes back as an ``errors`` entry "Not Found Error" with HTTP 200."""
+        answer = self._call(
+            "GET", "/2/tweets", params={"ids": published.remote_id, "tweet.fields": "entities,author_id"}
+        )
+        tweet = next((t for t in answer.get("data", []) if str(t.get("id")) == published.remote_id), None)
+        if tweet is None:
+            title = next((str(e.get("title")) for e in answer.get("errors", []) if e.get("title")), "sin detalle")
+            return ReadBack.failed(f"x: la publicación {published.remote_id} no está en X ({title})")
+        if tweet.get("author_id") is not None and str(tweet["author_id"]) != self._me():
+            return ReadBack.failed(f"x: la publicación {published.remote_id} es de otra cuenta")
+        urls = [u.get("expanded_url") for u in tweet.get("entities", {}).get("urls", [])]
+        if post is not None and post.link and post.link not in urls:
+            return ReadBack.failed(f"x: la publicación {published.remote_id} no enlaza a {post.link}")
+        return ReadBack.verified(self._published(published.remote_id).url)
 
     def delete(self, published: Published) -> None:
         self._call("DELETE", f"/2/tweets/{published.remote_id}")

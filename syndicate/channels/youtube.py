@@ -73,6 +73,7 @@ from .base import (
     PostStats,
     Published,
     RateLimited,
+    ReadBack,  # read-back (proof that the post is out)
     TransientError,
     post_key,
 )
@@ -256,6 +257,25 @@ class YouTubeChannel(Channel):
             if not page_token:
                 return None
         return None
+
+    def read_back(self, published: Published, post: Post | None = None) -> ReadBack:
+        """``videos.list(part=snippet,status, id=…)``: the video exists (an empty ``items`` once
+        deleted), is not rejected or failed, is on the account's channel and carries the post's
+        key tag."""
+        answer = _execute(self._youtube().videos().list(part="snippet,status", id=published.remote_id).execute)
+        video = next((v for v in answer.get("items", []) if v.get("id") == published.remote_id), None)
+        if video is None:
+            return ReadBack.failed(f"youtube: el video {published.remote_id} ya no existe")
+        status = video.get("status", {})
+        if status.get("uploadStatus") in ("rejected", "failed", "deleted"):
+            why = status.get("rejectionReason") or status.get("failureReason") or status["uploadStatus"]
+            return ReadBack.failed(f"youtube: YouTube no publicó el video {published.remote_id} ({why})")
+        snippet = video.get("snippet", {})
+        if snippet.get("channelId") not in (None, self._channel()[0]):
+            return ReadBack.failed(f"youtube: el video {published.remote_id} es de otro canal")
+        if post is not None and key_tag(post.key) not in snippet.get("tags", []):
+            return ReadBack.failed(f"youtube: el video {published.remote_id} no es el de esta publicación")
+        return ReadBack.verified(published.url or _video_url(published.remote_id, False))
 
     def delete(self, published: Published) -> None:
         _execute(self._youtube().videos().delete(id=published.remote_id).execute)

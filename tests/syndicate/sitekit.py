@@ -235,3 +235,10 @@ def ledger_lines(project: Path) -> list[dict[str, Any]]:
     for path in sorted((project / "records" / "ledger").glob("*.jsonl")):
         lines += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return lines
+
+
+def sending_lines(project: Path) -> list[dict[str, Any]]:
+    """The ledger lines about sending: without the read-back lines (``read_back``/``read_back_failed``)."""
+    from pregon.syndicate.ledger import READ_BACK_STATES
+
+    return [line for line in ledger_lines(project) if line["state"] not in READ_BACK_STATES]

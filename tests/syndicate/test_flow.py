@@ -14,7 +14,7 @@ import pytest
 
 from tests.fakes.api_server import Reply
 from tests.syndicate.harness import SyndicateProcess, run_syndicate
-from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
+from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project, sending_lines
 from tests.syndicate.testnet import TESTNET_CHANNEL, FakeNet
 
 CHANNELS = {"testnet": TESTNET_CHANNEL}
@@ -70,7 +70,7 @@ def test_posts_only_live_and_approved_items_exactly_once(tmp_path: Path, hand_si
     assert image.read_bytes() == (hand_site.root / "img" / "ok.png").read_bytes()  # fetched from the live site
     assert "sin aprobación" in first.stdout and "otra versión" in first.stdout
     assert "no aparece en el feed" in first.stdout and "respondió 404" in first.stdout
-    states = [(line["item"], line["channel"], line["state"]) for line in ledger_lines(project)]
+    states = [(line["item"], line["channel"], line["state"]) for line in sending_lines(project)]
     assert states == [
         ("ok", "outbox", "intent"),
         ("ok", "outbox", "confirmed"),
@@ -80,7 +80,7 @@ def test_posts_only_live_and_approved_items_exactly_once(tmp_path: Path, hand_si
 
     assert second.returncode == 0, second.output
     assert len(fakenet.posts) == 1
-    assert len(ledger_lines(project)) == 4
+    assert len(sending_lines(project)) == 4
     assert "ya estaban hechas" in second.stdout
 
 
@@ -124,8 +124,8 @@ def test_crash_between_send_and_confirm_is_reconciled_without_duplicate(
         again = run(project, site, fakenet)
     assert again.returncode == 0, again.output
     assert len(fakenet.posts) == 1 and len(fakenet.calls("create")) == 1
-    assert [line["state"] for line in ledger_lines(project)] == ["intent", "reconciled"]
-    assert ledger_lines(project)[-1]["remote_id"] == "tn-1"
+    assert [line["state"] for line in sending_lines(project)] == ["intent", "reconciled"]
+    assert sending_lines(project)[-1]["remote_id"] == "tn-1"
 
 
 def test_rate_limit_and_server_errors_end_in_exactly_one_post(
@@ -142,7 +142,7 @@ def test_rate_limit_and_server_errors_end_in_exactly_one_post(
     assert result.returncode == 0, result.output
     assert len(fakenet.posts) == 1 and len(fakenet.calls("create")) == 3
     assert len(fakenet.calls("find")) == 1  # after the 503 (maybe posted), not after the 429 (surely not)
-    testnet = [(line["state"], line["attempt"]) for line in ledger_lines(project) if line["channel"] == "testnet"]
+    testnet = [(line["state"], line["attempt"]) for line in sending_lines(project) if line["channel"] == "testnet"]
     assert testnet == [
         ("intent", 1),
         ("failed", 1),
@@ -513,7 +513,7 @@ def test_reconciliation_records_the_posted_digest_and_reports_a_later_edit(
         approve(project, edited.digest)
         again = run(project, site, fakenet)
     assert again.returncode == 0, again.output
-    lines = ledger_lines(project)
+    lines = sending_lines(project)
     assert [line["state"] for line in lines] == ["intent", "reconciled", "changed_after_publication"]
     assert lines[1]["digest"] == first.digest  # what was actually posted
     assert lines[2]["digest"] == edited.digest

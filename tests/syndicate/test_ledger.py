@@ -10,7 +10,7 @@ from pregon.syndicate.channels.base import post_key
 from pregon.syndicate.ledger import Ledger, LedgerError
 
 from tests.syndicate.harness import run_syndicate
-from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
+from tests.syndicate.sitekit import HandSite, Spec, approve, make_project, sending_lines
 
 
 def test_lines_are_versioned_monthly_and_replayed(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_outbox_reconciles_an_intent_left_by_a_crash(tmp_path: Path, hand_site: 
         result = run_syndicate(project, site)
     assert result.returncode == 0, result.output
     assert "ya existía" in result.stdout
-    assert [line["state"] for line in ledger_lines(project)] == ["intent", "reconciled"]
+    assert [line["state"] for line in sending_lines(project)] == ["intent", "reconciled"]
     assert (project / "outbox" / f"{key}.json").read_text() == written
 
 

@@ -86,7 +86,8 @@ class Scenario:
         return [line for line in ledger_lines(self.project) if line.get("channel") == self.network.name]
 
     def states(self) -> list[str]:
-        return [line["state"] for line in self.ledger()]
+        """The sending states (without the read-back lines)."""
+        return [line["state"] for line in self.ledger() if not line["state"].startswith("read_back")]
 
     def check_throttled_then_posted_once(self) -> None:
         """throttled: a rate limit within ``max_wait`` is waited out in the same run; one post."""

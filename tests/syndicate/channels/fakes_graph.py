@@ -405,6 +405,8 @@ class FacebookFake(GraphFake):
         body = {"id": obj}
         if "permalink_url" in wanted:
             body["permalink_url"] = post["permalink_url"]
+        if "message" in wanted:
+            body["message"] = post["message"]
         if "shares" in wanted:
             body["shares"] = {"count": 3}
         if "comments" in wanted:

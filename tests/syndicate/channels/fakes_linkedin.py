@@ -46,6 +46,7 @@ class FakeLinkedIn(FakeAPI):
         self.add_route("PUT", r"/dms-uploads/(?P<image>\d+)", self._upload, "image_upload")
         self.add_route("POST", r"/rest/posts", self._create, "create_post")
         self.add_route("GET", r"/rest/posts", self._find_by_author, "posts_by_author")
+        self.add_route("GET", rf"/rest/posts/(?P<urn>{ENCODED_URN})", self._get_post, "get_post")
         self.add_route(
             "DELETE",
             rf"/rest/posts/(?P<urn>{ENCODED_URN})",
@@ -263,6 +264,16 @@ class FakeLinkedIn(FakeAPI):
                 "elements": ordered[start : start + count],
             },
         )
+
+    def _get_post(self, req: Request) -> Reply:
+        """``GET /rest/posts/{encoded URN}`` ("Retrieve Posts"): the post, or 404 once deleted."""
+        if (denied := self._check(req)) is not None:
+            return denied
+        with self.lock:
+            post = self.posts.get(unquote(req.params["urn"]))
+        if post is None:
+            return Reply(404, {"status": 404, "serviceErrorCode": 0, "code": "NOT_FOUND", "message": "Not Found"})
+        return Reply(200, post)
 
     def _delete(self, req: Request) -> Reply:
         if (denied := self._check(req)) is not None:

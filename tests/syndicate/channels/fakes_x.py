@@ -364,6 +364,8 @@ class FakeX(FakeAPI):
                         "id": tid,
                         "text": public["text"],
                         **({"public_metrics": public["public_metrics"]} if "public_metrics" in fields else {}),
+                        **({"entities": public["entities"]} if "entities" in fields and public.get("entities") else {}),
+                        **({"author_id": self.ME["id"]} if "author_id" in fields else {}),
                     }
                 )
         return Reply(

@@ -310,6 +310,8 @@ class FakeYouTube(FakeAPI):
                 entry: dict[str, Any] = {"kind": "youtube#video", "id": video_id}
                 if "snippet" in parts:
                     entry["snippet"] = video["snippet"]
+                if "status" in parts and "status" in video:
+                    entry["status"] = {**video["status"], "uploadStatus": "processed"}
                 if "statistics" in parts:
                     entry["statistics"] = {
                         "viewCount": "540",

@@ -25,7 +25,7 @@ from tests.fakes.api_server import Reply
 from tests.syndicate.channels.pds_proxy import PDSProxy
 from tests.syndicate.channels.sample_release import release
 from tests.syndicate.harness import KillingProxy, SyndicateProcess, run_syndicate
-from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
+from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project, sending_lines
 
 PASSWORD_VAR = "BLUESKY_APP_PASSWORD"
 
@@ -77,10 +77,10 @@ def test_killed_between_send_and_confirm_then_rerun_makes_no_duplicate(tmp_path,
 
         again = run_syndicate(project, url, env=env)
     assert again.returncode == 0, again.output
-    states = [line["state"] for line in ledger_lines(project)]
+    states = [line["state"] for line in sending_lines(project)]
     assert states == ["intent", "reconciled"]
     assert len(records_with_rkey(bluesky_account["service"], bluesky_account["did"], rkey)) == 1
-    assert ledger_lines(project)[-1]["remote_id"].endswith("/" + rkey)
+    assert sending_lines(project)[-1]["remote_id"].endswith("/" + rkey)
     for output in (first.output, again.output):
         assert bluesky_account["password"] not in output
     assert bluesky_account["password"] not in "".join(p.read_text() for p in (project / "records").rglob("*.jsonl"))
@@ -110,7 +110,7 @@ def test_rate_limited_once_then_exactly_one_post(tmp_path, bluesky_account):
         assert result.returncode == 0, result.output
         assert len(proxy.calls("createRecord")) == 2
         assert len(proxy.calls("createSession")) == 1
-    assert [line["state"] for line in ledger_lines(project)] == ["intent", "failed", "intent", "confirmed"]
+    assert [line["state"] for line in sending_lines(project)] == ["intent", "failed", "intent", "confirmed"]
     assert len(records_with_rkey(bluesky_account["service"], bluesky_account["did"], rkey)) == 1
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.syndicate.channels.conftest import SMTP_PASSWORD, SMTP_USER
 from tests.syndicate.harness import run_syndicate
-from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
+from tests.syndicate.sitekit import HandSite, Spec, approve, make_project, sending_lines
 
 
 def test_unset_facebook_token_is_named_and_the_press_email_is_still_sent(
@@ -52,4 +52,4 @@ def test_unset_facebook_token_is_named_and_the_press_email_is_still_sent(
     assert "la variable de entorno FACEBOOK_PAGE_TOKEN no está definida" in result.stdout, result.stdout
     assert "mkdocs.yml: falta" not in result.output
     assert [m.rcpt_tos for m in smtp_server.messages] == [["mesa@agencia.example"]]
-    assert [(e["channel"], e["state"]) for e in ledger_lines(project)] == [("email", "intent"), ("email", "confirmed")]
+    assert [(e["channel"], e["state"]) for e in sending_lines(project)] == [("email", "intent"), ("email", "confirmed")]

@@ -24,7 +24,7 @@ from pathlib import Path
 from tests.syndicate.channels.conftest import SMTP_PASSWORD
 from tests.syndicate.gitkit import IDENTITY, clone, protected_server
 from tests.syndicate.harness import SyndicateProcess, run_pregon, run_syndicate
-from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
+from tests.syndicate.sitekit import HandSite, Spec, approve, make_project, sending_lines
 
 RECIPIENTS = ["ana@emisora.example", "mesa@agencia.example", "redaccion@diario.example"]
 ENTITY = {
@@ -113,7 +113,7 @@ def test_killed_mid_mailing_then_rerun_reaches_everyone_once_or_with_the_same_me
         again = run_syndicate(project, url, env=env)
 
     assert again.returncode == 0, again.output
-    assert [line["state"] for line in ledger_lines(project)] == ["intent", "intent", "confirmed"]
+    assert [line["state"] for line in sending_lines(project)] == ["intent", "intent", "confirmed"]
     per_recipient = Counter(d.rcpt_tos[0] for d in smtp_server.messages)
     assert set(per_recipient) == set(RECIPIENTS)
     first_one, in_the_window = (d.rcpt_tos[0] for d in smtp_server.messages[:2])
@@ -121,7 +121,7 @@ def test_killed_mid_mailing_then_rerun_reaches_everyone_once_or_with_the_same_me
     assert per_recipient[in_the_window] == 2
     copies = {d.message["Message-ID"] for d in smtp_server.messages if d.rcpt_tos[0] == in_the_window}
     assert len(copies) == 1
-    confirmed = ledger_lines(project)[-1]
+    confirmed = sending_lines(project)[-1]
     assert "@emisora" not in json.dumps(confirmed) and "@agencia" not in json.dumps(confirmed)
     # The sent log is part of the records (never a temporary folder), and public-safe: no address,
     # no Message-ID (it is derived from the address), only keyed hashes.

@@ -24,7 +24,7 @@ from tests.fakes.api_server import Reply
 from tests.syndicate.channels.fakes_mastodon import FakeMastodon
 from tests.syndicate.channels.sample_release import image, live_release, release
 from tests.syndicate.harness import SyndicateProcess, run_syndicate
-from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
+from tests.syndicate.sitekit import HandSite, Spec, approve, make_project, sending_lines
 
 TOKEN = "mastodon-token-secreto-123"
 
@@ -193,6 +193,6 @@ def test_killed_between_send_and_confirm_then_rerun_makes_no_duplicate(tmp_path,
         assert len(fake.own_statuses()) == 1
         again = run_syndicate(project, url, env=env)
     assert again.returncode == 0, again.output
-    assert [line["state"] for line in ledger_lines(project)] == ["intent", "reconciled"]
+    assert [line["state"] for line in sending_lines(project)] == ["intent", "reconciled"]
     assert len(fake.own_statuses()) == 1
     assert TOKEN not in again.output
