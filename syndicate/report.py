@@ -20,6 +20,8 @@ Status = Literal[
     "seeded",
     "changed",
     "unverified",
+    "corrected",
+    "expired",
 ]
 
 LABELS: dict[str, str] = {
@@ -34,6 +36,8 @@ LABELS: dict[str, str] = {
     "seeded": "marcado como publicado",
     "changed": "cambiado después de publicar",
     "unverified": "por verificar",
+    "corrected": "corregido",
+    "expired": "vencido",
 }
 
 UNVERIFIED: Status = "unverified"
