@@ -31,6 +31,7 @@ and an ``expiry_kept`` line says so. The run table mentions it either way, in th
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -101,11 +102,7 @@ class CorrectionFlow:
     # --- corrections -------------------------------------------------------------------------
     def wanted(self, channel: Channel, item: Item, history: PostHistory) -> bool:
         """Whether ``channel`` should correct its post of ``item`` (changed, and not ``nada``)."""
-        return (
-            correction_mode(channel) != "nada"
-            and history.done is not None
-            and history.current_digest != item.digest
-        )
+        return correction_mode(channel) != "nada" and history.done is not None and history.current_digest != item.digest
 
     def correct(self, channel: Channel, item: Item, thread_keys: list[str]) -> Outcome | None:
         """Carry the approved, live version ``item`` to ``channel``'s post, once. None when the
@@ -122,7 +119,9 @@ class CorrectionFlow:
             return out("error", f"channels.{account}.{problems[0][0]}: {problems[0][1]}")
         target = history.current_post
         if target is None:
-            return out("error", "el registro no tiene la publicación que habría que corregir (marcada sin identificador)")
+            return out(
+                "error", "el registro no tiene la publicación que habría que corregir (marcada sin identificador)"
+            )
         try:
             post = self._render(channel, item, mode, thread_keys)
         except Exception as exc:
@@ -166,10 +165,14 @@ class CorrectionFlow:
                 existing = channel.find_existing(post)
             except Exception as exc:
                 self.breaker.failed(account, exc)
-                return out("error", f"no se pudo comprobar si la corrección ya salió ({_message(exc)}); se reintentará", post)
+                return out(
+                    "error", f"no se pudo comprobar si la corrección ya salió ({_message(exc)}); se reintentará", post
+                )
             if existing is not None:
                 write("correction_done", existing, error="conciliada: ya estaba en la red (ejecución interrumpida)")
-                return out("reconciled", "la corrección ya estaba en la red (ejecución interrumpida)", post, existing.url)
+                return out(
+                    "reconciled", "la corrección ya estaba en la red (ejecución interrumpida)", post, existing.url
+                )
         write("correction_intent", target)
         if not channel.can_look_up and mode != "editar":
             try:
@@ -227,10 +230,8 @@ class CorrectionFlow:
         if mode == "editar":
             return channel.edit(target, post)
         if mode == "borrar_y_publicar":
-            try:
+            with contextlib.suppress(PostGone):  # deleted already (by hand, or an interrupted run)
                 channel.delete(target)
-            except PostGone:
-                pass  # deleted already (by hand, or by an interrupted run): what we wanted
         return channel.publish(post)
 
     # --- expiry ------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ import smtplib
 import socket
 import ssl
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -71,6 +72,8 @@ from .base import (
     Post,
     Published,
     TransientError,
+    correction_key,
+    correction_update_id,
     post_key,
 )
 from .options import ChannelOptions, parse_options
@@ -113,6 +116,8 @@ class EmailChannel(Channel):
     text_limit = NO_LIMIT
     max_images = 1
     options_model = EmailOptions
+    correction_modes = frozenset({"responder", "nada"})
+    """A sent e-mail cannot be changed or recalled: a correction is a new e-mail "Corrección: …"."""
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
@@ -198,6 +203,31 @@ class EmailChannel(Channel):
                 "not_before": not_before.isoformat(),
                 "thread_key": post_key(item.id, self.account) if update else None,
             },
+        )
+
+    # --- corrections (syndicate/corrections.py) ---------------------------------------------
+    def render_correction(self, item: Item, reply_to: Published | None) -> Post:
+        """The corrected release, whole, as "Corrección: {title}" to the same press lists, in
+        the thread of the first e-mail (In-Reply-To). Its Message-IDs come from the correction
+        key, so the sent log lets each recipient get it exactly once."""
+        post = self.render(item)
+        body: Body = post.extra["body"]
+        corrected = replace(
+            body,
+            subject=f"Corrección: {body.subject}",
+            heading=f"Corrección: {body.heading}",
+            paragraphs=(
+                "Este comunicado se corrigió después de enviarse. Esta es la versión vigente, publicada en el portal.",
+                *body.paragraphs,
+            ),
+            text=f"Corrección: este comunicado se corrigió después de enviarse.\n\n{body.text}",
+        )
+        return replace(
+            post,
+            key=correction_key(item.id, self.account, item.digest),
+            update_id=correction_update_id(item.digest),
+            reply_to=reply_to,
+            extra={**post.extra, "body": corrected, "thread_key": post_key(item.id, self.account)},
         )
 
     # --- publishing --------------------------------------------------------------------------
