@@ -62,7 +62,7 @@ MODE_LABELS = {
 }
 UNVERIFIED_CORRECTION = (
     "por verificar: una corrección se interrumpió y esta red no permite comprobar si salió; revise el "
-    "canal y ejecute `pregon registros confirmar` (no se reenvía sola)"
+    "canal (no se reenvía sola; vea «Correcciones y vencimiento» en docs/difusion.md)"
 )
 
 
