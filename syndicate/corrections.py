@@ -120,7 +120,9 @@ class CorrectionFlow:
         target = history.current_post
         if target is None:
             return out(
-                "error", "el registro no tiene la publicación que habría que corregir (marcada sin identificador)"
+                "changed",
+                "el comunicado cambió después de publicarse; no se puede corregir en esta red porque se marcó "
+                "como publicado (--seed) sin su identificador en la red",
             )
         try:
             post = self._render(channel, item, mode, thread_keys)
