@@ -136,7 +136,7 @@ def collect(config_path: Path, dry_run: bool) -> None:
 
 @click.group()
 def report() -> None:
-    """Informes mensuales en Excel."""
+    """Informes mensuales en Excel y PDF: crecimiento en redes y sentimiento."""
 
 
 @report.command()

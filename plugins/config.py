@@ -22,6 +22,14 @@ class LinksConfig(Config):
     accessibility = c.Optional(c.Type(str))
 
 
+class PressContactConfig(Config):
+    """Who answers journalists: shown in every press e-mail (defaults to the entity's phone and e-mail)."""
+
+    name = c.Optional(c.Type(str))  # e.g. "Oficina de Comunicaciones — Laura Gómez"
+    phone = c.Optional(c.Type(str))
+    email = c.Optional(c.Type(str))
+
+
 class EntityConfig(Config):
     """The public entity that publishes the portal (shown in the footer and in feeds)."""
 
@@ -36,6 +44,7 @@ class EntityConfig(Config):
     # Network name (facebook, x, instagram, youtube, tiktok, linkedin, …) → profile URL.
     networks = c.DictOfItems(c.Type(str), default={})
     links = c.SubConfig(LinksConfig)
+    press_contact = c.SubConfig(PressContactConfig)
 
 
 class AnnouncementConfig(Config):

@@ -74,14 +74,36 @@ def manifest_item(site: FeedSite, entry: Entry) -> dict[str, Any]:
     }
 
 
-def render_manifest(site: FeedSite, entries: list[Entry], feeds: dict[str, str]) -> bytes:
-    """The manifest document for ``entries``; ``feeds`` maps rss/atom/json to site paths."""
+def entity_facts(entity: Any) -> dict[str, Any]:
+    """What syndication shows of the entity (``entity`` of the plugin's options): the press
+    e-mail's subject, dateline and contact. The press contact falls back to the entity's own
+    telephone and e-mail."""
+    contact = entity.press_contact
+    return {
+        "name": entity.name,
+        "city": entity.city,
+        "phone": entity.phone,
+        "email": entity.email,
+        "press_contact": {
+            "name": contact.name or "",
+            "phone": contact.phone or entity.phone or "",
+            "email": contact.email or entity.email or "",
+        },
+    }
+
+
+def render_manifest(
+    site: FeedSite, entries: list[Entry], feeds: dict[str, str], entity: dict[str, Any] | None = None
+) -> bytes:
+    """The manifest document for ``entries``; ``feeds`` maps rss/atom/json to site paths;
+    ``entity`` is :func:`entity_facts` of the entity (omitted when None)."""
     doc = {
         "format": FORMAT,
         "version": VERSION,
         "generated_at": _iso(site.now),
         "site_url": site.url,
         "feeds": {kind: site.absolute(path) for kind, path in feeds.items()},
+        **({"entity": entity} if entity is not None else {}),
         "items": [manifest_item(site, e) for e in entries],
     }
     # No indent: with one, json falls back to its pure-Python encoder (1 s at 4,000 releases).

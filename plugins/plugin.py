@@ -33,7 +33,7 @@ from .cache import BuildCache, digest
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
 from .feeds import FeedCache, FeedSite, feed_paths, render_feeds
-from .manifest import MANIFEST_PATH, render_manifest
+from .manifest import MANIFEST_PATH, entity_facts, render_manifest
 from .page_cache import TEMPLATE as CACHED_TEMPLATE
 from .page_cache import PageCache
 from .page_cache import serve as serve_cached
@@ -215,7 +215,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 title=f"{name} — {config.site_name}",
                 home=f"dependencias/{slug}/",
             )
-        outputs[MANIFEST_PATH] = render_manifest(self.site, listed, self.feeds)
+        outputs[MANIFEST_PATH] = render_manifest(self.site, listed, self.feeds, entity_facts(self.config.entity))
         releases = [e.release for e in self.catalog.entries.values()] + self.catalog.hidden
         expires = self.announcement.expires if self.announcement else None
         outputs[NEXT_PATH] = render_next(

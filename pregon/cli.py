@@ -60,6 +60,7 @@ COMMANDS: dict[str, str] = {
     "audit": "pregon.insights.cli:audit",
     "sentiment": "pregon.insights.cli:sentiment",
     "pendiente": "pregon.pendiente_cli:pendiente",
+    "init": "pregon.init:init",
 }
 
 

@@ -181,10 +181,13 @@ def install() -> None:
 
 
 def localise(command: click.Command) -> click.Command:
-    """Spanish metavars for ``command`` and its subcommands ("[OPCIONES]", "COMANDO")."""
+    """Spanish metavars for ``command`` and its subcommands ("[OPCIONES]", "COMANDO"), and whole
+    descriptions in a group's list of commands (click would cut each at 45 characters with "...")."""
     command.options_metavar = OPTIONS_METAVAR
     if isinstance(command, click.Group):
         command.subcommand_metavar = SUBCOMMAND_METAVAR
         for sub in command.commands.values():
+            if not sub.short_help and sub.help:
+                sub.short_help = sub.get_short_help_str(limit=1000)
             localise(sub)
     return command

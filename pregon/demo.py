@@ -29,7 +29,7 @@ import click
 
 from pregon.console import make_console
 
-from .cli import config_option
+from .cli import config_option, dry_run_option
 
 
 def _free_port(start: int) -> int:
@@ -61,8 +61,12 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 )
 @click.option("--no-serve", is_flag=True, help="Termina después de difundir (para CI y pruebas).")
 @config_option
-def demo(port: int, no_serve: bool, config_path: Path) -> None:
-    """Construye el portal de ejemplo, lo sirve en 127.0.0.1 y difunde sus comunicados al outbox."""
+@dry_run_option
+def demo(port: int, no_serve: bool, config_path: Path, dry_run: bool) -> None:
+    """Construye el portal de ejemplo, lo sirve en 127.0.0.1 y difunde sus comunicados al outbox.
+
+    Con --dry-run dice qué construiría, serviría y difundiría, sin escribir nada.
+    """
     from pregon.syndicate.cli import print_report
     from pregon.syndicate.config import ConfigError, load_config
     from pregon.syndicate.jsonlines import RecordError
@@ -73,6 +77,12 @@ def demo(port: int, no_serve: bool, config_path: Path) -> None:
     port = _free_port(port)
     site_url = f"http://127.0.0.1:{port}/"
     site_dir = config_path.resolve().parent / "site"
+    if dry_run:
+        root = config_path.resolve().parent
+        console.print(f"Simulación: se construiría el portal para {site_url} en {site_dir}/,")
+        console.print(f"se serviría en {site_url} y se difundirían sus comunicados aprobados a {root / 'outbox'}/,")
+        console.print(f"anotándolos en {root / 'records' / 'ledger'}/. No se escribió nada.")
+        return
     console.print(f"1/3 Construyendo el portal para {site_url} en {site_dir} …")
     env = {**os.environ, "PREGON_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     build = subprocess.run(

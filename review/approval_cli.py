@@ -22,7 +22,7 @@ from typing import NoReturn
 
 import click
 
-from pregon.cli import config_option
+from pregon.cli import config_option, dry_run_option
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -107,8 +107,13 @@ def aprobacion() -> None:
 @click.option("--enlace", default=None, help="Dirección que abre el estado (p. ej. la ejecución del flujo).")
 @click.option("--sin-avisar", is_flag=True, help="No pedir revisores ni enviar correos; solo el estado.")
 @config_option
-def estado(number: int, enlace: str | None, sin_avisar: bool, config_path: Path) -> None:
-    """Pone el estado «pregon/aprobación» en el último commit del PR y avisa a quien falta."""
+@dry_run_option
+def estado(number: int, enlace: str | None, sin_avisar: bool, config_path: Path, dry_run: bool) -> None:
+    """Pone el estado «pregon/aprobación» en el último commit del PR y avisa a quien falta.
+
+    Con --dry-run lee el PR y dice qué estado pondría y a quién avisaría, sin escribir en GitHub
+    ni enviar correos.
+    """
     from pregon.syndicate.approvals import ApprovalUnavailable
 
     from . import approval_status as status_mod
@@ -124,6 +129,9 @@ def estado(number: int, enlace: str | None, sin_avisar: bool, config_path: Path)
         status = status_mod.status_for(result)
         for line in status_mod.details(result):
             click.echo(line)
+        if dry_run:
+            _simulate_estado(config, result, status, status_mod, sin_avisar)
+            return
         problem = status_mod.post_status(api, repository, result.head, status, enlace)
         if problem:
             _fail(problem)
@@ -142,9 +150,10 @@ def estado(number: int, enlace: str | None, sin_avisar: bool, config_path: Path)
                 click.echo(note)
         _warn_expiry(config, api)
     except (ApprovalUnavailable, GitError, LookupError) as exc:
-        _alert_and_fail(
-            config, f"la aprobación del PR #{number}", f"no se pudo evaluar la aprobación del PR #{number}: {exc}"
-        )
+        message = f"no se pudo evaluar la aprobación del PR #{number}: {exc}"
+        if dry_run:
+            _fail(message)
+        _alert_and_fail(config, f"la aprobación del PR #{number}", message)
     finally:
         api.close()
 
@@ -162,11 +171,15 @@ def estado(number: int, enlace: str | None, sin_avisar: bool, config_path: Path)
     help="auto: github en GitHub Actions, gitlab en GitLab CI (CI_PROJECT_ID).",
 )
 @config_option
-def registrar(sha: str | None, number: int | None, forja: str, config_path: Path) -> None:
-    """Registra en records/approvals/ las revisiones que aprobaron lo fusionado."""
+@dry_run_option
+def registrar(sha: str | None, number: int | None, forja: str, config_path: Path, dry_run: bool) -> None:
+    """Registra en records/approvals/ las revisiones que aprobaron lo fusionado.
+
+    Con --dry-run lee las revisiones y dice qué registraría, sin escribir los registros ni avisar.
+    """
     from pregon.syndicate.approvals import ApprovalUnavailable
 
-    from .approval_record import append_new, forge_records
+    from .approval_record import append_new, forge_records, new_records
     from .changed import GitError
 
     _quote_untrusted_output()
@@ -185,12 +198,20 @@ def registrar(sha: str | None, number: int | None, forja: str, config_path: Path
         incomplete = []
         for n in numbers:
             result = forge.evaluate(repo, n, config.approvals.control_points, releases_root, sha)
-            written = append_new(config.records / "approvals", forge_records(result, forge.repository, forja))
+            found = forge_records(result, forge.repository, forja)
+            folder = config.records / "approvals"
+            written = new_records(folder, found) if dry_run else append_new(folder, found)
             for record in written:
-                click.echo(f"{record.source}: {record.role} aprobado por {record.by} (#{n})")
+                would = "se registraría: " if dry_run else ""
+                click.echo(f"{record.source}: {would}{record.role} aprobado por {record.by} (#{n})")
             for release in result.releases:
                 for role, why in release.missing.items():
                     incomplete.append(f"{release.path}: falta {role} ({why}) en #{n}")
+        if dry_run:
+            click.echo(f"Simulación: no se escribió nada en {config.records / 'approvals'} ni se avisó a nadie.")
+            for line in incomplete:
+                click.echo(f"aviso: {line}")
+            return
         forge.warn_expiry(config)
         if incomplete:
             _alert_and_fail(
@@ -200,9 +221,30 @@ def registrar(sha: str | None, number: int | None, forja: str, config_path: Path
                 + "\n".join(incomplete),
             )
     except (ApprovalUnavailable, GitError, LookupError, KeyError) as exc:
-        _alert_and_fail(config, "el registro de aprobaciones", f"no se pudieron registrar las aprobaciones: {exc}")
+        message = f"no se pudieron registrar las aprobaciones: {exc}"
+        if dry_run:
+            _fail(message)
+        _alert_and_fail(config, "el registro de aprobaciones", message)
     finally:
         forge.close()
+
+
+def _simulate_estado(config, result, status, status_mod, sin_avisar: bool) -> None:  # type: ignore[no-untyped-def]
+    """What ``estado`` would write on GitHub and whom it would e-mail; nothing is sent."""
+    click.echo(
+        f"Simulación: se pondría {status_mod.CONTEXT}: {status.state} — {status.description} en {result.head[:10]}"
+    )
+    missing = status_mod.missing_roles(result)
+    if missing and not sin_avisar:
+        points = config.approvals.control_points
+        for role in sorted(missing):
+            who = ", ".join(points.get(role, ())) or "nadie configurado"
+            click.echo(f"Simulación: se pediría la revisión de {role} a {who}")
+            for approver in points.get(role, ()):
+                address = config.approvals.notify.get(approver)
+                if address:
+                    click.echo(f"Simulación: se enviaría la vista previa a {address}")
+    click.echo("No se escribió nada en GitHub ni se envió ningún correo.")
 
 
 class _GitHub:

@@ -55,14 +55,20 @@ def _key(record: ApprovalRecord) -> tuple[object, ...]:
     return (record.provider, record.repository, record.digest, record.role, record.by.lower(), review, record.pr)
 
 
-def append_new(folder: Path, records: list[ApprovalRecord]) -> list[ApprovalRecord]:
-    """Append the records not already in ``folder``; returns the ones written."""
+def new_records(folder: Path, records: list[ApprovalRecord]) -> list[ApprovalRecord]:
+    """The records not already in ``folder`` (each once); reads only."""
     seen = {_key(r) for r in read_approvals(folder)}
     new = []
     for record in records:
         if _key(record) not in seen:
             seen.add(_key(record))
             new.append(record)
+    return new
+
+
+def append_new(folder: Path, records: list[ApprovalRecord]) -> list[ApprovalRecord]:
+    """Append the records not already in ``folder``; returns the ones written."""
+    new = new_records(folder, records)
     if new:
         append_records(folder, now_text()[:7], [r.to_line() for r in new])
     return new

@@ -27,7 +27,7 @@ from pregon.plugins.problems import ReleaseError
 from pregon.syndicate.config import ConfigError, load_config
 from pregon.syndicate.jsonlines import RecordError, append_records, read_records
 
-from pregon.cli import config_option
+from pregon.cli import config_option, dry_run_option
 
 
 def _key(record: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -102,6 +102,7 @@ def _shown(path: Path) -> str:
     help="Carpeta de comunicados para --all.",
 )
 @config_option
+@dry_run_option
 def approve(
     releases: tuple[Path, ...],
     role: str,
@@ -109,10 +110,12 @@ def approve(
     approve_all: bool,
     content: Path,
     config_path: Path,
+    dry_run: bool,
 ) -> None:
     """Registra la aprobación de uno o varios comunicados (ligada a su huella de contenido).
 
     Queda a nombre de la identidad de git de quien lo ejecuta (git config user.name / user.email).
+    Con --dry-run dice qué aprobaciones registraría, sin escribirlas.
     """
     try:
         config = load_config(config_path)
@@ -174,7 +177,10 @@ def approve(
             continue
         seen.add(key)
         new.append(record)
-        click.echo(f"{record['source']}: aprobado ({role}, {login}) huella {record['digest'][:19]}…")
-    if new:
+        done = "se aprobaría" if dry_run else "aprobado"
+        click.echo(f"{record['source']}: {done} ({role}, {login}) huella {record['digest'][:19]}…")
+    if new and dry_run:
+        click.echo(f"Simulación: se añadirían {len(new)} aprobaciones a {folder}/{at[:7]}.jsonl. No se escribió nada.")
+    elif new:
         append_records(folder, at[:7], new)
     sys.exit(1 if failed else 0)

@@ -7,7 +7,7 @@ Configuration (``syndicate: alerts:``)::
       smtp:                                   # optional: by default, the e-mail channel's settings
         host: smtp.alcaldia.gov.co
         port: 587
-        security: starttls                    # or tls
+        security: starttls                    # or tls; none only for a local relay (see smtp_connection)
         username: pregon@alcaldia.gov.co
         password_env: PREGON_SMTP_PASSWORD     # the variable's name, never the password
         sender: Pregón <pregon@alcaldia.gov.co>
@@ -24,16 +24,16 @@ from __future__ import annotations
 
 import os
 import smtplib
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .smtp_connection import SmtpConnectError, SmtpConnection, open_session
 
 if TYPE_CHECKING:  # the report imports the channels, which import the configuration, which imports this
     from .report import RunReport
@@ -43,18 +43,12 @@ UNVERIFIED = "unverified"
 _TOKEN_WORDS = ("token", "credencial", "401", "contraseña")
 
 
-class SmtpSettings(BaseModel):
-    """How to reach the SMTP server: the same keys (and meaning) as the e-mail channel's."""
+class SmtpSettings(SmtpConnection):
+    """How to reach the SMTP server: the e-mail channel's connection keys (one shared model,
+    :class:`.smtp_connection.SmtpConnection`) and who the alerts come from."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    host: str
-    port: int = 587
-    security: Literal["starttls", "tls"] = "starttls"
-    username: str = ""
-    password_env: str = "PREGON_SMTP_PASSWORD"
-    ca_file: Path | None = None
-    timeout: float = 30.0
     sender: str
 
 
@@ -91,11 +85,8 @@ def smtp_settings(alerts: AlertsConfig, channels: Mapping[str, Mapping[str, Any]
 
 
 def send_mail(settings: SmtpSettings, to: tuple[str, ...], subject: str, text: str) -> None:
-    """One plain-text message over a verified TLS connection, authenticated if a user is set."""
-    # Imported here: the channels import the configuration, which imports this module.
-    from .channels.base import ChannelError
-    from .channels.email import _login as login_utf8  # the channel's UTF-8 AUTH PLAIN: same server, same rules
-
+    """One plain-text message over the shared SMTP session (verified TLS unless a plain local relay
+    is explicitly configured), authenticated if a user is set."""
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = ", ".join(to)
@@ -104,28 +95,13 @@ def send_mail(settings: SmtpSettings, to: tuple[str, ...], subject: str, text: s
     message["Message-ID"] = make_msgid(domain=parseaddr(settings.sender)[1].rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
     message.set_content(text)
-    context = ssl.create_default_context(cafile=str(settings.ca_file) if settings.ca_file else None)
     try:
-        if settings.security == "tls":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=settings.timeout, context=context
-            )
-        else:
-            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-            smtp.starttls(context=context)
-        with smtp:
-            if settings.username:
-                password = os.environ.get(settings.password_env)
-                if not password:
-                    raise AlertError(f"falta la variable de entorno {settings.password_env} (contraseña SMTP)")
-                login_utf8(smtp, settings.username, password)
+        with open_session(settings) as smtp:
             smtp.send_message(message, from_addr=parseaddr(settings.sender)[1], to_addrs=list(to))
-    except smtplib.SMTPAuthenticationError:
-        raise AlertError("el servidor SMTP rechazó el usuario o la contraseña") from None
-    except ChannelError as exc:
+    except SmtpConnectError as exc:
+        if exc.kind == "auth":
+            raise AlertError("el servidor SMTP rechazó el usuario o la contraseña") from None
         raise AlertError(str(exc)) from None
-    except ssl.SSLError as exc:
-        raise AlertError(f"el servidor SMTP no ofrece una conexión TLS válida ({exc.__class__.__name__})") from None
     except (OSError, smtplib.SMTPException) as exc:
         raise AlertError(f"no se pudo enviar por SMTP a {settings.host} ({exc.__class__.__name__})") from None
 

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from pregon.cli import config_option
+from pregon.cli import config_option, dry_run_option
 from pregon.console import make_console
 
 from .alerts import UNVERIFIED, notify, run_alert
@@ -137,11 +137,7 @@ def _now() -> datetime | None:
     help="URL del portal publicado (de ahí se lee el manifiesto).",
 )
 @config_option
-@click.option(
-    "--dry-run",
-    is_flag=True,
-    help="Muestra exactamente qué se publicaría, sin cambiar nada.",
-)
+@dry_run_option
 @click.option(
     "--seed",
     is_flag=True,

@@ -104,6 +104,24 @@ class Item(_Frozen):
         return next((m for m in self.media if m.kind == "video" and not m.youtube_id), None)
 
 
+class PressContact(_Frozen):
+    """Who answers journalists (``entity.press_contact`` in mkdocs.yml)."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class Entity(_Frozen):
+    """The public entity that publishes the portal (``entity`` in mkdocs.yml)."""
+
+    name: str
+    city: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    press_contact: PressContact | None = None
+
+
 class Feeds(_Frozen):
     rss: str
     atom: str
@@ -116,6 +134,7 @@ class Manifest(_Frozen):
     generated_at: datetime
     site_url: str
     feeds: Feeds
+    entity: Entity | None = Field(None, description="Absent in manifests written before it existed.")
     items: tuple[Item, ...]
 
     def item(self, item_id: str) -> Item | None:

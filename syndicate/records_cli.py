@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from pregon.cli import config_option
+from pregon.cli import config_option, dry_run_option
 
 from .channels.base import post_key
 from .config import ConfigError, SyndicateConfig, load_config
@@ -24,6 +24,7 @@ from .jsonlines import RecordError, repair_folder
 from .ledger import Ledger
 from .lock import LockBusy, RunLock
 from .records_git import GitRecords, Remote, current_branch, durability_for, prepare
+from .records_preview import preview_prepare, preview_save
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,10 +58,19 @@ def registros() -> None:
 
 @registros.command()
 @config_option
+@dry_run_option
 @_errors
-def preparar(config_path: Path) -> None:
-    """Pone la rama de registros (records_branch) en la carpeta de registros, creándola la primera vez."""
+def preparar(config_path: Path, dry_run: bool) -> None:
+    """Pone la rama de registros (records_branch) en la carpeta de registros, creándola la primera vez.
+
+    Con --dry-run dice qué haría (traer o crear la rama, ponerla en la carpeta), sin tocar git ni archivos.
+    """
     config = _config(config_path)
+    if dry_run:
+        for note in preview_prepare(config.records, config.records_branch, Remote.from_environment()):
+            click.echo(f"Simulación: {note}")
+        click.echo("No se cambió nada.")
+        return
     for note in prepare(config.records, config.records_branch, Remote.from_environment()):
         click.echo(note)
     click.echo(f"Registros en {config.records} = rama {config.records_branch}.")
@@ -69,9 +79,13 @@ def preparar(config_path: Path) -> None:
 @registros.command()
 @config_option
 @click.option("-m", "--mensaje", default="Registros", show_default=True, help="Mensaje del commit.")
+@dry_run_option
 @_errors
-def guardar(config_path: Path, mensaje: str) -> None:
-    """Guarda (commit) y sube los registros a su rama, uniendo lo que otros trabajos subieron."""
+def guardar(config_path: Path, mensaje: str, dry_run: bool) -> None:
+    """Guarda (commit) y sube los registros a su rama, uniendo lo que otros trabajos subieron.
+
+    Con --dry-run lista lo que se guardaría y subiría, sin hacer commit ni push.
+    """
     config = _config(config_path)
     if current_branch(config.records) != config.records_branch:
         click.echo(
@@ -79,6 +93,13 @@ def guardar(config_path: Path, mensaje: str) -> None:
             err=True,
         )
         sys.exit(2)
+    if dry_run:
+        for path in torn_files(config.records):
+            click.echo(f"Simulación: {path}: la última línea incompleta se apartaría en {path.name}.ilegible")
+        for note in preview_save(config.records, config.records_branch, mensaje):
+            click.echo(f"Simulación: {note}")
+        click.echo("No se hizo commit ni push.")
+        return
     store = GitRecords(config.records, config.records_branch, Remote.from_environment())
     for note in repair_folder(config.records):
         click.echo(f"Aviso: {note}")
@@ -89,10 +110,20 @@ def guardar(config_path: Path, mensaje: str) -> None:
 
 @registros.command()
 @config_option
+@dry_run_option
 @_errors
-def reparar(config_path: Path) -> None:
-    """Aparta en <archivo>.ilegible la última línea incompleta de cada archivo (nunca borra nada)."""
+def reparar(config_path: Path, dry_run: bool) -> None:
+    """Aparta en <archivo>.ilegible la última línea incompleta de cada archivo (nunca borra nada).
+
+    Con --dry-run dice qué archivos tienen una última línea incompleta, sin moverla.
+    """
     config = _config(config_path)
+    if dry_run:
+        torn = torn_files(config.records)
+        for path in torn:
+            click.echo(f"Simulación: {path}: la última línea está incompleta; se apartaría en {path.name}.ilegible")
+        click.echo("Nada que reparar." if not torn else "No se cambió nada.")
+        return
     with RunLock(config.records):
         notes = repair_folder(config.records)
     for note in notes:
@@ -116,6 +147,7 @@ def reparar(config_path: Path) -> None:
 @click.option("--id", "remote_id", default=None, help="Id de la publicación en la red (p. ej. el número del mensaje).")
 @click.option("--por", "by", default=None, help="Quién lo comprobó (por omisión, la identidad de git).")
 @config_option
+@dry_run_option
 @_errors
 def confirmar(
     comunicado: str,
@@ -126,14 +158,29 @@ def confirmar(
     remote_id: str | None,
     by: str | None,
     config_path: Path,
+    dry_run: bool,
 ) -> None:
-    """Resuelve una publicación «por verificar»: dice si llegó a la red y quién lo comprobó."""
+    """Resuelve una publicación «por verificar»: dice si llegó a la red y quién lo comprobó.
+
+    Con --dry-run dice qué se registraría, sin escribir en el registro de difusión.
+    """
     config = _config(config_path)
     by = by or _git_identity(config.records)
     if not by:
         click.echo("Indique quién lo comprobó con --por (no hay identidad de git configurada).", err=True)
         sys.exit(2)
     key = post_key(comunicado, canal, actualizacion)
+    if dry_run:
+        history = Ledger(config.records / "ledger", read_only=True).history(key)
+        if not history.needs_reconciliation:
+            click.echo(f"{comunicado} en {canal}: no hay ninguna publicación por verificar.", err=True)
+            sys.exit(2)
+        verdict = "publicada (no se volvería a enviar)" if posted else "no publicada (la próxima ejecución la enviaría)"
+        click.echo(
+            f"Simulación: se registraría {comunicado} en {canal} como {verdict}, comprobado por {by}. "
+            "No se escribió nada."
+        )
+        return
     with RunLock(config.records):
         ledger = Ledger(config.records / "ledger")
         history = ledger.history(key)
@@ -159,6 +206,13 @@ def confirmar(
             verdict = "no publicada: la próxima ejecución la enviará"
         durability_for(config.records, config.records_branch).make_durable(f"{canal} {comunicado} verificado")
     click.echo(f"{comunicado} en {canal}: {verdict} (comprobado por {by}).")
+
+
+def torn_files(records: Path) -> list[Path]:
+    """The ``*.jsonl`` files whose last line is incomplete (what ``reparar`` would set aside); reads only."""
+    if not records.is_dir():
+        return []
+    return [p for p in sorted(records.rglob("*.jsonl")) if (data := p.read_bytes()) and not data.endswith(b"\n")]
 
 
 def _git_identity(folder: Path) -> str | None:

@@ -186,6 +186,8 @@ class _Run:
                 )
                 return self.report
             self._open_channels()
+            for channel in self.channels.values():
+                channel.attach_site(manifest)
             try:
                 if self.seed:
                     self.report.outcomes += seed(manifest.items, self.channels, self.ledger, dry_run=self.dry_run)

@@ -62,35 +62,54 @@ def test_messages_are_in_spanish(args: list[str], expected: str) -> None:
 
 
 def _all_commands() -> list[tuple[str, click.Command]]:
-    out = []
+    """Every command and subcommand, at any depth, by its full name ("registros confirmar")."""
+    out: list[tuple[str, click.Command]] = []
+
+    def walk(name: str, command: click.Command) -> None:
+        out.append((name, command))
+        if isinstance(command, click.Group):
+            for sub, child in command.commands.items():
+                walk(f"{name} {sub}", child)
+
     for name in COMMANDS:
         command = main.get_command(click.Context(main), name)
         assert command is not None
-        out.append((name, command))
-        if isinstance(command, click.Group):
-            out += [(f"{name} {sub}", c) for sub, c in command.commands.items()]
+        walk(name, command)
     return out
+
+
+def _listing(output: str) -> str:
+    return output.split("Comandos:")[1] if "Comandos:" in output else ""
 
 
 def test_every_help_is_whole_and_in_spanish() -> None:
     listing = _run("--help")
-    assert "..." not in listing.split("Comandos:")[1]  # no description cut short
-    for name, command in _all_commands():
+    assert "..." not in _listing(listing)  # no description cut short
+    commands = _all_commands()
+    assert len(commands) > len(COMMANDS)  # the walk reached the subcommands
+    for name, command in commands:
         assert command.help, f"pregon {name} no tiene ayuda"
         output = _run(*name.split(), "--help")
         assert "-h, --help" in output and "Muestra esta ayuda y termina." in output, name
         assert not any(word in output for word in ENGLISH), (name, output)
         assert "[OPTIONS]" not in output, name
-
-
-WRITERS = {"syndicate", "check", "new", "collect", "report growth", "report sentiment", "audit", "sentiment train"}
+        # The whole description, and each subcommand's whole first sentence in a group's list.
+        first = command.help.split("\n\n")[0].split()
+        assert " ".join(first) in " ".join(output.split()), (name, output)
+        assert "..." not in _listing(output), (name, output)
+        if isinstance(command, click.Group):
+            for sub in command.commands.values():
+                assert " ".join(sub.help.split("\n\n")[0].split()) in " ".join(_listing(output).split()), name
 
 
 def test_every_command_that_writes_can_be_simulated() -> None:
-    commands = dict(_all_commands())
-    for name in WRITERS:
-        params = {p.name for p in commands[name].params}
-        assert "dry_run" in params, f"pregon {name} no tiene --dry-run"
+    """Every command writes something (records, files, refs, posts, statuses, e-mails): all simulate."""
+    leaves = [(name, c) for name, c in _all_commands() if not isinstance(c, click.Group)]
+    assert len(leaves) >= 18
+    for name, command in leaves:
+        option = next((p for p in command.params if p.name == "dry_run"), None)
+        assert option is not None, f"pregon {name} no tiene --dry-run"
+        assert "--dry-run" in option.opts and "--simular" in option.opts, name  # the shared option
 
 
 def test_new_with_dry_run_writes_nothing(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,3 +152,49 @@ def test_tables_keep_one_row_per_line_outside_a_terminal() -> None:
         print_report(report, console)
     lines = [line for line in captured.get().splitlines() if long_id in line]
     assert len(lines) == 1 and "x-alcalde" in lines[0] and "503" in lines[0]
+
+
+def test_tables_stay_one_row_per_line_at_80_columns_outside_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI log is no terminal and rich would assume 80 columns (COLUMNS=80): rows must not wrap."""
+    import io
+
+    from pregon.syndicate.cli import print_report
+    from pregon.syndicate.report import Outcome, RunReport
+
+    from pregon.console import make_console
+
+    monkeypatch.setenv("COLUMNS", "80")
+    stream = io.StringIO()  # not a tty
+    monkeypatch.setattr("sys.stdout", stream)
+    report = RunReport("https://portal.example/")
+    ids = [f"prensa/2026/11/{'-'.join(['comunicado'] * 9)}-{n}" for n in range(3)]
+    for n, item in enumerate(ids):
+        report.outcomes.append(
+            Outcome(item, "Título largo " * 4, f"x-alcalde-{n}", "error", "la red respondió 503 " * 4)
+        )
+    console = make_console()
+    assert not console.is_terminal
+    print_report(report, console)
+    lines = stream.getvalue().splitlines()
+    for n, item in enumerate(ids):
+        [row] = [line for line in lines if item in line]
+        assert f"x-alcalde-{n}" in row and row.count("503") == 4
+    assert max(len(line) for line in lines) > 80  # wider than the 80 columns it was given
+
+
+def test_first_use_training_shows_progress_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from pregon.insights.sentiment.model import TrainingProgress, cached_classifier
+
+    monkeypatch.setenv("PREGON_CACHE_DIR", str(tmp_path))
+    classifier = cached_classifier()
+    err = capsys.readouterr().err
+    steps = [line.strip() for line in err.splitlines() if line.strip().startswith("paso ")]
+    assert [s.split(":")[0] for s in steps] == [f"paso {n} de {TrainingProgress.STEPS}" for n in range(1, 5)]
+    assert err.count("listo en") == TrainingProgress.STEPS and "Modelo de sentimiento entrenado en" in err
+    assert classifier.predict(["¿Ese subsidio aplica para el estrato 2?"]) == ["neutro"]
+    assert list((tmp_path / "sentimiento").glob("modelo-*.joblib"))
+    again = cached_classifier()  # from the cache: silent
+    assert capsys.readouterr().err == ""
+    assert again.predict(["Excelente gestión, gracias alcaldía"]) == classifier.predict(
+        ["Excelente gestión, gracias alcaldía"]
+    )

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 import joblib
 import platformdirs
@@ -97,14 +99,60 @@ def cached_classifier(office: Sequence[Example] = ()) -> TfidfClassifier:
             return TfidfClassifier(joblib.load(path))
         except Exception:
             path.unlink(missing_ok=True)
-    # Tens of seconds on a small machine: say so instead of staying silent.
-    print("Entrenando el modelo de sentimiento (solo la primera vez; puede tardar unos segundos)…", file=sys.stderr)
-    classifier = TfidfClassifier.train([*bundled_corpus(), *office])
+    # Tens of seconds on a small machine: say what is happening, step by step, instead of staying silent.
+    progress = TrainingProgress(sys.stderr)
+    progress.start("leyendo el corpus de entrenamiento")
+    examples = [*bundled_corpus(), *office]
+    texts, labels = [e.text for e in examples], [e.label for e in examples]
+    pipeline = build_pipeline()
+    (_, features), (_, model) = pipeline.steps
+    progress.step(f"calculando los rasgos de {len(texts)} textos (palabras, caracteres, léxico)")
+    matrix = features.fit_transform(texts, labels)
+    progress.step("ajustando la regresión logística")
+    model.fit(matrix, labels)
+    progress.step(f"guardando el modelo en {path.parent}")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    joblib.dump(classifier.pipeline, tmp)
+    joblib.dump(pipeline, tmp)
     tmp.replace(path)
-    return classifier
+    progress.done()
+    return TfidfClassifier(pipeline)
+
+
+class TrainingProgress:
+    """Numbered steps of the first-use training on stderr (Spanish), each with its elapsed time.
+
+    Plain lines rather than a redrawn bar: they read the same in a terminal and in a CI log.
+    """
+
+    STEPS = 4
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.number = 0
+        self.began = self.last = time.monotonic()
+
+    def _say(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    def start(self, first: str) -> None:
+        self._say("Entrenando el modelo de sentimiento (solo la primera vez; puede tardar unos segundos)…")
+        self.step(first)
+
+    def step(self, what: str) -> None:
+        now = time.monotonic()
+        if self.number:
+            self._say(f"  listo en {now - self.last:.1f} s")
+        self.number += 1
+        self.last = now
+        self._say(f"  paso {self.number} de {self.STEPS}: {what}…")
+
+    def done(self) -> None:
+        now = time.monotonic()
+        self._say(f"  listo en {now - self.last:.1f} s")
+        self._say(
+            f"Modelo de sentimiento entrenado en {now - self.began:.1f} s; las próximas veces se usa el guardado."
+        )
 
 
 HELD_OUT = "respuestas_retenidas.csv"

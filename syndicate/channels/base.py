@@ -31,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..manifest import Item, Media, Update
+from ..manifest import Item, Manifest, Media, Update
 from ..redaction import redact
 from ..selection import Selection
 from ..text import Draft, draft
@@ -298,6 +298,10 @@ class Channel(ABC):
     def attach_records(self, folder: Path, make_durable: Callable[[], None]) -> None:  # noqa: B027
         """The run's records folder and how to make what is written there durable (pushed to the
         records branch), for channels that keep records of their own (e-mail's sent log)."""
+
+    def attach_site(self, manifest: Manifest) -> None:  # noqa: B027
+        """The live manifest of the run (site-level facts such as the entity), for channels that
+        show them (the press e-mail's dateline and press contact)."""
 
     def close(self) -> None:  # noqa: B027 - an optional hook: channels without connections keep it
         """Release network resources (HTTP clients, SMTP connections)."""

@@ -1,14 +1,26 @@
-"""E-mail to journalists' lists over SMTP with STARTTLS (or implicit TLS) and AUTH.
+"""The press e-mail: one message per journalist, over SMTP with STARTTLS (or implicit TLS) and AUTH.
+
+What a journalist receives (:mod:`.press_message` builds it): the subject «Comunicado de prensa —
+{entity}: {title}» (``subject_template``, checked when the channel is configured); the yearly
+number «Comunicado n.º 023 de 2026» (:mod:`.press_numbers`); the full text of the release in HTML
+and plain text, taken from its live page (:mod:`.press_body`: the page must carry the approved
+digest); a dateline (the entity's city, the date in Spanish in Bogotá); every image linked at full
+resolution, the main one attached up to ``attach_max_bytes``; the press contact of the entity (from
+the live manifest's ``entity``, handed over by :meth:`attach_site`); and the journalist's name in
+``To:``. Live updates go as replies (``In-Reply-To`` the release's message) and only to the lists
+that opt in (``live_updates: true`` in the lists file).
 
 One message per recipient, never BCC: each carries its own one-click unsubscribe link (RFC 8058
 requires the token to identify recipient and list) and its own deterministic Message-ID per
 (item, list, recipient). A journalist on several of the release's lists gets it once, under the
-first list. Live updates go to the same people as replies (``In-Reply-To`` the release's message).
+first list.
 
-Security: the server certificate is always verified (``ca_file`` adds a private CA, e.g. the
-test's); the password is read only from the environment variable named by ``password_env`` and
-is sent only after STARTTLS. Recipients come from a private file or variable (:mod:`.press_lists`),
-never from the repository; the ledger records only counts.
+Security: the connection is :mod:`..smtp_connection`'s, shared with the office alerts: the server
+certificate is always verified (``ca_file`` adds a private CA, e.g. the test's); the password is
+read only from the environment variable named by ``password_env`` and is sent only after STARTTLS;
+a plain relay without TLS (``security: none``) only towards this machine or with
+``allow_plaintext: true``, and never with credentials. Recipients come from a private file or
+variable (:mod:`.press_lists`), never from the repository; the ledger records only counts.
 
 Embargo: nothing is sent before the item's (or update's) time, whatever the caller does.
 
@@ -20,6 +32,7 @@ records branch — every ``sent_log_every`` recipients (K, default 5): a job kil
 gives a second copy, with the same Message-ID, to at most K recipients. Its lines hold an HMAC of
 each Message-ID keyed by ``PREGON_SENT_LOG_SECRET`` (or, if unset, the unsubscribe secret), never
 an address: the records branch is public. An explicit ``sent_log:`` file keeps it private instead.
+The release's number is made durable before the first message carrying it leaves.
 
 Configuration (``channels.email``)::
 
@@ -35,34 +48,36 @@ Configuration (``channels.email``)::
       unsubscribe_secret_env: PREGON_UNSUBSCRIBE_SECRET
       sent_log_every: 5                      # K: push the sent log every K recipients
       sent_log_secret_env: PREGON_SENT_LOG_SECRET   # key of the sent log's hashes
+      subject_template: "Comunicado de prensa — {entity}: {title}"
+      attach_max_bytes: 5000000              # the main image is attached up to this size
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import hashlib
 import hmac
+import html
 import os
 import re
 import smtplib
-import socket
-import ssl
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from string import Formatter
+from typing import Any, ClassVar
 from urllib.parse import quote
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from .. import media as media_files
 from ..counting import URL_RE, graphemes
 from ..jsonlines import RecordError
-from ..manifest import Item, Update
+from ..manifest import Entity, Item, Manifest, Media, Update
+from ..smtp_connection import SmtpConnectError, SmtpConnection, open_session, quietly_close
 from ..text import compose, compose_update
 from .base import (
     AuthError,
@@ -77,8 +92,21 @@ from .base import (
     post_key,
 )
 from .options import ChannelOptions, parse_options
-from .press_lists import SentLog, load_lists, valid_address
-from .press_message import Body, Envelope, HeaderError, build, header_text_problem
+from .press_body import fetch_body
+from .press_lists import Recipient, SentLog, load_press_lists, valid_address
+from .press_message import (
+    BOGOTA,
+    Attachment,
+    Body,
+    Envelope,
+    HeaderError,
+    ImageLink,
+    build,
+    dateline,
+    header_text_problem,
+    spanish_date,
+)
+from .press_numbers import Numbering, ReleaseNumber
 from .transport import REDACTOR
 
 NO_LIMIT = 100_000
@@ -86,14 +114,25 @@ NO_LIMIT = 100_000
 _UNSUBSCRIBE_URL = re.compile(r"https?://[\x21-\x3b\x3d\x3f-\x7e]+")
 
 
-class EmailOptions(ChannelOptions):
-    host: str
-    port: int = 587
-    security: Literal["starttls", "tls"] = "starttls"
-    username: str = ""
-    password_env: str = "PREGON_SMTP_PASSWORD"
-    ca_file: Path | None = None
-    timeout: float = 30.0
+SUBJECT_FIELDS = ("entity", "title", "number", "year", "dependencia", "date")
+DEFAULT_SUBJECT = "Comunicado de prensa — {entity}: {title}"
+DEFAULT_UPDATE_SUBJECT = "Actualización — {entity}: {title}"
+
+
+def template_problem(template: str) -> str | None:
+    """Why ``template`` cannot make a subject (Spanish), or None."""
+    try:
+        fields = [name for _, name, spec, conversion in Formatter().parse(template) if name is not None]
+    except ValueError:
+        return "llaves sin cerrar; escriba {{ o }} para una llave literal"
+    unknown = [name or "{}" for name in fields if name not in SUBJECT_FIELDS]
+    if unknown:
+        allowed = ", ".join("{" + f + "}" for f in SUBJECT_FIELDS)
+        return f"marcador desconocido {{{unknown[0]}}}; se admiten {allowed}"
+    return None
+
+
+class EmailOptions(ChannelOptions, SmtpConnection):
     sender: str
     reply_to: str | None = None
     recipients_file: Path | None = None
@@ -105,10 +144,34 @@ class EmailOptions(ChannelOptions):
     unsubscribe_url: str | None = None
     unsubscribe_mailto: str | None = None
     unsubscribe_secret_env: str = "PREGON_UNSUBSCRIBE_SECRET"
-    inline_image_max_bytes: int = 400_000
+    subject_template: str = DEFAULT_SUBJECT
+    update_subject_template: str = DEFAULT_UPDATE_SUBJECT
+    attach_max_bytes: int = Field(5_000_000, ge=0)
+    """The main image travels attached up to this size; a bigger one is only linked (and the
+    message says so)."""
+    numbering: bool = True
+    """«Comunicado n.º 023 de 2026» in every message (numbers kept in the records)."""
 
     secret_env_options: ClassVar[tuple[str, ...]] = ("password_env", "unsubscribe_secret_env")
     credential_pairs: ClassVar[tuple[tuple[str, str], ...]] = (("username", "password_env"),)
+
+    @field_validator("subject_template", "update_subject_template")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        problem = template_problem(value)
+        if problem:
+            raise PydanticCustomError("subject_template", "{problem}", {"problem": problem})
+        return value
+
+
+@dataclass(frozen=True)
+class Material:
+    """What one message takes from the portal, the same for every recipient."""
+
+    html: str
+    text: str
+    images: tuple[ImageLink, ...]
+    attachment: Attachment | None
 
 
 class EmailChannel(Channel):
@@ -117,7 +180,7 @@ class EmailChannel(Channel):
     max_images = 1
     options_model = EmailOptions
     correction_modes = frozenset({"responder", "nada"})
-    """A sent e-mail cannot be changed or recalled: a correction is a new e-mail "Corrección: …"."""
+    """A sent e-mail cannot be changed or recalled: a correction is a new e-mail «Corrección: …»."""
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
@@ -145,6 +208,7 @@ class EmailChannel(Channel):
             )
         self.domain = self.options.list_domain or self.sender_address.rpartition("@")[2]
         self._records: Path | None = None
+        self.entity: Entity | None = None
         self._make_durable: Callable[[], None] = lambda: None
 
     def attach_records(self, folder: Path, make_durable: Callable[[], None]) -> None:
@@ -152,22 +216,23 @@ class EmailChannel(Channel):
         self._records = folder / "email"
         self._make_durable = make_durable
 
+    def attach_site(self, manifest: Manifest) -> None:
+        """The entity of the live manifest: subject, dateline and press contact."""
+        self.entity = manifest.entity
+
     # --- rendering (no network) --------------------------------------------------------------
     def render(self, item: Item, update: Update | None = None, reply_to: Published | None = None) -> Post:
-        images = item.images if update is None else (tuple(m for m in update.media if m.kind == "image") or item.images)
+        images = item.images if update is None else tuple(m for m in update.media if m.kind == "image")
         main_image = images[0] if images else None
         if update is None:
             text = compose(item, self.name, self.options.template)
-            link, subject, heading = item.url, item.title, item.title
-            paragraphs: tuple[str, ...] = (item.summary,)
-            not_before = item.date
+            link, not_before = item.url, item.date
         else:
             text = compose_update(update, self.options.update_template)
-            link, subject = update.url, f"Actualización: {item.title}"
-            heading, paragraphs, not_before = subject, (update.text,), update.time
+            link, not_before = update.url, update.time
         problems = []
         # A line break in a header would make every send fail; the office fixes the title instead.
-        subject_problem = header_text_problem(subject)
+        subject_problem = header_text_problem(item.title)
         if subject_problem:
             problems.append(f"correo: el título del comunicado {subject_problem}; escríbalo en una sola línea")
         first_link = URL_RE.search(text)
@@ -175,17 +240,9 @@ class EmailChannel(Channel):
             problems.append(f"correo: el primer enlace del texto debe ser la dirección del comunicado ({link})")
         if main_image is not None and not main_image.alt.strip():
             problems.append(f"correo: la imagen {main_image.url} no tiene texto alternativo (alt)")
-        body = Body(
-            subject=subject,
-            heading=heading,
-            text=text,
-            paragraphs=paragraphs,
-            link=link,
-            link_label="Leer en el portal oficial",
-            image_url=main_image.url if main_image else None,
-            image_alt=main_image.alt if main_image else "",
-            signature=item.dependencia.name,
-        )
+        skip = None if item.press_lists else "el comunicado no indica listas de prensa (press_lists)"
+        if skip is None and update is not None and self._update_lists(item.press_lists) == ():
+            skip = "ninguna de las listas de prensa del comunicado recibe actualizaciones en vivo (live_updates)"
         return self.new_post(
             item,
             update,
@@ -196,9 +253,10 @@ class EmailChannel(Channel):
             media=(main_image,) if main_image else (),
             reply_to=reply_to,
             problems=tuple(problems),
-            skip=None if item.press_lists else "el comunicado no indica listas de prensa (press_lists)",
+            skip=skip,
             extra={
-                "body": body,
+                "item": item,
+                "update": update,
                 "lists": item.press_lists,
                 "not_before": not_before.isoformat(),
                 "thread_key": post_key(item.id, self.account) if update else None,
@@ -207,28 +265,137 @@ class EmailChannel(Channel):
 
     # --- corrections (syndicate/corrections.py) ---------------------------------------------
     def render_correction(self, item: Item, reply_to: Published | None) -> Post:
-        """The corrected release, whole, as "Corrección: {title}" to the same press lists, in
-        the thread of the first e-mail (In-Reply-To). Its Message-IDs come from the correction
-        key, so the sent log lets each recipient get it exactly once."""
+        """The corrected release, whole, as «Corrección: {subject}» to the same press lists (all of
+        them, as the release), in the thread of the first e-mail (``In-Reply-To``). Its Message-IDs
+        come from the correction key, so the sent log lets each recipient get it exactly once."""
         post = self.render(item)
-        body: Body = post.extra["body"]
-        corrected = replace(
-            body,
-            subject=f"Corrección: {body.subject}",
-            heading=f"Corrección: {body.heading}",
-            paragraphs=(
-                "Este comunicado se corrigió después de enviarse. Esta es la versión vigente, publicada en el portal.",
-                *body.paragraphs,
-            ),
-            text=f"Corrección: este comunicado se corrigió después de enviarse.\n\n{body.text}",
-        )
         return replace(
             post,
             key=correction_key(item.id, self.account, item.digest),
             update_id=correction_update_id(item.digest),
             reply_to=reply_to,
-            extra={**post.extra, "body": corrected, "thread_key": post_key(item.id, self.account)},
+            extra={**post.extra, "correction": True, "thread_key": post_key(item.id, self.account)},
         )
+
+    @staticmethod
+    def _corrected(body: Body) -> Body:
+        return replace(
+            body,
+            subject=f"Corrección: {body.subject}",
+            heading=f"Corrección: {body.heading}",
+            summary="Este comunicado se corrigió después de enviarse. Esta es la versión vigente, publicada en el portal."
+            + (f" {body.summary}" if body.summary else ""),
+        )
+
+    def _update_lists(self, wanted: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The release's lists that take live updates; None when the lists cannot be read now
+        (``publish`` then says why)."""
+        try:
+            lists = load_press_lists(self.options.recipients_file, self.options.recipients_env)
+        except PermanentError:
+            return None
+        return tuple(name for name in wanted if name in lists and lists[name].live_updates)
+
+    # --- the message (fetches the live page and the main image) ------------------------------
+    def _material(self, item: Item, update: Update | None) -> Material:
+        """What the message carries from the portal: the full text (the release's live page) and
+        the main image (attached when small enough)."""
+        images = item.images if update is None else tuple(m for m in update.media if m.kind == "image")
+        if update is None:
+            content = fetch_body(item.url, item.digest, self.options.timeout)
+            content_html, content_text = content.html, content.text
+        else:
+            paragraphs = [p.strip() for p in update.text.split("\n\n") if p.strip()]
+            content_html = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+            content_text = "\n\n".join(paragraphs)
+        attachment, note = self._attachment(images[0]) if images else (None, "")
+        links = tuple(ImageLink(m.url, m.alt, note if n == 0 else "") for n, m in enumerate(images))
+        return Material(content_html, content_text, links, attachment)
+
+    def _body(self, item: Item, update: Update | None, number: ReleaseNumber | None, material: Material) -> Body:
+        entity = self.entity
+        entity_name = entity.name if entity else (parseaddr(self.options.sender)[0] or self.domain)
+        fields = {
+            "entity": entity_name,
+            "title": item.title,
+            "number": f"{number.number:03d}" if number else "",
+            "year": str(number.year if number else item.date.astimezone(BOGOTA).year),
+            "dependencia": item.dependencia.name,
+            "date": spanish_date(item.date),
+        }
+        if update is None:
+            subject = self.options.subject_template.format(**fields)
+            label = number.label() if number else None
+            link, moment, summary = item.url, item.date, item.summary
+        else:
+            subject = self.options.update_subject_template.format(**fields)
+            label = f"Actualización del {number.label()[0].lower()}{number.label()[1:]}" if number else None
+            link, moment, summary = update.url, update.time, ""
+        return Body(
+            subject=subject,
+            heading=item.title if update is None else f"Actualización: {item.title}",
+            link=link,
+            link_label="Leer en el portal oficial",
+            dateline=dateline(entity.city if entity else None, moment),
+            content_html=material.html,
+            content_text=material.text,
+            number_label=label,
+            summary=summary,
+            images=material.images,
+            contact=self._contact(),
+            signature=f"{item.dependencia.name} — {entity_name}",
+        )
+
+    def _contact(self) -> tuple[str, ...]:
+        """The press contact of the entity; the sender's address when the manifest has none."""
+        contact = self.entity.press_contact if self.entity else None
+        if contact is None:
+            return (f"Correo: {parseaddr(self.options.reply_to or self.options.sender)[1]}",)
+        lines = [contact.name] if contact.name else []
+        if contact.phone:
+            lines.append(f"Teléfono: {contact.phone}")
+        if contact.email:
+            lines.append(f"Correo: {contact.email}")
+        return tuple(lines)
+
+    def _attachment(self, image: Media) -> tuple[Attachment | None, str]:
+        """The main image as an attachment when it fits ``attach_max_bytes``, and what the message
+        says about it (a bigger one is not even downloaded when the manifest gives its size)."""
+        limit = self.options.attach_max_bytes
+        if image.bytes is None or image.bytes <= limit:
+            try:
+                data = media_files.fetch(image.url)
+                described = media_files.describe(data)
+            except media_files.MediaError as exc:
+                raise PermanentError(f"correo: {exc}") from None
+            if len(data) <= limit:
+                name = image.url.rstrip("/").rpartition("/")[2] or "imagen"
+                return Attachment(data, described.mime, name), "adjunta a este correo"
+            size = len(data)
+        else:
+            size = image.bytes
+        return None, (
+            f"no se adjunta: pesa {_megabytes(size)} y el límite es {_megabytes(limit)}; descárguela del enlace"
+        )
+
+    def _number(self, item: Item, *, assign: bool) -> ReleaseNumber | None:
+        """The release's yearly number; given (and made durable) now when ``assign`` and it has none."""
+        if not self.options.numbering:
+            return None
+        year = item.date.astimezone(BOGOTA).year
+        numbering = Numbering(self._numbering_folder())
+        try:
+            if not assign:
+                return numbering.get(item.id, year)
+            return numbering.assign(item.id, year, self._make_durable)
+        except (RecordError, ChannelError) as exc:
+            raise PermanentError(f"correo: numeración de comunicados: {exc}") from None
+
+    def _numbering_folder(self) -> Path:
+        """``records/email/numbering`` in a run; beside the private sent log otherwise."""
+        if self.options.sent_log is None and self._records is not None:
+            return self._records / "numbering"
+        return self._sent_log_path().parent / "pregon-numeracion"
 
     # --- publishing --------------------------------------------------------------------------
     def publish(self, post: Post) -> Published:
@@ -237,16 +404,28 @@ class EmailChannel(Channel):
         log = self._sent_log()
         pending = [d for d in deliveries if d[2] not in log]
         if pending:
-            body: Body = post.extra["body"]
-            inline = self._inline_image(body)
+            item: Item = post.extra["item"]
+            update: Update | None = post.extra["update"]
+            material = self._material(item, update)  # the live page first: nothing is numbered if it is not there
+            # The number is durable before the first message that carries it leaves.
+            correction = bool(post.extra.get("correction"))
+            number = self._number(item, assign=update is None and not correction)
+            body, attachment = self._body(item, update, number, material), material.attachment
+            if correction:
+                body = self._corrected(body)
             now = datetime.now(UTC)
+            first_lists = self._first_lists(post) if update is not None else {}
             with self._connect() as smtp:
-                for handled, (press_list, address, message_id) in enumerate(pending, 1):
+                for handled, (press_list, recipient, message_id) in enumerate(pending, 1):
+                    # An update replies to the message the release went out as: under the first
+                    # of its lists holding this address, which may be a list without updates.
+                    thread_list = first_lists.get(recipient.address.lower(), press_list)
+                    envelope = self._envelope(post, press_list, recipient, message_id, now, thread_list)
                     try:
-                        message = build(body, self._envelope(post, press_list, address, message_id, now), inline)
+                        message = build(body, envelope, attachment)
                     except HeaderError as exc:
                         raise PermanentError(f"correo: {exc}") from None
-                    status = self._send(smtp, message, address)
+                    status = self._send(smtp, message, recipient.address)
                     log.record(message_id, key=post.key, press_list=press_list, status=status)
                     if handled % self.options.sent_log_every == 0:
                         self._make_durable()
@@ -279,7 +458,7 @@ class EmailChannel(Channel):
             return None
         return self._summary(post, deliveries, log)
 
-    def _summary(self, post: Post, deliveries: list[tuple[str, str, str]], log: SentLog) -> Published:
+    def _summary(self, post: Post, deliveries: list[tuple[str, Recipient, str]], log: SentLog) -> Published:
         """Counts only: the ledger is public, the addresses are not."""
         statuses = [log.status(d[2]) for d in deliveries]
         return Published(
@@ -293,44 +472,51 @@ class EmailChannel(Channel):
         if wait > 0:
             raise TransientError(f"correo: embargo hasta {not_before.isoformat()}; no se envía antes", retry_after=wait)
 
-    def _deliveries(self, post: Post) -> list[tuple[str, str, str]]:
-        """(list, address, Message-ID) for each recipient, once per address across lists."""
+    def _deliveries(self, post: Post) -> list[tuple[str, Recipient, str]]:
+        """(list, recipient, Message-ID) for each recipient, once per address across lists.
+        A live update goes only to the lists that opt in (``live_updates: true``)."""
         wanted: tuple[str, ...] = post.extra["lists"]
         if not wanted:
             return []
-        lists = load_lists(self.options.recipients_file, self.options.recipients_env)
+        lists = load_press_lists(self.options.recipients_file, self.options.recipients_env)
         unknown = [name for name in wanted if name not in lists]
         if unknown:
             raise PermanentError(
                 f"correo: el comunicado pide las listas {', '.join(unknown)}, que no están en el archivo de destinatarios"
             )
+        if post.extra["update"] is not None:
+            wanted = tuple(name for name in wanted if lists[name].live_updates)
         seen: set[str] = set()
         deliveries = []
         for name in wanted:
-            for address in lists[name]:
-                if address.lower() in seen:
+            for recipient in lists[name].recipients:
+                if recipient.address.lower() in seen:
                     continue
-                seen.add(address.lower())
-                deliveries.append((name, address, self._message_id(post.key, name, address)))
+                seen.add(recipient.address.lower())
+                deliveries.append((name, recipient, self._message_id(post.key, name, recipient.address)))
         return deliveries
 
     def _message_id(self, key: str, press_list: str, address: str) -> str:
         who = hashlib.sha256(f"{press_list}\n{address.lower()}".encode()).hexdigest()[:20]
         return f"<pregon.{key}.{who}@{self.domain}>"
 
-    def _sent_log(self) -> SentLog:
+    def _sent_log_path(self) -> Path:
         """The explicit private ``sent_log`` file, else the records' ``email/`` folder, else a
         private file next to the recipients (a channel used outside a run, e.g. in a script)."""
-        path, folder = self.options.sent_log, False
-        if path is None and self._records is not None:
-            path, folder = self._records, True
-        if path is None:
-            if self.options.recipients_file is None:
-                raise PermanentError(
-                    "correo: falta channels.email.sent_log; sin archivo de destinatarios indique dónde "
-                    "guardar el registro privado de envíos"
-                )
-            path = self.options.recipients_file.parent / "pregon-enviados.jsonl"
+        if self.options.sent_log is not None:
+            return self.options.sent_log
+        if self._records is not None:
+            return self._records
+        if self.options.recipients_file is None:
+            raise PermanentError(
+                "correo: falta channels.email.sent_log; sin archivo de destinatarios indique dónde "
+                "guardar el registro privado de envíos"
+            )
+        return self.options.recipients_file.parent / "pregon-enviados.jsonl"
+
+    def _sent_log(self) -> SentLog:
+        path = self._sent_log_path()
+        folder = self.options.sent_log is None and self._records is not None
         secret = os.environ.get(self.options.sent_log_secret_env) or os.environ.get(self.options.unsubscribe_secret_env)
         if not secret and folder:
             raise PermanentError(
@@ -342,11 +528,24 @@ class EmailChannel(Channel):
         except RecordError as exc:
             raise PermanentError(f"correo: registro de envíos: {exc}") from None
 
-    def _envelope(self, post: Post, press_list: str, address: str, message_id: str, now: datetime) -> Envelope:
+    def _first_lists(self, post: Post) -> dict[str, str]:
+        """Address (lower case) → the first of the release's lists that holds it."""
+        lists = load_press_lists(self.options.recipients_file, self.options.recipients_env)
+        first: dict[str, str] = {}
+        for name in post.extra["lists"]:
+            for recipient in lists[name].recipients if name in lists else ():
+                first.setdefault(recipient.address.lower(), name)
+        return first
+
+    def _envelope(
+        self, post: Post, press_list: str, recipient: Recipient, message_id: str, now: datetime, thread_list: str
+    ) -> Envelope:
         thread_key = post.extra["thread_key"]
+        address = recipient.address
         return Envelope(
             sender=self.options.sender,
             recipient=address,
+            recipient_name=recipient.name,
             message_id=message_id,
             list_id=f"{press_list}.{self.domain}",
             list_label=press_list,
@@ -356,7 +555,7 @@ class EmailChannel(Channel):
                 if self.options.unsubscribe_mailto
                 else None
             ),
-            in_reply_to=self._message_id(thread_key, press_list, address) if thread_key else None,
+            in_reply_to=self._message_id(thread_key, thread_list, address) if thread_key else None,
             date=now,
             reply_to=self.options.reply_to,
         )
@@ -375,83 +574,28 @@ class EmailChannel(Channel):
             token = hmac.new(secret.encode(), f"{press_list}\n{address.lower()}".encode(), "sha256").hexdigest()[:32]
         return template.format(list=quote(press_list), token=token)
 
-    def _inline_image(self, body: Body) -> media_files.ImageFile | None:
-        """The main image from the live portal if it is small enough to travel inline, else None (linked)."""
-        if not body.image_url:
-            return None
-        try:
-            data = media_files.fetch(body.image_url)
-            image = media_files.describe(data)
-        except media_files.MediaError as exc:
-            raise PermanentError(f"correo: {exc}") from None
-        return image if len(data) <= self.options.inline_image_max_bytes else None
-
     # --- SMTP --------------------------------------------------------------------------------
     def _connect(self) -> smtplib.SMTP:
-        """An authenticated SMTP session over a verified TLS connection."""
-        context = ssl.create_default_context(cafile=str(self.options.ca_file) if self.options.ca_file else None)
-        host, port, timeout = self.options.host, self.options.port, self.options.timeout
-        smtp: smtplib.SMTP | None = None
+        """An SMTP session as configured (:mod:`..smtp_connection`): verified TLS and AUTH, or a
+        plain local relay only when explicitly configured."""
+
+        def learn(password: str) -> None:
+            REDACTOR.add(password)
+            REDACTOR.add_pair(self.options.username, password)
+
         try:
-            if self.options.security == "tls":
-                smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-            else:
-                smtp = smtplib.SMTP(host, port, timeout=timeout)
-                smtp.ehlo()
-                smtp.starttls(context=context)
-                smtp.ehlo()
-            if self.options.username:
-                password = os.environ.get(self.options.password_env)
-                if not password:
-                    raise PermanentError(
-                        f"correo: falta la variable de entorno {self.options.password_env} (contraseña SMTP)"
-                    )
-                REDACTOR.add(password)
-                REDACTOR.add_pair(self.options.username, password)
-                _login(smtp, self.options.username, password)
-            return smtp
-        except ChannelError:
-            _quietly_close(smtp)
-            raise
-        except ssl.SSLCertVerificationError as exc:
-            _quietly_close(smtp)
-            raise PermanentError(
-                f"correo: el certificado del servidor SMTP no es válido ({exc.verify_message})"
-            ) from None
-        except smtplib.SMTPNotSupportedError:
-            _quietly_close(smtp)
-            raise PermanentError(
-                "correo: el servidor no ofrece STARTTLS; no se envía la contraseña sin cifrar"
-            ) from None
-        except smtplib.SMTPAuthenticationError:
-            _quietly_close(smtp)
-            raise AuthError("correo: el usuario o la contraseña SMTP no son válidos") from None
-        except smtplib.SMTPResponseException as exc:
-            _quietly_close(smtp)
-            raise _smtp_error(exc) from None
-        except (OSError, smtplib.SMTPException) as exc:
-            _quietly_close(smtp)
-            kind = (
-                "no respondió a tiempo"
-                if isinstance(exc, socket.timeout)
-                else f"falló la conexión ({exc.__class__.__name__})"
-            )
-            raise TransientError(f"correo: el servidor SMTP {kind}", timeout=isinstance(exc, socket.timeout)) from None
+            return open_session(self.options, learn_secret=learn)
+        except SmtpConnectError as exc:
+            message = f"correo: {exc}"
+            if exc.kind == "auth":
+                raise AuthError(message) from None
+            if exc.kind == "permanent":
+                raise PermanentError(message) from None
+            raise TransientError(message, timeout=exc.timeout) from None
 
 
-def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
-    """AUTH PLAIN with UTF-8 credentials (RFC 4616): smtplib's own login cannot send a non-ASCII
-    password (``contraseña``) and, after one refusal, retries other mechanisms."""
-    smtp.ehlo_or_helo_if_needed()
-    if "plain" not in smtp.esmtp_features.get("auth", "").lower().split():
-        if not (username + password).isascii():
-            raise PermanentError("correo: la contraseña tiene caracteres no ASCII y el servidor no ofrece AUTH PLAIN")
-        smtp.login(username, password)
-        return
-    token = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode()).decode()
-    code, answer = smtp.docmd("AUTH", f"PLAIN {token}")
-    if code != 235:
-        raise smtplib.SMTPAuthenticationError(code, answer)
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
 
 
 def _smtp_error(exc: smtplib.SMTPResponseException) -> ChannelError:
@@ -461,7 +605,4 @@ def _smtp_error(exc: smtplib.SMTPResponseException) -> ChannelError:
 
 
 def _quietly_close(smtp: smtplib.SMTP | None) -> None:
-    if smtp is None:
-        return
-    with contextlib.suppress(OSError):
-        smtp.close()
+    quietly_close(smtp)

@@ -35,7 +35,7 @@ the release URL). Metrics use the post-2026-06-15 metric names (``post_total_med
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 import httpx
@@ -48,6 +48,10 @@ from .meta import MetaChannel, MetaOptions, required
 from .transport import send
 from .vertical import FACEBOOK_REEL, short_video
 
+MENTION_LOOKBACK = timedelta(days=30)
+"""Posts older than this before the last collected comment are not searched for new comments."""
+LIST_PAGES = 1000
+"""Safety bound on the pages of one list (every page is read; this only stops a runaway cursor)."""
 POST_METRICS = ("post_total_media_view_unique", "post_reactions_by_type_total", "post_clicks")
 
 
@@ -217,14 +221,23 @@ class FacebookChannel(MetaChannel):
         )
 
     def mentions(self, since: datetime | None = None) -> list[Mention]:
-        """Comments by others on the Page's recent posts (the Page's own replies are left out)."""
-        params: dict[str, Any] = {"limit": 25}
+        """Comments by others since ``since`` on the Page's posts of the last 30 days before it,
+        every page of every list (``paging.next``); the Page's own comments and replies are left out.
+
+        Comments arrive on older posts too, so posts are listed from 30 days before ``since``, and
+        ``filter=stream`` brings replies to comments along with top-level comments."""
+        params: dict[str, Any] = {"limit": 100}
         if since is not None:
-            params["since"] = int(since.timestamp())
+            params["since"] = int((since - MENTION_LOOKBACK).timestamp())
         found: list[Mention] = []
-        for post in self.api.pages(f"{self.page_id}/published_posts", max_pages=2, fields="id", **params):
+        posts = self.api.pages(f"{self.page_id}/published_posts", max_pages=LIST_PAGES, fields="id", **params)
+        for post in posts:
             comments = self.api.pages(
-                f"{post['id']}/comments", max_pages=4, fields="id,message,from,created_time,permalink_url"
+                f"{post['id']}/comments",
+                max_pages=LIST_PAGES,
+                fields="id,message,from,created_time,permalink_url",
+                filter="stream",
+                limit=100,
             )
             for comment in comments:
                 author = comment.get("from") or {}

@@ -40,6 +40,7 @@ from .base import (
     ChannelError,
     DuplicateRejected,
     PermanentError,
+    PostGone,
     RateLimited,
     TransientError,
 )
@@ -55,6 +56,8 @@ TOKEN_EXPIRED_CODE = 190
 DUPLICATE_POST_CODE = 506
 TRANSIENT_CODES = frozenset({1, 2})
 """'API Unknown' and 'API Service': temporary downtime per the error guide."""
+MISSING_OBJECT = (100, 33)
+"""'Unsupported get request. Object with ID … does not exist': a post deleted on the network."""
 PUBLISH_CAP_SUBCODES = frozenset({2207042})
 """Instagram: the account reached its API publishing limit for the moving 24 hours."""
 
@@ -147,6 +150,8 @@ def channel_error(network: str, status: int, body: Any, headers: Mapping[str, st
             )
         if error.code == DUPLICATE_POST_CODE:
             return DuplicateRejected(f"{network}: Meta rechaza la publicación por duplicada{code_text}", status=status)
+        if (error.code, error.subcode) == MISSING_OBJECT:
+            return PostGone(f"{network}: la publicación ya no existe en la red{code_text}", status=status)
         if error.code in TRANSIENT_CODES or error.is_transient:
             return TransientError(f"{network}: error temporal de Meta{code_text}: {detail}", status=status)
     if status >= 500 or status == 429:

@@ -7,9 +7,14 @@ environment variable holding the same document::
     periodistas-regionales:
       - redaccion@diario.example
       - "Ana Pérez <ana@emisora.example>"
-    medios-nacionales: [mesa@agencia.example]
+      - '"Gómez, Luis" <luis@radio.example>'   # a name with a comma goes in double quotes
+    medios-nacionales:                          # a list with options
+      live_updates: true                        # also receives the updates of live coverage
+      recipients: [mesa@agencia.example]
 
-A release names the lists it goes to in ``press_lists``.
+A release names the lists it goes to in ``press_lists``. The name of an entry (``Ana Pérez``)
+is shown in the message's ``To:``. Updates of a live-covered release go only to the lists that
+say ``live_updates: true`` (default: no — a journalist asked for releases, not for every minute).
 
 SMTP has no way to ask a server "did I already send this?", so :class:`SentLog` keeps that memory
 in the records (pushed to the records branch every few recipients, see ``sent_log_every``): one
@@ -24,6 +29,7 @@ from __future__ import annotations
 import hmac
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import getaddresses
 from pathlib import Path
@@ -44,7 +50,33 @@ def inside_repository(path: Path) -> Path | None:
     return None
 
 
+@dataclass(frozen=True)
+class Recipient:
+    address: str
+    """Where the message goes (``recipient_address``: ASCII local part, IDNA domain)."""
+    name: str = ""
+    """The display name of the list entry, shown in ``To:`` (may be empty)."""
+
+
+@dataclass(frozen=True)
+class PressList:
+    recipients: tuple[Recipient, ...]
+    live_updates: bool = False
+    """Whether the list also receives the updates of live-covered releases (opt-in)."""
+
+
+_LIST_OPTIONS = frozenset({"recipients", "live_updates"})
+
+
 def load_lists(file: Path | None, env_var: str) -> dict[str, tuple[str, ...]]:
+    """The addresses of each list (see :func:`load_press_lists`)."""
+    return {
+        name: tuple(r.address for r in press_list.recipients)
+        for name, press_list in load_press_lists(file, env_var).items()
+    }
+
+
+def load_press_lists(file: Path | None, env_var: str) -> dict[str, PressList]:
     """Lists from the private ``file``, else from the environment variable ``env_var``.
 
     Errors are Spanish and never repeat an address.
@@ -74,11 +106,23 @@ def load_lists(file: Path | None, env_var: str) -> dict[str, tuple[str, ...]]:
         raise PermanentError(f"correo: {where} no es YAML ni JSON válido") from None
     if not isinstance(data, Mapping):
         raise PermanentError(f"correo: {where} debe ser un mapa lista → direcciones")
-    lists: dict[str, tuple[str, ...]] = {}
-    for name, entries in data.items():
+    lists: dict[str, PressList] = {}
+    for name, value in data.items():
+        live_updates: Any = False
+        entries = value
+        if isinstance(value, Mapping):
+            unknown = sorted(str(k) for k in value if k not in _LIST_OPTIONS)
+            if unknown:
+                raise PermanentError(
+                    f"correo: {where}: la lista {name!r} tiene opciones desconocidas ({', '.join(unknown)}); "
+                    "se admiten recipients y live_updates"
+                )
+            entries, live_updates = value.get("recipients"), value.get("live_updates", False)
+            if not isinstance(live_updates, bool):
+                raise PermanentError(f"correo: {where}: la lista {name!r}: live_updates debe ser true o false")
         if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
             raise PermanentError(f"correo: {where}: la lista {name!r} debe ser una lista de direcciones")
-        addresses = []
+        recipients = []
         for number, entry in enumerate(entries, 1):
             address = recipient_address(entry)
             if address is None:
@@ -87,8 +131,8 @@ def load_lists(file: Path | None, env_var: str) -> dict[str, tuple[str, ...]]:
                     f"correo: {where}: la entrada {number} de la lista {name!r} no es una dirección válida "
                     "(una sola dirección por entrada, p. ej. «Nombre <correo@medio.com>»)"
                 )
-            addresses.append(address)
-        lists[str(name)] = tuple(addresses)
+            recipients.append(Recipient(address, getaddresses([entry.strip()])[0][0].strip()))
+        lists[str(name)] = PressList(tuple(recipients), live_updates)
     return lists
 
 

@@ -1,9 +1,11 @@
 """One press-release e-mail for one journalist, as a standard MIME message (stdlib ``email``).
 
-Tree: ``multipart/alternative → [text/plain, multipart/related → [text/html, image]]`` when the
-main image is small enough to travel inline (``cid:``); ``multipart/alternative → [text/plain,
-text/html]`` with the image linked from the portal when it is not. The canonical URL is the first
-link of both parts. Headers follow RFC 2369/2919 (``List-Unsubscribe``, ``List-Id``) and RFC 8058
+Tree: ``multipart/mixed → [multipart/alternative → [text/plain, text/html], image]`` when the main
+image is small enough to travel attached; ``multipart/alternative → [text/plain, text/html]``
+when it is not (the message says so next to its link). Both parts carry the number, the title,
+the dateline (city, date in Bogotá), the full text, every image linked at full resolution and the
+press contact. The canonical URL is the first link of both parts. ``To:`` carries the journalist's
+name as the press list writes it, encoded by the standard library (accents, commas). Headers follow RFC 2369/2919 (``List-Unsubscribe``, ``List-Id``) and RFC 8058
 (``List-Unsubscribe-Post`` only with an HTTPS unsubscribe URL).
 
 The standard library folds a long header by RFC 2047-encoding the words that do not fit a line,
@@ -18,13 +20,56 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
+from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.policy import EmailPolicy, default
 from email.utils import format_datetime
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
-from ..media import ImageFile
+MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+BOGOTA = ZoneInfo("America/Bogota")
+
+
+def spanish_date(moment: datetime) -> str:
+    """«20 de noviembre de 2026», the day as it is in Bogotá."""
+    local = moment.astimezone(BOGOTA)
+    return f"{local.day} de {MONTHS[local.month - 1]} de {local.year}"
+
+
+def dateline(city: str | None, moment: datetime) -> str:
+    """«San Isidro del Río, 20 de noviembre de 2026» (the date alone when the city is unknown)."""
+    return f"{city}, {spanish_date(moment)}" if city else spanish_date(moment)
+
+
+@dataclass(frozen=True)
+class ImageLink:
+    """An image of the release, linked at full resolution on the portal."""
+
+    url: str
+    alt: str
+    note: str = ""
+    """Said next to it, e.g. «adjunta a este correo» or why it is not attached."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    data: bytes
+    mime: str
+    filename: str
 
 
 @dataclass(frozen=True)
@@ -33,13 +78,18 @@ class Body:
 
     subject: str
     heading: str
-    text: str
-    """Plain-text part (without the per-recipient footer)."""
-    paragraphs: tuple[str, ...]
     link: str
     link_label: str
-    image_url: str | None = None
-    image_alt: str = ""
+    dateline: str
+    content_html: str
+    """The release's body as e-mail HTML (cleaned, absolute links)."""
+    content_text: str
+    """The same body as plain text."""
+    number_label: str | None = None
+    summary: str = ""
+    images: tuple[ImageLink, ...] = ()
+    contact: tuple[str, ...] = ()
+    """Lines of the press contact (name, telephone, e-mail)."""
     signature: str = ""
 
 
@@ -49,6 +99,7 @@ class Envelope:
 
     sender: str
     recipient: str
+    recipient_name: str
     message_id: str
     list_id: str
     list_label: str
@@ -110,16 +161,22 @@ def header_text_problem(text: str) -> str | None:
     return None
 
 
-def build(body: Body, envelope: Envelope, inline: ImageFile | None) -> EmailMessage:
-    """The message for one recipient; ``inline`` is the main image when it travels in the mail.
+def build(body: Body, envelope: Envelope, attachment: Attachment | None) -> EmailMessage:
+    """The message for one recipient; ``attachment`` is the main image when it travels in the mail.
 
-    Raises :class:`HeaderError` when a value cannot be a header (a title with a line break)."""
+    Tree: ``multipart/alternative → [text/plain, text/html]``, inside ``multipart/mixed`` with the
+    image when there is one. Raises :class:`HeaderError` when a value cannot be a header."""
     problem = header_text_problem(body.subject)
     if problem:
         raise HeaderError(f"el asunto del correo {problem}: corrija el título del comunicado")
     message = EmailMessage(policy=POLICY)
     message["From"] = envelope.sender
-    message["To"] = envelope.recipient
+    # The name is encoded (RFC 2047) and quoted by the header class: accents and commas are safe.
+    local, _, domain = envelope.recipient.rpartition("@")
+    try:
+        message["To"] = Address(display_name=envelope.recipient_name, username=local, domain=domain)
+    except (ValueError, IndexError):
+        raise HeaderError("el nombre de un destinatario no cabe en el encabezado To") from None
     if envelope.reply_to:
         message["Reply-To"] = envelope.reply_to
     message["Subject"] = body.subject
@@ -134,23 +191,34 @@ def build(body: Body, envelope: Envelope, inline: ImageFile | None) -> EmailMess
     if envelope.unsubscribe_url and envelope.unsubscribe_url.startswith("https://"):
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
-    message.set_content(body.text + _text_footer(envelope), cte="quoted-printable")
-    cid = f"imagen-principal.{envelope.message_id.strip('<>')}" if inline else None
-    message.add_alternative(
-        _html(body, envelope, f"cid:{cid}" if cid else body.image_url), subtype="html", cte="quoted-printable"
-    )
-    if inline is not None and cid is not None:
-        maintype, subtype = inline.mime.split("/")
-        html_part = list(message.iter_parts())[1]
-        assert isinstance(html_part, EmailMessage)
-        html_part.add_related(
-            inline.data, maintype, subtype, cid=f"<{cid}>", filename=f"imagen.{subtype}", disposition="inline"
-        )
+    message.set_content(_text(body) + _text_footer(envelope), cte="quoted-printable")
+    message.add_alternative(_html(body, envelope), subtype="html", cte="quoted-printable")
+    if attachment is not None:
+        maintype, subtype = attachment.mime.split("/")
+        message.add_attachment(attachment.data, maintype, subtype, filename=attachment.filename)
     return message
 
 
 def _unsubscribe_target(envelope: Envelope) -> str | None:
     return envelope.unsubscribe_url or envelope.unsubscribe_mailto
+
+
+def _text(body: Body) -> str:
+    """The plain-text part: the canonical URL is its first link."""
+    lines = [body.number_label] if body.number_label else []
+    lines += [body.heading, "", f"{body.link_label}: {body.link}", ""]
+    if body.summary:
+        lines += [body.summary, ""]
+    lines += [f"{body.dateline}. {body.content_text}".strip(), ""]
+    if body.images:
+        lines.append("Imágenes en alta resolución:")
+        lines += [f"- {i.alt or 'Imagen'}: {i.url}" + (f" ({i.note})" if i.note else "") for i in body.images]
+        lines.append("")
+    if body.contact:
+        lines += ["Contacto de prensa:", *body.contact, ""]
+    if body.signature:
+        lines.append(body.signature)
+    return "\n".join(lines).rstrip()
 
 
 def _text_footer(envelope: Envelope) -> str:
@@ -161,18 +229,37 @@ def _text_footer(envelope: Envelope) -> str:
     return line + "\n"
 
 
-def _html(body: Body, envelope: Envelope, image_src: str | None) -> str:
+def _html(body: Body, envelope: Envelope) -> str:
     e = html.escape
     parts = [
         '<!doctype html><html lang="es"><head><meta charset="utf-8">',
         f"<title>{e(body.subject)}</title></head>",
         '<body style="font-family:Arial,Helvetica,sans-serif;max-width:640px;margin:0 auto;color:#1a1a1a">',
+    ]
+    if body.number_label:
+        parts.append(f'<p style="font-size:13px;color:#555">{e(body.number_label)}</p>')
+    parts += [
         f'<h1 style="font-size:22px">{e(body.heading)}</h1>',
         f'<p><a href="{e(body.link)}">{e(body.link_label)}</a></p>',
-        *(f"<p>{e(p)}</p>" for p in body.paragraphs),
     ]
-    if image_src:
-        parts.append(f'<p><img src="{e(image_src)}" alt="{e(body.image_alt)}" style="max-width:100%;height:auto"></p>')
+    if body.summary:
+        parts.append(f"<p><strong>{e(body.summary)}</strong></p>")
+    main = body.images[0] if body.images else None
+    if main is not None:
+        parts.append(
+            f'<p><a href="{e(main.url)}"><img src="{e(main.url)}" alt="{e(main.alt)}" '
+            'style="max-width:100%;height:auto"></a></p>'
+        )
+    parts += [f'<p class="dateline"><strong>{e(body.dateline)}.</strong></p>', body.content_html]
+    if body.images:
+        parts.append('<h2 style="font-size:16px">Imágenes en alta resolución</h2><ul>')
+        for image in body.images:
+            note = f" ({e(image.note)})" if image.note else ""
+            parts.append(f'<li><a href="{e(image.url)}">{e(image.alt or "Imagen")}</a>{note}</li>')
+        parts.append("</ul>")
+    if body.contact:
+        parts.append('<h2 style="font-size:16px">Contacto de prensa</h2>')
+        parts.append("<p>" + "<br>".join(e(line) for line in body.contact) + "</p>")
     if body.signature:
         parts.append(f"<p>{e(body.signature)}</p>")
     footer = f"Recibe este correo por estar en la lista «{e(envelope.list_label)}»."

@@ -43,6 +43,7 @@ from .base import (
     Mention,
     PermanentError,
     Post,
+    PostGone,
     PostStats,
     Published,
     RateLimited,
@@ -56,6 +57,8 @@ IMAGE_FORMATS = ("image/jpeg", "image/png", "image/gif", "image/webp")
 ALT_TEXT_MAX = 1000
 RECONCILE_PAGES = 5
 """Pages of 100 own posts searched for a lost post (owned reads are billed per resource)."""
+MENTION_PAGES = 50
+"""Safety bound on mention pages of 100 (X's mentions timeline itself stops at the latest 800)."""
 
 _SECRETS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
 
@@ -211,7 +214,15 @@ class XChannel(Channel):
             params={"ids": published.remote_id, "tweet.fields": "public_metrics"},
         )
         if not answer.get("data"):
-            raise PermanentError(f"x: la publicación {published.remote_id} ya no existe")
+            # A deleted post is answered 200 with a "Not Found Error" (resource-not-found) entry.
+            missing = [
+                e
+                for e in answer.get("errors", [])
+                if e.get("title") == "Not Found Error" or str(e.get("type", "")).endswith("/resource-not-found")
+            ]
+            if missing or not answer.get("errors"):
+                raise PostGone(f"x: la publicación {published.remote_id} ya no existe")
+            raise PermanentError(f"x: no se pudieron leer las métricas de {published.remote_id}")
         metrics = answer["data"][0]["public_metrics"]
         return PostStats(
             impressions=metrics.get("impression_count"),
@@ -221,6 +232,8 @@ class XChannel(Channel):
         )
 
     def mentions(self, since: datetime | None = None) -> list[Mention]:
+        """Mentions and replies by others since ``since``, every page (``meta.next_token``); the
+        office's own posts (its live-update replies to itself) are not citizens' and are left out."""
         params: dict[str, Any] = {
             "max_results": 100,
             "tweet.fields": "created_at,author_id,referenced_tweets",
@@ -228,21 +241,29 @@ class XChannel(Channel):
         }
         if since is not None:
             params["start_time"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        answer = self._call("GET", f"/2/users/{self._me()}/mentions", params=params)
-        users = {u["id"]: u["username"] for u in answer.get("includes", {}).get("users", [])}
-        found = []
-        for tweet in answer.get("data", []):
-            replied = [r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "replied_to"]
-            found.append(
-                Mention(
-                    remote_id=tweet["id"],
-                    author=users.get(tweet.get("author_id", ""), tweet.get("author_id", "")),
-                    text=tweet["text"],
-                    created_at=datetime.fromisoformat(tweet["created_at"]),
-                    in_reply_to=replied[0] if replied else None,
-                    url=f"https://x.com/i/web/status/{tweet['id']}",
+        me = self._me()
+        found: list[Mention] = []
+        for _ in range(MENTION_PAGES):
+            answer = self._call("GET", f"/2/users/{me}/mentions", params=params)
+            users = {u["id"]: u["username"] for u in answer.get("includes", {}).get("users", [])}
+            for tweet in answer.get("data", []):
+                if str(tweet.get("author_id", "")) == me:
+                    continue
+                replied = [r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "replied_to"]
+                found.append(
+                    Mention(
+                        remote_id=tweet["id"],
+                        author=users.get(tweet.get("author_id", ""), tweet.get("author_id", "")),
+                        text=tweet["text"],
+                        created_at=datetime.fromisoformat(tweet["created_at"]),
+                        in_reply_to=replied[0] if replied else None,
+                        url=f"https://x.com/i/web/status/{tweet['id']}",
+                    )
                 )
-            )
+            next_token = answer.get("meta", {}).get("next_token")
+            if not next_token:
+                break
+            params["pagination_token"] = next_token
         return found
 
     def close(self) -> None:

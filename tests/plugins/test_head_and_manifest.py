@@ -21,6 +21,16 @@ def manifest(built_site: Path) -> Manifest:
     return parse_manifest((built_site / "pregon/manifest.json").read_bytes())
 
 
+def test_manifest_carries_the_entity_for_the_press_email(manifest: Manifest) -> None:
+    """Subject, dateline and press contact of the press e-mail come from mkdocs.yml's entity."""
+    assert manifest.entity is not None
+    assert manifest.entity.name == "Alcaldía de San Isidro del Río"
+    assert manifest.entity.city == "San Isidro del Río (municipio ficticio)"
+    assert manifest.entity.press_contact is not None
+    assert manifest.entity.press_contact.email == "prensa@sanisidrodelrio.example"
+    assert manifest.entity.press_contact.name == "Oficina de Comunicaciones y Prensa"
+
+
 def test_manifest_lists_exactly_the_releases_in_force(manifest: Manifest) -> None:
     assert {i.id for i in manifest.items} == LIVE
     assert manifest.item(EXPIRED) is None

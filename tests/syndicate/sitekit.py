@@ -137,7 +137,8 @@ class HandSite:
                 page.write_text(
                     f'<!doctype html><html lang="es"><head><meta charset="utf-8">'
                     f'<meta name="pregon:digest" content="{shown}"><meta name="pregon:id" content="{spec.id}">'
-                    f"<title>{spec.title}</title></head><body><h1>{spec.title}</h1>{sections}</body></html>",
+                    f"<title>{spec.title}</title></head><body><h1>{spec.title}</h1>{sections}"
+                    f'<div class="pregon-release__body"><p>{spec.summary}</p></div></body></html>',
                     encoding="utf-8",
                 )
             elif page.exists():

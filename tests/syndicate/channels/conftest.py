@@ -79,4 +79,26 @@ def smtp_server(smtp_tls: dict[str, Path]):
         yield server
 
 
+@pytest.fixture()
+def smtp_relay():
+    """A plain SMTP relay on 127.0.0.1: no STARTTLS, no AUTH (``security: none`` talks to it)."""
+    from tests.syndicate.channels.smtp_server import SMTPServer
+
+    with SMTPServer(None) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def press_portal(tmp_path_factory: pytest.TempPathFactory):
+    """A live portal on real HTTP: the sample media and the pages of the releases a test mails."""
+    from tests.conftest import serve_directory
+    from tests.syndicate.channels.press_portal import PressPortal
+    from tests.syndicate.channels.sample_release import write_media
+
+    folder = tmp_path_factory.mktemp("portal")
+    write_media(folder)
+    with serve_directory(folder) as url:
+        yield PressPortal(folder, url)
+
+
 # --- end E-mail ----------------------------------------------------------------------------

@@ -303,7 +303,12 @@ class FacebookFake(GraphFake):
         return Reply(200, {"id": photo_id, "post_id": post["id"]})
 
     def _published(self, req: Request) -> Reply:
-        return self.listing(req, list(reversed(self.live_posts())))
+        """Newest first; ``since`` (unix seconds) keeps the posts created at or after it."""
+        posts = list(reversed(self.live_posts()))
+        since = (req.query.get("since") or [""])[0]
+        if since:
+            posts = [p for p in posts if datetime.fromisoformat(p["created_time"]).timestamp() >= int(since)]
+        return self.listing(req, posts)
 
     # --- Reels ------------------------------------------------------------------------------------
     def published_reels(self) -> list[dict[str, Any]]:
@@ -396,7 +401,7 @@ class FacebookFake(GraphFake):
             return Reply(200, {k: v for k, v in body.items() if k in wanted | {"id"}})
         post = self._post(obj)
         if post is None:
-            return graph_error(400, 100, f"Unsupported get request. Object with ID '{obj}' does not exist")
+            return self.missing(obj)
         body = {"id": obj}
         if "permalink_url" in wanted:
             body["permalink_url"] = post["permalink_url"]
@@ -418,8 +423,23 @@ class FacebookFake(GraphFake):
     REMOVED_METRICS = frozenset({"post_impressions", "post_impressions_unique", "post_engaged_users"})
     POST_METRICS = frozenset({"post_total_media_view_unique", "post_reactions_by_type_total", "post_clicks"})
 
+    @staticmethod
+    def missing(obj: str) -> Reply:
+        """Graph's answer for an object that does not exist (deleted): code 100, subcode 33."""
+        return graph_error(
+            400,
+            100,
+            f"Unsupported get request. Object with ID '{obj}' does not exist, cannot be loaded due to missing "
+            "permissions, or does not support this operation. Please read the Graph API documentation at "
+            "https://developers.facebook.com/docs/graph-api",
+            subcode=33,
+            error_type="GraphMethodException",
+        )
+
     def _insights(self, req: Request) -> Reply:
         metrics = set((req.query.get("metric") or [""])[0].split(","))
+        if self._post(req.params["obj"]) is None and req.params["obj"] in self.comments:
+            return self.missing(req.params["obj"])
         if metrics & self.REMOVED_METRICS:
             return graph_error(400, 100, "(#100) The value must be a valid insights metric")
         if not metrics <= self.POST_METRICS:
@@ -443,14 +463,16 @@ class FacebookFake(GraphFake):
     def _comments(self, req: Request) -> Reply:
         return self.listing(req, self.comments.get(req.params["obj"], []))
 
-    def add_comment(self, post_id: str, author: str, text: str, *, from_page: bool = False) -> None:
+    def add_comment(
+        self, post_id: str, author: str, text: str, *, from_page: bool = False, at: datetime | None = None
+    ) -> None:
         author_id = self.page_id if from_page else self.new_id()
         self.comments[post_id].append(
             {
                 "id": f"{post_id}_{self.new_id()}",
                 "message": text,
                 "from": {"id": author_id, "name": author},
-                "created_time": iso(datetime.now(UTC)),
+                "created_time": iso(at or datetime.now(UTC)),
                 "permalink_url": f"https://www.facebook.com/comment/{self.new_id()}",
             }
         )

@@ -58,6 +58,9 @@ class FakeX(FakeAPI):
         self.media: dict[str, dict[str, Any]] = {}
         self.nonces: set[str] = set()
         self.followers = 1234
+        # Mentions served by GET /2/users/:id/mentions, newest first; None: one fixed citizen mention.
+        self.mention_list: list[dict[str, Any]] | None = None
+        self.users: dict[str, str] = {"42": "vecina"}
         self._ids = itertools.count(1_800_000_000_000_000_000)
         self.add_route("POST", r"/2/media/upload", self._upload, "media_upload")
         self.add_route("POST", r"/2/media/metadata", self._metadata, "media_metadata")
@@ -404,8 +407,12 @@ class FakeX(FakeAPI):
         return Reply(200, {"data": data, "meta": meta} if data else {"meta": meta})
 
     def _mentions(self, req: Request) -> Reply:
+        """Mentions timeline: ``max_results`` 5–100, ``start_time``, ``pagination_token`` and
+        ``meta.next_token`` as documented for ``GET /2/users/:id/mentions``."""
         if (denied := self._authorized(req)) is not None:
             return denied
+        if self.mention_list is not None:
+            return self._mention_page(req)
         mention = {
             "id": "1900000000000000001",
             "text": "@alcaldia_demo ¿a qué hora abre el puesto?",
@@ -421,3 +428,25 @@ class FakeX(FakeAPI):
                 "meta": {"result_count": 1},
             },
         )
+
+    def _mention_page(self, req: Request) -> Reply:
+        size = int(req.query.get("max_results", ["10"])[0])
+        if not 5 <= size <= 100:
+            return self.reject(400, {"detail": "max_results must be 5..100"}, f"max_results={size}")
+        start_time = req.query.get("start_time", [""])[0]
+        listed = [
+            m for m in self.mention_list or [] if not start_time or m["created_at"][:19] >= start_time.rstrip("Z")[:19]
+        ]
+        start = int(req.query.get("pagination_token", ["0"])[0])
+        page = listed[start : start + size]
+        meta: dict[str, Any] = {"result_count": len(page)}
+        if page:
+            meta["newest_id"], meta["oldest_id"] = page[0]["id"], page[-1]["id"]
+        if start + size < len(listed):
+            meta["next_token"] = str(start + size)
+        authors = sorted({m["author_id"] for m in page})
+        body: dict[str, Any] = {"meta": meta}
+        if page:
+            body["data"] = page
+            body["includes"] = {"users": [{"id": a, "username": self.users.get(a, f"u{a}")} for a in authors]}
+        return Reply(200, body)

@@ -98,11 +98,16 @@ class Delivery:
 
 
 class SMTPServer:
-    """Context manager running aiosmtpd in its thread; ``port``, ``messages``, ``after_data`` hook."""
+    """Context manager running aiosmtpd in its thread; ``port``, ``messages``, ``after_data`` hook.
 
-    def __init__(self, tls: dict[str, Path], username: str, password: str):
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(tls["cert"], tls["key"])
+    ``tls=None`` makes a plain local relay: no STARTTLS offered, no AUTH (as a Postfix on the
+    office's own machine)."""
+
+    def __init__(self, tls: dict[str, Path] | None, username: str = "", password: str = ""):
+        context = None
+        if tls is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(tls["cert"], tls["key"])
         self.username, self.password = username, password
         self.port = free_port()
         self.messages: list[Delivery] = []
@@ -117,10 +122,10 @@ class SMTPServer:
             hostname="127.0.0.1",
             port=self.port,
             tls_context=context,
-            require_starttls=True,
-            auth_required=True,
+            require_starttls=context is not None,
+            auth_required=context is not None,
             auth_require_tls=True,
-            authenticator=self._authenticate,
+            authenticator=self._authenticate if context is not None else None,
         )
 
     def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:

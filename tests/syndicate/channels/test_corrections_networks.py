@@ -167,7 +167,7 @@ LISTS = {"periodistas": ["Ana Pérez <ana@emisora.example>", "redaccion@diario.e
 
 
 def test_correction_email_reaches_each_recipient_once_in_the_thread(
-    smtp_server, smtp_tls, tmp_path, monkeypatch, media_site
+    smtp_server, smtp_tls, tmp_path, monkeypatch, press_portal
 ):
     from tests.syndicate.channels.conftest import SMTP_PASSWORD, SMTP_USER
 
@@ -186,14 +186,15 @@ def test_correction_email_reaches_each_recipient_once_in_the_thread(
             "correccion": "responder",
         }
     )
-    item = release(
-        media_site, id="correo-corrige", title="Subsidio: inscripciones hasta el 5", press_lists=["periodistas"]
+    item = press_portal.release(
+        id="correo-corrige", title="Subsidio: inscripciones hasta el 5", press_lists=["periodistas"]
     )
     channel.publish(channel.render(item))
     originals = {d.rcpt_tos[0]: d.message["Message-ID"] for d in smtp_server.messages}
     corrected = item.model_copy(
         update={"title": "Subsidio: inscripciones hasta el 12", "digest": "sha256:" + "12" * 32}
     )
+    press_portal.page(corrected)  # the corrected version is live on the portal
     post = channel.render_correction(corrected, None)
     assert post.key == correction_key(item.id, channel.account, corrected.digest)
     channel.publish(post)
@@ -201,10 +202,11 @@ def test_correction_email_reaches_each_recipient_once_in_the_thread(
     assert channel.find_existing(post) is not None
     corrections = [d for d in smtp_server.messages if d.message["Subject"].startswith("Corrección:")]
     assert sorted(d.rcpt_tos[0] for d in corrections) == ["ana@emisora.example", "redaccion@diario.example"]
+    assert len(smtp_server.messages) == 4  # two releases, two corrections
     for delivery in corrections:
-        assert delivery.message["Subject"] == "Corrección: Subsidio: inscripciones hasta el 12"
+        assert delivery.message["Subject"].endswith("Subsidio: inscripciones hasta el 12")
         assert delivery.message["In-Reply-To"] == originals[delivery.rcpt_tos[0]]
-        plain = delivery.message.get_payload()[0].get_content()
+        plain = delivery.message.get_body(preferencelist=("plain",)).get_content()
         assert "se corrigió" in plain and corrected.url in plain
     channel.close()
 

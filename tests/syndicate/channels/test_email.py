@@ -18,7 +18,7 @@ from pregon.syndicate.channels.base import PermanentError, TransientError
 from pregon.syndicate.channels.email import EmailChannel
 
 from tests.syndicate.channels.conftest import SMTP_PASSWORD, SMTP_USER
-from tests.syndicate.channels.sample_release import image, live_release, release
+from tests.syndicate.channels.sample_release import image
 
 LISTS = {
     "periodistas-regionales": ["Ana Pérez <ana@emisora.example>", "redaccion@diario.example"],
@@ -51,18 +51,19 @@ def config(smtp_server, smtp_tls, private, monkeypatch) -> dict[str, object]:
     }
 
 
-def press_release(site: str, **fields):
-    return release(site, press_lists=["periodistas-regionales", "medios-nacionales"], **fields)
+def press_release(portal, **fields):
+    """A release for both lists, its page live on ``portal`` (the e-mail takes its text from there)."""
+    return portal.release(press_lists=["periodistas-regionales", "medios-nacionales"], **fields)
 
 
 def hrefs(html: str) -> list[str]:
     return re.findall(r'href="([^"]+)"', html)
 
 
-def test_one_message_per_recipient_with_inline_image(smtp_server, config, media_site, caplog, capsys):
+def test_one_message_per_recipient_with_the_main_image_attached(smtp_server, config, press_portal, caplog, capsys):
     caplog.set_level(logging.DEBUG)
     item = press_release(
-        media_site, id="correo-inline", media=(image(media_site, "galeria-1.jpg", "Fila de personas"),)
+        press_portal, id="correo-adjunto", media=(image(press_portal.url, "galeria-1.jpg", "Fila de personas"),)
     )
     channel = EmailChannel(config)
     post = channel.render(item)
@@ -81,18 +82,17 @@ def test_one_message_per_recipient_with_inline_image(smtp_server, config, media_
     for delivery in smtp_server.messages:
         message = delivery.message
         assert message["To"].addresses[0].addr_spec == delivery.rcpt_tos[0]
-        assert "Bcc" not in message and message["Subject"] == item.title
+        assert "Bcc" not in message
         ids.add(message["Message-ID"])
-        # multipart/alternative → [text/plain, multipart/related → [text/html, image/jpeg]]
-        assert message.get_content_type() == "multipart/alternative"
-        plain, related = message.get_payload()
-        assert plain.get_content_type() == "text/plain"
-        assert related.get_content_type() == "multipart/related"
-        html_part, picture = related.get_payload()
-        assert (html_part.get_content_type(), picture.get_content_type()) == ("text/html", "image/jpeg")
+        # multipart/mixed → [multipart/alternative → [text/plain, text/html], image/jpeg]
+        assert message.get_content_type() == "multipart/mixed"
+        alternative, picture = message.get_payload()
+        plain, html_part = alternative.get_payload()
+        assert (plain.get_content_type(), html_part.get_content_type()) == ("text/plain", "text/html")
+        assert picture.get_content_type() == "image/jpeg" and picture.get_filename() == "galeria-1.jpg"
+        assert picture.get_content_disposition() == "attachment"
         html = html_part.get_content()
-        cid = picture["Content-ID"].strip("<>")
-        assert f'<img src="cid:{cid}" alt="Fila de personas"' in html
+        assert f'<img src="{press_portal.url}galeria-1.jpg" alt="Fila de personas"' in html
         # The canonical URL is the first link of both parts.
         assert hrefs(html)[0] == item.url
         assert re.search(r"https?://\S+", plain.get_content()).group() == item.url
@@ -115,8 +115,8 @@ def test_one_message_per_recipient_with_inline_image(smtp_server, config, media_
     assert "ana@emisora.example" not in json.dumps(published.extra) + published.remote_id
 
 
-def test_message_ids_are_deterministic_and_a_rerun_sends_nothing(smtp_server, config, private, media_site):
-    item = press_release(media_site, id="correo-idempotente")
+def test_message_ids_are_deterministic_and_a_rerun_sends_nothing(smtp_server, config, private, press_portal):
+    item = press_release(press_portal, id="correo-idempotente")
     channel = EmailChannel(config)
     post = channel.render(item)
     assert channel.find_existing(post) is None
@@ -130,9 +130,9 @@ def test_message_ids_are_deterministic_and_a_rerun_sends_nothing(smtp_server, co
     assert (private / "pregon-enviados.jsonl").stat().st_mode & 0o077 == 0
 
 
-def test_a_partly_sent_post_is_completed_without_repeats(smtp_server, config, media_site):
+def test_a_partly_sent_post_is_completed_without_repeats(smtp_server, config, press_portal):
     channel = EmailChannel(config)
-    post = channel.render(press_release(media_site, id="correo-parcial"))
+    post = channel.render(press_release(press_portal, id="correo-parcial"))
     # The server takes one message, then asks to try again later: the post is half sent.
     smtp_server.accept_limit = 1
     with pytest.raises(TransientError, match="451"):
@@ -146,86 +146,60 @@ def test_a_partly_sent_post_is_completed_without_repeats(smtp_server, config, me
     assert len(recipients) == 3 == len(set(recipients))
 
 
-def test_large_image_is_linked_not_attached(smtp_server, config, media_site):
-    item = press_release(media_site, id="correo-grande", media=(image(media_site, "principal.jpg", "Vacunadora"),))
-    channel = EmailChannel({**config, "inline_image_max_bytes": 10_000})
-    channel.publish(channel.render(item))
-    message = smtp_server.messages[0].message
-    _plain, html_part = message.get_payload()
-    assert html_part.get_content_type() == "text/html"
-    html = html_part.get_content()
-    assert f'<img src="{media_site}principal.jpg" alt="Vacunadora"' in html
-    assert hrefs(html)[0] == item.url
-
-
-def test_live_update_replies_to_the_release_message(smtp_server, config, media_site):
-    item = live_release(media_site).model_copy(update={"press_lists": ("medios-nacionales",)})
-    channel = EmailChannel(config)
-    channel.publish(channel.render(item))
-    channel.publish(channel.render(item, item.updates[0]))
-    by_recipient: dict[str, list] = {}
-    for delivery in smtp_server.messages:
-        by_recipient.setdefault(delivery.rcpt_tos[0], []).append(delivery.message)
-    for original, update in by_recipient.values():
-        assert update["In-Reply-To"] == original["Message-ID"]
-        assert update["Subject"].startswith("Actualización:")
-        assert hrefs(update.get_payload()[1].get_payload()[0].get_content())[0] == item.updates[0].url
-
-
-def test_embargo_is_respected(smtp_server, config, media_site):
+def test_embargo_is_respected(smtp_server, config, press_portal):
     later = datetime.now(UTC) + timedelta(hours=2)
     channel = EmailChannel(config)
     with pytest.raises(TransientError, match="embargo") as caught:
-        channel.publish(channel.render(press_release(media_site, id="correo-embargo", date=later.isoformat())))
+        channel.publish(channel.render(press_release(press_portal, id="correo-embargo", date=later.isoformat())))
     assert 7000 < caught.value.retry_after <= 7200
     assert smtp_server.messages == []
 
 
-def test_certificate_is_verified_by_default(smtp_server, config, media_site):
+def test_certificate_is_verified_by_default(smtp_server, config, press_portal):
     channel = EmailChannel({**config, "ca_file": None})
     with pytest.raises(PermanentError, match="certificado"):
-        channel.publish(channel.render(press_release(media_site, id="correo-tls")))
+        channel.publish(channel.render(press_release(press_portal, id="correo-tls")))
     assert smtp_server.messages == []
 
 
-def test_wrong_password_is_permanent_and_never_shown(smtp_server, config, media_site, monkeypatch):
+def test_wrong_password_is_permanent_and_never_shown(smtp_server, config, press_portal, monkeypatch):
     monkeypatch.setenv("PREGON_SMTP_PASSWORD", "otra-clave-incorrecta")
     channel = EmailChannel(config)
     with pytest.raises(PermanentError) as caught:
-        channel.publish(channel.render(press_release(media_site, id="correo-clave")))
+        channel.publish(channel.render(press_release(press_portal, id="correo-clave")))
     assert "otra-clave-incorrecta" not in str(caught.value) and SMTP_PASSWORD not in str(caught.value)
     assert smtp_server.logins and not smtp_server.logins[-1][1]
     monkeypatch.delenv("PREGON_SMTP_PASSWORD")
     with pytest.raises(PermanentError, match="PREGON_SMTP_PASSWORD"):
-        channel.publish(channel.render(press_release(media_site, id="correo-sin-clave")))
+        channel.publish(channel.render(press_release(press_portal, id="correo-sin-clave")))
     assert smtp_server.messages == []
 
 
-def test_recipients_never_come_from_a_repository(config, media_site, tmp_path):
+def test_recipients_never_come_from_a_repository(config, press_portal, tmp_path):
     inside = Path(__file__).resolve().parent / "listas-no-permitidas.yml"  # a path in this repository
     channel = EmailChannel({**config, "recipients_file": str(inside), "sent_log": str(tmp_path / "log.jsonl")})
     with pytest.raises(PermanentError, match="dentro del repositorio"):
-        channel.publish(channel.render(press_release(media_site, id="correo-repo")))
+        channel.publish(channel.render(press_release(press_portal, id="correo-repo")))
 
 
-def test_unknown_list_and_bad_address_are_named(config, private, media_site):
+def test_unknown_list_and_bad_address_are_named(config, private, press_portal):
     channel = EmailChannel(config)
     with pytest.raises(PermanentError, match="prensa-internacional"):
-        channel.publish(channel.render(release(media_site, id="correo-lista", press_lists=["prensa-internacional"])))
+        channel.publish(channel.render(press_portal.release(id="correo-lista", press_lists=["prensa-internacional"])))
     (private / "listas.yml").write_text("periodistas-regionales: [no-es-una-direccion]\n", encoding="utf-8")
     with pytest.raises(PermanentError, match="entrada 1 de la lista 'periodistas-regionales'") as caught:
-        channel.publish(channel.render(press_release(media_site, id="correo-mala")))
+        channel.publish(channel.render(press_release(press_portal, id="correo-mala")))
     assert "no-es-una-direccion" not in str(caught.value)
 
 
-def test_recipients_from_the_environment(smtp_server, config, media_site, monkeypatch, tmp_path):
+def test_recipients_from_the_environment(smtp_server, config, press_portal, monkeypatch, tmp_path):
     monkeypatch.setenv("PREGON_PRESS_LISTS", json.dumps({"medios-nacionales": ["mesa@agencia.example"]}))
     options = {k: v for k, v in config.items() if k != "recipients_file"}
     nowhere = EmailChannel(options)
     with pytest.raises(PermanentError, match="sent_log"):  # nowhere to remember what was sent
-        nowhere.publish(nowhere.render(release(media_site, id="correo-env", press_lists=["medios-nacionales"])))
+        nowhere.publish(nowhere.render(press_portal.release(id="correo-env", press_lists=["medios-nacionales"])))
     channel = EmailChannel({**options, "sent_log": str(tmp_path / "privado" / "enviados.jsonl")})
-    channel.publish(channel.render(release(media_site, id="correo-env", press_lists=["medios-nacionales"])))
+    channel.publish(channel.render(press_portal.release(id="correo-env", press_lists=["medios-nacionales"])))
     assert [d.rcpt_tos for d in smtp_server.messages] == [["mesa@agencia.example"]]
 
 
@@ -252,39 +226,41 @@ def test_configuration_errors_are_spanish_and_name_the_key():
         )
 
 
-def test_release_without_press_lists_sends_nothing(smtp_server, config, media_site):
+def test_release_without_press_lists_sends_nothing(smtp_server, config, press_portal):
     channel = EmailChannel(config)
-    post = channel.render(release(media_site, id="correo-sin-listas"))
+    post = channel.render(press_portal.release(id="correo-sin-listas"))
     assert "press_lists" in post.skip  # the core reports it as skipped, not as an error
     assert channel.publish(post).extra["recipients"] == 0 and smtp_server.messages == []
 
 
 def test_in_a_run_the_sent_log_is_in_the_records_keyed_and_pushed_every_k(
-    smtp_server, config, private, media_site, tmp_path, monkeypatch
+    smtp_server, config, private, press_portal, tmp_path, monkeypatch
 ):
     records = tmp_path / "records"
     pushes: list[int] = []
     channel = EmailChannel({**config, "sent_log_every": 2})
     channel.attach_records(records, lambda: pushes.append(len(smtp_server.messages)))
     monkeypatch.setenv("PREGON_SENT_LOG_SECRET", "clave-del-registro")
-    channel.publish(channel.render(press_release(media_site, id="correo-en-registros")))
+    channel.publish(channel.render(press_release(press_portal, id="correo-en-registros")))
     assert len(smtp_server.messages) == 3
-    assert pushes == [2]  # made durable after every 2nd recipient: a crash re-sends at most 2
+    # Made durable once the release's number is given (before any message carries it), then
+    # after every 2nd recipient: a crash re-sends at most 2.
+    assert pushes == [0, 2]
     log = "".join(p.read_text() for p in (records / "email").glob("*.jsonl"))
     assert len(log.splitlines()) == 3 and "@" not in log
     assert not (private / "pregon-enviados.jsonl").exists()
     # The same key reads the log back (nothing would be re-sent); another key recognises nothing.
     again = EmailChannel(config)
     again.attach_records(records, lambda: None)
-    assert again.find_existing(again.render(press_release(media_site, id="correo-en-registros"))) is not None
+    assert again.find_existing(again.render(press_release(press_portal, id="correo-en-registros"))) is not None
     monkeypatch.setenv("PREGON_SENT_LOG_SECRET", "otra-clave")
-    assert again.find_existing(again.render(press_release(media_site, id="correo-en-registros"))) is None
+    assert again.find_existing(again.render(press_release(press_portal, id="correo-en-registros"))) is None
 
 
-def test_the_records_sent_log_needs_its_secret(config, media_site, tmp_path, monkeypatch):
+def test_the_records_sent_log_needs_its_secret(config, press_portal, tmp_path, monkeypatch):
     monkeypatch.delenv("PREGON_UNSUBSCRIBE_SECRET", raising=False)
     monkeypatch.delenv("PREGON_SENT_LOG_SECRET", raising=False)
     channel = EmailChannel({**config, "unsubscribe_url": None, "unsubscribe_mailto": "baja@alcaldia.test"})
     channel.attach_records(tmp_path / "records", lambda: None)
     with pytest.raises(PermanentError, match="PREGON_SENT_LOG_SECRET"):
-        channel.find_existing(channel.render(press_release(media_site, id="correo-sin-clave")))
+        channel.find_existing(channel.render(press_release(press_portal, id="correo-sin-clave")))

@@ -13,7 +13,6 @@ from pregon.syndicate.channels.base import PermanentError
 from pregon.syndicate.channels.email import EmailChannel
 
 from tests.syndicate.channels import test_email
-from tests.syndicate.channels.sample_release import release
 
 # The channel's configuration and private folder, as the other e-mail tests have them.
 config = test_email.config
@@ -26,9 +25,9 @@ def _headers(raw: bytes) -> str:
     return raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].decode("ascii")
 
 
-def test_list_unsubscribe_travels_as_plain_ascii_uris(smtp_server, config, media_site):
+def test_list_unsubscribe_travels_as_plain_ascii_uris(smtp_server, config, press_portal):
     channel = EmailChannel({**config, "unsubscribe_url": LONG_TOKEN_URL})
-    item = release(media_site, id="correo-baja", press_lists=["medios-nacionales"])
+    item = press_portal.release(id="correo-baja", press_lists=["medios-nacionales"])
     channel.publish(channel.render(item))
     assert smtp_server.messages
     for delivery in smtp_server.messages:
@@ -46,9 +45,9 @@ def test_list_unsubscribe_travels_as_plain_ascii_uris(smtp_server, config, media
 
 
 @pytest.mark.parametrize("title", ["Jornada\r\nBcc: todos@medio.example", "Jornada\nde salud", "Jornada\rde salud"])
-def test_a_title_with_a_line_break_fails_the_post_once_and_sends_nothing(smtp_server, config, media_site, title):
+def test_a_title_with_a_line_break_fails_the_post_once_and_sends_nothing(smtp_server, config, press_portal, title):
     channel = EmailChannel(config)
-    post = channel.render(release(media_site, id="correo-salto", title=title, press_lists=["medios-nacionales"]))
+    post = channel.render(press_portal.release(id="correo-salto", title=title, press_lists=["medios-nacionales"]))
     assert post.problems == ("correo: el título del comunicado tiene un salto de línea; escríbalo en una sola línea",)
     # Even a caller that ignores the problems gets a clean, permanent refusal (no retry loop).
     with pytest.raises(PermanentError, match="el asunto del correo tiene un salto de línea"):
@@ -74,27 +73,27 @@ def test_bad_recipient_entries_name_the_list_and_position_never_the_address(
     smtp_server,
     config,
     private,
-    media_site,
+    press_portal,
     entry,
 ):
     lists = {"medios-nacionales": ["mesa@agencia.example", entry]}
     (private / "listas.yml").write_text(json.dumps(lists, ensure_ascii=False), encoding="utf-8")
     channel = EmailChannel(config)
     with pytest.raises(PermanentError) as caught:
-        channel.publish(channel.render(release(media_site, id="correo-lista", press_lists=["medios-nacionales"])))
+        channel.publish(channel.render(press_portal.release(id="correo-lista", press_lists=["medios-nacionales"])))
     message = str(caught.value)
     assert "la entrada 2 de la lista 'medios-nacionales' no es una dirección válida" in message
     assert "medio.example" not in message and "mesa@" not in message
     assert smtp_server.messages == []  # refused before any SMTP session
 
 
-def test_valid_entries_reach_the_server(smtp_server, config, private, media_site):
+def test_valid_entries_reach_the_server(smtp_server, config, private, press_portal):
     lists = {
         "medios-nacionales": ['"Pérez, Ana" <ana@emisora.example>', "Mesa <mesa@agencia.example>", "x@alcaldía.example"]
     }
     (private / "listas.yml").write_text(json.dumps(lists, ensure_ascii=False), encoding="utf-8")
     channel = EmailChannel(config)
-    channel.publish(channel.render(release(media_site, id="correo-validas", press_lists=["medios-nacionales"])))
+    channel.publish(channel.render(press_portal.release(id="correo-validas", press_lists=["medios-nacionales"])))
     assert sorted(d.rcpt_tos[0] for d in smtp_server.messages) == [
         "ana@emisora.example",
         "mesa@agencia.example",
@@ -118,8 +117,8 @@ def test_header_options_are_checked_when_the_channel_is_configured(config, optio
         EmailChannel({**config, option: value})
 
 
-def test_private_file_path_is_the_only_place_named(config, private, media_site):
+def test_private_file_path_is_the_only_place_named(config, private, press_portal):
     (private / "listas.yml").write_text("medios-nacionales: [ana@medio]\n", encoding="utf-8")
     channel = EmailChannel(config)
     with pytest.raises(PermanentError, match=re.escape(str(Path(private / "listas.yml")))):
-        channel.publish(channel.render(release(media_site, id="correo-ruta", press_lists=["medios-nacionales"])))
+        channel.publish(channel.render(press_portal.release(id="correo-ruta", press_lists=["medios-nacionales"])))
