@@ -16,6 +16,7 @@ from .accounts import AccountError, accounts
 from .channels import constructor_message, validated_options
 from .channels.options import with_placeholders
 from .config import ConfigError, load_config
+from .corrections import CORRECTION_OPTION, EXPIRY_OPTION, option_problems
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,18 @@ def config_issues(path: Path) -> list[ConfigIssue]:
                 )
             )
         try:
-            cls, _ = validated_options(account)
+            cls, options = validated_options(account)
         except AccountError as exc:
             if not exc.problems:
                 issues.append(ConfigIssue("error", exc.message, account.line_of(exc.key)))
             for option, message in exc.problems:
                 issues.append(ConfigIssue("error", f"channels.{key}.{option}: {message}", account.line_of(option)))
             continue
+        # What corrections and expiry do must be something this network's API can do.
+        for option, message in option_problems(
+            cls, getattr(options, CORRECTION_OPTION, "nada"), getattr(options, EXPIRY_OPTION, "nada")
+        ):
+            issues.append(ConfigIssue("error", f"channels.{key}.{option}: {message}", account.line_of(option)))
         try:
             cls(with_placeholders(dict(account.options), {u.option for u in account.unset}))
         except (KeyError, ValueError, TypeError) as exc:

@@ -43,12 +43,38 @@ from .channels.base import Published
 from .jsonlines import RecordError, append_records, read_records
 from .redaction import REDACTOR
 
+# --- corrections and expiry (syndicate/corrections.py) -------------------------------------
+# Written under the post key of an item's own post, with ``digest`` = the corrected version
+# (corrections) or the version on the network (expiry). ``correction_unverified`` is the
+# correction's "por verificar" (an interrupted send on a network that cannot be asked).
+CorrectionState = Literal[
+    "correction_intent",
+    "correction_done",
+    "correction_failed",
+    "correction_unverified",
+    "expiry_seen",
+    "expiry_intent",
+    "expiry_done",
+    "expiry_failed",
+    "expiry_kept",
+]
+CORRECTION_DONE = "correction_done"
+# --- end corrections and expiry ------------------------------------------------------------
+
 # --- read-back states (not to be confused with "unverified", an interrupted Telegram send) ---
 ReadBackState = Literal["read_back", "read_back_failed"]
 READ_BACK_STATES = ("read_back", "read_back_failed")
 # --- end read-back states ---
 State = Literal[
-    "intent", "confirmed", "failed", "reconciled", "seeded", "changed_after_publication", "unverified", ReadBackState
+    "intent",
+    "confirmed",
+    "failed",
+    "reconciled",
+    "seeded",
+    "changed_after_publication",
+    "unverified",
+    ReadBackState,
+    CorrectionState,
 ]
 DONE_STATES = ("confirmed", "reconciled", "seeded")
 VERSION = 1
@@ -75,6 +101,10 @@ class Entry:
     run: str | None = None
     by: str | None = None
     """Who resolved a "por verificar" post by hand (``pregon registros confirmar``)."""
+    action: str | None = None
+    """On ``correction_*`` lines: what the correction does (``editar``, ``responder``, ``borrar_y_publicar``)."""
+    expires: str | None = None
+    """On ``expiry_*`` lines: the release's expiry moment (ISO 8601) as the manifest said it."""
 
     @property
     def published(self) -> Published | None:
@@ -85,8 +115,9 @@ class Entry:
         data: dict[str, Any] = {"v": VERSION, **self.__dict__}
         if not self.uncertain:
             del data["uncertain"]
-        if self.by is None:
-            del data["by"]
+        for optional in ("by", "action", "expires"):
+            if data[optional] is None:
+                del data[optional]
         return data
 
     def to_json(self) -> str:
@@ -148,6 +179,46 @@ class PostHistory:
     def changed_recorded(self, digest: str) -> bool:
         return any(e.state == "changed_after_publication" and e.digest == digest for e in self.entries)
 
+    # --- corrections and expiry ------------------------------------------------------------
+    positions: list[int] = field(default_factory=list)
+    """Position of each entry in the whole ledger (read order, then append order)."""
+
+    @property
+    def current_digest(self) -> str | None:
+        """The version the network shows: the last correction's, else the post's own."""
+        corrected = [e for e in self.entries if e.state == CORRECTION_DONE]
+        if corrected:
+            return corrected[-1].digest
+        done = self.done
+        return done.digest if done is not None else None
+
+    @property
+    def current_post(self) -> Published | None:
+        """The post that stands for the release: a repost (``borrar_y_publicar``) replaces it."""
+        reposts = [e for e in self.entries if e.state == CORRECTION_DONE and e.action == "borrar_y_publicar"]
+        if reposts and reposts[-1].published is not None:
+            return reposts[-1].published
+        done = self.done
+        return done.published if done is not None else None
+
+    def corrections_of(self, digest: str) -> list[Entry]:
+        return [e for e in self.entries if e.state.startswith("correction_") and e.digest == digest]
+
+    def expiry_lines(self) -> list[Entry]:
+        return [e for e in self.entries if e.state.startswith("expiry_")]
+
+    def thread_posts(self) -> list[tuple[int, Published]]:
+        """(ledger position, post) of every post made in this key's thread: the done post and
+        correction replies and reposts (an edit in place makes no new post)."""
+        found = []
+        for position, entry in zip(self.positions, self.entries, strict=True):
+            made = entry.state in DONE_STATES or (
+                entry.state == CORRECTION_DONE and entry.action in ("responder", "borrar_y_publicar")
+            )
+            if made and entry.published is not None:
+                found.append((position, entry.published))
+        return found
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -162,6 +233,7 @@ class Ledger:
         self.read_only = read_only
         self._history: dict[str, PostHistory] = {}
         self._channels_seen: set[str] = set()
+        self._count = 0
         for entry in self._read():
             self._remember(entry)
 
@@ -175,7 +247,10 @@ class Ledger:
             raise LedgerError(str(exc)) from None
 
     def _remember(self, entry: Entry) -> None:
-        self._history.setdefault(entry.key, PostHistory()).entries.append(entry)
+        history = self._history.setdefault(entry.key, PostHistory())
+        history.entries.append(entry)
+        history.positions.append(self._count)
+        self._count += 1
         self._channels_seen.add(entry.channel)
 
     def history(self, key: str) -> PostHistory:
@@ -190,13 +265,11 @@ class Ledger:
         return channel in self._channels_seen
 
     def thread_tip(self, keys: list[str]) -> Published | None:
-        """The most recent done post among ``keys`` (item post, then updates in order)."""
-        tip = None
-        for key in keys:
-            done = self.history(key).done
-            if done is not None and done.published is not None:
-                tip = done.published
-        return tip
+        """The LAST post made in the thread of ``keys`` (item post, updates, corrections), in the
+        order they went out, not in the order of the updates' times: an update added later with
+        an earlier time still goes at the end of the thread instead of forking it."""
+        made = [post for key in keys for post in self.history(key).thread_posts()]
+        return max(made, key=lambda pair: pair[0])[1] if made else None
 
     def append(
         self,

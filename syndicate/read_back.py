@@ -49,6 +49,8 @@ def due(history: PostHistory, now: datetime) -> bool:
     done = history.done
     if done is None or done.state == "seeded" or done.remote_id is None or history.read_back is not None:
         return False
+    if _removed_on_purpose(history):
+        return False
     done_at = _moment(done.at)
     failures = history.read_back_failures
     if not failures:
@@ -57,6 +59,16 @@ def due(history: PostHistory, now: datetime) -> bool:
     if last.error is not None and last.error.startswith(UNAVAILABLE_PREFIX):
         return False
     return _moment(last.at) - done_at < RETRY_WINDOW
+
+
+def _removed_on_purpose(history: PostHistory) -> bool:
+    """The office's own flow took the post down (expiry ``borrar``, or a correction by delete and
+    repost): reading it back would report as missing what was deleted on purpose."""
+    return any(
+        e.state in ("expiry_intent", "expiry_done")
+        or (e.state == "correction_done" and e.action == "borrar_y_publicar")
+        for e in history.entries
+    )
 
 
 class ReadBackStep:

@@ -23,6 +23,8 @@ Status = Literal[
     "read_back",
     "read_back_failed",
     "read_back_unavailable",
+    "corrected",
+    "expired",
 ]
 
 LABELS: dict[str, str] = {
@@ -40,6 +42,8 @@ LABELS: dict[str, str] = {
     "read_back": "comprobado en la red",
     "read_back_failed": "no comprobado",
     "read_back_unavailable": "no comprobable",
+    "corrected": "corregido",
+    "expired": "vencido",
 }
 
 UNVERIFIED: Status = "unverified"

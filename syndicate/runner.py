@@ -10,7 +10,10 @@ over it. Gates, in order, for each item that still has something to post:
 An item failing a gate is reported and left for a later run. Then each channel renders its post;
 a post with problems is reported as an error and never sent; others go through
 :class:`delivery.Delivery` (exactly once). Live updates follow their item's post on each channel,
-in time order, as replies to the thread's previous post. A channel with nothing to send for an
+in time order, each as a reply to the LAST post made in the thread (one added later with an
+earlier time still goes at the end). A release changed after publication is corrected where the
+account says so (:mod:`corrections`, after the same live and approval gates), and an expired
+release's posts are deleted where the account says ``vencimiento: borrar``. A channel with nothing to send for an
 item or update (its rendered post has ``Post.skip`` with the reason, e.g. YouTube without a
 video) is decided before any gate and leaves no ledger line; it is not an error. Nor is a release
 an account does not take (:mod:`selection`).
@@ -48,6 +51,7 @@ from .breaker import Breaker
 from .channels import open_account
 from .channels.base import Channel, Post, post_key
 from .config import SyndicateConfig
+from .corrections import CorrectionFlow
 from .delivery import Delivery
 from .durability import Durability
 from .jsonlines import repair_folder
@@ -128,6 +132,9 @@ class _Run:
         self.breaker = Breaker(config.breaker.failures)
         self.delivery = Delivery(self.ledger, config.retry, sleep, self.durability, self.breaker)
         self.scheduler = Scheduler(config.schedule, load_best_hours(config.records))
+        self.corrections = CorrectionFlow(
+            self.ledger, dry_run=dry_run, durability=self.durability, breaker=self.breaker, now=self.now
+        )
         self.channels: dict[str, Channel] = {}
         self.approvals: ApprovalProvider | None = None
         self._decided: dict[tuple[str, str | None], Decision | str] = {}
@@ -208,6 +215,7 @@ class _Run:
                     if self.on_item:
                         self.on_item(number, len(manifest.items), item)
                     self._item(item, live, blocked)
+                self._expiry(manifest.items, blocked)
                 self._read_back(manifest.items)
             finally:
                 for channel in self.channels.values():
@@ -240,6 +248,7 @@ class _Run:
     def _item(self, item: Item, live: LiveCheck, blocked: set[str]) -> None:
         channels = [c for name, c in self.channels.items() if name not in blocked]
         pending_main = []
+        to_correct = []
         for channel in channels:
             history = self.ledger.history(post_key(item.id, channel.account))
             done = history.done
@@ -249,8 +258,11 @@ class _Run:
                     self._add(item, channel.account, "skipped", reason)
                 else:
                     pending_main.append(channel)
-            elif done.digest != item.digest:
-                self._changed(item, channel, recorded=history.changed_recorded(item.digest))
+            elif history.current_digest != item.digest:
+                if self.corrections.wanted(channel, item, history):
+                    to_correct.append(channel)
+                else:
+                    self._changed(item, channel, recorded=history.changed_recorded(item.digest))
             else:
                 self._add(item, channel.account, "already", "ya publicado")
         updates = sorted(item.updates, key=lambda u: u.time) if item.live else []
@@ -259,7 +271,7 @@ class _Run:
             for c in channels
             for u in updates
         )
-        if not pending_main and not pending_updates:
+        if not pending_main and not pending_updates and not to_correct:
             return
         verdict = live.check(item)
         if not verdict.ok:
@@ -268,6 +280,7 @@ class _Run:
         decision = self._decide(item, None)
         if decision is None:
             return
+        self._corrections(item, to_correct)
         ready = {c.account for c in pending_main if self._post(item, c, None)}
         for channel in channels:
             # Updates follow once the item's own post is done here, or if it has none (skip).
@@ -296,7 +309,8 @@ class _Run:
             item,
             channel.account,
             "changed",
-            "el comunicado cambió después de publicarse en esta red; no se vuelve a publicar (use el flujo de corrección)",
+            "el comunicado cambió después de publicarse en esta red; no se vuelve a publicar ni se corrige "
+            "(la cuenta tiene correccion: nada; vea «Correcciones y vencimiento» en docs/difusion.md)",
             update,
         )
 
@@ -396,6 +410,9 @@ class _Run:
         """Post ``item``'s pending live updates on ``channel``, in order, once its main post is done
         (in a dry run: once it would be posted)."""
         keys = [post_key(item.id, channel.account)]
+        # Every post of the thread, whatever its update's time: a new update replies to the LAST
+        # post made (Ledger.thread_tip), so one added later with an earlier time does not fork it.
+        thread = keys + [post_key(item.id, channel.account, u.id) for u in item.updates]
         if not main_ready:
             if updates and self.ledger.history(keys[0]).done is None and not self.breaker.is_open(channel.account):
                 self._add(
@@ -421,9 +438,33 @@ class _Run:
                 return
             if self._decide(item, update) is None:
                 return
-            if not self._post(item, channel, update, keys):
+            if not self._post(item, channel, update, thread):
                 return  # order matters: later updates wait for this one
             keys.append(key)
+
+    # --- corrections and expiry (syndicate/corrections.py) --------------------------------
+    def _corrections(self, item: Item, channels: list[Channel]) -> None:
+        """The corrected version of ``item`` (live on the portal and approved: checked by the
+        caller) to each account that corrects, once."""
+        for channel in channels:
+            key = post_key(item.id, channel.account)
+            if not self.dry_run:
+                if not self.ledger.history(key).changed_recorded(item.digest):
+                    self.ledger.append(
+                        "changed_after_publication", key=key, item=item.id, channel=channel.account, digest=item.digest
+                    )
+                self._begin_sending()
+            thread = [key] + [post_key(item.id, channel.account, u.id) for u in item.updates]
+            outcome = self.corrections.correct(channel, item, thread)
+            if outcome is not None:
+                self.report.outcomes.append(outcome)
+
+    def _expiry(self, items: tuple[Item, ...], blocked: set[str]) -> None:
+        """Expired releases' posts: deleted once where the account says ``vencimiento: borrar``."""
+        channels = [c for name, c in self.channels.items() if name not in blocked]
+        if not self.dry_run and any(c.config.get("vencimiento") == "borrar" for c in channels):
+            self._begin_sending()
+        self.report.outcomes += self.corrections.expire(items, channels)
 
     def _add(
         self,

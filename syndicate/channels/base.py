@@ -13,14 +13,17 @@ error mapping. The core (``syndicate/runner.py``) only sees the names below:
   decides about retries and reconciliation uniformly.
 * :meth:`Channel.find_existing` looks for a post already made for ``post.key`` (after a crash
   between send and confirm) and returns it, or ``None`` when the network surely has none.
-* :meth:`Channel.delete`, :meth:`Channel.account_stats`, :meth:`Channel.post_stats` and
-  :meth:`Channel.mentions` are optional; the defaults say "not supported".
+* :meth:`Channel.delete`, :meth:`Channel.edit`, :meth:`Channel.account_stats`,
+  :meth:`Channel.post_stats` and :meth:`Channel.mentions` are optional; the defaults say "not
+  supported". :attr:`Channel.correction_modes` says which corrections the network can carry
+  (:mod:`pregon.syndicate.corrections`).
 * :meth:`Channel.read_back` reads a confirmed post back from the network (proof that it is out)
   and returns :class:`ReadBack`; the default says "no comprobable" and why.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from abc import ABC, abstractmethod
@@ -227,6 +230,16 @@ def post_key(item_id: str, channel: str, update_id: str | None = None) -> str:
     return hashlib.sha256(raw).hexdigest()[:32]
 
 
+def correction_update_id(digest: str) -> str:
+    """Stands for a correction of the version ``digest`` in the keys of :func:`post_key`."""
+    return "correccion-" + digest.removeprefix("sha256:")[:24]
+
+
+def correction_key(item_id: str, channel: str, digest: str) -> str:
+    """Deterministic key of the correction of (item, account) to the version ``digest``."""
+    return post_key(item_id, channel, correction_update_id(digest))
+
+
 class Channel(ABC):
     """Base class of every channel. Subclasses declare their limits as class constants."""
 
@@ -238,6 +251,11 @@ class Channel(ABC):
     can_look_up: ClassVar[bool] = True
     """Whether :meth:`find_existing` really asks the network. Where it cannot (Telegram), an
     interrupted send is never repeated by itself: the core reports it "por verificar"."""
+    correction_modes: ClassVar[frozenset[str]] = frozenset({"nada"})
+    """The ``correccion`` values this network can carry (``nada`` always): ``editar`` needs
+    :meth:`edit`, ``responder`` a post that can answer the thread (:meth:`render_correction`),
+    ``borrar_y_publicar`` :meth:`delete`. Expiry's ``borrar`` needs :meth:`delete`
+    (:attr:`can_delete`)."""
     options_model: ClassVar[type[ChannelOptions] | None] = None
     """The typed options of the network: every account is validated against it when opened and
     by ``pregon check``. Every module of the registry declares one (a test holds them to it)."""
@@ -280,6 +298,32 @@ class Channel(ABC):
 
     def delete(self, published: Published) -> None:
         raise NotSupported(f"{self.name}: la API no permite borrar publicaciones")
+
+    # --- corrections and expiry (syndicate/corrections.py) ---------------------------------
+    @classmethod
+    def can_delete(cls) -> bool:
+        return cls.delete is not Channel.delete
+
+    def edit(self, published: Published, post: Post) -> Published:
+        """Replace the text of ``published`` with ``post``'s (the corrected release), in place.
+        Applying the same edit twice leaves one corrected post (reconciliation re-applies it)."""
+        raise NotSupported(f"{self.name}: la API no permite editar publicaciones")
+
+    def render_correction(self, item: Item, reply_to: Published | None) -> Post:
+        """The "Corrección: …" post answering the thread, with the link to the portal. Its key is
+        deterministic from the post key and the corrected digest (:func:`correction_key`)."""
+        note = Update(
+            id=correction_update_id(item.digest),
+            time=item.updated or item.date,
+            text=f"Corrección: se actualizó «{item.title}». La versión vigente está en el portal:",
+            digest=item.digest,
+            url=item.url,
+        )
+        return self.render(item, note, reply_to)
+
+    def with_key(self, post: Post, key: str) -> Post:
+        """``post`` under another idempotency key (the repost of ``borrar_y_publicar``)."""
+        return dataclasses.replace(post, key=key)
 
     def account_stats(self) -> AccountStats:
         raise NotSupported(f"{self.name}: la API no ofrece el número de seguidores")

@@ -37,6 +37,7 @@ Configuration (``channels.bluesky``)::
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -98,6 +99,7 @@ class BlueskyChannel(Channel):
     text_limit = 300
     max_images = 4
     options_model = BlueskyOptions
+    correction_modes = frozenset({"editar", "responder", "borrar_y_publicar", "nada"})
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
@@ -282,6 +284,42 @@ class BlueskyChannel(Channel):
             if thread.get("thread", {}).get("$type") != "app.bsky.feed.defs#threadViewPost":
                 return ReadBack.failed(f"bluesky: el AppView no muestra {published.remote_id} (bloqueada o borrada)")
         return ReadBack.verified(self._published(record["uri"], record.get("cid", "")).url)
+
+    # --- corrections (syndicate/corrections.py) ---------------------------------------------
+    def edit(self, published: Published, post: Post) -> Published:
+        """``com.atproto.repo.putRecord`` of the same record key with the corrected text and embed.
+
+        The reply refs and ``createdAt`` of the record on the PDS are kept, so the post stays where
+        it is in its thread; putting the same record twice leaves one corrected post."""
+        repo, rkey = _split_uri(published.remote_id)
+        try:
+            current = self.xrpc.call(
+                "GET", "com.atproto.repo.getRecord", params={"repo": repo, "collection": POST_COLLECTION, "rkey": rkey}
+            )
+        except NotFound:
+            raise PostGone(f"bluesky: la publicación {published.remote_id} ya no existe; no se puede editar") from None
+        record: dict[str, Any] = {
+            "$type": POST_COLLECTION,
+            "text": post.text,
+            "createdAt": current["value"].get("createdAt"),
+            "langs": post.extra["langs"],
+        }
+        if post.extra["facets"]:
+            record["facets"] = post.extra["facets"]
+        if current["value"].get("reply"):
+            record["reply"] = current["value"]["reply"]
+        embed = self._embed(post)
+        if embed is not None:
+            record["embed"] = embed
+        put = self.xrpc.call(
+            "POST",
+            "com.atproto.repo.putRecord",
+            json={"repo": repo, "collection": POST_COLLECTION, "rkey": rkey, "record": record},
+        )
+        return self._published(put["uri"], put["cid"])
+
+    def with_key(self, post: Post, key: str) -> Post:
+        return replace(post, key=key, extra={**post.extra, "rkey": tid_from_key(key)})
 
     def delete(self, published: Published) -> None:
         repo, rkey = _split_uri(published.remote_id)

@@ -61,7 +61,7 @@ import os
 import re
 import smtplib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -87,6 +87,8 @@ from .base import (
     Post,
     Published,
     TransientError,
+    correction_key,
+    correction_update_id,
     post_key,
 )
 from .options import ChannelOptions, parse_options
@@ -180,6 +182,8 @@ class EmailChannel(Channel):
     read_back_unavailable = (
         "un correo entregado no se puede leer de vuelta (el registro de envíos dice a quién se entregó)"
     )
+    correction_modes = frozenset({"responder", "nada"})
+    """A sent e-mail cannot be changed or recalled: a correction is a new e-mail «Corrección: …»."""
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
@@ -260,6 +264,30 @@ class EmailChannel(Channel):
                 "not_before": not_before.isoformat(),
                 "thread_key": post_key(item.id, self.account) if update else None,
             },
+        )
+
+    # --- corrections (syndicate/corrections.py) ---------------------------------------------
+    def render_correction(self, item: Item, reply_to: Published | None) -> Post:
+        """The corrected release, whole, as «Corrección: {subject}» to the same press lists (all of
+        them, as the release), in the thread of the first e-mail (``In-Reply-To``). Its Message-IDs
+        come from the correction key, so the sent log lets each recipient get it exactly once."""
+        post = self.render(item)
+        return replace(
+            post,
+            key=correction_key(item.id, self.account, item.digest),
+            update_id=correction_update_id(item.digest),
+            reply_to=reply_to,
+            extra={**post.extra, "correction": True, "thread_key": post_key(item.id, self.account)},
+        )
+
+    @staticmethod
+    def _corrected(body: Body) -> Body:
+        return replace(
+            body,
+            subject=f"Corrección: {body.subject}",
+            heading=f"Corrección: {body.heading}",
+            summary="Este comunicado se corrigió después de enviarse. Esta es la versión vigente, publicada en el portal."
+            + (f" {body.summary}" if body.summary else ""),
         )
 
     def _update_lists(self, wanted: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -383,8 +411,11 @@ class EmailChannel(Channel):
             update: Update | None = post.extra["update"]
             material = self._material(item, update)  # the live page first: nothing is numbered if it is not there
             # The number is durable before the first message that carries it leaves.
-            number = self._number(item, assign=update is None)
+            correction = bool(post.extra.get("correction"))
+            number = self._number(item, assign=update is None and not correction)
             body, attachment = self._body(item, update, number, material), material.attachment
+            if correction:
+                body = self._corrected(body)
             now = datetime.now(UTC)
             first_lists = self._first_lists(post) if update is not None else {}
             with self._connect() as smtp:

@@ -73,6 +73,7 @@ class FacebookOptions(MetaOptions):
 
 class FacebookChannel(MetaChannel):
     options_model = FacebookOptions
+    correction_modes = frozenset({"editar", "borrar_y_publicar", "nada"})
     name: ClassVar[str] = "facebook"
     text_limit: ClassVar[int] = 63206
     max_images: ClassVar[int] = 10
@@ -204,6 +205,17 @@ class FacebookChannel(MetaChannel):
 
     def delete(self, published: Published) -> None:
         self.api.delete(published.remote_id)
+
+    # --- corrections (syndicate/corrections.py) ---------------------------------------------
+    def edit(self, published: Published, post: Post) -> Published:
+        """Pages API "update a post": ``POST /{page-post-id}`` with the corrected ``message``
+        (answers ``{"success": true}``); the link and photos of a published post cannot change.
+        A Reel's description is updated the same way on its video id."""
+        field = "description" if published.extra.get("reel") else "message"
+        body = self.api.post(published.remote_id, **{field: post.text})
+        if isinstance(body, dict) and body.get("success") is False:
+            raise PermanentError(f"facebook: Meta no aceptó la edición de {published.remote_id}")
+        return Published(published.remote_id, published.url)
 
     def account_stats(self) -> AccountStats:
         body = self.api.get(self.page_id, fields="followers_count,fan_count")

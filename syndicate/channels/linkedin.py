@@ -92,6 +92,8 @@ class LinkedInChannel(Channel):
     text_limit = 3000
     max_images = 1
     options_model = LinkedInOptions
+    correction_modes = frozenset({"borrar_y_publicar", "nada"})
+    """Live updates are not threaded here, so a correction reply is not offered; delete and repost is."""
 
     API_BASE: ClassVar[str] = "https://api.linkedin.com"
 

@@ -37,6 +37,7 @@ import html
 import re
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -92,6 +93,7 @@ class MastodonChannel(Channel):
     text_limit = DEFAULT_MAX_CHARACTERS
     max_images = 4
     options_model = MastodonOptions
+    correction_modes = frozenset({"editar", "responder", "borrar_y_publicar", "nada"})
 
     def __init__(self, config: Mapping[str, Any] | None = None):
         super().__init__(config)
@@ -251,6 +253,25 @@ class MastodonChannel(Channel):
         if post is not None and post.link and not _links_to(status, post.link):
             return ReadBack.failed(f"mastodon: la publicación {published.remote_id} no enlaza a {post.link}")
         return ReadBack.verified(status.get("url") or published.url)
+
+    # --- corrections (syndicate/corrections.py) ---------------------------------------------
+    def edit(self, published: Published, post: Post) -> Published:
+        """``PUT /api/v1/statuses/:id`` (Mastodon 3.5+) with the corrected ``status`` text; the
+        instance keeps the edit history visible to readers. The media stay as they were."""
+        self._check_instance_limits(replace(post, media=()))
+        try:
+            status = self._call(
+                "PUT",
+                f"/api/v1/statuses/{published.remote_id}",
+                json={"status": post.text, "language": self.options.language},
+            )
+        except PermanentError as exc:
+            if exc.status == 404:
+                raise PostGone(
+                    f"mastodon: la publicación {published.remote_id} ya no existe; no se puede editar"
+                ) from None
+            raise
+        return _published(status)
 
     def delete(self, published: Published) -> None:
         try:

@@ -11,7 +11,7 @@ message.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -43,6 +43,12 @@ class ChannelOptions(BaseModel):
     """Text template of a live update's post (``{text}``, ``{url}``)."""
     timeout: float = 30.0
     """Seconds one API call may take before it counts as failed (the breaker opens on a timeout)."""
+    # --- corrections and expiry (syndicate/corrections.py) ---------------------------------
+    correccion: Literal["editar", "responder", "borrar_y_publicar", "nada"] = "nada"
+    """What a re-approved edit of a published release does on this account. ``nada`` (the
+    default: nothing public happens unless the office chooses it) only reports the change."""
+    vencimiento: Literal["borrar", "nada"] = "nada"
+    """What the release's expiry does to its posts here; ``nada`` (default) keeps them."""
 
     credential_pairs: ClassVar[tuple[tuple[str, str], ...]] = ()
     """(user option, secret option) sent together, e.g. as HTTP Basic ``user:pass``: the redaction

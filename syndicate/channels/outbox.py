@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ class OutboxChannel(Channel):
     name = "outbox"
     text_limit = counting.RULES["outbox"].limit
     options_model = OutboxOptions
+    correction_modes = frozenset({"editar", "responder", "borrar_y_publicar", "nada"})
 
     def __init__(self, config: dict[str, Any] | None = None):
         super().__init__(config)
@@ -149,3 +151,7 @@ class OutboxChannel(Channel):
     def delete(self, published: Published) -> None:
         for path in self.folder.glob(f"{published.remote_id}*"):
             path.unlink()
+
+    def edit(self, published: Published, post: Post) -> Published:
+        """The preview files of ``published`` rewritten with the corrected post."""
+        return self.publish(replace(post, key=published.remote_id))

@@ -96,6 +96,7 @@ class TelegramChannel(Channel):
     can_look_up = False
     options_model = TelegramOptions
     read_back_unavailable = "la Bot API no permite leer los mensajes de un canal; revise el canal a mano"
+    correction_modes = frozenset({"editar", "responder", "borrar_y_publicar", "nada"})
 
     API_BASE: ClassVar[str] = "https://api.telegram.org"
 
@@ -199,6 +200,26 @@ class TelegramChannel(Channel):
                 "deleteMessage",
                 {"chat_id": self._chat(), "message_id": int(message_id)},
             )
+
+    # --- corrections (syndicate/corrections.py) ---------------------------------------------
+    def edit(self, published: Published, post: Post) -> Published:
+        """``editMessageText`` of a text message, ``editMessageCaption`` of the first message of
+        a photo or album (the caption lives there). Telegram answers "message is not modified"
+        when the text is already the corrected one: that is the edit done (re-applied after an
+        interruption)."""
+        first = int(published.remote_id.split(",")[0])
+        params: dict[str, Any] = {"chat_id": self._chat(), "message_id": first, "parse_mode": "HTML"}
+        if post.media:
+            method, params["caption"] = "editMessageCaption", post.extra["html"]
+        else:
+            method, params["text"] = "editMessageText", post.extra["html"]
+            params["link_preview_options"] = {"url": post.link, "prefer_large_media": True}
+        try:
+            self._call(method, params)
+        except PermanentError as exc:
+            if "message is not modified" not in exc.message:
+                raise
+        return Published(published.remote_id, published.url)
 
     def account_stats(self) -> AccountStats:
         return AccountStats(followers=int(self._call("getChatMemberCount", {"chat_id": self._chat()})))

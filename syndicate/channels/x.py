@@ -104,6 +104,8 @@ class XChannel(Channel):
     text_limit = 280
     max_images = 4
     options_model = XOptions
+    correction_modes = frozenset({"responder", "borrar_y_publicar", "nada"})
+    """No ``editar``: the X API v2 has no endpoint to edit a post (edits exist only in X's own apps)."""
 
     API_BASE: ClassVar[str] = "https://api.x.com"
 

@@ -191,6 +191,31 @@ def test_a_post_done_more_than_a_week_ago_and_never_read_back_is_left_alone(tmp_
     assert not due(seeded.history("k1"), datetime.now(UTC))  # adopted, never sent by Pregón
 
 
+def test_a_post_the_office_took_down_on_purpose_is_not_read_back_as_missing(tmp_path: Path) -> None:
+    """Expiry (``vencimiento: borrar``) and a delete-and-repost correction remove the post on
+    purpose: the read-back must not report it as missing, while a plain edit is still read."""
+    now = datetime.now(UTC)
+    done = now - timedelta(hours=1)
+    confirmed = {"state": "confirmed", "at": done, "remote_id": "k1"}
+    expired = write_ledger(
+        tmp_path / "expired",
+        [confirmed, {"state": "expiry_done", "at": done + timedelta(minutes=5), "remote_id": "k1"}],
+    )
+    reposted = write_ledger(
+        tmp_path / "reposted",
+        [confirmed, {"state": "correction_done", "at": done, "remote_id": "k2", "action": "borrar_y_publicar"}],
+    )
+    edited = write_ledger(
+        tmp_path / "edited",
+        [confirmed, {"state": "correction_done", "at": done, "remote_id": "k1", "action": "editar"}],
+    )
+    assert not due(expired.history("k1"), now)
+    assert not due(reposted.history("k1"), now)
+    assert due(edited.history("k1"), now)
+    channel = OutboxChannel({"folder": str(tmp_path / "outbox")})  # no file: a read would fail
+    assert ReadBackStep(expired, {"outbox": channel}, [], 3, Breaker()).run() == []
+
+
 def test_a_failing_network_is_left_for_the_next_run_without_stopping_others_or_the_exit_status(
     tmp_path: Path,
 ) -> None:
