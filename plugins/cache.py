@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from jinja2.bccache import Bucket, BytecodeCache
+
 log = logging.getLogger("mkdocs.plugins.pregon")
 
 # Bumped whenever the layout or the meaning of an entry changes: old caches are then ignored.
@@ -136,3 +138,24 @@ def _remove(path: Path) -> None:
     else:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+class TemplateCache(BytecodeCache):
+    """Jinja's compiled templates in the build cache: a warm build does not compile Material again.
+
+    Jinja checks each entry against its template's source; the key adds the versions of
+    everything that compiles (``salt``), and the build cache's digest catches damaged files."""
+
+    KIND = "jinja"
+
+    def __init__(self, cache: BuildCache, salt: str) -> None:
+        self.cache = cache
+        self.salt = salt
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self.cache.get(self.KIND, digest(self.salt, bucket.key))
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.cache.put(self.KIND, digest(self.salt, bucket.key), bucket.bytecode_to_string())

@@ -75,8 +75,10 @@ def _opaque(value: Any) -> Any:
 
 
 def config_digest(config: MkDocsConfig) -> str:
-    """The configuration file's bytes (plugin options included) and its resolved values (``!ENV``)."""
+    """The configuration file's bytes (plugin options included), its resolved values (``!ENV``)
+    and the code of its ``hooks:`` files (a hook can change any page)."""
     source = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+    hooks = [Path(path).read_bytes() for path in config.get("hooks") or ()]
     resolved = json.dumps(
         {k: config[k] for k in sorted(config) if k not in ("plugins", "site_dir", "config_file_path")},
         default=_opaque,
@@ -84,7 +86,7 @@ def config_digest(config: MkDocsConfig) -> str:
         ensure_ascii=False,
     )
     theme = json.dumps(dict(config.theme.items()), default=_opaque, sort_keys=True, ensure_ascii=False)
-    return digest(source, resolved, theme)
+    return digest(source, resolved, theme, *hooks)
 
 
 def nav_digest(nav: Navigation, files: Files, generated: set[str]) -> str:

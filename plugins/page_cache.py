@@ -1,20 +1,35 @@
 """Rendered release and listing pages kept between builds, so unchanged ones are not re-rendered.
 
-A page whose key (see :mod:`pregon.plugins.fingerprint`) is in the cache stays a real MkDocs
-page: it goes through every event, but its Markdown is not converted (MkDocs has no event to
-skip that, so :func:`serve` gives the page a ``render`` that puts the stored HTML back: search and
-other plugins see the same content as in a full render), its template is empty, and its
-rendered output is put back in ``on_post_page``. A page that is rendered is stored under its key
-once the plugin's ``on_post_page`` has produced its output. One file per page holds both, read
-once: a damaged entry is caught when the page is read, before anything about it is decided.
+A page's key (see :mod:`pregon.plugins.fingerprint`) covers everything its output depends on.
+One cache file per page holds its converted body (for the search index), its anchors (for
+MkDocs' anchor checks) and its rendered output, read once: a damaged entry is caught when the
+page is read, before anything about it is decided.
+
+Pages outside the nav (every release and most listings) whose key is in the cache never reach
+MkDocs' page pipeline: :meth:`PageCache.serve_file` writes their stored output into the site
+folder and puts a :class:`ServedFile` in their place in the Files collection. It keeps the
+page's path and URL (links to it from pages that are rendered resolve as before) and a
+:class:`~mkdocs.structure.pages.Page` with its body and anchors (anchor checks, sitemap and
+search see it as in a full build), but MkDocs neither reads, converts, renders nor writes it.
+
+Pages in the nav (the home page, the first page of the list…) must stay MkDocs pages, since the
+nav of every page is built from them: they go through every event, but their Markdown is not
+converted (:func:`serve` gives the page a ``render`` that puts the stored HTML back), their
+template is empty, and their output is put back in ``on_post_page``.
+
+A page that is rendered is stored under its key once the plugin's ``on_post_page`` has produced
+its output.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from dataclasses import dataclass
 
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
 from .cache import BuildCache, digest
@@ -29,7 +44,18 @@ class Stored:
     anchors: frozenset[str]
     # The rendered page, compressed: read once with the rest, held until ``on_post_page``
     # (a fifth of the page's size in memory, instead of reading the file a second time).
+    # Empty for a served file, whose output is written as soon as it is read.
     output: bytes = b""
+
+
+class ServedFile(File):
+    """A page whose output was copied from the cache: MkDocs treats it as an already written asset."""
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """Already in the site folder (:meth:`PageCache.serve_file`)."""
 
 
 class PageCache:
@@ -38,13 +64,14 @@ class PageCache:
         self.site_key = site_key
         self.keys: dict[str, str] = {}  # src_uri → key, for every page the cache can serve or store
         self.hits: dict[str, Stored] = {}  # src_uri → stored content, pages served from the cache
+        self.served = 0  # of those, pages that never entered MkDocs' page pipeline
 
     def assign(self, src_uri: str, *parts: str) -> None:
         self.keys[src_uri] = digest(self.site_key, src_uri, *parts)
 
-    def lookup(self, page: Page) -> Stored | None:
-        """Stored content of ``page`` if its entry is in the cache and whole."""
-        key = self.keys.get(page.file.src_uri)
+    def _read(self, src_uri: str) -> tuple[Stored, bytes] | None:
+        """Stored body and anchors of a page, and its output, if its entry is in the cache and whole."""
+        key = self.keys.get(src_uri)
         if key is None:
             return None
         payload = self.cache.get(KIND, key)
@@ -54,12 +81,47 @@ class PageCache:
         try:
             data = json.loads(head)
             output.decode("utf-8")
-            stored = Stored(str(data["content"]), frozenset(map(str, data["anchors"])), zlib.compress(output, 1))
+            stored = Stored(str(data["content"]), frozenset(map(str, data["anchors"])))
         except (ValueError, KeyError, TypeError):
             self.cache.discard(KIND, key)
             return None
+        return stored, output
+
+    def lookup(self, page: Page) -> Stored | None:
+        """Stored content of a page that stays in MkDocs' pipeline (see the module docstring)."""
+        found = self._read(page.file.src_uri)
+        if found is None:
+            return None
+        stored = Stored(found[0].content, found[0].anchors, zlib.compress(found[1], 1))
         self.hits[page.file.src_uri] = stored
         return stored
+
+    def serve_file(self, file: File, config: MkDocsConfig) -> ServedFile | None:
+        """Write the stored output of ``file``'s page into the site; the file that replaces it."""
+        found = self._read(file.src_uri)
+        if found is None:
+            return None
+        stored, output = found
+        served = ServedFile(
+            file.src_uri,
+            src_dir=None,
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+            dest_uri=file.dest_uri,
+            inclusion=file.inclusion,
+        )
+        served.generated_by = file.generated_by
+        served.abs_src_path = file.abs_src_path
+        target = served.abs_dest_path
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as out:
+            out.write(output)
+        page = Page(None, served, config)
+        page.content = stored.content
+        page.present_anchor_ids = set(stored.anchors)
+        self.hits[file.src_uri] = stored
+        self.served += 1
+        return served
 
     def output(self, page: Page) -> str:
         return zlib.decompress(self.hits[page.file.src_uri].output).decode("utf-8")

@@ -29,7 +29,7 @@ from mkdocs.utils.templates import TemplateContext
 from pregon.safe_text import neutralise_log
 
 from . import brand, csp, derivatives, fingerprint, lifecycle, meta, search, themedir
-from .cache import BuildCache, digest
+from .cache import BuildCache, TemplateCache, digest
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
 from .feeds import FeedCache, FeedSite, feed_paths, render_feeds
@@ -114,6 +114,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         self.cache = self._open_cache(config)
         self.loader = CachedLoader(self.cache, fingerprint.code_digest())
         self.page_cache: PageCache | None = None
+        self.pages_in_order: list[File] | None = None  # every page, served ones included (on_nav)
         self.feeds = feed_paths()
         self.dependencia_feeds = {slug: feed_paths(f"dependencias/{slug}/") for slug in self.config.dependencias}
         # Built once: every page carries the same site feed links.
@@ -219,7 +220,27 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             own = b"" if file is None or file.generated_by else file.content_bytes  # e.g. the site's index.md
             view_key = fingerprint.view_digest(view, self.entry_keys)
             pages.assign(src_uri, "view", view_key, own.decode("utf-8", "replace"))
+        if _only_page_plugin(config, self):
+            self._serve_unchanged(files, config, {id(page) for page in nav.pages})
         return nav
+
+    def _serve_unchanged(self, files: Files, config: MkDocsConfig, in_nav: set[int]) -> None:
+        """Unchanged pages outside the nav come out of the cache and skip MkDocs' page pipeline."""
+        assert self.page_cache is not None
+        order = []
+        for file in files.documentation_pages():
+            # A page in the nav stays a page: every page's nav is built from it.
+            served = self.page_cache.serve_file(file, config) if id(file.page) not in in_nav else None
+            if served is None:
+                order.append(file)
+                continue
+            entry = self.catalog.entries.get(file.src_uri)
+            if entry is not None and entry.release.meta.search:
+                served.page.meta["search"] = entry.release.meta.search  # type: ignore[union-attr]
+            files.remove(file)
+            files.append(served)
+            order.append(served)
+        self.pages_in_order = order
 
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
         listed = self.catalog.listed
@@ -293,13 +314,15 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         )
         env.filters["fecha"] = fecha
         self._write_feeds(files, config)
+        if self.cache is not None:
+            env.bytecode_cache = TemplateCache(self.cache, digest(fingerprint.versions(), fingerprint.code_digest()))
         self._start_search_index(files, config)
         return env
 
     def _start_search_index(self, files: Files, config: MkDocsConfig) -> None:
         """Every page's Markdown is converted by now: index it while MkDocs renders the templates."""
         indexed: list[tuple[Page, Entry | None]] = []
-        for file in files.documentation_pages():
+        for file in self.pages_in_order or files.documentation_pages():
             entry = self.catalog.entries.get(file.src_uri)
             if file.page is not None and search.is_indexed(file.page, entry, file.src_uri in self.views):
                 indexed.append((file.page, entry))
@@ -307,11 +330,14 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         self.search = search.SearchIndex(
             lang=config.theme.get("language") or "es", expected_bytes=2 * size, cache=self.cache
         )
+        newest = max((entry.release.date.year for _, entry in indexed if entry is not None), default=0)
         for page, entry in indexed:
             if entry is None:
                 self.search.add(search.page_document(page))
             else:
-                self.search.add(search.release_document(page, entry), group=str(entry.release.date.year))
+                date = entry.release.date
+                group = search.release_group(date.year, date.month, newest)
+                self.search.add(search.release_document(page, entry), group=group)
         for src_uri, view in self.views.items():
             office = files.get_file_from_path(src_uri)
             if view.kind == "dependencia" and view.page == 0 and view.dependencia and office and office.page:
@@ -418,6 +444,14 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             output = meta.fix_title(output, escape(entry.release.title), entry.release.title)
         return csp.apply(conform(meta.inject(output, tags)), page.content, self.frame_sources)
 
+    def on_template_context(
+        self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext | None:
+        """The sitemap lists every page, those served from the cache too, in the same order."""
+        if self.config.enabled and template_name == "sitemap.xml" and self.pages_in_order is not None:
+            context["pages"] = self.pages_in_order
+        return context
+
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
         """Static templates (404.html) carry the same policy as pages."""
         if not self.config.enabled or "<head>" not in output_content:
@@ -438,9 +472,11 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             if self.page_cache is not None:
                 bundles = self.search.bundles()
                 log.info(
-                    "pregon: caché de construcción: %d de %d páginas y %d de %d índices de búsqueda reutilizados",
+                    "pregon: caché de construcción: %d de %d páginas (%d sin pasar por MkDocs) "
+                    "y %d de %d índices de búsqueda reutilizados",
                     len(self.page_cache.hits),
                     len(self.page_cache.keys),
+                    self.page_cache.served,
                     len(bundles) - len(self.search.built),
                     len(bundles),
                 )
@@ -451,6 +487,30 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         search_index = getattr(self, "search", None)
         if search_index is not None:
             search_index.abort()
+
+
+_PAGE_EVENTS = (
+    "on_pre_page",
+    "on_page_read_source",
+    "on_page_markdown",
+    "on_page_content",
+    "on_page_context",
+    "on_post_page",
+)
+
+
+def _only_page_plugin(config: MkDocsConfig, own: BasePlugin[Any]) -> bool:
+    """No other plugin or hook works on pages: none would miss those served from the cache."""
+    for plugin in config.plugins.values():
+        if plugin is own:
+            continue
+        for event in _PAGE_EVENTS:
+            method = getattr(type(plugin), event, None) if isinstance(plugin, BasePlugin) else None
+            if isinstance(plugin, BasePlugin) and method is not getattr(BasePlugin, event, None):
+                return False
+            if not isinstance(plugin, BasePlugin) and callable(getattr(plugin, event, None)):
+                return False
+    return True
 
 
 def _drop_unpublished(files: Files, catalog: Catalog) -> None:

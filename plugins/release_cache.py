@@ -51,6 +51,24 @@ def _file_digest(path: str) -> str | None:
         return None
 
 
+def _stat(path: str) -> str:
+    """Size, modification and change times and inode: any write changes the change time."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def _unchanged(path: str, sha: str, stat: str) -> bool:
+    """The file still has the bytes ``sha``; a file whose status is as recorded is not read again.
+
+    The change time cannot be set back by any program (``touch`` sets only the others), so a
+    file with the same status has not been written since; a fresh checkout has new change times,
+    and its files are read and digested (slower, never wrong)."""
+    return (bool(stat) and _stat(path) == stat) or _file_digest(path) == sha
+
+
 class CachedLoader:
     """Callable like ``load_release``; remembers each release's content key for page keys."""
 
@@ -76,16 +94,18 @@ class CachedLoader:
         hit = self._lookup(key)
         if hit is not None:
             release, media = hit
-            self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d in media))
+            self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d, _ in media))
             return release
         release = load_release(path, rules)  # raises ReleaseError: failures are not cached
-        media = [(p, _file_digest(p) or "") for p in media_paths(release, Path(os.path.abspath(rules.docs_dir)))]
-        self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d in media))
+        docs_dir = Path(os.path.abspath(rules.docs_dir))
+        media = [(p, _stat(p), _file_digest(p) or "") for p in media_paths(release, docs_dir)]
+        media = [(p, d, st) for p, st, d in media]  # status read before the bytes: a write between is caught
+        self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d, _ in media))
         if self.cache is not None:
             self.cache.put(KIND, key, pickle.dumps((release, media), protocol=pickle.HIGHEST_PROTOCOL))
         return release
 
-    def _lookup(self, key: str) -> tuple[Release, list[tuple[str, str]]] | None:
+    def _lookup(self, key: str) -> tuple[Release, list[tuple[str, str, str]]] | None:
         if self.cache is None:
             return None
         payload = self.cache.get(KIND, key)
@@ -96,6 +116,6 @@ class CachedLoader:
         except Exception:
             self.cache.discard(KIND, key)
             return None
-        if not isinstance(release, Release) or any(_file_digest(p) != d for p, d in media):
+        if not isinstance(release, Release) or not all(_unchanged(p, d, st) for p, d, st in media):
             return None
         return release, media

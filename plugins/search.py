@@ -58,6 +58,17 @@ EXCLUDED = (".headerlink",)
 _SEARCH_PAGE_SOURCE = "---\ntitle: Buscar\ntemplate: buscar.html\nsearch:\n  exclude: true\n---\n"
 
 
+def release_group(year: int, month: int, newest_year: int) -> str:
+    """The bundle of a release: its year, or for the newest year its quarter (``2026-t4``).
+
+    A new release rebuilds the bundle it falls in; a quarter holds a quarter of a year's releases,
+    so the daily rebuild costs a quarter as much. Older years stay whole, so the first query
+    merges a handful of bundles, not dozens. When the next year begins, the quarters of the year
+    before are indexed once more as one bundle.
+    """
+    return f"{year}-t{(month - 1) // 3 + 1}" if year == newest_year else str(year)
+
+
 def add_search_page(files: Files, config: MkDocsConfig) -> None:
     """Add the search page unless the site already has its own ``buscar.md``."""
     if files.get_file_from_path(SEARCH_PAGE) is None:
@@ -198,6 +209,9 @@ class SearchIndex:
         self._work = tempfile.TemporaryDirectory(prefix="pregon-search-", dir=scratch_dir(expected_bytes))
         self._dirs: set[str] = set()  # folders already made: one mkdir per folder, not per page
         self._groups: dict[str, list[tuple[str, str]]] = {}  # group → (dest_uri, sha256 of document)
+        # The documents themselves hold only references to page bodies already in memory; their
+        # HTML is made again for the groups Pagefind must index, and never for the cached ones.
+        self._documents: dict[str, list[Document]] = {}
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._running: _Indexing | None = None
@@ -207,16 +221,21 @@ class SearchIndex:
         self.launched: list[subprocess.Popen[bytes]] = []
 
     def add(self, document: Document, group: str = PRIMARY) -> None:
-        target = os.path.join(self._work.name, group, document.dest_uri)
-        folder = os.path.dirname(target)
-        if folder not in self._dirs:
-            os.makedirs(folder, exist_ok=True)
-            self._dirs.add(folder)
-        html = document.html(self.lang)
-        with open(target, "w", encoding="utf-8") as out:
-            out.write(html)
-        self._groups.setdefault(group, []).append((document.dest_uri, digest(html)))
+        """Count ``document`` in ``group``; it is written for Pagefind only if its bundle is not cached."""
+        self._groups.setdefault(group, []).append((document.dest_uri, digest(document.html(self.lang))))
+        self._documents.setdefault(group, []).append(document)
         self.pages += 1
+
+    def _write(self, group: str) -> None:
+        """The documents of ``group`` as files, where Pagefind reads them."""
+        for document in self._documents.get(group, ()):
+            target = os.path.join(self._work.name, group, document.dest_uri)
+            folder = os.path.dirname(target)
+            if folder not in self._dirs:
+                os.makedirs(folder, exist_ok=True)
+                self._dirs.add(folder)
+            with open(target, "w", encoding="utf-8") as out:
+                out.write(document.html(self.lang))
 
     def bundles(self) -> dict[str, str]:
         """Group → bundle path under the site root; the primary one first."""
@@ -262,6 +281,7 @@ class SearchIndex:
             _copy_bundle(cached, target)
             return
         fresh = Path(self._work.name) / f"bundle-{group}"
+        self._write(group)
         self._running = _Indexing.launch(Path(self._work.name) / group, fresh)
         self.launched.append(self._running.process)
         self._running.wait(TIMEOUT)
@@ -288,6 +308,7 @@ class SearchIndex:
                     raise PluginError(f"pregon: no se pudo crear el índice de búsqueda: {self._error}")
         finally:
             self._thread = None
+            self._documents.clear()
             self._work.cleanup()
 
     def abort(self) -> None:

@@ -26,6 +26,11 @@ LIVE_BLOG = "prensa/2026/11/vias-rurales-temporada-de-lluvias"
 
 def build(project: Path, dest: Path, now: str = FIXED_NOW) -> set[str]:
     """Build ``project`` into ``dest`` (strict, verbose); the cached pages it had to render."""
+    return build_log(project, dest, now)[0]
+
+
+def build_log(project: Path, dest: Path, now: str = FIXED_NOW) -> tuple[set[str], int]:
+    """The cached pages a build had to render, and how many it copied without MkDocs' page pipeline."""
     env = {**os.environ, "PREGON_SITE_URL": SITE_URL, "PREGON_NOW": now, "NO_MKDOCS_2_WARNING": "1"}
     cmd = [
         sys.executable,
@@ -41,7 +46,9 @@ def build(project: Path, dest: Path, now: str = FIXED_NOW) -> set[str]:
     ]
     proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return set(re.findall(r"página renderizada \(no estaba en el caché\): (\S+)", proc.stderr))
+    rendered = set(re.findall(r"página renderizada \(no estaba en el caché\): (\S+)", proc.stderr))
+    served = re.search(r"\((\d+) sin pasar por MkDocs\)", proc.stderr)
+    return rendered, int(served.group(1)) if served else 0
 
 
 def clean_build(project: Path, dest: Path, now: str = FIXED_NOW) -> None:
@@ -58,7 +65,7 @@ def assert_same_site(warm: Path, clean: Path) -> None:
     assert sorted(a) == sorted(b)
     differing = [path for path in a if a[path] != b[path]]
     assert differing == [], differing
-    assert any(path.startswith("pagefind/2026/") for path in a)  # the search index is compared too
+    assert any(path.startswith("pagefind/2026-t") for path in a)  # the search index is compared too
 
 
 def add_release(project: Path) -> None:
@@ -83,7 +90,10 @@ def test_a_new_release_and_a_live_update_render_only_what_shows_them(project_cop
     paginate_by_four(project_copy)
     first = build(project_copy, tmp_path / "cold")
     assert {"prensa/index.md", "prensa/pagina/1/index.md", f"{LIVE_BLOG}.md"} <= first
-    assert build(project_copy, tmp_path / "again") == set()  # nothing changed: nothing rendered
+    rendered, served = build_log(project_copy, tmp_path / "again")
+    assert rendered == set()  # nothing changed: nothing rendered
+    # Every release and listing outside the nav is copied without entering MkDocs' page pipeline.
+    assert served >= len(first) - 5
     assert_same_site(tmp_path / "again", tmp_path / "cold")
 
     add_release(project_copy)
@@ -173,3 +183,85 @@ def test_a_disabled_cache_writes_nothing(project_copy: Path, tmp_path: Path) -> 
     build(project_copy, tmp_path / "site")
     assert not (project_copy / ".cache").exists()
     assert (tmp_path / "site" / "pagefind" / "pagefind-entry.json").exists()
+
+
+def test_served_pages_follow_deletions_edits_expiry_links_and_the_theme(project_copy: Path, tmp_path: Path) -> None:
+    """Pages copied from the cache next to pages MkDocs renders: links, sitemap, search, feeds
+    and manifest come out as a clean build's after each kind of change."""
+    guide = project_copy / "content" / "guia" / "index.md"
+    guide.write_text(
+        guide.read_text(encoding="utf-8")
+        + "\nEjemplo publicado: [cine al parque](../prensa/2026/08/cine-al-parque.md).\n",
+        encoding="utf-8",
+    )
+    edit(
+        project_copy,
+        "prensa/2026/08/cine-al-parque",
+        "tags: [cine, familia]",
+        "tags: [cine, familia]\nexpires: 2026-11-25 00:00",
+    )
+    overrides = project_copy / "overrides" / "partials"
+    overrides.mkdir(parents=True, exist_ok=True)
+    (overrides / "pregon-footer.html").write_text('<footer class="pie">Versión 1</footer>\n', encoding="utf-8")
+    config = project_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  name: material\n", "  name: material\n  custom_dir: overrides\n", 1
+        ),
+        encoding="utf-8",
+    )
+    build(project_copy, tmp_path / "cold")
+
+    # A deleted release, an edited one: the others are served, and the guide (rendered every
+    # build) still links to a served page by its URL.
+    for path in (project_copy / "content" / "prensa" / "2026" / "07").glob("mercado-campesino*"):
+        path.unlink()
+    edit(project_copy, "prensa/2026/04/siembra-arboles-ribera", "---\n\n", "---\n\nTexto corregido por la oficina.\n\n")
+    rendered, served = build_log(project_copy, tmp_path / "edited")
+    assert "prensa/2026/04/siembra-arboles-ribera.md" in rendered
+    assert "prensa/2026/08/cine-al-parque.md" not in rendered and served > 0
+    clean_build(project_copy, tmp_path / "clean-edited")
+    assert_same_site(tmp_path / "edited", tmp_path / "clean-edited")
+    site = tmp_path / "edited"
+    assert not (site / "prensa/2026/07/mercado-campesino-sabados").exists()
+    assert b"/prensa/2026/07/mercado-campesino-sabados/" not in (site / "sitemap.xml").read_bytes()
+    assert b"/prensa/2026/08/cine-al-parque/" in (site / "sitemap.xml").read_bytes()  # served, still listed
+    assert 'href="../prensa/2026/08/cine-al-parque/"' in (site / "guia/index.html").read_text(encoding="utf-8")
+
+    # The clock alone expires a release: it changes state on a warm cache as in a clean build.
+    later = "2026-11-26T10:00:00-05:00"
+    build(project_copy, tmp_path / "warm-expired", now=later)
+    clean_build(project_copy, tmp_path / "clean-expired", now=later)
+    assert_same_site(tmp_path / "warm-expired", tmp_path / "clean-expired")
+
+    # A theme override changes every page, served ones included.
+    (overrides / "pregon-footer.html").write_text('<footer class="pie">Versión 2</footer>\n', encoding="utf-8")
+    rendered, served = build_log(project_copy, tmp_path / "warm-theme", now=later)
+    assert served == 0 and "prensa/2026/05/reparacion-puente-la-esperanza.md" in rendered
+    assert (
+        b"Versi\xc3\xb3n 2"
+        in (tmp_path / "warm-theme" / "prensa/2026/05/reparacion-puente-la-esperanza/index.html").read_bytes()
+    )
+    clean_build(project_copy, tmp_path / "clean-theme", now=later)
+    assert_same_site(tmp_path / "warm-theme", tmp_path / "clean-theme")
+
+
+def test_a_hook_file_is_part_of_every_key(project_copy: Path, tmp_path: Path) -> None:
+    """A ``hooks:`` file can change any page; with page events it also keeps pages in MkDocs' pipeline."""
+    hook = project_copy / "hooks.py"
+    hook.write_text("def on_page_markdown(markdown, page, config, files):\n    return markdown\n", encoding="utf-8")
+    config = project_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - hooks.py\n", encoding="utf-8")
+    build(project_copy, tmp_path / "cold")
+    rendered, served = build_log(project_copy, tmp_path / "again")
+    assert rendered == set() and served == 0  # cached, but every page still goes through the hook's event
+
+    hook.write_text(
+        "def on_page_markdown(markdown, page, config, files):\n    return markdown + '\\n\\nRevisado por el gancho.\\n'\n",
+        encoding="utf-8",
+    )
+    rendered = build(project_copy, tmp_path / "warm")
+    assert f"{LIVE_BLOG}.md" in rendered
+    assert "Revisado por el gancho." in (tmp_path / "warm" / LIVE_BLOG / "index.html").read_text(encoding="utf-8")
+    clean_build(project_copy, tmp_path / "clean")
+    assert_same_site(tmp_path / "warm", tmp_path / "clean")
