@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
@@ -136,6 +136,24 @@ def frame_sources(hosts: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(sources))
 
 
+def _allow_list_cleaner(attribute_filter: Callable[[str, str, str], str | None]) -> nh3.Cleaner:
+    """The one allow-list (tags, attributes, URL schemes, styles), with ``attribute_filter`` to
+    drop or rewrite attribute values."""
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        clean_content_tags=set(CONTENT_DROPPED),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        attribute_filter=attribute_filter,
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+        generic_attribute_prefixes={"aria-"},
+        tag_attribute_values={tag: {a: set(v) for a, v in values.items()} for tag, values in LINK_VALUES.items()},
+        set_tag_attribute_values={tag: dict(values) for tag, values in IFRAME_FORCED.items()},
+        url_schemes=set(URL_SCHEMES),
+        filter_style_properties=set(STYLE_PROPERTIES),
+    )
+
+
 @lru_cache(maxsize=8)
 def _cleaner(hosts: tuple[str, ...]) -> nh3.Cleaner:
     def keep(tag: str, attribute: str, value: str) -> str | None:
@@ -149,19 +167,7 @@ def _cleaner(hosts: tuple[str, ...]) -> nh3.Cleaner:
             return "; ".join(kept) if len(kept) == len([t for t in tokens if t]) else None
         return value
 
-    return nh3.Cleaner(
-        tags=set(TAGS),
-        clean_content_tags=set(CONTENT_DROPPED),
-        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-        attribute_filter=keep,
-        strip_comments=True,
-        link_rel="noopener noreferrer",
-        generic_attribute_prefixes={"aria-"},
-        tag_attribute_values={tag: {a: set(v) for a, v in values.items()} for tag, values in LINK_VALUES.items()},
-        set_tag_attribute_values={tag: dict(values) for tag, values in IFRAME_FORCED.items()},
-        url_schemes=set(URL_SCHEMES),
-        filter_style_properties=set(STYLE_PROPERTIES),
-    )
+    return _allow_list_cleaner(keep)
 
 
 def clean_body_html(html: str, allowed_iframe_hosts: Iterable[str] = DEFAULT_IFRAME_HOSTS) -> str:
@@ -183,20 +189,7 @@ def absolute_urls(clean_html: str, base: str) -> str:
             return urljoin(base, value.strip())
         return value
 
-    cleaner = nh3.Cleaner(
-        tags=set(TAGS),
-        clean_content_tags=set(CONTENT_DROPPED),
-        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-        attribute_filter=resolve,
-        strip_comments=True,
-        link_rel="noopener noreferrer",
-        generic_attribute_prefixes={"aria-"},
-        tag_attribute_values={tag: {a: set(v) for a, v in values.items()} for tag, values in LINK_VALUES.items()},
-        set_tag_attribute_values={tag: dict(values) for tag, values in IFRAME_FORCED.items()},
-        url_schemes=set(URL_SCHEMES),
-        filter_style_properties=set(STYLE_PROPERTIES),
-    )
-    return cleaner.clean(clean_html)
+    return _allow_list_cleaner(resolve).clean(clean_html)
 
 
 # --- What the sanitiser removes, for editors ---------------------------------------------------
