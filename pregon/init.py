@@ -387,7 +387,9 @@ Listo: el proyecto es ahora el portal de prensa — {entity.name} ({entity.url})
 Qué sigue:
  1. Revise mkdocs.yml: datos de la entidad, dependencias, redes y la sección syndicate con las
     cuentas que use (una entrada por cuenta; ver docs/canales.md). Nunca escriba contraseñas ni
-    tokens en el archivo: solo `!ENV VARIABLE`.
+    tokens en el archivo: solo `!ENV VARIABLE`. Cambie content/assets/escudo.png (el escudo
+    genérico del ejemplo) por el escudo de la entidad: PNG cuadrado de al menos 512 px; es el
+    ícono del navegador y de los feeds y el logo del publicador para los buscadores.
  2. Pruébelo en su equipo: `pregon check --all`, `mkdocs build --strict` y `mkdocs serve`.
     Cree el primer comunicado con `pregon new "Título" --dependencia SLUG`.
  3. Guarde el cambio en git (`git add -A` y `git commit`) y súbalo a la forja de la entidad.

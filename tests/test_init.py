@@ -78,6 +78,7 @@ def test_init_makes_a_clean_portal_that_builds_and_passes_review(project_copy: P
     done = _init(project_copy, *OPTIONS)
     assert done.returncode == 0, done.stderr
     assert "Listo" in done.stdout and "Settings → Pages" in done.stdout and "PREGON_GITLAB_TOKEN" in done.stdout
+    assert "content/assets/escudo.png" in done.stdout  # the generic shield is the one example image kept
     assert not (project_copy / "content" / "prensa").exists()
     assert (project_copy / "content" / "guia" / "index.md").read_bytes() == guide  # the editor guide stays
     assert [p for p in (project_copy / "records").rglob("*") if p.is_file()] == []
