@@ -9,7 +9,10 @@ Three tables, each also written as a CSV (UTF-8 with BOM, so Excel opens accents
   URL, posting time, attempts, outcome);
 * not verified — every post made during the month that the run could not prove is on its network
   (read-back, docs/difusion.md "Comprobación en la red"): deleted, different, not checkable on
-  that network, or never checked, with the reason and the time of the last check.
+  that network, or never checked, with the reason and the time of the last check;
+* corrections and expiry — every correction (per account and corrected version) and every post
+  deleted or kept at expiry (docs/difusion.md "Correcciones y vencimiento") whose last line falls
+  in the month: the action, its time and its state (hecho, fallido, por verificar, pendiente).
 
 Releases are named by their titles (their ids beside them), times are shown in the office's time
 zone to the minute (America/Bogota), and the month is the local month.
@@ -25,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..syndicate.jsonlines import RecordError, read_records
-from ..syndicate.ledger import Ledger
+from ..syndicate.ledger import Entry, Ledger
 from ..syndicate.read_back import FINAL_SUFFIX, UNAVAILABLE_PREFIX
 from ..syndicate.schedule import TIMEZONE
 from .months import Month
@@ -91,6 +94,30 @@ UNVERIFIED_COLUMNS = (
 )
 
 
+CORRECTION_COLUMNS = (
+    Column("Comunicado", 34),
+    Column("Identificador", 30),
+    Column("Cuenta", 14),
+    Column("Acción", 26),
+    Column("Fecha y hora", 17, "datetime"),
+    Column("Estado", 16),
+    Column("URL", 44),
+    Column("Detalle", 60, "wrap"),
+)
+CORRECTION_STATES = {
+    "correction_done": "hecho",
+    "correction_failed": "fallido",
+    "correction_unverified": "por verificar",
+    "correction_intent": "pendiente de confirmar",
+    "expiry_done": "hecho",
+    "expiry_failed": "fallido",
+    "expiry_intent": "pendiente de confirmar",
+    "expiry_kept": "hecho",
+}
+EXPIRY_DELETED = "borrado por vencimiento"
+EXPIRY_KEPT = "conservado"
+
+
 def _naive(moment: datetime | None) -> datetime | None:
     """Local wall-clock time to the minute, without zone, as spreadsheets and CSVs show it."""
     if moment is None:
@@ -106,10 +133,12 @@ class Audit:
     posts: list[list[Any]]
     unverified: list[list[Any]] = field(default_factory=list)
     """Posts of the month not proved on their network (see :func:`_unverified`)."""
+    corrections: list[list[Any]] = field(default_factory=list)
+    """Corrections and expiry actions of the month (see :func:`_corrections`)."""
 
     @property
     def empty(self) -> bool:
-        return not (self.decisions or self.approvals or self.posts)
+        return not (self.decisions or self.approvals or self.posts or self.corrections)
 
 
 def build(month: Month, records: Path, posts: list[SyndicatedPost], titles: Mapping[str, str] | None = None) -> Audit:
@@ -144,13 +173,44 @@ def build(month: Month, records: Path, posts: list[SyndicatedPost], titles: Mapp
                 _naive(post.first_at),
                 _naive(post.done_at), post.attempts, OUTCOMES.get(post.outcome, post.outcome), post.error,
             ])  # fmt: skip
-    unverified = _unverified(month, records, posts, titles)
-    return Audit(month, sorted(decisions, key=_first), sorted(approvals, key=_first), rows, unverified)
-
-
-def _unverified(month: Month, records: Path, posts: list[SyndicatedPost], titles: Mapping[str, str]) -> list[list[Any]]:
-    """Rows of the posts sent in ``month`` whose ledger has no ``read_back`` line."""
     ledger = Ledger(records / "ledger", read_only=True)
+    unverified = _unverified(month, ledger, posts, titles)
+    corrections = _corrections(month, ledger, titles)
+    return Audit(month, sorted(decisions, key=_first), sorted(approvals, key=_first), rows, unverified, corrections)
+
+
+def _corrections(month: Month, ledger: Ledger, titles: Mapping[str, str]) -> list[list[Any]]:
+    """One row per correction (post key and corrected digest) and per post deleted or kept at
+    expiry (post key, expiry moment and remote id), as its last ledger line left it, when that
+    line was written in ``month``; oldest first."""
+    last: dict[tuple[str, ...], Entry] = {}
+    for key, history in ledger.histories():
+        for entry in history.entries:
+            if entry.state.startswith("correction_"):
+                last[(key, "correction", entry.digest)] = entry
+            elif entry.state in ("expiry_intent", "expiry_done", "expiry_failed", "expiry_kept"):
+                last[(key, "expiry", entry.expires or "", entry.remote_id or "")] = entry
+    rows = []
+    for entry in last.values():
+        at = datetime.fromisoformat(entry.at)
+        if not month.contains(at, TIMEZONE):
+            continue
+        if entry.state.startswith("correction_"):
+            action = entry.action or ""
+        else:
+            action = EXPIRY_KEPT if entry.state == "expiry_kept" else EXPIRY_DELETED
+        detail = "; ".join(part for part in (entry.error, f"comprobado por {entry.by}" if entry.by else None) if part)
+        rows.append([
+            titles.get(entry.item, entry.item), entry.item, entry.channel, action, _naive(at),
+            CORRECTION_STATES[entry.state], entry.url, detail or None,
+        ])  # fmt: skip
+    return sorted(rows, key=lambda row: row[4])
+
+
+def _unverified(
+    month: Month, ledger: Ledger, posts: list[SyndicatedPost], titles: Mapping[str, str]
+) -> list[list[Any]]:
+    """Rows of the posts sent in ``month`` whose ledger has no ``read_back`` line."""
     rows = []
     for post in posts:
         if post.done_at is None or not month.contains(post.done_at, TIMEZONE):
@@ -240,6 +300,7 @@ def write(audit: Audit, folder: Path, entity: str = "") -> list[Path]:
         ("Aprobaciones", "aprobaciones", APPROVAL_COLUMNS, audit.approvals),
         ("Publicaciones", "publicaciones", POST_COLUMNS, audit.posts),
         ("Sin comprobar", "sin-comprobar", UNVERIFIED_COLUMNS, audit.unverified),
+        ("Correcciones y vencimiento", "correcciones", CORRECTION_COLUMNS, audit.corrections),
     )
     xlsx = folder / f"{stem}.xlsx"
     with Report(xlsx, entity=entity, title="Registros de auditoría", period=audit.month.name_es) as book:

@@ -201,6 +201,13 @@ class PostHistory:
         done = self.done
         return done.published if done is not None else None
 
+    @property
+    def unverified_correction(self) -> Entry | None:
+        """The interrupted correction waiting for the office (``pregon registros confirmar``):
+        the last ``correction_*`` line, when it is ``correction_unverified``."""
+        lines = [e for e in self.entries if e.state.startswith("correction_")]
+        return lines[-1] if lines and lines[-1].state == "correction_unverified" else None
+
     def corrections_of(self, digest: str) -> list[Entry]:
         return [e for e in self.entries if e.state.startswith("correction_") and e.digest == digest]
 

@@ -1,4 +1,4 @@
-"""``pregon registros``: the records branch (prepare, save), torn lines, posts "por verificar".
+"""``pregon registros``: the records branch (prepare, save), torn lines, posts and corrections "por verificar".
 
 Exit status: 0 done, 1 a git or records step failed (message says why, nothing lost), 2 a usage
 or configuration error, 3 another run holds the records lock.
@@ -21,7 +21,7 @@ from .channels.base import post_key
 from .config import ConfigError, SyndicateConfig, load_config
 from .durability import DurabilityError
 from .jsonlines import RecordError, repair_folder
-from .ledger import Ledger
+from .ledger import Entry, Ledger, PostHistory
 from .lock import LockBusy, RunLock
 from .records_git import GitRecords, Remote, current_branch, durability_for, prepare
 from .records_preview import preview_prepare, preview_save
@@ -160,7 +160,7 @@ def confirmar(
     config_path: Path,
     dry_run: bool,
 ) -> None:
-    """Resuelve una publicación «por verificar»: dice si llegó a la red y quién lo comprobó.
+    """Resuelve una publicación o una corrección «por verificar»: dice si llegó a la red y quién lo comprobó.
 
     Con --dry-run dice qué se registraría, sin escribir en el registro de difusión.
     """
@@ -171,41 +171,45 @@ def confirmar(
         sys.exit(2)
     key = post_key(comunicado, canal, actualizacion)
     if dry_run:
-        history = Ledger(config.records / "ledger", read_only=True).history(key)
-        if not history.needs_reconciliation:
-            click.echo(f"{comunicado} en {canal}: no hay ninguna publicación por verificar.", err=True)
-            sys.exit(2)
+        what, _ = _waiting(Ledger(config.records / "ledger", read_only=True).history(key), comunicado, canal)
         verdict = "publicada (no se volvería a enviar)" if posted else "no publicada (la próxima ejecución la enviaría)"
-        click.echo(
-            f"Simulación: se registraría {comunicado} en {canal} como {verdict}, comprobado por {by}. "
-            "No se escribió nada."
-        )
+        click.echo(f"Simulación: se registraría {what} como {verdict}, comprobado por {by}. No se escribió nada.")
         return
     with RunLock(config.records):
         ledger = Ledger(config.records / "ledger")
         history = ledger.history(key)
-        if not history.needs_reconciliation:
-            click.echo(f"{comunicado} en {canal}: no hay ninguna publicación por verificar.", err=True)
-            sys.exit(2)
-        intent = history.last_intent
-        digest = intent.digest if intent is not None else history.entries[-1].digest
-        common: dict[str, Any] = {
-            "key": key,
-            "item": comunicado,
-            "channel": canal,
-            "digest": digest,
-            "update": actualizacion,
-            "attempt": history.attempts,
-            "by": by,
-        }
-        if posted:
-            ledger.append("reconciled", remote_id=remote_id or url or "verificado-a-mano", url=url, **common)
-            verdict = "publicada: no se volverá a enviar"
+        what, correction = _waiting(history, comunicado, canal)
+        common: dict[str, Any] = {"key": key, "item": comunicado, "channel": canal, "update": actualizacion, "by": by}
+        if correction is not None:
+            common.update(digest=correction.digest, action=correction.action)
+            if posted:  # the reply or repost the office saw; without --id/--url, none to edit or delete later
+                ledger.append("correction_done", remote_id=remote_id or url, url=url, **common)
+            else:  # not uncertain: the next run sends the correction again
+                ledger.append("correction_failed", error=f"comprobado por {by}: no llegó a la red", **common)
         else:
-            ledger.append("failed", error=f"comprobado por {by}: no llegó a la red", **common)
-            verdict = "no publicada: la próxima ejecución la enviará"
+            intent = history.last_intent
+            common.update(
+                digest=intent.digest if intent is not None else history.entries[-1].digest, attempt=history.attempts
+            )
+            if posted:
+                ledger.append("reconciled", remote_id=remote_id or url or "verificado-a-mano", url=url, **common)
+            else:
+                ledger.append("failed", error=f"comprobado por {by}: no llegó a la red", **common)
+        verdict = "publicada: no se volverá a enviar" if posted else "no publicada: la próxima ejecución la enviará"
         durability_for(config.records, config.records_branch).make_durable(f"{canal} {comunicado} verificado")
-    click.echo(f"{comunicado} en {canal}: {verdict} (comprobado por {by}).")
+    click.echo(f"{what[0].upper()}{what[1:]}: {verdict} (comprobado por {by}).")
+
+
+def _waiting(history: PostHistory, comunicado: str, canal: str) -> tuple[str, Entry | None]:
+    """What waits for the office under one post key: the post itself ("por verificar"), or an
+    interrupted correction (``correction_unverified``, returned). Exits 2 when nothing waits."""
+    if history.needs_reconciliation:
+        return f"{comunicado} en {canal}", None
+    correction = history.unverified_correction
+    if correction is None:
+        click.echo(f"{comunicado} en {canal}: no hay ninguna publicación por verificar.", err=True)
+        sys.exit(2)
+    return f"la corrección de {comunicado} en {canal}", correction
 
 
 def torn_files(records: Path) -> list[Path]:

@@ -36,7 +36,13 @@ def test_audit_exports_every_record_of_the_month(year, tmp_path: Path) -> None:
     posts_in_month = {(x["item"], x["channel"]) for x in _month_lines(year.records / "ledger", MONTH)}
 
     book = openpyxl.load_workbook(tmp_path / f"auditoria-{MONTH}.xlsx")
-    assert book.sheetnames == ["Decisiones", "Aprobaciones", "Publicaciones", "Sin comprobar"]
+    assert book.sheetnames == [
+        "Decisiones",
+        "Aprobaciones",
+        "Publicaciones",
+        "Sin comprobar",
+        "Correcciones y vencimiento",
+    ]
 
     def table(name: str) -> list[dict]:
         rows = list(book[name].iter_rows(values_only=True))
