@@ -153,6 +153,8 @@ def run_syndicate(project: Path, site: str, *args: str, timeout: float = 120, **
 
 
 _FORGE_ENV = {"GITHUB_REPOSITORY", "GITHUB_TOKEN", "PREGON_GITHUB_TOKEN"}
+
+
 def run_pregon(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``pregon *args`` (any subcommand) in ``project`` and wait; stdout/stderr as text."""
     return subprocess.run(
