@@ -298,12 +298,14 @@ print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "child_cpu_seconds": c
 """
 
 
-def build(root: Path, kind: str, site: Path, config: str | None = None) -> BuildResult:
+def build(root: Path, kind: str, site: Path, config: str | None = None, keep_site: bool = False) -> BuildResult:
     """Build ``mkdocs.<config or kind>.yml`` of ``root`` into ``site`` in its own process.
 
     The Pregón build cache (``root/.cache/pregon``) is left as it is: the caller empties it for a
-    cold build and keeps it for a warm one."""
-    shutil.rmtree(site, ignore_errors=True)
+    cold build and keeps it for a warm one. ``site`` is emptied first unless ``keep_site``: a warm
+    build goes into the folder the previous build wrote, as on an office's machine."""
+    if not keep_site:
+        shutil.rmtree(site, ignore_errors=True)
     command = [sys.executable, "-c", _RUNNER, str(root / f"mkdocs.{config or kind}.yml"), str(site)]
     return _measure(kind, command, root, site)
 
@@ -481,9 +483,9 @@ def _one_round(root: Path, hugo: bool) -> list[BuildResult]:
     shutil.rmtree(root / ".cache", ignore_errors=True)  # cold: no build cache
     out.append(build(root, "pregon", root / "site-pregon"))
     add_release(root)
-    out.append(build(root, "pregon-new", root / "site-pregon-new", config="pregon"))
+    out.append(build(root, "pregon-new", root / "site-pregon", config="pregon", keep_site=True))
     add_live_update(root)
-    out.append(build(root, "pregon-live", root / "site-pregon-live", config="pregon"))
+    out.append(build(root, "pregon-live", root / "site-pregon", config="pregon", keep_site=True))
     for path in (root / "content" / "prensa" / "2026" / "11").glob("comunicado-nuevo.*"):
         path.unlink()
     live.write_text(original, encoding="utf-8")

@@ -75,6 +75,10 @@ class BuildCache:
             os.utime(path)
         return payload
 
+    def keep(self, kind: str, key: str) -> None:
+        """Keep an entry this build did not need to read (its output was already in place)."""
+        self.used.setdefault(kind, set()).add(key)
+
     def put(self, kind: str, key: str, payload: bytes) -> None:
         """Store ``payload`` atomically (write then rename: a killed build leaves no half entry)."""
         self.used.setdefault(kind, set()).add(key)

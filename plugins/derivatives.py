@@ -14,6 +14,7 @@ input, same name, same bytes (the encoder is given no clock, no EXIF and fixed s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import math
@@ -30,6 +31,7 @@ from mkdocs.structure.files import File
 from PIL import Image, ImageOps
 
 from .cache import BuildCache, digest
+from .kept_output import KeptOutput
 from .media import Media
 from .release import Release
 
@@ -81,7 +83,7 @@ class Job:
     size: tuple[int, int]
     draft: tuple[int, int] | None = None
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         return digest(
             "crop", ALGORITHM, PIL.__version__, self.source_sha, repr(self.box), repr(self.size), repr(self.draft)
@@ -201,12 +203,15 @@ def render(
 class CropFile(File):
     """A crop in MkDocs' file list: made (or read from the cache) only when MkDocs copies it."""
 
-    def __init__(self, config: MkDocsConfig, path: str, job: Job, cache: BuildCache | None, memo: Memo) -> None:
+    def __init__(
+        self, config: MkDocsConfig, path: str, job: Job, cache: BuildCache | None, memo: Memo, kept: KeptOutput | None
+    ) -> None:
         super().__init__(path, src_dir=None, dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
         self.generated_by = "pregon"
         self.job = job
         self.cache = cache
         self.memo = memo
+        self.kept = kept
 
     @property  # type: ignore[override]
     def content_bytes(self) -> bytes:
@@ -228,9 +233,16 @@ class CropFile(File):
         return True
 
     def copy_file(self, dirty: bool = False) -> None:
+        origin = "crop:" + self.job.key
+        if self.kept is not None and self.kept.place(self.dest_uri, origin):
+            if self.cache is not None:
+                self.cache.keep("crop", self.job.key)  # for a build without the previous output
+            return  # the previous build's copy of the same crop
         os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
         with open(self.abs_dest_path, "wb") as out:
             out.write(self.content_bytes)
+        if self.kept is not None:
+            self.kept.wrote(self.dest_uri, origin)
 
 
 class Memo:
@@ -261,11 +273,11 @@ class Crops:
     def link_card(self, media: Media) -> Crop | None:
         return next((c for c in self.of(media) if c.ratio == LINK_CARD.label), None)
 
-    def files(self, config: MkDocsConfig, cache: BuildCache | None) -> list[File]:
+    def files(self, config: MkDocsConfig, cache: BuildCache | None, kept: KeptOutput | None = None) -> list[File]:
         memo = Memo()
         # In source order, so that the memo decodes each image once.
         ordered = sorted(self.jobs.items(), key=lambda pj: (pj[1].source_sha, pj[1].draft or (0, 0), pj[0]))
-        return [CropFile(config, path, job, cache, memo) for path, job in ordered]
+        return [CropFile(config, path, job, cache, memo, kept) for path, job in ordered]
 
 
 def release_images(release: Release) -> Iterable[tuple[Media, Focus]]:

@@ -33,6 +33,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
 from .cache import BuildCache, digest
+from .kept_output import KeptOutput
 
 KIND = "page"
 TEMPLATE = "pregon/cached.html"  # renders nothing: the output comes from the cache
@@ -96,8 +97,13 @@ class PageCache:
         self.hits[page.file.src_uri] = stored
         return stored
 
-    def serve_file(self, file: File, config: MkDocsConfig) -> ServedFile | None:
-        """Write the stored output of ``file``'s page into the site; the file that replaces it."""
+    def origin(self, src_uri: str) -> str:
+        """What a page's output is made from, for :mod:`.kept_output`: its key."""
+        return "page:" + self.keys[src_uri]
+
+    def serve_file(self, file: File, config: MkDocsConfig, kept: KeptOutput | None = None) -> ServedFile | None:
+        """Write the stored output of ``file``'s page into the site (or put back the previous
+        build's, if it is that same output); the file that replaces it."""
         found = self._read(file.src_uri)
         if found is None:
             return None
@@ -112,10 +118,14 @@ class PageCache:
         )
         served.generated_by = file.generated_by
         served.abs_src_path = file.abs_src_path
-        target = served.abs_dest_path
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as out:
-            out.write(output)
+        origin = self.origin(file.src_uri)
+        if kept is None or not kept.place(served.dest_uri, origin):
+            target = served.abs_dest_path
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as out:
+                out.write(output)
+            if kept is not None:
+                kept.wrote(served.dest_uri, origin)
         page = Page(None, served, config)
         page.content = stored.content
         page.present_anchor_ids = set(stored.anchors)

@@ -32,11 +32,13 @@ from . import brand, csp, derivatives, fingerprint, lifecycle, meta, search, the
 from .cache import BuildCache, TemplateCache, digest
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
+from .derivatives import CropFile
 from .feeds import FeedCache, FeedSite, feed_paths, render_feeds
 from .htmlconform import conform
+from .kept_output import KeptOutput, source_origin, unique_dests
 from .manifest import MANIFEST_PATH, entity_facts, render_manifest
 from .page_cache import TEMPLATE as CACHED_TEMPLATE
-from .page_cache import PageCache
+from .page_cache import PageCache, ServedFile
 from .page_cache import serve as serve_cached
 from .pages import View, add_view_files, build_views, share_links
 from .release import ReleaseRules
@@ -63,6 +65,12 @@ TEMPLATES = {
 
 
 class PregonPlugin(BasePlugin[PregonConfig]):
+    # `mkdocs serve` and `--dirty` do not empty the site folder: its files are not set aside.
+    keep_output = True
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.keep_output = command != "serve" and not dirty
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
@@ -112,6 +120,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             favicon=site_favicon.path if site_favicon else None,
         )
         self.cache = self._open_cache(config)
+        self.kept: KeptOutput | None = None
         self.loader = CachedLoader(self.cache, fingerprint.code_digest())
         self.page_cache: PageCache | None = None
         self.pages_in_order: list[File] | None = None  # every page, served ones included (on_nav)
@@ -136,6 +145,10 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             raise PluginError(
                 f"{len(links)} enlace(s) simbólico(s) en la carpeta del sitio: reemplácelos por archivos reales"
             )
+        if self.cache is not None and self.keep_output and _no_other_plugin(config, self, ("on_post_build",)):
+            # Before MkDocs empties the site folder: what it holds may be put back instead of written.
+            self.kept = KeptOutput(self.cache, config.site_dir)
+            self.kept.set_aside()
 
     def _open_cache(self, config: MkDocsConfig) -> BuildCache | None:
         if not self.config.cache.enabled:
@@ -153,6 +166,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
+        if self.kept is not None:
+            self.kept.bring_back()
         self.catalog = catalog = load_catalog(files, self.rules, self.now, load=self.loader)
         for warning in catalog.warnings:
             log.warning(str(warning))
@@ -220,7 +235,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             own = b"" if file is None or file.generated_by else file.content_bytes  # e.g. the site's index.md
             view_key = fingerprint.view_digest(view, self.entry_keys)
             pages.assign(src_uri, "view", view_key, own.decode("utf-8", "replace"))
-        if _only_page_plugin(config, self):
+        if _no_other_plugin(config, self, _PAGE_EVENTS):
             self._serve_unchanged(files, config, {id(page) for page in nav.pages})
         return nav
 
@@ -230,7 +245,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         order = []
         for file in files.documentation_pages():
             # A page in the nav stays a page: every page's nav is built from it.
-            served = self.page_cache.serve_file(file, config) if id(file.page) not in in_nav else None
+            served = self.page_cache.serve_file(file, config, self.kept) if id(file.page) not in in_nav else None
             if served is None:
                 order.append(file)
                 continue
@@ -269,7 +284,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         )
         for path, content in outputs.items():
             files.append(File.generated(config, path, content=content))
-        for crop in self.crops.files(config, self.cache):
+        for crop in self.crops.files(config, self.cache, self.kept):
             files.append(crop)
 
     def _dependencia_sitemaps(self, files: Files, groups: dict[str, list[Entry]]) -> dict[str, bytes]:
@@ -317,7 +332,34 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         if self.cache is not None:
             env.bytecode_cache = TemplateCache(self.cache, digest(fingerprint.versions(), fingerprint.code_digest()))
         self._start_search_index(files, config)
+        if self.kept is not None:
+            self._place_static_files(files, config)
         return env
+
+    def _place_static_files(self, files: Files, config: MkDocsConfig) -> None:
+        """Files MkDocs would copy from a source: keep those the previous build copied unchanged.
+        Every other file of the site (pages MkDocs renders, generated files, templates) is
+        removed first, so that its previous bytes cannot stay if this build does not write it."""
+        assert self.kept is not None
+        templates = {*config.theme.static_templates, *config.extra_templates}
+        self.produced = templates | {"sitemap.xml.gz"} | {f.dest_uri for f in files}
+        unique = unique_dests(f.dest_uri for f in files) - templates
+        for file in list(files):
+            if isinstance(file, ServedFile | CropFile):
+                continue  # they keep or write their own output
+            copied = type(file) is File and not file.is_documentation_page() and not file.generated_by
+            origin = None
+            if copied and file.dest_uri in unique and file.abs_src_path is not None:
+                origin = source_origin(file.abs_src_path)
+            if origin is not None and self.kept.place(file.dest_uri, origin):
+                files.remove(file)
+                files.append(PlacedFile(file))
+                continue
+            self.kept.clear(file.dest_uri)
+            if origin is not None:
+                self.kept.expect(file.dest_uri, origin)
+        for name in templates | {"sitemap.xml.gz"}:
+            self.kept.clear(name)
 
     def _start_search_index(self, files: Files, config: MkDocsConfig) -> None:
         """Every page's Markdown is converted by now: index it while MkDocs renders the templates."""
@@ -328,7 +370,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 indexed.append((file.page, entry))
         size = sum(len(page.content or "") for page, _ in indexed)
         self.search = search.SearchIndex(
-            lang=config.theme.get("language") or "es", expected_bytes=2 * size, cache=self.cache
+            lang=config.theme.get("language") or "es", expected_bytes=2 * size, cache=self.cache, kept=self.kept
         )
         newest = max((entry.release.date.year for _, entry in indexed if entry is not None), default=0)
         for page, entry in indexed:
@@ -420,6 +462,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         if page.file.src_uri in self.page_cache.keys:
             log.debug("pregon: página renderizada (no estaba en el caché): %s", page.file.src_uri)
             self.page_cache.store(page, output)
+            if self.kept is not None and self.pages_in_order is not None:  # no other plugin edits pages
+                self.kept.expect(page.file.dest_uri, self.page_cache.origin(page.file.src_uri))
         return output
 
     def _finish_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
@@ -462,6 +506,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         if not self.config.enabled:
             return
         self.search.finish()
+        if self.kept is not None:
+            self.kept.close(self.produced)
         if self.cache is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             if config.strict and self.warnings.get_counts():
@@ -487,6 +533,9 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         search_index = getattr(self, "search", None)
         if search_index is not None:
             search_index.abort()
+        kept = getattr(self, "kept", None)
+        if kept is not None:
+            kept.abandon()
 
 
 _PAGE_EVENTS = (
@@ -499,18 +548,29 @@ _PAGE_EVENTS = (
 )
 
 
-def _only_page_plugin(config: MkDocsConfig, own: BasePlugin[Any]) -> bool:
-    """No other plugin or hook works on pages: none would miss those served from the cache."""
+def _no_other_plugin(config: MkDocsConfig, own: BasePlugin[Any], events: tuple[str, ...]) -> bool:
+    """No other plugin or hook handles ``events``: e.g. none works on pages, so none would miss
+    those served from the cache; none works on the written site, so none would miss files put back."""
     for plugin in config.plugins.values():
         if plugin is own:
             continue
-        for event in _PAGE_EVENTS:
+        for event in events:
             method = getattr(type(plugin), event, None) if isinstance(plugin, BasePlugin) else None
             if isinstance(plugin, BasePlugin) and method is not getattr(BasePlugin, event, None):
                 return False
             if not isinstance(plugin, BasePlugin) and callable(getattr(plugin, event, None)):
                 return False
     return True
+
+
+class PlacedFile(File):
+    """A static file the previous build copied, put back in the site folder (:mod:`.kept_output`)."""
+
+    def __init__(self, file: File) -> None:
+        self.__dict__.update(file.__dict__)
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """Already in the site folder."""
 
 
 def _drop_unpublished(files: Files, catalog: Catalog) -> None:

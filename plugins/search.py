@@ -43,6 +43,7 @@ from mkdocs.utils import normalize_url
 
 from .cache import BuildCache, digest
 from .catalog import Entry
+from .kept_output import KeptOutput
 from .pagefind_canon import UnknownFormat, canonicalize
 
 log = logging.getLogger("mkdocs.plugins.pregon")
@@ -188,6 +189,7 @@ def scratch_dir(expected_bytes: int, shm: str = "/dev/shm") -> str | None:
 
 PRIMARY = "paginas"  # the bundle at ``pagefind/`` (content pages); releases by year below it
 BUNDLE_KIND = "search"
+_ORIGIN = "search:"  # + bundle key + ":" + number of files (kept_output)
 _DONE = ".pregon-bundle"  # last file of a complete cached bundle: every file's SHA-256
 
 
@@ -202,9 +204,12 @@ class SearchIndex:
     index is byte for byte a clean build's.
     """
 
-    def __init__(self, lang: str = "es", expected_bytes: int = 0, cache: BuildCache | None = None) -> None:
+    def __init__(
+        self, lang: str = "es", expected_bytes: int = 0, cache: BuildCache | None = None, kept: KeptOutput | None = None
+    ) -> None:
         self.lang = lang
         self.cache = cache
+        self.kept = kept  # the previous build's bundles, put back when their key is the same
         # Removed by ``finish``/``abort``, or when the object is collected if the build dies first.
         self._work = tempfile.TemporaryDirectory(prefix="pregon-search-", dir=scratch_dir(expected_bytes))
         self._dirs: set[str] = set()  # folders already made: one mkdir per folder, not per page
@@ -258,11 +263,14 @@ class SearchIndex:
     def start(self, site_dir: str | Path) -> None:
         """Index (or copy from the cache) every bundle in the background, into ``site_dir/pagefind/``."""
         output = Path(site_dir) / BUNDLE_DIR
-        # Pagefind writes into a fresh folder; a stale index from an earlier build would mix in.
-        shutil.rmtree(output, ignore_errors=True)
+        if self.kept is None:
+            # Pagefind writes into a fresh folder; a stale index from an earlier build would mix in.
+            # (With the kept output, files of no bundle of this build are deleted at its end.)
+            shutil.rmtree(output, ignore_errors=True)
         if self.pages == 0:
             return
-        plan = [(group, Path(site_dir) / path, self._key(group)) for group, path in self.bundles().items()]
+        self._site = Path(site_dir)
+        plan = [(group, self._site / path, self._key(group)) for group, path in self.bundles().items()]
         self._thread = threading.Thread(target=self._run, args=(plan,), name="pregon-search", daemon=True)
         self._thread.start()
 
@@ -277,8 +285,10 @@ class SearchIndex:
 
     def _bundle(self, group: str, target: Path, key: str) -> None:
         cached = self.cache.folder(BUNDLE_KIND, key) if self.cache else None
+        if self.kept is not None and self.kept.place_all(_ORIGIN + key + ":"):
+            return
         if cached is not None and _complete(cached):
-            _copy_bundle(cached, target)
+            self._record(target, key, _copy_bundle(cached, target))
             return
         fresh = Path(self._work.name) / f"bundle-{group}"
         self._write(group)
@@ -291,9 +301,18 @@ class SearchIndex:
             canonicalize(fresh)
         except (UnknownFormat, OSError, ValueError) as exc:
             log.info("pregon: el índice de búsqueda «%s» queda como lo escribió Pagefind: %s", group, exc)
-        _copy_bundle(fresh, target)
+        self._record(target, key, _copy_bundle(fresh, target))
         if cached is not None:
             _store_bundle(fresh, cached)
+
+    def _record(self, target: Path, key: str, copied: list[str]) -> None:
+        """Tell the kept output which files make up the bundle ``key`` (all of them, or none, is put back)."""
+        if self.kept is None:
+            return
+        folder = target.relative_to(self._site).as_posix().rstrip("/")
+        origin = f"{_ORIGIN}{key}:{len(copied)}"
+        for path in copied:
+            self.kept.wrote(f"{folder}/{path}", origin)
 
     def finish(self) -> None:
         """Wait for the bundles started by :meth:`start`, then drop the documents."""
@@ -368,11 +387,16 @@ def _complete(cached: Path) -> bool:
     return ok
 
 
-def _copy_bundle(source: Path, target: Path) -> None:
+def _copy_bundle(source: Path, target: Path) -> list[str]:
+    """Copy a bundle's files; their paths under ``target``."""
+    copied = []
     for path in _files(source):
-        dest = target / path.relative_to(source)
+        relative = path.relative_to(source).as_posix()
+        dest = target / relative
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)
+        copied.append(relative)
+    return copied
 
 
 class _Indexing:

@@ -15,14 +15,6 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from hachoir.core import config as hachoir_config
-from hachoir.metadata import extractMetadata
-from hachoir.parser import guessParser
-from hachoir.stream import InputIOStream
-
-# hachoir prints parser warnings to stderr; a build log is no place for them.
-hachoir_config.quiet = True
-
 
 @dataclass(frozen=True)
 class VideoInfo:
@@ -37,6 +29,13 @@ UNKNOWN = VideoInfo(None, None, None)
 
 def video_info(data: bytes) -> VideoInfo:
     """What the container says about ``data``; :data:`UNKNOWN` when it cannot be read."""
+    # Imported here: most builds have no video, and hachoir is a tenth of a second to import.
+    from hachoir.core import config as hachoir_config
+    from hachoir.metadata import extractMetadata
+    from hachoir.parser import guessParser
+    from hachoir.stream import InputIOStream
+
+    hachoir_config.quiet = True  # hachoir prints parser warnings to stderr; a build log is no place for them
     try:
         parser = guessParser(InputIOStream(io.BytesIO(data)))
         if parser is None:
