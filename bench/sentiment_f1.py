@@ -6,6 +6,13 @@ lexicon/emoji balance), so the classifier's score can be read against both.
 
     python bench/sentiment_f1.py                 # the bundled SentiMP-21 corpus, then the held-out replies
     python bench/sentiment_f1.py etiquetas.xlsx  # an office's own labelled file (texto, etiqueta)
+    python bench/sentiment_f1.py --retenido "InterTASS 2017=intertass.csv" --retenido "EmoEvent=emoevent.csv" --guardar
+
+``--retenido NOMBRE=ARCHIVO`` scores the model trained on the whole bundled corpus on a public set
+it never saw (CSV or XLSX with texto, etiqueta), against the same baselines. Such sets cannot be
+shipped (their licences do not allow it): docs/informes.md says where they come from and how to
+rebuild them. ``--guardar`` writes the figures into the package (``data/medidas.json``), where
+each monthly sentiment report quotes them.
 """
 
 from __future__ import annotations
@@ -15,10 +22,11 @@ import statistics
 import time
 from pathlib import Path
 
-from pregon.insights.sentiment.labelled import bundled_corpus, read_labelled
+from pregon.insights.sentiment.labelled import Example, bundled_corpus, read_labelled
 from pregon.insights.sentiment.lexicon import cues
+from pregon.insights.sentiment.measures import Measure, save_measures
 from pregon.insights.sentiment.model import TfidfClassifier, held_out_scores
-from sklearn.metrics import f1_score
+from sklearn.metrics import f1_score, recall_score
 from sklearn.model_selection import RepeatedStratifiedKFold
 
 
@@ -33,7 +41,14 @@ def main() -> None:
     parser.add_argument("archivo", nargs="?", type=Path, help="CSV/XLSX con columnas texto, etiqueta")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--retenido", action="append", default=[], metavar="NOMBRE=ARCHIVO", help="conjunto público externo"
+    )
+    parser.add_argument("--guardar", action="store_true", help="guardar las cifras de --retenido en el paquete")
     args = parser.parse_args()
+    if args.retenido:
+        score_public_sets([_named(raw) for raw in args.retenido], save=args.guardar)
+        return
 
     examples = read_labelled(args.archivo) if args.archivo else bundled_corpus()
     texts = [e.text for e in examples]
@@ -72,6 +87,38 @@ def main() -> None:
         macro, neutral, count = held_out_scores(TfidfClassifier.train(examples))
         print(f"retenido (respuestas ciudadanas, {count} textos, nunca entrenadas): macro-F1 {macro:.3f} "
               f"(meta ≥ 0.60), exhaustividad neutra {neutral:.3f} (meta ≥ 0.50)")  # fmt: skip
+
+
+def _named(raw: str) -> tuple[str, Path]:
+    name, sep, path = raw.partition("=")
+    if not sep or not name.strip() or not path:
+        raise SystemExit(f"--retenido {raw!r}: escríbalo como NOMBRE=ARCHIVO")
+    return name.strip(), Path(path)
+
+
+def score_public_sets(sets: list[tuple[str, Path]], save: bool) -> None:
+    """Train on the whole bundled corpus; score each public set, with the two baselines."""
+    corpus = bundled_corpus()
+    model = TfidfClassifier.train(corpus)
+    train_labels = [e.label for e in corpus]
+    majority = max(set(train_labels), key=train_labels.count)
+    measures = []
+    for name, path in sets:
+        examples: list[Example] = read_labelled(path)
+        truth = [e.label for e in examples]
+        texts = [e.text for e in examples]
+        predicted = model.predict(texts)
+        macro = float(f1_score(truth, predicted, average="macro", zero_division=0))
+        neutral = float(recall_score(truth, predicted, labels=["neutro"], average="macro", zero_division=0))
+        lexicon = f1_score(truth, [lexicon_rule(t) for t in texts], average="macro", zero_division=0)
+        base = f1_score(truth, [majority] * len(truth), average="macro", zero_division=0)
+        counts = {label: truth.count(label) for label in sorted(set(truth))}
+        print(f"{name}: {len(examples)} textos {counts}")
+        print(f"  macro-F1 modelo {macro:.3f} (meta ≥ 0.60), exhaustividad neutra {neutral:.3f} (meta ≥ 0.50)")
+        print(f"  macro-F1 léxico solo {lexicon:.3f}; clase mayoritaria ({majority}) {base:.3f}")
+        measures.append(Measure(name, len(examples), macro, neutral))
+    if save:
+        print(f"cifras guardadas en {save_measures(measures)}")
 
 
 if __name__ == "__main__":

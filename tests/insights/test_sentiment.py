@@ -313,3 +313,52 @@ def test_held_out_replies_reach_the_goal() -> None:
     macro, neutral, count = held_out_scores(TfidfClassifier.train(bundled_corpus()))
     assert count >= 50
     assert macro >= 0.60 and neutral >= 0.50, (macro, neutral)
+
+
+class _Probabilities:
+    """A fitted pipeline's face (classes and probabilities), to test the decision rule alone."""
+
+    classes_ = ("negativo", "neutro", "positivo")
+
+    def __init__(self, rows: list[tuple[float, float, float]]) -> None:
+        self.rows = rows
+
+    def predict_proba(self, texts: list[str]) -> list[tuple[float, float, float]]:
+        return self.rows[: len(texts)]
+
+
+def test_an_unsure_polar_call_and_an_information_request_are_neutral() -> None:
+    from pregon.insights.sentiment.model import POLAR_AT_LEAST, TfidfClassifier
+
+    rows = [
+        (0.80, 0.10, 0.10),  # sure: negative
+        (POLAR_AT_LEAST - 0.01, 0.30, 0.26),  # most likely negative, but below the bar: neutral
+        (0.05, 0.15, 0.80),  # sure, but a question without complaint: neutral
+        (0.20, 0.30, POLAR_AT_LEAST),  # exactly at the bar: positive
+    ]
+    texts = ["Pésimo", "Regular", "¿Ese subsidio aplica para el estrato 2?", "Bien"]
+    model = TfidfClassifier(_Probabilities(rows))  # type: ignore[arg-type]
+    assert model.predict(texts) == ["negativo", "neutro", "neutro", "positivo"]
+    # The confidence is the probability of the class given, not of the model's first choice.
+    assert model.confidences(texts) == [0.80, 0.30, 0.15, POLAR_AT_LEAST]
+
+
+def test_the_public_held_out_figures_describe_the_shipped_model() -> None:
+    """bench/sentiment_f1.py --retenido … --guardar must be run again whenever the model or its
+    corpus changes: reports quote these figures only while they describe the model in use."""
+    from pregon.insights.sentiment.measures import public_measures
+
+    measured, sets = public_measures()
+    assert len(sets) >= 2 and all(m.texts >= 500 for m in sets)
+    assert all(0 < m.macro_f1 < 1 and 0 < m.neutral_recall < 1 for m in sets)
+    assert measured.year >= 2026
+
+
+def test_the_report_states_the_public_held_out_figures(year, private_env: Path, tmp_path: Path) -> None:
+    out = tmp_path / "medidas.xlsx"
+    _report(year.config, out)
+    notes = " ".join(str(r[0]) for r in openpyxl.load_workbook(out)["Resumen"].iter_rows(values_only=True) if r[0])
+    assert "respuestas ciudadanas escritas para el proyecto" in notes
+    assert "InterTASS 2017" in notes and "EmoEvent 2019" in notes
+    assert re.search(r"macro-F1 0,\d\d, exhaustividad neutra 0,\d\d", notes)
+    assert "tendencia, no como dato exacto" in notes
