@@ -27,7 +27,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 log = logging.getLogger("mkdocs.plugins.pregon")
 
 # Bumped whenever the layout or the meaning of an entry changes: old caches are then ignored.
-FORMAT = "1"
+FORMAT = "2"
 _DIGEST_SIZE = 32
 
 
@@ -46,6 +46,7 @@ class BuildCache:
 
     def __init__(self, folder: str | Path) -> None:
         self.root = Path(folder) / f"v{FORMAT}"
+        self._root = str(self.root)
         self.used: dict[str, set[str]] = {}
         self.started = time.time()
         self.written: list[tuple[str, str]] = []
@@ -53,14 +54,19 @@ class BuildCache:
         self.misses = 0
 
     def _path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / key
+        return Path(self._file(kind, key))
+
+    def _file(self, kind: str, key: str) -> str:
+        # Plain strings: a warm build looks up tens of thousands of entries.
+        return f"{self._root}/{kind}/{key[:2]}/{key}"
 
     def get(self, kind: str, key: str) -> bytes | None:
         """The payload stored under ``key``, or None when missing or damaged."""
         self.used.setdefault(kind, set()).add(key)
-        path = self._path(kind, key)
+        path = self._file(kind, key)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as f:
+                data = f.read()
         except OSError:
             self.misses += 1
             return None

@@ -89,6 +89,11 @@ class Job:
             "crop", ALGORITHM, PIL.__version__, self.source_sha, repr(self.box), repr(self.size), repr(self.draft)
         )
 
+    @property
+    def origin(self) -> str:
+        """What the crop's file is made from, for :mod:`.kept_output`."""
+        return "crop:" + self.key
+
 
 Focus = tuple[float, float] | None
 
@@ -233,16 +238,11 @@ class CropFile(File):
         return True
 
     def copy_file(self, dirty: bool = False) -> None:
-        origin = "crop:" + self.job.key
-        if self.kept is not None and self.kept.place(self.dest_uri, origin):
-            if self.cache is not None:
-                self.cache.keep("crop", self.job.key)  # for a build without the previous output
-            return  # the previous build's copy of the same crop
         os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
         with open(self.abs_dest_path, "wb") as out:
             out.write(self.content_bytes)
         if self.kept is not None:
-            self.kept.wrote(self.dest_uri, origin)
+            self.kept.wrote(self.dest_uri, self.job.origin)
 
 
 class Memo:
@@ -274,10 +274,19 @@ class Crops:
         return next((c for c in self.of(media) if c.ratio == LINK_CARD.label), None)
 
     def files(self, config: MkDocsConfig, cache: BuildCache | None, kept: KeptOutput | None = None) -> list[File]:
+        """The crops to write, as MkDocs files; those the previous build left in the site folder
+        are kept there (:mod:`.kept_output`) and get no file at all."""
         memo = Memo()
         # In source order, so that the memo decodes each image once.
         ordered = sorted(self.jobs.items(), key=lambda pj: (pj[1].source_sha, pj[1].draft or (0, 0), pj[0]))
-        return [CropFile(config, path, job, cache, memo, kept) for path, job in ordered]
+        made: list[File] = []
+        for path, job in ordered:
+            if kept is not None and kept.place(path, job.origin):
+                if cache is not None:
+                    cache.keep("crop", job.key)  # for a build without the previous output
+                continue
+            made.append(CropFile(config, path, job, cache, memo, kept))
+        return made
 
 
 def release_images(release: Release) -> Iterable[tuple[Media, Focus]]:
@@ -306,7 +315,10 @@ def plan_release(release: Release, docs_dir: Path) -> dict[str, tuple[list[Crop]
             crops, jobs = plan(data, media.src, focus)
         except Exception:  # the loader already accepted it; a file changed since is left uncut
             continue
-        planned[media.src] = (crops, [Job(source, j.source_sha, j.box, j.size, j.draft) for j in jobs])
+        located = [Job(source, j.source_sha, j.box, j.size, j.draft) for j in jobs]
+        for job in located:
+            _ = job.key  # computed now, so that the cached plan carries it (the plan's key has Pillow's version)
+        planned[media.src] = (crops, located)
     return planned
 
 
@@ -316,7 +328,8 @@ def plan_site(releases: Iterable[tuple[Release, str]], docs_dir: Path, cache: Bu
     no image to know its crops."""
     crops = Crops()
     for release, content_key in releases:
-        key = digest("crop-plan", ALGORITHM, code, content_key, os.path.abspath(docs_dir))
+        # Pillow's version too: each job carries its crop's key, which depends on it.
+        key = digest("crop-plan", ALGORITHM, PIL.__version__, code, content_key, os.path.abspath(docs_dir))
         planned = None
         if cache is not None:
             payload = cache.get("crop-plan", key)

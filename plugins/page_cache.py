@@ -1,9 +1,10 @@
 """Rendered release and listing pages kept between builds, so unchanged ones are not re-rendered.
 
 A page's key (see :mod:`pregon.plugins.fingerprint`) covers everything its output depends on.
-One cache file per page holds its converted body (for the search index), its anchors (for
-MkDocs' anchor checks) and its rendered output, read once: a damaged entry is caught when the
-page is read, before anything about it is decided.
+Two cache entries per page: its converted body (for the search index) and anchors (for MkDocs'
+anchor checks), read on every build, and its rendered output, read only when it must be
+written (a page the previous build left in the site folder is not read at all). A damaged entry
+is caught when it is read, before anything about the page is decided.
 
 Pages outside the nav (every release and most listings) whose key is in the cache never reach
 MkDocs' page pipeline: :meth:`PageCache.serve_file` writes their stored output into the site
@@ -35,7 +36,8 @@ from mkdocs.structure.pages import Page
 from .cache import BuildCache, digest
 from .kept_output import KeptOutput
 
-KIND = "page"
+KIND = "page"  # body and anchors
+HTML_KIND = "page-html"  # the rendered output
 TEMPLATE = "pregon/cached.html"  # renders nothing: the output comes from the cache
 
 
@@ -70,30 +72,39 @@ class PageCache:
     def assign(self, src_uri: str, *parts: str) -> None:
         self.keys[src_uri] = digest(self.site_key, src_uri, *parts)
 
-    def _read(self, src_uri: str) -> tuple[Stored, bytes] | None:
-        """Stored body and anchors of a page, and its output, if its entry is in the cache and whole."""
+    def _read(self, src_uri: str) -> Stored | None:
+        """Stored body and anchors of a page, if its entry is in the cache and whole."""
         key = self.keys.get(src_uri)
         if key is None:
             return None
         payload = self.cache.get(KIND, key)
         if payload is None:
             return None
-        head, _, output = payload.partition(b"\n")
         try:
-            data = json.loads(head)
-            output.decode("utf-8")
-            stored = Stored(str(data["content"]), frozenset(map(str, data["anchors"])))
+            data = json.loads(payload)
+            return Stored(str(data["content"]), frozenset(map(str, data["anchors"])))
         except (ValueError, KeyError, TypeError):
             self.cache.discard(KIND, key)
             return None
-        return stored, output
+
+    def _read_output(self, src_uri: str) -> bytes | None:
+        key = self.keys[src_uri]
+        output = self.cache.get(HTML_KIND, key)
+        try:
+            if output is not None:
+                output.decode("utf-8")
+        except UnicodeDecodeError:
+            self.cache.discard(HTML_KIND, key)
+            return None
+        return output
 
     def lookup(self, page: Page) -> Stored | None:
         """Stored content of a page that stays in MkDocs' pipeline (see the module docstring)."""
         found = self._read(page.file.src_uri)
-        if found is None:
+        output = self._read_output(page.file.src_uri) if found is not None else None
+        if found is None or output is None:
             return None
-        stored = Stored(found[0].content, found[0].anchors, zlib.compress(found[1], 1))
+        stored = Stored(found.content, found.anchors, zlib.compress(output, 1))
         self.hits[page.file.src_uri] = stored
         return stored
 
@@ -104,10 +115,9 @@ class PageCache:
     def serve_file(self, file: File, config: MkDocsConfig, kept: KeptOutput | None = None) -> ServedFile | None:
         """Write the stored output of ``file``'s page into the site (or put back the previous
         build's, if it is that same output); the file that replaces it."""
-        found = self._read(file.src_uri)
-        if found is None:
+        stored = self._read(file.src_uri)
+        if stored is None:
             return None
-        stored, output = found
         served = ServedFile(
             file.src_uri,
             src_dir=None,
@@ -119,7 +129,12 @@ class PageCache:
         served.generated_by = file.generated_by
         served.abs_src_path = file.abs_src_path
         origin = self.origin(file.src_uri)
-        if kept is None or not kept.place(served.dest_uri, origin):
+        if kept is not None and kept.place(served.dest_uri, origin):
+            self.cache.keep(HTML_KIND, self.keys[file.src_uri])  # for a build without the previous output
+        else:
+            output = self._read_output(file.src_uri)
+            if output is None:
+                return None  # rendered again by MkDocs
             target = served.abs_dest_path
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as out:
@@ -141,8 +156,9 @@ class PageCache:
         if key is None or page.file.src_uri in self.hits:
             return
         anchors = sorted(getattr(page, "present_anchor_ids", ()) or ())
-        head = json.dumps({"content": page.content or "", "anchors": anchors}, ensure_ascii=True)  # one line
-        self.cache.put(KIND, key, head.encode("ascii") + b"\n" + output.encode("utf-8"))
+        data = json.dumps({"content": page.content or "", "anchors": anchors}, ensure_ascii=True)
+        self.cache.put(HTML_KIND, key, output.encode("utf-8"))
+        self.cache.put(KIND, key, data.encode("ascii"))
 
 
 def serve(page: Page, stored: Stored) -> None:

@@ -231,7 +231,7 @@ def test_a_warm_build_of_crops_is_a_clean_build_and_a_moved_point_moves_the_card
 ) -> None:
     add_tower(project_copy)
     build(project_copy, tmp_path / "cold")
-    assert any((project_copy / ".cache/pregon/v1/crop").rglob("*"))  # crops went into the cache
+    assert any((project_copy / ".cache/pregon").glob("v*/crop/*/*"))  # crops went into the cache
     build(project_copy, tmp_path / "warm")
     clean_build(project_copy, tmp_path / "clean")
     assert_same_site(tmp_path / "warm", tmp_path / "clean")
