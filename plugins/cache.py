@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import shutil
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -29,6 +30,19 @@ log = logging.getLogger("mkdocs.plugins.pregon")
 # Bumped whenever the layout or the meaning of an entry changes: old caches are then ignored.
 FORMAT = "2"
 _DIGEST_SIZE = 32
+
+
+def file_status(path: str) -> str:
+    """What the file system says of a regular file: device, inode, size, modification and change
+    times ("" if it is missing or not a regular file). The change time cannot be set back by any
+    program, so a file with the same status has not been written since."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    if not stat.S_ISREG(st.st_mode):
+        return ""
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
 
 def digest(*parts: bytes | str) -> str:

@@ -35,7 +35,7 @@ import stat
 import threading
 from collections.abc import Iterable
 
-from .cache import BuildCache, digest
+from .cache import BuildCache, digest, file_status
 
 log = logging.getLogger("mkdocs.plugins.pregon")
 
@@ -47,14 +47,8 @@ Record = tuple[str, int, int, int]  # origin, size, mtime_ns, inode
 
 def source_origin(path: str) -> str | None:
     """The origin of a file copied from ``path``: its path and what the file system says of it."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        return None
-    facts = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    return "file:" + digest(os.path.abspath(path), *map(str, facts))
+    status = file_status(path)
+    return "file:" + digest(os.path.abspath(path), status) if status else None
 
 
 def _written(path: str) -> tuple[int, int, int] | None:
@@ -159,7 +153,11 @@ class KeptOutput:
             return False
         if not all(_written(os.path.join(self.site, d)) == self.previous[d][1:] for d in dests):
             return False
-        return all([self.place(dest, origin) for dest in dests])
+        with self._lock:
+            for dest in dests:
+                self.current[dest] = self.previous[dest]
+            self.placed += len(dests)
+        return True
 
     def clear(self, dest: str) -> None:
         """``dest`` will be written again by this build: the previous bytes must not stay."""
@@ -195,7 +193,7 @@ class KeptOutput:
                 self.placed,
                 removed,
             )
-        self.cache.put(KIND, self.key, json.dumps(self.current, sort_keys=True).encode("utf-8"))
+        self.cache.put(KIND, self.key, json.dumps(self.current).encode("utf-8"))
 
     def abandon(self) -> None:
         """The build failed: the site folder is partial, so the next build reuses nothing."""

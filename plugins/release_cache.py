@@ -15,7 +15,7 @@ import os
 import pickle
 from pathlib import Path
 
-from .cache import BuildCache, digest
+from .cache import BuildCache, digest, file_status
 from .release import Release, ReleaseRules, load_release
 from .source import body_images
 
@@ -51,22 +51,13 @@ def _file_digest(path: str) -> str | None:
         return None
 
 
-def _stat(path: str) -> str:
-    """Size, modification and change times and inode: any write changes the change time."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return ""
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-
-
 def _unchanged(path: str, sha: str, stat: str) -> bool:
     """The file still has the bytes ``sha``; a file whose status is as recorded is not read again.
 
     The change time cannot be set back by any program (``touch`` sets only the others), so a
     file with the same status has not been written since; a fresh checkout has new change times,
     and its files are read and digested (slower, never wrong)."""
-    return (bool(stat) and _stat(path) == stat) or _file_digest(path) == sha
+    return (bool(stat) and file_status(path) == stat) or _file_digest(path) == sha
 
 
 class CachedLoader:
@@ -98,7 +89,7 @@ class CachedLoader:
             return release
         release = load_release(path, rules)  # raises ReleaseError: failures are not cached
         docs_dir = Path(os.path.abspath(rules.docs_dir))
-        media = [(p, _stat(p), _file_digest(p) or "") for p in media_paths(release, docs_dir)]
+        media = [(p, file_status(p), _file_digest(p) or "") for p in media_paths(release, docs_dir)]
         media = [(p, d, st) for p, st, d in media]  # status read before the bytes: a write between is caught
         self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d, _ in media))
         if self.cache is not None:
