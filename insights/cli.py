@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -26,6 +26,9 @@ from .private import PrivateStore, PrivateStoreError
 from .sentiment.classifier import ClassifierError
 from .sentiment.labelled import LabelledFileError
 from .sentiment.xlsx import CorrectionsError
+
+if TYPE_CHECKING:
+    from .sentiment.model import TfidfClassifier  # scikit-learn: imported only when a report is made
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -327,14 +330,13 @@ def train(labelled: Path, dry_run: bool) -> None:
     click.echo(f"Modelo reentrenado con SentiMP-21 y sus {len(examples)} textos; etiquetas guardadas en {store.root}.")
 
 
-def _accuracy_note(classifier: object) -> str:
+def _accuracy_note(classifier: TfidfClassifier) -> str:
     """What the report says of the default model's measured accuracy: the project's own replies
     and, above all, the public sets it never saw, whose figures are the honest ones."""
     from .colombia import day, decimal
     from .sentiment.measures import public_measures
-    from .sentiment.model import TfidfClassifier, held_out_scores
+    from .sentiment.model import held_out_scores
 
-    assert isinstance(classifier, TfidfClassifier)
     macro, neutral, count = held_out_scores(classifier)
     note = (
         f" Exactitud medida: macro-F1 {decimal(macro)} (exhaustividad neutra {decimal(neutral)}) sobre {count} "

@@ -341,8 +341,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         Every other file of the site (pages MkDocs renders, generated files, templates) is
         removed first, so that its previous bytes cannot stay if this build does not write it."""
         assert self.kept is not None
-        templates = {*config.theme.static_templates, *config.extra_templates}
-        self.produced = templates | {"sitemap.xml.gz"} | {f.dest_uri for f in files}
+        templates = {*config.theme.static_templates, *config.extra_templates, "sitemap.xml.gz"}  # MkDocs' own
+        self.produced = templates | {f.dest_uri for f in files}
         unique = unique_dests(f.dest_uri for f in files) - templates
         for file in list(files):
             if isinstance(file, ServedFile | CropFile):
@@ -358,7 +358,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             self.kept.clear(file.dest_uri)
             if origin is not None:
                 self.kept.expect(file.dest_uri, origin)
-        for name in templates | {"sitemap.xml.gz"}:
+        for name in templates:
             self.kept.clear(name)
 
     def _start_search_index(self, files: Files, config: MkDocsConfig) -> None:
