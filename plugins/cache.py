@@ -25,11 +25,16 @@ from pathlib import Path
 
 from jinja2.bccache import Bucket, BytecodeCache
 
+from .cache_pack import Pack
+
 log = logging.getLogger("mkdocs.plugins.pregon")
 
 # Bumped whenever the layout or the meaning of an entry changes: old caches are then ignored.
-FORMAT = "2"
+FORMAT = "3"
 _DIGEST_SIZE = 32
+# Kinds with one small entry per release, looked up by every warm build: kept in a pack
+# (cache_pack.py), one data file per kind instead of one file per entry.
+PACKED_KINDS = frozenset({"release", "crop-plan", "page"})
 
 
 def file_status(path: str) -> str:
@@ -56,7 +61,8 @@ def digest(*parts: bytes | str) -> str:
 
 
 class BuildCache:
-    """Entries grouped by kind (``release``, ``page``, ``search``…), one file per key."""
+    """Entries grouped by kind (``release``, ``page``, ``search``…), one file per key or, for
+    ``PACKED_KINDS``, one record per key in the kind's pack."""
 
     def __init__(self, folder: str | Path) -> None:
         self.root = Path(folder) / f"v{FORMAT}"
@@ -66,6 +72,13 @@ class BuildCache:
         self.written: list[tuple[str, str]] = []
         self.hits = 0
         self.misses = 0
+        self._packs: dict[str, Pack] = {}
+
+    def _pack(self, kind: str) -> Pack:
+        pack = self._packs.get(kind)
+        if pack is None:
+            pack = self._packs[kind] = Pack(f"{self._root}/{kind}")
+        return pack
 
     def _path(self, kind: str, key: str) -> Path:
         return Path(self._file(kind, key))
@@ -77,6 +90,13 @@ class BuildCache:
     def get(self, kind: str, key: str) -> bytes | None:
         """The payload stored under ``key``, or None when missing or damaged."""
         self.used.setdefault(kind, set()).add(key)
+        if kind in PACKED_KINDS:
+            packed = self._pack(kind).read(key)
+            if packed is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+            return packed
         path = self._file(kind, key)
         try:
             with open(path, "rb") as f:
@@ -102,6 +122,13 @@ class BuildCache:
     def put(self, kind: str, key: str, payload: bytes) -> None:
         """Store ``payload`` atomically (write then rename: a killed build leaves no half entry)."""
         self.used.setdefault(kind, set()).add(key)
+        if kind in PACKED_KINDS:
+            try:
+                self._pack(kind).write(key, payload)
+                self.written.append((kind, key))
+            except OSError as exc:
+                log.warning("pregon: no se pudo guardar en el caché de construcción (%s): %s", kind, exc)
+            return
         path = self._path(kind, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +143,9 @@ class BuildCache:
 
     def discard(self, kind: str, key: str) -> None:
         self.used.get(kind, set()).discard(key)
+        if kind in PACKED_KINDS:
+            self._pack(kind).forget(key)
+            return
         with contextlib.suppress(OSError):
             self._path(kind, key).unlink()
 
@@ -124,6 +154,13 @@ class BuildCache:
         for kind, key in self.written:
             self.discard(kind, key)
         self.written.clear()
+        self.close()
+
+    def close(self) -> None:
+        """Close the packs without saving their indexes (a failed build keeps the previous ones)."""
+        for pack in self._packs.values():
+            pack.close()
+        self._packs.clear()
 
     def folder(self, kind: str, key: str) -> Path:
         """A folder entry (e.g. a search bundle); complete only if its ``.done`` marker exists."""
@@ -139,7 +176,15 @@ class BuildCache:
             for other in parent.iterdir():
                 if other.name.startswith("v") and other != self.root:
                     _remove(other)
+        for kind, pack in self._packs.items():
+            try:
+                pack.save(self.used.get(kind, set()))
+            except OSError as exc:
+                log.warning("pregon: no se pudo guardar el índice del caché (%s): %s", kind, exc)
+            pack.remove_others(self.started)
         for kind, keys in self.used.items():
+            if kind in PACKED_KINDS:
+                continue
             base = self.root / kind
             if not base.is_dir():
                 continue

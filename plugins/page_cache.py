@@ -141,7 +141,12 @@ class PageCache:
                 out.write(output)
             if kept is not None:
                 kept.wrote(served.dest_uri, origin)
-        page = Page(None, served, config)
+        page = file.page
+        if page is None:
+            page = Page(None, served, config)
+        else:  # the page MkDocs made for the file (same address) now stands for the served file
+            page.file = served
+            served.page = page
         page.content = stored.content
         page.present_anchor_ids = set(stored.anchors)
         self.hits[file.src_uri] = stored

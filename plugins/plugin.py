@@ -528,8 +528,10 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 )
 
     def on_build_error(self, *, error: Exception) -> None:
-        if getattr(self, "cache", None) is not None:
+        cache = getattr(self, "cache", None)
+        if cache is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
+            cache.close()
         search_index = getattr(self, "search", None)
         if search_index is not None:
             search_index.abort()
