@@ -17,7 +17,7 @@ from .problems import Problem, ReleaseError
 from .release import Release, ReleaseRules, Update, load_release
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A release as this build shows it."""
 

@@ -44,7 +44,7 @@ _ORIENTATION_TAG = 0x0112
 _TRANSPOSED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ratio:
     """A crop shape: its label in the manifest, its largest size, and a word for the file name."""
 
@@ -61,7 +61,7 @@ STORY = Ratio("9:16", 1080, 1920, "vertical")
 RATIOS = (LINK_CARD, SQUARE, PORTRAIT, STORY)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Crop:
     """One published crop of an image: ``path`` is relative to the site root."""
 

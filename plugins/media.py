@@ -37,7 +37,7 @@ Fail = Callable[[str, str, Loc], None]
 """Report a problem: (field as shown to editors, Spanish message, location in the front matter)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Media:
     """A media file or embedded video. ``src`` is relative to docs_dir (None for YouTube)."""
 

@@ -237,7 +237,7 @@ class ReleaseRules:
     releases_dir: str = "prensa"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Update:
     id: str
     time: datetime
@@ -246,7 +246,7 @@ class Update:
     media: tuple[Media, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Release:
     """A validated press release with everything pages, feeds and the manifest need."""
 
