@@ -14,11 +14,12 @@ from . import lifecycle
 from .gitinfo import Commit, last_commits
 from .lifecycle import State
 from .problems import Problem, ReleaseError
+from .records import Record
 from .release import Release, ReleaseRules, Update, load_release
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Record):
     """A release as this build shows it."""
 
     release: Release

@@ -33,6 +33,7 @@ from PIL import Image, ImageOps
 from .cache import BuildCache, digest
 from .kept_output import KeptOutput
 from .media import Media
+from .records import Record
 from .release import Release
 
 FOLDER = "pregon/recortes"
@@ -45,7 +46,7 @@ _TRANSPOSED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 
 @dataclass(frozen=True, slots=True)
-class Ratio:
+class Ratio(Record):
     """A crop shape: its label in the manifest, its largest size, and a word for the file name."""
 
     label: str
@@ -62,7 +63,7 @@ RATIOS = (LINK_CARD, SQUARE, PORTRAIT, STORY)
 
 
 @dataclass(frozen=True, slots=True)
-class Crop:
+class Crop(Record):
     """One published crop of an image: ``path`` is relative to the site root."""
 
     ratio: str

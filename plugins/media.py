@@ -13,6 +13,7 @@ from PIL import Image
 
 from .localfiles import LocalFile, LocalFileError, SiteFolder, read_local
 from .problems import Loc
+from .records import Record
 from .source import Reference, is_local_video, is_url
 from .videoinfo import video_info
 
@@ -38,7 +39,7 @@ Fail = Callable[[str, str, Loc], None]
 
 
 @dataclass(frozen=True, slots=True)
-class Media:
+class Media(Record):
     """A media file or embedded video. ``src`` is relative to docs_dir (None for YouTube)."""
 
     kind: str  # "image" | "video"

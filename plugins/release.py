@@ -38,6 +38,7 @@ from .media import Media, MediaReader
 from .moments import MomentError
 from .moments import as_moment as parse_moment  # lifecycle and site read their dates the same way
 from .problems import Loc, Problem, ReleaseError, clip, field_name
+from .records import Record
 from .source import SourceFile, item_references, read_source, update_id, update_references
 
 __all__ = ["Media", "Release", "ReleaseRules", "Update", "load_release", "load_rules", "parse_moment", "update_id"]
@@ -238,7 +239,7 @@ class ReleaseRules:
 
 
 @dataclass(frozen=True, slots=True)
-class Update:
+class Update(Record):
     id: str
     time: datetime
     text: str
@@ -247,7 +248,7 @@ class Update:
 
 
 @dataclass(frozen=True, slots=True)
-class Release:
+class Release(Record):
     """A validated press release with everything pages, feeds and the manifest need."""
 
     id: str
