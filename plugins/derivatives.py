@@ -277,17 +277,17 @@ class Crops:
     def files(self, config: MkDocsConfig, cache: BuildCache | None, kept: KeptOutput | None = None) -> list[File]:
         """The crops to write, as MkDocs files; those the previous build left in the site folder
         are kept there (:mod:`.kept_output`) and get no file at all."""
-        memo = Memo()
-        # In source order, so that the memo decodes each image once.
-        ordered = sorted(self.jobs.items(), key=lambda pj: (pj[1].source_sha, pj[1].draft or (0, 0), pj[0]))
-        made: list[File] = []
-        for path, job in ordered:
+        to_make = []
+        for path, job in self.jobs.items():
             if kept is not None and kept.place(path, job.origin):
                 if cache is not None:
                     cache.keep("crop", job.key)  # for a build without the previous output
                 continue
-            made.append(CropFile(config, path, job, cache, memo, kept))
-        return made
+            to_make.append((path, job))
+        # In source order, so that the memo decodes each image once.
+        to_make.sort(key=lambda pj: (pj[1].source_sha, pj[1].draft or (0, 0), pj[0]))
+        memo = Memo()
+        return [CropFile(config, path, job, cache, memo, kept) for path, job in to_make]
 
 
 def release_images(release: Release) -> Iterable[tuple[Media, Focus]]:

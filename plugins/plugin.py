@@ -379,7 +379,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             else:
                 date = entry.release.date
                 group = search.release_group(date.year, date.month, newest)
-                self.search.add(search.release_document(page, entry), group=group)
+                page_key = self.page_cache.keys.get(page.file.src_uri) if self.page_cache else None
+                self.search.add_release(page, entry, group, page_key)
         for src_uri, view in self.views.items():
             office = files.get_file_from_path(src_uri)
             if view.kind == "dependencia" and view.page == 0 and view.dependencia and office and office.page:

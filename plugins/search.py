@@ -147,6 +147,21 @@ def release_document(page: Page, entry: Entry) -> Document:
     )
 
 
+@dataclass(frozen=True)
+class LazyRelease:
+    """A release page's document made only if its bundle is indexed again (its digest is known)."""
+
+    page: Page
+    entry: Entry
+
+    @property
+    def dest_uri(self) -> str:
+        return self.page.file.dest_uri
+
+    def html(self, lang: str) -> str:
+        return release_document(self.page, self.entry).html(lang)
+
+
 def dependencia_document(page: Page, name: str) -> Document:
     """A dependencia's page: found by the office's name, and a value of the dependencia filter
     even while none of its releases is in force (the filter lists what the index holds)."""
@@ -187,6 +202,9 @@ def scratch_dir(expected_bytes: int, shm: str = "/dev/shm") -> str | None:
     return shm if free >= 4 * expected_bytes and os.access(shm, os.W_OK) else None
 
 
+DOCUMENT_KIND = "search-document"  # build-cache kind: digest of a release page's document
+_HEX_DIGEST = re.compile(rb"[0-9a-f]{64}")
+
 PRIMARY = "paginas"  # the bundle at ``pagefind/`` (content pages); releases by year below it
 BUNDLE_KIND = "search"
 _ORIGIN = "search:"  # + bundle key + ":" + number of files (kept_output)
@@ -216,7 +234,7 @@ class SearchIndex:
         self._groups: dict[str, list[tuple[str, str]]] = {}  # group → (dest_uri, sha256 of document)
         # The documents themselves hold only references to page bodies already in memory; their
         # HTML is made again for the groups Pagefind must index, and never for the cached ones.
-        self._documents: dict[str, list[Document]] = {}
+        self._documents: dict[str, list[Document | LazyRelease]] = {}
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._running: _Indexing | None = None
@@ -225,11 +243,29 @@ class SearchIndex:
         self.built: list[str] = []  # groups Pagefind indexed in this build (the others came from the cache)
         self.launched: list[subprocess.Popen[bytes]] = []
 
-    def add(self, document: Document, group: str = PRIMARY) -> None:
-        """Count ``document`` in ``group``; it is written for Pagefind only if its bundle is not cached."""
-        self._groups.setdefault(group, []).append((document.dest_uri, digest(document.html(self.lang))))
+    def add(self, document: Document, group: str = PRIMARY) -> str:
+        """Count ``document`` in ``group``; it is written for Pagefind only if its bundle is not
+        cached. Returns the digest of what Pagefind reads of it."""
+        sha = digest(document.html(self.lang))
+        self._groups.setdefault(group, []).append((document.dest_uri, sha))
         self._documents.setdefault(group, []).append(document)
         self.pages += 1
+        return sha
+
+    def add_release(self, page: Page, entry: Entry, group: str, page_key: str | None) -> None:
+        """Count a release's page in ``group``. Its document's digest is kept in the build cache
+        under the page's key (which covers everything the document shows), so an unchanged page
+        costs a lookup, and its document is made only if its bundle is indexed again."""
+        key = digest(DOCUMENT_KIND, page_key, self.lang) if page_key and self.cache else None
+        known = self.cache.get(DOCUMENT_KIND, key) if key and self.cache else None
+        if known is not None and _HEX_DIGEST.fullmatch(known):
+            self._groups.setdefault(group, []).append((page.file.dest_uri, known.decode("ascii")))
+            self._documents.setdefault(group, []).append(LazyRelease(page, entry))
+            self.pages += 1
+            return
+        sha = self.add(release_document(page, entry), group)
+        if key and self.cache:
+            self.cache.put(DOCUMENT_KIND, key, sha.encode("ascii"))
 
     def _write(self, group: str) -> None:
         """The documents of ``group`` as files, where Pagefind reads them."""

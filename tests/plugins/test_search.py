@@ -149,3 +149,48 @@ def test_releases_outweigh_content_pages_and_code_blocks_stay_out(tmp_path: Path
     pages = {f["url"]: f for f in fragments(tmp_path / "pagefind")}
     assert "Cómo escribir un comunicado" in pages["/guia/"]["content"]
     assert "summary:" not in pages["/guia/"]["content"] and "dependencia: salud" not in pages["/guia/"]["content"]
+
+
+def _release_page(content: str):  # a real MkDocs page, as a build has it after conversion
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "Alcaldía", "docs_dir": ".", "site_dir": "site"})
+    config.validate()
+    file = File("prensa/2026/04/vacunacion.md", src_dir=None, dest_dir="site", use_directory_urls=True)
+    page = Page(None, file, config)
+    page.content = content
+    return page
+
+
+def test_a_release_document_digest_comes_from_the_cache_under_its_page_key(tmp_path: Path) -> None:
+    """The digest is stored under the page's key, which covers everything the document shows: an
+    unchanged page costs a lookup, its document is made only if its bundle is indexed again, and
+    another key is digested afresh."""
+    from types import SimpleNamespace
+
+    from pregon.plugins.cache import BuildCache, digest
+
+    meta = SimpleNamespace(summary="Brigadas en doce veredas.")
+    release = SimpleNamespace(title="Vacunación", meta=meta, image=None)
+    entry = SimpleNamespace(release=release, updates=(), dependencia_name="Secretaría de Salud")
+    page = _release_page("<p>Equipos de salud vacunan gratis.</p>")
+    expected = digest(search.release_document(page, entry).html("es"))  # type: ignore[arg-type]
+
+    first = search.SearchIndex(cache=BuildCache(tmp_path))
+    first.add_release(page, entry, "2026", "clave-de-pagina")  # type: ignore[arg-type]
+    assert first._groups["2026"] == [(page.file.dest_uri, expected)]
+    assert first.cache is not None
+    first.cache.prune()
+
+    other = _release_page("<p>Otro texto.</p>")
+    warm = search.SearchIndex(cache=BuildCache(tmp_path))
+    warm.add_release(other, entry, "2026", "clave-de-pagina")  # type: ignore[arg-type]
+    warm.add_release(other, entry, "2026", "otra-clave")  # type: ignore[arg-type]
+    fresh = digest(search.release_document(other, entry).html("es"))  # type: ignore[arg-type]
+    assert [sha for _, sha in warm._groups["2026"]] == [expected, fresh]
+    lazy = warm._documents["2026"][0]
+    assert isinstance(lazy, search.LazyRelease)
+    assert lazy.html("es") == search.release_document(other, entry).html("es")  # type: ignore[arg-type]
