@@ -34,7 +34,7 @@ FORMAT = "3"
 _DIGEST_SIZE = 32
 # Kinds with one small entry per release, looked up by every warm build: kept in a pack
 # (cache_pack.py), one data file per kind instead of one file per entry.
-PACKED_KINDS = frozenset({"release", "crop-plan", "page", "search-document"})
+PACKED_KINDS = frozenset({"release", "crop-plan", "page", "search-document", "manifest-item"})
 
 
 def file_status(path: str) -> str:

@@ -99,6 +99,11 @@ class Job:
 Focus = tuple[float, float] | None
 
 
+def crops_version() -> str:
+    """What the crops' names and sizes depend on besides the image: the algorithm and Pillow."""
+    return f"{ALGORITHM}/{PIL.__version__}"
+
+
 def crop_box(width: int, height: int, ratio: Ratio, focus: Focus) -> tuple[tuple[int, int, int, int], tuple[int, int]]:
     """(left, top, right, bottom) of the crop in a ``width``×``height`` image, and its output size."""
     target = ratio.width / ratio.height

@@ -36,7 +36,7 @@ from .derivatives import CropFile
 from .feeds import FeedCache, FeedSite, feed_paths, render_feeds
 from .htmlconform import conform
 from .kept_output import KeptOutput, source_origin, unique_dests
-from .manifest import MANIFEST_PATH, entity_facts, render_manifest
+from .manifest import MANIFEST_PATH, ItemTexts, entity_facts, render_manifest
 from .page_cache import TEMPLATE as CACHED_TEMPLATE
 from .page_cache import PageCache, ServedFile
 from .page_cache import serve as serve_cached
@@ -275,7 +275,12 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         outputs = {path: b"" for _, prefix, _, _ in self.feed_sets for path in feed_paths(prefix).values()}
         outputs |= self._dependencia_sitemaps(files, groups)
         outputs[MANIFEST_PATH] = render_manifest(
-            self.site, listed, self.feeds, entity_facts(self.config.entity), crops=self.crops
+            self.site,
+            listed,
+            self.feeds,
+            entity_facts(self.config.entity),
+            crops=self.crops,
+            items=ItemTexts(self.cache, self.entry_keys),
         )
         releases = [e.release for e in self.catalog.entries.values()] + self.catalog.hidden
         expires = self.announcement.expires if self.announcement else None
