@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from pregon.calendar_es import month_and_year
+
 _PATTERN = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -59,10 +61,4 @@ class Month:
     @property
     def name_es(self) -> str:
         """``"noviembre de 2026"``."""
-        return f"{_MONTHS_ES[self.month - 1]} de {self.year}"
-
-
-_MONTHS_ES = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
-)  # fmt: skip
+        return month_and_year(self.year, self.month)

@@ -27,27 +27,15 @@ from email.utils import format_datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
+from pregon.calendar_es import long_date
+
 BOGOTA = ZoneInfo("America/Bogota")
 
 
 def spanish_date(moment: datetime) -> str:
     """«20 de noviembre de 2026», the day as it is in Bogotá."""
     local = moment.astimezone(BOGOTA)
-    return f"{local.day} de {MONTHS[local.month - 1]} de {local.year}"
+    return long_date(local.year, local.month, local.day)
 
 
 def dateline(city: str | None, moment: datetime) -> str:

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from plugins.cache import BuildCache
-from plugins.cache_pack import INDEX, Pack
+from pregon.plugins.cache import BuildCache
+from pregon.plugins.cache_pack import INDEX, Pack
 
 KEYS = [f"{n:064x}" for n in range(40)]
 
