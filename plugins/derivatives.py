@@ -335,7 +335,7 @@ def plan_site(releases: Iterable[tuple[Release, str]], docs_dir: Path, cache: Bu
     crops = Crops()
     for release, content_key in releases:
         # Pillow's version too: each job carries its crop's key, which depends on it.
-        key = digest("crop-plan", ALGORITHM, PIL.__version__, code, content_key, os.path.abspath(docs_dir))
+        key = digest("crop-plan", crops_version(), code, content_key, os.path.abspath(docs_dir))
         planned = None
         if cache is not None:
             payload = cache.get("crop-plan", key)

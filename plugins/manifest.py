@@ -116,17 +116,17 @@ class ItemTexts:
 
     def __call__(self, site: FeedSite, entry: Entry, crops: Crops | None) -> str:
         entry_key = self.entry_keys.get(entry.release.src_uri)
-        key = digest(ITEM_KIND, entry_key, site.url, crops_version()) if self.cache and entry_key else None
-        if key is not None and self.cache is not None:
-            stored = self.cache.get(ITEM_KIND, key)
-            if stored is not None:
-                try:
-                    return stored.decode("utf-8")
-                except UnicodeDecodeError:
-                    self.cache.discard(ITEM_KIND, key)
+        if self.cache is None or entry_key is None:
+            return _dumps(manifest_item(site, entry, crops))
+        key = digest(ITEM_KIND, entry_key, site.url, crops_version())
+        stored = self.cache.get(ITEM_KIND, key)
+        if stored is not None:
+            try:
+                return stored.decode("utf-8")
+            except UnicodeDecodeError:
+                self.cache.discard(ITEM_KIND, key)
         text = _dumps(manifest_item(site, entry, crops))
-        if key is not None and self.cache is not None:
-            self.cache.put(ITEM_KIND, key, text.encode("utf-8"))
+        self.cache.put(ITEM_KIND, key, text.encode("utf-8"))
         return text
 
 

@@ -15,8 +15,9 @@ from urllib.parse import quote
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from pregon.calendar_es import month_and_year
+
 from .catalog import Catalog, Entry
-from .site import MONTHS
 
 
 @dataclass
@@ -108,7 +109,7 @@ def build_views(
     for year in sorted(by_month, reverse=True):
         months = [
             {
-                "title": f"{MONTHS[m - 1].capitalize()} de {year}",
+                "title": month_and_year(year, m).capitalize(),
                 "url": f"{base}/{year}/{m:02d}/",
                 "count": len(by_month[year][m]),
             }
@@ -135,7 +136,7 @@ def build_views(
                 View(
                     "month",
                     f"{base}/{year}/{m:02d}/index.md",
-                    f"Comunicados de {MONTHS[m - 1]} de {year}",
+                    f"Comunicados de {month_and_year(year, m)}",
                     by_month[year][m],
                 )
             )

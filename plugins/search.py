@@ -256,16 +256,18 @@ class SearchIndex:
         """Count a release's page in ``group``. Its document's digest is kept in the build cache
         under the page's key (which covers everything the document shows), so an unchanged page
         costs a lookup, and its document is made only if its bundle is indexed again."""
-        key = digest(DOCUMENT_KIND, page_key, self.lang) if page_key and self.cache else None
-        known = self.cache.get(DOCUMENT_KIND, key) if key and self.cache else None
+        if self.cache is None or page_key is None:
+            self.add(release_document(page, entry), group)
+            return
+        key = digest(DOCUMENT_KIND, page_key, self.lang)
+        known = self.cache.get(DOCUMENT_KIND, key)
         if known is not None and _HEX_DIGEST.fullmatch(known):
             self._groups.setdefault(group, []).append((page.file.dest_uri, known.decode("ascii")))
             self._documents.setdefault(group, []).append(LazyRelease(page, entry))
             self.pages += 1
             return
         sha = self.add(release_document(page, entry), group)
-        if key and self.cache:
-            self.cache.put(DOCUMENT_KIND, key, sha.encode("ascii"))
+        self.cache.put(DOCUMENT_KIND, key, sha.encode("ascii"))
 
     def _write(self, group: str) -> None:
         """The documents of ``group`` as files, where Pagefind reads them."""

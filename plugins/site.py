@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from pregon.calendar_es import long_date
+
 from .config import AnnouncementConfig, EntityConfig
 from .release import parse_moment
 
@@ -40,25 +42,9 @@ def current_announcement(config: AnnouncementConfig, now: datetime, tz: tzinfo) 
     return Announcement(config.text, config.link, config.kind, expires)
 
 
-MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
-
-
 def fecha(moment: Any, with_time: bool = True) -> str:
     """Spanish long date for people: «20 de noviembre de 2026, 10:00»."""
     if not isinstance(moment, datetime):
         return ""
-    text = f"{moment.day} de {MONTHS[moment.month - 1]} de {moment.year}"
+    text = long_date(moment)
     return f"{text}, {moment:%H:%M}" if with_time else text

@@ -3,6 +3,8 @@ e-mail, reports)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 MONTHS = (
     "enero",
     "febrero",
@@ -19,9 +21,9 @@ MONTHS = (
 )
 
 
-def long_date(year: int, month: int, day: int) -> str:
-    """«20 de noviembre de 2026»."""
-    return f"{day} de {MONTHS[month - 1]} de {year}"
+def long_date(day: date) -> str:
+    """«20 de noviembre de 2026» (a datetime gives its own day: convert it to local time first)."""
+    return f"{day.day} de {MONTHS[day.month - 1]} de {day.year}"
 
 
 def month_and_year(year: int, month: int) -> str:

@@ -35,7 +35,7 @@ BOGOTA = ZoneInfo("America/Bogota")
 def spanish_date(moment: datetime) -> str:
     """«20 de noviembre de 2026», the day as it is in Bogotá."""
     local = moment.astimezone(BOGOTA)
-    return long_date(local.year, local.month, local.day)
+    return long_date(local)
 
 
 def dateline(city: str | None, moment: datetime) -> str:
