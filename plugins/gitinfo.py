@@ -71,3 +71,20 @@ def last_commits(folder: Path, paths: Iterable[str]) -> dict[str, Commit]:
     proc.kill()
     proc.wait()
     return found
+
+
+def tracked_under(folder: Path) -> bool:
+    """Whether git tracks any file under ``folder`` (False outside a work tree or without git)."""
+    if not folder.is_dir():
+        return False
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "-z", "--", "."],
+            cwd=folder,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0 and bool(proc.stdout)

@@ -34,6 +34,7 @@ from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig
 from .derivatives import CropFile
 from .feeds import FeedCache, FeedSite, feed_paths, render_feeds
+from .gitinfo import tracked_under
 from .htmlconform import conform
 from .kept_output import KeptOutput, source_origin, unique_dests
 from .manifest import MANIFEST_PATH, ItemTexts, entity_facts, render_manifest
@@ -156,6 +157,16 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         folder = Path(self.config.cache.dir)
         if not folder.is_absolute():
             folder = Path(config.config_file_path or ".").resolve().parent / folder
+        if tracked_under(folder):
+            # Cache entries are trusted (releases are pickled): one that came in a commit is not a
+            # build's own and could run code or stand for an approved release. Build without it.
+            log.warning(
+                "pregon: el caché de construcción %s está en el repositorio; no se usa. Quítelo con "
+                "«git rm -r --cached %s» (ya está en .gitignore).",
+                folder,
+                self.config.cache.dir,
+            )
+            return None
         # Strict builds fail on warnings, which a page served from the cache would not repeat:
         # count them, and keep nothing from a build that had any (see on_post_build).
         self.warnings = CountHandler()

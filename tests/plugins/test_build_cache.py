@@ -265,3 +265,34 @@ def test_a_hook_file_is_part_of_every_key(project_copy: Path, tmp_path: Path) ->
     assert "Revisado por el gancho." in (tmp_path / "warm" / LIVE_BLOG / "index.html").read_text(encoding="utf-8")
     clean_build(project_copy, tmp_path / "clean")
     assert_same_site(tmp_path / "warm", tmp_path / "clean")
+
+
+def test_a_cache_committed_to_the_repository_is_not_used(project_copy: Path, tmp_path: Path) -> None:
+    """Cache entries are trusted (releases are pickled), so entries that arrived in a commit are
+    never read: the build warns, says how to remove them, and builds as if there were none."""
+    git = ["git", "-c", "user.name=Prensa", "-c", "user.email=prensa@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=project_copy, check=True)
+    build(project_copy, tmp_path / "cold")
+    cache = project_copy / ".cache" / "pregon"
+    subprocess.run([*git, "add", "-A", "-f", "."], cwd=project_copy, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "caché"], cwd=project_copy, check=True)
+    before = {p: p.read_bytes() for p in cache.rglob("*") if p.is_file()}
+    assert before
+
+    env = {**os.environ, "PREGON_SITE_URL": SITE_URL, "PREGON_NOW": FIXED_NOW, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-v", "-f", str(project_copy / "mkdocs.yml")]
+    proc = subprocess.run(
+        [*cmd, "-d", str(tmp_path / "warm")], cwd=project_copy, env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "está en el repositorio; no se usa" in proc.stderr
+    assert "git rm -r --cached .cache/pregon" in proc.stderr
+    assert "caché de construcción:" not in proc.stderr  # no page came from it
+    assert {p: p.read_bytes() for p in cache.rglob("*") if p.is_file()} == before  # nor was it written
+    strict = subprocess.run(
+        [*cmd, "--strict", "-d", str(tmp_path / "strict")], cwd=project_copy, env=env, capture_output=True, check=False
+    )
+    assert strict.returncode != 0  # a strict build stops on it
+    shutil.rmtree(project_copy / ".cache")
+    build(project_copy, tmp_path / "clean")
+    assert_same_site(tmp_path / "warm", tmp_path / "clean")
