@@ -30,11 +30,12 @@ from .cache_pack import Pack
 log = logging.getLogger("mkdocs.plugins.pregon")
 
 # Bumped whenever the layout or the meaning of an entry changes: old caches are then ignored.
-FORMAT = "3"
+FORMAT = "4"
 _DIGEST_SIZE = 32
-# Kinds with one small entry per release, looked up by every warm build: kept in a pack
-# (cache_pack.py), one data file per kind instead of one file per entry.
-PACKED_KINDS = frozenset({"release", "crop-plan", "page", "search-document", "manifest-item"})
+# Kinds with one entry per release or page, looked up by every warm build: kept in a pack
+# (cache_pack.py), one data file per kind instead of one file per entry. A cold build of a large
+# archive would otherwise create (and CI would archive and restore) tens of thousands of files.
+PACKED_KINDS = frozenset({"release", "crop-plan", "page", "page-html", "search-document", "manifest-item"})
 
 
 def file_status(path: str) -> str:

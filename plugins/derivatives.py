@@ -244,7 +244,10 @@ class CropFile(File):
         return True
 
     def copy_file(self, dirty: bool = False) -> None:
-        os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
+        folder = os.path.dirname(self.abs_dest_path)
+        if folder not in self.memo.folders:  # an image's crops share a folder: one mkdir for all
+            os.makedirs(folder, exist_ok=True)
+            self.memo.folders.add(folder)
         with open(self.abs_dest_path, "wb") as out:
             out.write(self.content_bytes)
         if self.kept is not None:
@@ -252,10 +255,12 @@ class CropFile(File):
 
 
 class Memo:
-    """The last image decoded: the four crops of an image are copied one after the other."""
+    """What the crops of one build share: the last image decoded (the four crops of an image are
+    copied one after the other) and the site folders already made."""
 
     def __init__(self) -> None:
         self.last: tuple[tuple[str, tuple[int, int] | None], Decoded] | None = None
+        self.folders: set[str] = set()
 
     def decoded(self, job: Job) -> Decoded:
         key = (job.source_sha, job.draft)
