@@ -70,13 +70,25 @@ feo fea feos feas deplorable penoso penosa patetic* mediocre* fracas* roto rota 
 daños dañad* herid* victima* agresion agresor* acoso acosador* acosad* machis* racis* xenofob*
 homofob* discrimin* frustr* molest* hartazgo insoportable intolerable inaceptable inadmisible
 estaf* criminal* crimen* delito* matar matan mataron duele duelen dolio error errores miserable*
-vomit* repugnant* indecente tonto tonta tontos tontas tonteria* pesadilla traicion* traidor*
+vomit* repugnant* indecente mamera jartera jarto jarta ladilla embarrad* cagad* paila pailas rata
+ratas lambon* vago vagos perezos* atracador* raponer* fleteo hampa bandid* tonto tonta tontos tontas tonteria* pesadilla traicion* traidor*
 malisim* enfermo enferma enfermos enfermas enfermedad enfermedades fiebre gripe muriendo morir
 suicid* guerra guerras bombardeo* pereza cansancio panico hipocre* cinic* cinismo facha fachas
 nazi* dictador* dictadura golpist* matanza masacre* violacion* violad* secuestr* extorsi* amenaz*
 trist* miedos dolores sustos culpas resfriad* resaca nervios ansios* insomnio perdimos perdi perdio
 perdieron
 """.split()  # noqa: SIM905
+
+# Set phrases whose tone is not that of their words ("menos mal" is relief, "vale la pena" praise),
+# and Colombian ones an office reads every day ("qué chimba", "qué mamera", "pailas"). Matched
+# before the words, on the folded tokens; a negator does not flip them.
+PHRASES = {
+    "vale la pena": 1, "menos mal": 1, "por fin": 1, "de maravilla": 1, "que chimba": 1,
+    "una chimba": 1, "que nota": 1, "lo maximo": 1, "muy amables": 1,
+    "que pena": -1, "que oso": -1, "que boleta": -1, "que mamera": -1, "que jartera": -1,
+    "que ladilla": -1, "ni modo": -1, "echo de menos": -1, "no puedo mas": -1, "ya no mas": -1,
+    "hasta cuando": -1, "da grima": -1, "mal parqueado": -1, "mal parqueados": -1,
+}  # fmt: skip
 
 NEGATORS = frozenset(("no", "nunca", "jamas", "tampoco", "ni", "sin", "nada", "nadie"))
 
@@ -102,6 +114,7 @@ def normalise(text: str) -> str:
 class _Lexicon:
     exact: dict[str, int]
     prefixes: tuple[tuple[str, int], ...]
+    phrases: dict[str, tuple[tuple[tuple[str, ...], int], ...]]  # first word → (words, polarity)
 
     def polarity(self, token: str) -> int:
         if token in self.exact:
@@ -124,7 +137,11 @@ def _lexicon() -> _Lexicon:
                 exact[word] = value
     # Longest prefix first, so "decepcionad*" wins over a shorter entry.
     prefixes.sort(key=lambda p: -len(p[0]))
-    return _Lexicon(exact, tuple(prefixes))
+    phrases: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for phrase, value in PHRASES.items():
+        words = tuple(phrase.split())
+        phrases.setdefault(words[0], []).append((words, value))
+    return _Lexicon(exact, tuple(prefixes), {k: tuple(v) for k, v in phrases.items()})
 
 
 # Emoticons typed as text, which the Emoji Sentiment Ranking does not list: ":)", ";-)", ":D",
@@ -152,10 +169,18 @@ def cues(text: str) -> tuple[float, ...]:
     lexicon = _lexicon()
     tokens = TOKEN.findall(fold(normalise(text)))
     positive = negative = 0
-    for i, token in enumerate(tokens):
-        value = lexicon.polarity(token)
-        if value and any(t in NEGATORS for t in tokens[max(0, i - 3) : i]):
-            value = -value
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        phrase = next((p for p in lexicon.phrases.get(token, ()) if tuple(tokens[i : i + len(p[0])]) == p[0]), None)
+        if phrase is not None:
+            value = phrase[1]
+            i += len(phrase[0])
+        else:
+            value = lexicon.polarity(token)
+            if value and any(t in NEGATORS for t in tokens[max(0, i - 3) : i]):
+                value = -value
+            i += 1
         if value > 0:
             positive += 1
         elif value < 0:

@@ -43,7 +43,7 @@ _NAME = re.compile(r"(?<=[\w,;] )[A-ZÁÉÍÓÚÑ][\wáéíóúüñ]+")
 
 def rules_digest() -> str:
     """SHA-256 of what decides a call besides the trained weights: the pipeline revision, the
-    neutral threshold and the lexicon (words, negators, emoticons, request patterns). A cached
+    neutral threshold and the lexicon (words, phrases, negators, emoticons, request patterns). A cached
     model and the published held-out figures belong to one value of it."""
     from . import lexicon
 
@@ -54,6 +54,7 @@ def rules_digest() -> str:
         " ".join(lexicon.POSITIVE),
         " ".join(lexicon.NEGATIVE),
         " ".join(sorted(lexicon.NEGATORS)),
+        repr(sorted(lexicon.PHRASES.items())),
         repr(lexicon.EMOTICON_SCORE),
         *(pattern.pattern for pattern in lexicon.PATTERNS),
     ):

@@ -290,6 +290,10 @@ def test_lexicon_cues_handle_negation_accents_and_emoji() -> None:
     assert named("Qué tristes noticias, me da asco")["negativas"] == 2
     assert named("Me encantó, qué ganas de volver")["positivas"] == 2
     assert named("sin ganas")["negativas"] == 1  # negated
+    # A set phrase counts for its own tone, not its words': "menos mal" is relief, not "mal".
+    assert (named("Menos mal llegó el agua")["positivas"], named("Menos mal llegó el agua")["negativas"]) == (1, 0)
+    assert named("Qué mamera esa fila, ¡qué oso!")["negativas"] == 2
+    assert named("no vale la pena")["positivas"] == 1  # a phrase is not flipped by a negator
     # Links and @handles carry no polarity: "@buenvecino" is not the word "buen".
     assert named("@buenvecino https://mal.example/x")["positivas"] == named("x")["positivas"] == 0
 
