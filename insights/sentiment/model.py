@@ -2,8 +2,9 @@
 
 No model file is shipped: the pipeline is trained from the bundled corpus (and the office's own
 labels, when it has some) on first use, in a few seconds, and cached in the user's cache directory
-under a key made of the scikit-learn version, this module's revision and the training data. A new
-scikit-learn or new labels simply train a new model; a stale pickle is never loaded.
+under a key made of the scikit-learn version, the rules (:func:`rules_digest`: this module's
+revision, the neutral threshold and the lexicon) and the training data. A new scikit-learn, an
+edited word list or new labels simply train a new model; a stale pickle is never loaded.
 """
 
 from __future__ import annotations
