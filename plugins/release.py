@@ -252,7 +252,7 @@ class Release(Record):
     """A validated press release with everything pages, feeds and the manifest need."""
 
     id: str
-    path: Path
+    path: str  # absolute; a string, since tens of thousands are unpickled from the cache per build
     display_path: str
     src_uri: str  # relative to docs_dir, posix
     meta: FrontMatter
@@ -372,7 +372,7 @@ def release_from_source(source: SourceFile, rules: ReleaseRules) -> Release:
 
     return Release(
         id=release_id,
-        path=source.path,
+        path=str(source.path),
         display_path=shown,
         src_uri=src_uri,
         meta=meta,
