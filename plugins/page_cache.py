@@ -54,6 +54,17 @@ class Stored:
 class ServedFile(File):
     """A page whose output was copied from the cache: MkDocs treats it as an already written asset."""
 
+    @classmethod
+    def standing_for(cls, file: File) -> ServedFile:
+        """The served file of ``file``: its path, address, inclusion and source, with the values
+        MkDocs already worked out for it (a warm build makes one per archived page)."""
+        file.abs_src_path  # noqa: B018 - worked out while the source folder is still known
+        served = cls.__new__(cls)
+        served.__dict__.update(file.__dict__)
+        served.src_dir = None  # generated: MkDocs does not read it from the docs folder
+        served.page = None
+        return served
+
     def is_documentation_page(self) -> bool:
         return False
 
@@ -118,16 +129,7 @@ class PageCache:
         stored = self._read(file.src_uri)
         if stored is None:
             return None
-        served = ServedFile(
-            file.src_uri,
-            src_dir=None,
-            dest_dir=config.site_dir,
-            use_directory_urls=config.use_directory_urls,
-            dest_uri=file.dest_uri,
-            inclusion=file.inclusion,
-        )
-        served.generated_by = file.generated_by
-        served.abs_src_path = file.abs_src_path
+        served = ServedFile.standing_for(file)
         origin = self.origin(file.src_uri)
         if kept is not None and kept.place(served.dest_uri, origin):
             self.cache.keep(HTML_KIND, self.keys[file.src_uri])  # for a build without the previous output
