@@ -338,9 +338,10 @@ def plan_site(releases: Iterable[tuple[Release, str]], docs_dir: Path, cache: Bu
     kept in the build cache under its content key (file and media bytes), so a warm build reads
     no image to know its crops."""
     crops = Crops()
+    # Pillow's version too: each job carries its crop's key, which depends on it.
+    common = (crops_version(), code, os.path.abspath(docs_dir))
     for release, content_key in releases:
-        # Pillow's version too: each job carries its crop's key, which depends on it.
-        key = digest("crop-plan", crops_version(), code, content_key, os.path.abspath(docs_dir))
+        key = digest("crop-plan", *common, content_key)
         planned = None
         if cache is not None:
             payload = cache.get("crop-plan", key)
