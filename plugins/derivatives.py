@@ -17,9 +17,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import marshal
 import math
 import os
-import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -271,15 +271,41 @@ class Memo:
         return self.last[1]
 
 
+PlanRow = tuple  # (ratio, path, width, height, mime, source, source_sha, box, size, draft, key)
+"""One crop of a plan as plain values: a cached plan loads with ``marshal`` and becomes
+:class:`Crop` and :class:`Job` objects only for the images that need them."""
+
+
+def _row(crop: Crop, job: Job) -> PlanRow:
+    return (crop.ratio, crop.path, crop.width, crop.height, crop.mime, job.source, job.source_sha, job.box,
+            job.size, job.draft, job.key)  # fmt: skip
+
+
+def _job(row: PlanRow) -> Job:
+    job = Job(row[5], row[6], tuple(row[7]), tuple(row[8]), tuple(row[9]) if row[9] is not None else None)
+    job.__dict__["key"] = row[10]  # the cached_property, as computed when the plan was made
+    return job
+
+
 class Crops:
     """The crops of every image this build publishes, keyed by the image's site path."""
 
     def __init__(self) -> None:
-        self.by_src: dict[str, tuple[Crop, ...]] = {}
-        self.jobs: dict[str, Job] = {}  # crop path → job
+        self.rows: dict[str, list[PlanRow]] = {}  # image site path → its crops
+        self._made: dict[str, tuple[Crop, ...]] = {}
+
+    def add(self, src: str, rows: list[PlanRow]) -> None:
+        self.rows[src] = rows
+        self._made.pop(src, None)
 
     def of(self, media: Media) -> tuple[Crop, ...]:
-        return self.by_src.get(media.src or "", ()) if media.kind == "image" else ()
+        if media.kind != "image":
+            return ()
+        src = media.src or ""
+        made = self._made.get(src)
+        if made is None:
+            made = self._made[src] = tuple(Crop(*row[:5]) for row in self.rows.get(src, ()))
+        return made
 
     def link_card(self, media: Media) -> Crop | None:
         return next((c for c in self.of(media) if c.ratio == LINK_CARD.label), None)
@@ -287,13 +313,14 @@ class Crops:
     def files(self, config: MkDocsConfig, cache: BuildCache | None, kept: KeptOutput | None = None) -> list[File]:
         """The crops to write, as MkDocs files; those the previous build left in the site folder
         are kept there (:mod:`.kept_output`) and get no file at all."""
+        by_path = {row[1]: row for rows in self.rows.values() for row in rows}
         to_make = []
-        for path, job in self.jobs.items():
-            if kept is not None and kept.place(path, job.origin):
+        for path, row in by_path.items():
+            if kept is not None and kept.place(path, "crop:" + row[10]):
                 if cache is not None:
-                    cache.keep("crop", job.key)  # for a build without the previous output
+                    cache.keep("crop", row[10])  # for a build without the previous output
                 continue
-            to_make.append((path, job))
+            to_make.append((path, _job(row)))
         # In source order, so that the memo decodes each image once.
         to_make.sort(key=lambda pj: (pj[1].source_sha, pj[1].draft or (0, 0), pj[0]))
         memo = Memo()
@@ -313,9 +340,9 @@ def release_images(release: Release) -> Iterable[tuple[Media, Focus]]:
                 yield m, None
 
 
-def plan_release(release: Release, docs_dir: Path) -> dict[str, tuple[list[Crop], list[Job]]]:
-    """Crops of each image of ``release`` (site path → crops and jobs); unreadable images get none."""
-    planned: dict[str, tuple[list[Crop], list[Job]]] = {}
+def plan_release(release: Release, docs_dir: Path) -> dict[str, list[PlanRow]]:
+    """Crops of each image of ``release`` (site path → plan rows); unreadable images get none."""
+    planned: dict[str, list[PlanRow]] = {}
     for media, focus in release_images(release):
         if not media.src or media.src in planned:
             continue
@@ -326,10 +353,22 @@ def plan_release(release: Release, docs_dir: Path) -> dict[str, tuple[list[Crop]
             crops, jobs = plan(data, media.src, focus)
         except Exception:  # the loader already accepted it; a file changed since is left uncut
             continue
-        located = [Job(source, j.source_sha, j.box, j.size, j.draft) for j in jobs]
-        for job in located:
-            _ = job.key  # computed now, so that the cached plan carries it (the plan's key has Pillow's version)
-        planned[media.src] = (crops, located)
+        planned[media.src] = [
+            _row(crop, Job(source, j.source_sha, j.box, j.size, j.draft)) for crop, j in zip(crops, jobs, strict=True)
+        ]
+    return planned
+
+
+def _load_plan(payload: bytes) -> dict[str, list[PlanRow]] | None:
+    try:
+        planned = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(planned, dict) or not all(
+        isinstance(src, str) and isinstance(rows, list) and all(isinstance(r, tuple) and len(r) == 11 for r in rows)
+        for src, rows in planned.items()
+    ):
+        return None
     return planned
 
 
@@ -338,7 +377,7 @@ def plan_site(releases: Iterable[tuple[Release, str]], docs_dir: Path, cache: Bu
     kept in the build cache under its content key (file and media bytes), so a warm build reads
     no image to know its crops."""
     crops = Crops()
-    # Pillow's version too: each job carries its crop's key, which depends on it.
+    # Pillow's version too: each row carries its crop's key, which depends on it.
     common = (crops_version(), code, os.path.abspath(docs_dir))
     for release, content_key in releases:
         key = digest("crop-plan", *common, content_key)
@@ -346,16 +385,13 @@ def plan_site(releases: Iterable[tuple[Release, str]], docs_dir: Path, cache: Bu
         if cache is not None:
             payload = cache.get("crop-plan", key)
             if payload is not None:
-                try:
-                    planned = pickle.loads(payload)
-                except Exception:
+                planned = _load_plan(payload)
+                if planned is None:
                     cache.discard("crop-plan", key)
         if planned is None:
             planned = plan_release(release, docs_dir)
             if cache is not None:
-                cache.put("crop-plan", key, pickle.dumps(planned, protocol=pickle.HIGHEST_PROTOCOL))
-        for src, (found, jobs) in planned.items():
-            crops.by_src[src] = tuple(found)
-            for crop, job in zip(found, jobs, strict=True):
-                crops.jobs[crop.path] = job
+                cache.put("crop-plan", key, marshal.dumps(planned))
+        for src, rows in planned.items():
+            crops.add(src, rows)
     return crops
