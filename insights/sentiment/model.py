@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import sys
 import time
 from collections.abc import Sequence
@@ -37,15 +36,10 @@ POLAR_AT_LEAST = 0.47
 """Below this probability a positive or negative call is too unsure to count: the text is neutral."""
 
 
-# A capitalised word after a word or a comma: a name (a party, a minister, a city). The training
-# corpus is political, and the n-grams would learn each name's stance instead of the text's tone.
-_NAME = re.compile(r"(?<=[\w,;] )[A-ZÁÉÍÓÚÑ][\wáéíóúüñ]+")
-
-
 def rules_digest() -> str:
     """SHA-256 of what decides a call besides the trained weights: the pipeline revision, the
-    neutral threshold and the lexicon (words, phrases, negators, emoticons, request patterns). A cached
-    model and the published held-out figures belong to one value of it."""
+    neutral threshold and the lexicon (words, phrases, negators, emoticons, request patterns). A
+    cached model and the published held-out figures belong to one value of it."""
     from . import lexicon
 
     h = hashlib.sha256()
@@ -64,7 +58,7 @@ def rules_digest() -> str:
 
 
 def preprocess(text: str) -> str:
-    """What the n-gram vectorizers see: links, @mentions and names replaced, lower case, no accents."""
+    """What the n-gram vectorizers see: links and @mentions replaced, lower case, no accents."""
     return fold(normalise(text))
 
 
