@@ -71,7 +71,8 @@ daños dañad* herid* victima* agresion agresor* acoso acosador* acosad* machis*
 homofob* discrimin* frustr* molest* hartazgo insoportable intolerable inaceptable inadmisible
 estaf* criminal* crimen* delito* matar matan mataron duele duelen dolio error errores miserable*
 vomit* repugnant* indecente mamera jartera jarto jarta ladilla embarrad* cagad* paila pailas rata
-ratas lambon* vago vagos perezos* atracador* raponer* fleteo hampa bandid* tonto tonta tontos tontas tonteria* pesadilla traicion* traidor*
+ratas lambon* vago vagos perezos* atracador* raponer* fleteo hampa bandid* tonto tonta tontos
+tontas tonteria* pesadilla traicion* traidor*
 malisim* enfermo enferma enfermos enfermas enfermedad enfermedades fiebre gripe muriendo morir
 suicid* guerra guerras bombardeo* pereza cansancio panico hipocre* cinic* cinismo facha fachas
 nazi* dictador* dictadura golpist* matanza masacre* violacion* violad* secuestr* extorsi* amenaz*
@@ -81,13 +82,14 @@ perdieron
 
 # Set phrases whose tone is not that of their words ("menos mal" is relief, "vale la pena" praise),
 # and Colombian ones an office reads every day ("qué chimba", "qué mamera", "pailas"). Matched
-# before the words, on the folded tokens; a negator does not flip them.
+# before the words, on the folded tokens; a negator before one flips it like a word ("no vale la
+# pena").
 PHRASES = {
     "vale la pena": 1, "menos mal": 1, "por fin": 1, "de maravilla": 1, "que chimba": 1,
-    "una chimba": 1, "que nota": 1, "lo maximo": 1, "muy amables": 1,
+    "una chimba": 1, "que nota": 1, "lo maximo": 1,
     "que pena": -1, "que oso": -1, "que boleta": -1, "que mamera": -1, "que jartera": -1,
     "que ladilla": -1, "ni modo": -1, "echo de menos": -1, "no puedo mas": -1, "ya no mas": -1,
-    "hasta cuando": -1, "da grima": -1, "mal parqueado": -1, "mal parqueados": -1,
+    "hasta cuando": -1, "da grima": -1,
 }  # fmt: skip
 
 NEGATORS = frozenset(("no", "nunca", "jamas", "tampoco", "ni", "sin", "nada", "nadie"))
@@ -173,14 +175,10 @@ def cues(text: str) -> tuple[float, ...]:
     while i < len(tokens):
         token = tokens[i]
         phrase = next((p for p in lexicon.phrases.get(token, ()) if tuple(tokens[i : i + len(p[0])]) == p[0]), None)
-        if phrase is not None:
-            value = phrase[1]
-            i += len(phrase[0])
-        else:
-            value = lexicon.polarity(token)
-            if value and any(t in NEGATORS for t in tokens[max(0, i - 3) : i]):
-                value = -value
-            i += 1
+        value, length = (phrase[1], len(phrase[0])) if phrase is not None else (lexicon.polarity(token), 1)
+        if value and any(t in NEGATORS for t in tokens[max(0, i - 3) : i]):
+            value = -value
+        i += length
         if value > 0:
             positive += 1
         elif value < 0:

@@ -293,7 +293,7 @@ def test_lexicon_cues_handle_negation_accents_and_emoji() -> None:
     # A set phrase counts for its own tone, not its words': "menos mal" is relief, not "mal".
     assert (named("Menos mal llegó el agua")["positivas"], named("Menos mal llegó el agua")["negativas"]) == (1, 0)
     assert named("Qué mamera esa fila, ¡qué oso!")["negativas"] == 2
-    assert named("no vale la pena")["positivas"] == 1  # a phrase is not flipped by a negator
+    assert (named("no vale la pena")["positivas"], named("no vale la pena")["negativas"]) == (0, 1)  # negated
     # Links and @handles carry no polarity: "@buenvecino" is not the word "buen".
     assert named("@buenvecino https://mal.example/x")["positivas"] == named("x")["positivas"] == 0
 
