@@ -296,3 +296,40 @@ def test_a_cache_committed_to_the_repository_is_not_used(project_copy: Path, tmp
     shutil.rmtree(project_copy / ".cache")
     build(project_copy, tmp_path / "clean")
     assert_same_site(tmp_path / "warm", tmp_path / "clean")
+
+
+def test_a_committed_cache_behind_a_symlink_is_not_used(project_copy: Path, tmp_path: Path) -> None:
+    """The same entries committed under another name, with ``.cache`` a committed symlink to
+    them, are still entries that arrived in a commit: the build does not read them."""
+    git = ["git", "-c", "user.name=Prensa", "-c", "user.email=prensa@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=project_copy, check=True)
+    build(project_copy, tmp_path / "cold")
+    (project_copy / ".cache").rename(project_copy / "recursos")
+    (project_copy / ".cache").symlink_to("recursos")
+    subprocess.run([*git, "add", "-A", "-f", "."], cwd=project_copy, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "recursos"], cwd=project_copy, check=True)
+    tracked = subprocess.run(["git", "ls-files", "-s", ".cache"], cwd=project_copy, capture_output=True, text=True)
+    assert tracked.stdout.startswith("120000")  # the symlink itself is in the commit
+
+    env = {**os.environ, "PREGON_SITE_URL": SITE_URL, "PREGON_NOW": FIXED_NOW, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-v",
+            "-f",
+            str(project_copy / "mkdocs.yml"),
+            "-d",
+            str(tmp_path / "warm"),
+        ],
+        cwd=project_copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "está en el repositorio; no se usa" in proc.stderr
+    assert "caché de construcción:" not in proc.stderr  # no page came from it
