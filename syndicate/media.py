@@ -30,18 +30,42 @@ class MediaError(Exception):
     """An image could not be fetched or made to fit; the message is in Spanish."""
 
 
-def fetch(url: str, client: httpx.Client | None = None, timeout: float = 30.0) -> bytes:
-    """Download a published media file; raise :class:`MediaError` unless it answers 200."""
+# The build refuses a bigger image (``pregon.plugins.media.MAX_IMAGE_BYTES``), so a bigger answer
+# is not a picture the portal published for a post, and it is never read whole.
+MAX_FETCH_BYTES = 50 * 1024 * 1024
+
+
+def fetch(
+    url: str, client: httpx.Client | None = None, timeout: float = 30.0, max_bytes: int = MAX_FETCH_BYTES
+) -> bytes:
+    """Download a published media file; raise :class:`MediaError` unless it answers 200 itself.
+
+    Web-first: the manifest names the published file, so a redirect (to another host, or to a
+    page) is refused as :mod:`syndicate.live` refuses one for a release page, and a body over
+    ``max_bytes`` stops the download.
+    """
     try:
         if client is not None:
-            response = client.get(url, timeout=timeout)
+            stream = client.stream("GET", url, timeout=timeout, follow_redirects=False)
         else:
-            response = httpx.get(url, timeout=timeout, follow_redirects=True)
+            stream = httpx.stream("GET", url, timeout=timeout, follow_redirects=False)
+        with stream as response:
+            if response.status_code != 200:
+                raise MediaError(
+                    f"{url} respondió {response.status_code}; la imagen no está publicada en esa dirección"
+                )
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes(1024 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise MediaError(
+                        f"{url} pesa más de {max_bytes // (1024 * 1024)} MB; no es una imagen para una red"
+                    )
+                chunks.append(chunk)
     except httpx.HTTPError as exc:
         raise MediaError(f"no se pudo descargar {url}: {exc.__class__.__name__}") from exc
-    if response.status_code != 200:
-        raise MediaError(f"{url} respondió {response.status_code}; la imagen no está publicada")
-    return response.content
+    return b"".join(chunks)
 
 
 def describe(data: bytes) -> ImageFile:

@@ -386,7 +386,7 @@ class YouTubeChannel(Channel):
 def _download(video: Media, handle: IO[bytes]) -> str:
     """Stream the published video file into ``handle`` (web-first); return its MIME type."""
     try:
-        with httpx.stream("GET", video.url, timeout=60, follow_redirects=True) as response:
+        with httpx.stream("GET", video.url, timeout=60, follow_redirects=False) as response:
             if response.status_code != 200:
                 raise PermanentError(
                     f"youtube: {video.url} respondió {response.status_code}; el video no está publicado"
