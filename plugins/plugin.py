@@ -180,6 +180,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         if self.kept is not None:
             self.kept.bring_back()
         self.catalog = catalog = load_catalog(files, self.rules, self.now, load=self.loader)
+        self.loader.save()
         for warning in catalog.warnings:
             log.warning(str(warning))
         if catalog.problems:

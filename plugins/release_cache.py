@@ -5,12 +5,18 @@ The key is the release file's bytes plus the loading rules and the plugin's code
 only after every media file the release points to still has the bytes it had when it was loaded
 (a replaced photo changes its size, its digest and the page). The loader itself is untouched:
 whatever it returns is what a hit returns.
+
+A release file whose status (device, inode, size, modification and change times) is the one it
+had when its key was computed is not read again: the key is taken from the statuses kept by the
+previous build (kind ``release-status``), as the bytes of media files are. The change time cannot
+be set back by any program; in a fresh checkout every status is new and every file is read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import marshal
 import os
 import pickle
 from pathlib import Path
@@ -22,6 +28,7 @@ from .source import body_images
 log = logging.getLogger("mkdocs.plugins.pregon")
 
 KIND = "release"
+STATUS_KIND = "release-status"  # absolute path → (file status, key) of every release loaded
 
 
 def rules_digest(rules: ReleaseRules) -> str:
@@ -61,40 +68,89 @@ def _unchanged(path: str, sha: str, stat: str) -> bool:
 
 
 class CachedLoader:
-    """Callable like ``load_release``; remembers each release's content key for page keys."""
+    """Callable like ``load_release``; remembers each release's content key for page keys.
+
+    Call :meth:`save` once every release is loaded, so the next build can skip reading the
+    files that did not change."""
 
     def __init__(self, cache: BuildCache | None, code: str) -> None:
         self.cache = cache
         self.code = code
         self.content_keys: dict[str, str] = {}  # absolute path → digest of file + media bytes
         self._rules: tuple[ReleaseRules, str] | None = None
+        self._known: dict[str, tuple[str, str]] | None = None  # the previous build's statuses
+        self._status: dict[str, tuple[str, str]] = {}  # this build's
 
     def _rules_key(self, rules: ReleaseRules) -> str:
         if self._rules is None or self._rules[0] is not rules:
             self._rules = (rules, rules_digest(rules))
+            self._known = None
         return self._rules[1]
+
+    def _status_key(self) -> str:
+        assert self._rules is not None
+        return digest(STATUS_KIND, self.code, self._rules[1])
+
+    def _known_statuses(self) -> dict[str, tuple[str, str]]:
+        if self._known is None:
+            self._known = {}
+            payload = self.cache.get(STATUS_KIND, self._status_key()) if self.cache is not None else None
+            try:
+                known = marshal.loads(payload) if payload is not None else {}
+            except (ValueError, EOFError, TypeError):
+                known = {}
+            if isinstance(known, dict):
+                self._known = {
+                    path: (value[0], value[1])
+                    for path, value in known.items()
+                    if isinstance(path, str)
+                    and isinstance(value, tuple)
+                    and len(value) == 2
+                    and all(isinstance(v, str) and v for v in value)
+                }
+        return self._known
 
     def __call__(self, path: str | Path, rules: ReleaseRules) -> Release:
         path = os.path.abspath(path)
+        rules_key = self._rules_key(rules)
+        status = file_status(path)  # read before the bytes: a write in between is caught next time
+        known = self._known_statuses().get(path) if status else None
+        if known is not None and known[0] == status:
+            hit = self._lookup(known[1])
+            if hit is not None:
+                return self._hit(path, status, known[1], hit[1], hit[0])
         try:
             with open(path, "rb") as f:
                 source = f.read()
         except OSError:
             return load_release(path, rules)  # the loader reports unreadable files in Spanish
-        key = digest(KIND, self.code, self._rules_key(rules), source)
+        key = digest(KIND, self.code, rules_key, source)
         hit = self._lookup(key)
         if hit is not None:
-            release, media = hit
-            self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d, _ in media))
-            return release
+            return self._hit(path, status, key, hit[1], hit[0])
         release = load_release(path, rules)  # raises ReleaseError: failures are not cached
         docs_dir = Path(os.path.abspath(rules.docs_dir))
         media = [(p, file_status(p), _file_digest(p) or "") for p in media_paths(release, docs_dir)]
         media = [(p, d, st) for p, st, d in media]  # status read before the bytes: a write between is caught
-        self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d, _ in media))
         if self.cache is not None:
             self.cache.put(KIND, key, pickle.dumps((release, media), protocol=pickle.HIGHEST_PROTOCOL))
+        return self._hit(path, status, key, media, release)
+
+    def _hit(self, path: str, status: str, key: str, media: list[tuple[str, str, str]], release: Release) -> Release:
+        self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d, _ in media))
+        if status:
+            self._status[path] = (status, key)
         return release
+
+    def save(self) -> None:
+        """Keep this build's file statuses for the next one (rewritten only when they changed)."""
+        if self.cache is None or self._rules is None:
+            return
+        key = self._status_key()
+        if self._status == self._known_statuses():
+            self.cache.keep(STATUS_KIND, key)
+        else:
+            self.cache.put(STATUS_KIND, key, marshal.dumps(self._status))
 
     def _lookup(self, key: str) -> tuple[Release, list[tuple[str, str, str]]] | None:
         if self.cache is None:
