@@ -42,6 +42,7 @@ from .page_cache import TEMPLATE as CACHED_TEMPLATE
 from .page_cache import PageCache, ServedFile
 from .page_cache import serve as serve_cached
 from .pages import View, add_view_files, build_views, share_links
+from .problems import Problem
 from .release import ReleaseRules
 from .release_cache import CachedLoader
 from .sanitize import body_problems, clean_body_html, frame_sources, removals
@@ -177,6 +178,14 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
+        reserved = _in_search_folder(files, self.rules.root)
+        if reserved:
+            for problem in reserved:
+                log.error(str(problem))
+            raise PluginError(
+                f"{len(reserved)} archivo(s) en la carpeta `{search.BUNDLE_DIR}/` del sitio, que es la del índice "
+                "de búsqueda: muévalos a otra carpeta"
+            )
         if self.kept is not None:
             self.kept.bring_back()
         self.catalog = catalog = load_catalog(files, self.rules, self.now, load=self.loader)
@@ -591,6 +600,20 @@ class PlacedFile(File):
 
     def copy_file(self, dirty: bool = False) -> None:
         """Already in the site folder."""
+
+
+def _in_search_folder(files: Files, root: Path) -> list[Problem]:
+    """Source files MkDocs would write where Pagefind writes the index (while MkDocs writes pages)."""
+    return [
+        Problem(
+            display_path(Path(file.abs_src_path), root) if file.abs_src_path else file.src_uri,
+            None,
+            f"se publicaría en `{file.dest_uri}`, dentro de `{search.BUNDLE_DIR}/`, la carpeta que el portal "
+            "reserva para el índice de búsqueda: muévalo a otra carpeta",
+        )
+        for file in files
+        if not file.generated_by and file.dest_uri.split("/", 1)[0] == search.BUNDLE_DIR
+    ]
 
 
 def _drop_unpublished(files: Files, catalog: Catalog) -> None:

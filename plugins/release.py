@@ -49,7 +49,7 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _UPDATE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 # Bidirectional controls make a line read differently from how it is stored ("Trojan Source").
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_GENERATED_ROOTS = ("index", "404", "pregon", "assets", "dependencias", "buscar", "search", "sitemap")
+_GENERATED_ROOTS = ("index", "404", "pregon", "assets", "dependencias", "buscar", "search", "sitemap", "pagefind")
 """First path segments the build generates (manifest, listings, search, theme assets)."""
 
 

@@ -70,6 +70,7 @@ CASES = [
     ("id-index", "summary:", "id: index\nsummary:", "coincide con una página que genera el portal", 4),
     ("id-of-a-listing", "summary:", "id: prensa/2026/03\nsummary:", "coincide con una página que genera el portal", 4),
     ("id-of-a-dependencia-page", "summary:", "id: dependencias/salud\nsummary:", "coincide con una página", 4),
+    ("id-in-the-search-index", "summary:", "id: pagefind/aviso\nsummary:", "coincide con una página", 4),
     ("accounts-repeated", "summary:", "accounts: [x, x]\nsummary:", "`accounts` repite una cuenta", 4),
     ("account-key-invalid", "summary:", "accounts: [X Y]\nsummary:", "`accounts[0]`: «X Y» no es un nombre válido", 4),
     (

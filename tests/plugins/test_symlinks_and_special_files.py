@@ -103,3 +103,19 @@ def test_pregon_check_reports_symlinks_as_errors(project_copy: Path) -> None:
     )
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
     assert f"{FOLDER}/enlace.jpg: es un enlace simbólico" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["pagefind/pagefind.js", "pagefind/2026/nota.md", "pagefind.md"])
+def test_a_file_where_the_search_index_is_written_stops_the_build(
+    project_copy: Path, tmp_path: Path, name: str
+) -> None:
+    """Pagefind writes ``site/pagefind/`` while MkDocs writes pages: a source file there would race it."""
+    source = project_copy / "content" / name
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text("---\ntitle: Nota\n---\n\nHola.\n" if name.endswith(".md") else "alert(1)\n", encoding="utf-8")
+    result = build_site(tmp_path / "site", "http://portal.example/", project=project_copy)
+    assert result.returncode == 1
+    assert f"content/{name}: se publicaría en `pagefind/" in result.stderr
+    assert "la carpeta que el portal reserva para el índice de búsqueda" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site" / "pagefind").exists()
