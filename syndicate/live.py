@@ -10,14 +10,12 @@ of its URL exists there.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin
 
 import httpx
 
 from .manifest import (
     DIGEST_META,
-    ID_META,
     MANIFEST_PATH,
     Item,
     Manifest,
@@ -25,6 +23,7 @@ from .manifest import (
     Update,
     parse_manifest,
 )
+from .page_facts import AMBIGUOUS, PageFacts, read_page
 
 
 @dataclass(frozen=True)
@@ -36,20 +35,6 @@ class Verdict:
 
 class SiteUnreachable(RuntimeError):
     """The live site or its manifest could not be fetched (Spanish message)."""
-
-
-class _PageFacts(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "meta" and values.get("name") in (DIGEST_META, ID_META):
-            self.meta[str(values["name"])] = values.get("content") or ""
-        if values.get("id"):
-            self.ids.add(str(values["id"]))
 
 
 def _describe(exc: httpx.HTTPError) -> str:
@@ -80,9 +65,9 @@ class LiveCheck:
         self.manifest = manifest
         self.client = client
         self._feed: tuple[set[str], set[str]] | Verdict | None = None
-        self._pages: dict[str, _PageFacts | Verdict] = {}
+        self._pages: dict[str, PageFacts | Verdict] = {}
 
-    def _page(self, url: str) -> _PageFacts | Verdict:
+    def _page(self, url: str) -> PageFacts | Verdict:
         if url not in self._pages:
             try:
                 response = self.client.get(url)
@@ -95,9 +80,7 @@ class LiveCheck:
                         f"la página {url} respondió {response.status_code}, no 200",
                     )
                 else:
-                    facts = _PageFacts()
-                    facts.feed(response.text)
-                    self._pages[url] = facts
+                    self._pages[url] = read_page(response.text)
         return self._pages[url]
 
     def _feed_entries(self) -> tuple[set[str], set[str]] | Verdict:
@@ -125,19 +108,21 @@ class LiveCheck:
         page = self._page(item.url)
         if isinstance(page, Verdict):
             return page
-        live_digest = page.meta.get(DIGEST_META)
+        live_digest = page.digest
         if live_digest is None:
             return Verdict(False, f'la página {item.url} no tiene <meta name="{DIGEST_META}">')
+        if live_digest == AMBIGUOUS:
+            return Verdict(False, f'la página {item.url} tiene más de un <meta name="{DIGEST_META}"> y no coinciden')
         if live_digest != item.digest:
             return Verdict(
                 False,
                 f"la página publicada tiene otra versión (huella {live_digest[:19]}…, el manifiesto dice "
                 f"{item.digest[:19]}…): el despliegue está incompleto o desactualizado",
             )
-        if page.meta.get(ID_META, item.id) != item.id:
+        if page.page_id is not None and page.page_id != item.id:
             return Verdict(
                 False,
-                f"la página {item.url} es de otro comunicado (id {page.meta[ID_META]!r})",
+                f"la página {item.url} es de otro comunicado (id {page.page_id!r})",
             )
         feed = self._feed_entries()
         if isinstance(feed, Verdict):

@@ -18,17 +18,14 @@ links and images point to the portal. The plain-text part is made from the same 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import html2text
 import httpx
 import nh3
 
-from ..manifest import DIGEST_META
+from ..page_facts import BODY_CLASS, read_page
 from .base import PermanentError, TransientError
-
-BODY_CLASS = "pregon-release__body"
 
 _TAGS = {
     *("p", "br", "hr", "div", "span", "blockquote", "pre", "code"),
@@ -44,7 +41,6 @@ _ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @dataclass(frozen=True)
@@ -53,57 +49,6 @@ class ReleaseBody:
     """The body as e-mail HTML: cleaned, absolute addresses."""
     text: str
     """The same body as plain text."""
-
-
-class _BodyExtractor(HTMLParser):
-    """The digest meta and the inner HTML of the first ``<div class="pregon-release__body">``."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.digest: str | None = None
-        self.found = False
-        self._depth = 0
-        self._done = False
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "meta" and values.get("name") == DIGEST_META:
-            self.digest = values.get("content") or ""
-        if self._done:
-            return
-        if self._depth:
-            self.parts.append(self.get_starttag_text() or "")
-            if tag not in _VOID:
-                self._depth += 1
-        elif tag == "div" and BODY_CLASS in (values.get("class") or "").split():
-            self.found = True
-            self._depth = 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._depth and not self._done:
-            self.parts.append(self.get_starttag_text() or "")
-        elif tag == "meta":
-            self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self._depth or self._done or tag in _VOID:
-            return
-        self._depth -= 1
-        if self._depth == 0:
-            self._done = True
-        else:
-            self.parts.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        if self._depth and not self._done:
-            self.parts.append(data)
-
-    def handle_entityref(self, name: str) -> None:
-        self.handle_data(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self.handle_data(f"&#{name};")
 
 
 def email_html(body_html: str, page_url: str) -> str:
@@ -138,21 +83,19 @@ def plain_text(body_html: str) -> str:
 
 def parse_body(page: str, page_url: str, digest: str) -> ReleaseBody:
     """The body of a fetched release ``page``; the page must carry the approved ``digest``."""
-    extractor = _BodyExtractor()
-    extractor.feed(page)
-    extractor.close()
-    if extractor.digest != digest:
-        shown = (extractor.digest or "ninguna")[:19]
+    facts = read_page(page)
+    if facts.digest != digest:
+        shown = (facts.digest or "ninguna")[:19]
         raise TransientError(
             f"correo: la página {page_url} tiene otra versión (huella {shown}…, la aprobada es {digest[:19]}…); "
             "no se envía hasta que el portal publique la aprobada"
         )
-    if not extractor.found:
+    if not facts.body_found:
         raise PermanentError(
             f'correo: la página {page_url} no tiene el cuerpo del comunicado (<div class="{BODY_CLASS}">); '
             "¿una plantilla propia reemplazó la de Pregón?"
         )
-    cleaned = email_html("".join(extractor.parts), page_url)
+    cleaned = email_html(facts.body_html, page_url)
     return ReleaseBody(html=cleaned, text=plain_text(cleaned))
 
 
