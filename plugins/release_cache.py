@@ -118,7 +118,7 @@ class CachedLoader:
         if known is not None and known[0] == status:
             hit = self._lookup(known[1])
             if hit is not None:
-                return self._hit(path, status, known[1], hit[1], hit[0])
+                return self._remember(path, status, known[1], hit[1], hit[0])
         try:
             with open(path, "rb") as f:
                 source = f.read()
@@ -127,16 +127,16 @@ class CachedLoader:
         key = digest(KIND, self.code, rules_key, source)
         hit = self._lookup(key)
         if hit is not None:
-            return self._hit(path, status, key, hit[1], hit[0])
+            return self._remember(path, status, key, hit[1], hit[0])
         release = load_release(path, rules)  # raises ReleaseError: failures are not cached
         docs_dir = Path(os.path.abspath(rules.docs_dir))
         media = [(p, file_status(p), _file_digest(p) or "") for p in media_paths(release, docs_dir)]
         media = [(p, d, st) for p, st, d in media]  # status read before the bytes: a write between is caught
         if self.cache is not None:
             self.cache.put(KIND, key, pickle.dumps((release, media), protocol=pickle.HIGHEST_PROTOCOL))
-        return self._hit(path, status, key, media, release)
+        return self._remember(path, status, key, media, release)
 
-    def _hit(self, path: str, status: str, key: str, media: list[tuple[str, str, str]], release: Release) -> Release:
+    def _remember(self, path: str, status: str, key: str, media: list[tuple[str, str, str]], release: Release) -> Release:
         self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d, _ in media))
         if status:
             self._status[path] = (status, key)
