@@ -136,7 +136,9 @@ class CachedLoader:
             self.cache.put(KIND, key, pickle.dumps((release, media), protocol=pickle.HIGHEST_PROTOCOL))
         return self._remember(path, status, key, media, release)
 
-    def _remember(self, path: str, status: str, key: str, media: list[tuple[str, str, str]], release: Release) -> Release:
+    def _remember(
+        self, path: str, status: str, key: str, media: list[tuple[str, str, str]], release: Release
+    ) -> Release:
         self.content_keys[path] = digest(key, *(f"{p}\0{d}" for p, d, _ in media))
         if status:
             self._status[path] = (status, key)
