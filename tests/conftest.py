@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def serve_directory(directory: Path, port: int | None = None) -> Iterator[str]:
     """Serve ``directory`` over real HTTP on 127.0.0.1; yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    with serve_handler(functools.partial(_QuietHandler, directory=str(directory)), port) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_handler(handler: Callable[..., http.server.BaseHTTPRequestHandler], port: int | None = None) -> Iterator[str]:
+    """Run a real HTTP server with ``handler`` on 127.0.0.1 in a thread; yield its base URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port or 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

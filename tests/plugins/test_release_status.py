@@ -28,14 +28,17 @@ TEXT = (
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> tuple[ReleaseRules, Path]:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ReleaseRules, Path, BuildCache]:
+    """A release loaded once (and read) into a fresh build cache."""
     docs = tmp_path / "content"
     folder = docs / "prensa" / "2026" / "11"
     folder.mkdir(parents=True)
     Image.new("RGB", (1200, 630), (30, 90, 160)).save(folder / "vacunas.png")
     (folder / "vacunas.md").write_text(TEXT.format(title="Jornada de vacunación"), encoding="utf-8")
     rules = ReleaseRules({"salud": "Secretaría de Salud"}, ZoneInfo("America/Bogota"), docs, tmp_path)
-    return rules, folder / "vacunas.md"
+    cache = BuildCache(tmp_path / "cache")
+    assert loads(folder / "vacunas.md", rules, cache, monkeypatch) == ("Jornada de vacunación", True)
+    return rules, folder / "vacunas.md", cache
 
 
 def loads(path: Path, rules: ReleaseRules, cache: BuildCache, monkeypatch: pytest.MonkeyPatch) -> tuple[str, bool]:
@@ -56,11 +59,9 @@ def loads(path: Path, rules: ReleaseRules, cache: BuildCache, monkeypatch: pytes
 
 
 def test_an_untouched_file_is_not_read_and_an_edit_always_is(
-    project: tuple[ReleaseRules, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: tuple[ReleaseRules, Path, BuildCache], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rules, path = project
-    cache = BuildCache(tmp_path / "cache")
-    assert loads(path, rules, cache, monkeypatch) == ("Jornada de vacunación", True)
+    rules, path, cache = project
     assert loads(path, rules, cache, monkeypatch) == ("Jornada de vacunación", False)
 
     # Same size, and the modification time put back: only the change time tells, and it does.
@@ -73,11 +74,9 @@ def test_an_untouched_file_is_not_read_and_an_edit_always_is(
 
 
 def test_a_fresh_checkout_reads_every_file(
-    project: tuple[ReleaseRules, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: tuple[ReleaseRules, Path, BuildCache], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rules, path = project
-    cache = BuildCache(tmp_path / "cache")
-    loads(path, rules, cache, monkeypatch)
+    rules, path, cache = project
     old = file_status(str(path))
     copy = path.with_suffix(".tmp")
     shutil.copy2(path, copy)
@@ -87,11 +86,9 @@ def test_a_fresh_checkout_reads_every_file(
 
 
 def test_damaged_or_foreign_statuses_only_cost_a_read(
-    project: tuple[ReleaseRules, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: tuple[ReleaseRules, Path, BuildCache], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rules, path = project
-    cache = BuildCache(tmp_path / "cache")
-    loads(path, rules, cache, monkeypatch)
+    rules, path, cache = project
     probe = CachedLoader(cache, "code")
     probe._rules_key(rules)
     key = probe._status_key()
@@ -104,11 +101,9 @@ def test_damaged_or_foreign_statuses_only_cost_a_read(
 
 
 def test_other_code_or_rules_do_not_share_statuses(
-    project: tuple[ReleaseRules, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: tuple[ReleaseRules, Path, BuildCache], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rules, path = project
-    cache = BuildCache(tmp_path / "cache")
-    loads(path, rules, cache, monkeypatch)
+    rules, path, cache = project
     other = ReleaseRules(
         {"salud": "Secretaría de Salud", "via": "Movilidad"}, rules.timezone, rules.docs_dir, rules.root
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.server
 import io
-import threading
 from collections.abc import Iterator
 
 import httpx
@@ -17,6 +16,8 @@ import pytest
 from PIL import Image
 from pregon.plugins import media as build_media
 from pregon.syndicate import media
+
+from tests.conftest import serve_handler
 
 IMAGE = io.BytesIO()
 Image.new("RGB", (64, 32), (200, 40, 40)).save(IMAGE, "PNG")
@@ -54,14 +55,8 @@ class _Portal(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def portal() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Portal)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(_Portal) as url:
+        yield url.rstrip("/")
 
 
 def test_the_published_image_is_downloaded_whole(portal: str) -> None:
