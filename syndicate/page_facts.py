@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from .manifest import DIGEST_META, ID_META
 
 BODY_CLASS = "pregon-release__body"
-AMBIGUOUS = "ambigua"  # the value of a meta given twice with different contents
+AMBIGUOUS = "(ambigua)"  # a meta given twice with different contents; no digest or id can be this
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 

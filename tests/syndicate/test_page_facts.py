@@ -12,6 +12,7 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pregon.plugins.release import _ID as _RELEASE_ID
 from pregon.syndicate.channels.base import TransientError
 from pregon.syndicate.channels.press_body import parse_body
 from pregon.syndicate.live import LiveCheck
@@ -71,6 +72,12 @@ def test_two_different_digests_match_no_approval() -> None:
             "https://portal.example/prensa/uno/",
             DIGEST,
         )
+
+
+def test_two_different_ids_match_no_release_whatever_its_id() -> None:
+    facts = read_page(page('<meta name="pregon:id" content="uno"><meta name="pregon:id" content="dos">'))
+    assert facts.page_id == AMBIGUOUS
+    assert not _RELEASE_ID.fullmatch(AMBIGUOUS) and not AMBIGUOUS.startswith("sha256:")
 
 
 def test_a_repeated_attribute_counts_once_as_browsers_read_it() -> None:
