@@ -67,6 +67,24 @@ def _unchanged(path: str, sha: str, stat: str) -> bool:
     return (bool(stat) and file_status(path) == stat) or _file_digest(path) == sha
 
 
+def _statuses(payload: bytes) -> dict[str, tuple[str, str]]:
+    """A saved ``release-status`` record; empty when damaged or not of that shape."""
+    try:
+        known = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(known, dict):
+        return {}
+    return {
+        path: value
+        for path, value in known.items()
+        if isinstance(path, str)
+        and isinstance(value, tuple)
+        and len(value) == 2
+        and all(isinstance(v, str) and v for v in value)
+    }
+
+
 class CachedLoader:
     """Callable like ``load_release``; remembers each release's content key for page keys.
 
@@ -83,8 +101,10 @@ class CachedLoader:
 
     def _rules_key(self, rules: ReleaseRules) -> str:
         if self._rules is None or self._rules[0] is not rules:
+            # Keys and statuses belong to one set of rules: other rules start both afresh.
             self._rules = (rules, rules_digest(rules))
             self._known = None
+            self._status = {}
         return self._rules[1]
 
     def _status_key(self) -> str:
@@ -93,21 +113,8 @@ class CachedLoader:
 
     def _known_statuses(self) -> dict[str, tuple[str, str]]:
         if self._known is None:
-            self._known = {}
             payload = self.cache.get(STATUS_KIND, self._status_key()) if self.cache is not None else None
-            try:
-                known = marshal.loads(payload) if payload is not None else {}
-            except (ValueError, EOFError, TypeError):
-                known = {}
-            if isinstance(known, dict):
-                self._known = {
-                    path: (value[0], value[1])
-                    for path, value in known.items()
-                    if isinstance(path, str)
-                    and isinstance(value, tuple)
-                    and len(value) == 2
-                    and all(isinstance(v, str) and v for v in value)
-                }
+            self._known = _statuses(payload) if payload is not None else {}
         return self._known
 
     def __call__(self, path: str | Path, rules: ReleaseRules) -> Release:

@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 from pregon.plugins import release_cache
 from pregon.plugins.cache import BuildCache, file_status
+from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import ReleaseRules
 from pregon.plugins.release_cache import STATUS_KIND, CachedLoader
 
@@ -109,3 +110,19 @@ def test_other_code_or_rules_do_not_share_statuses(
     )
     assert loads(path, other, cache, monkeypatch)[1] is True
     assert loads(path, other, cache, monkeypatch)[1] is False
+
+
+def test_a_loader_that_changes_rules_saves_no_status_of_the_old_ones(
+    project: tuple[ReleaseRules, Path, BuildCache],
+) -> None:
+    """A key computed under some rules is never reused under others (where the file may be invalid)."""
+    rules, path, cache = project
+    other_path = path.with_name("vias.md")
+    other_path.write_text(path.read_text(encoding="utf-8").replace("dependencia: salud", "dependencia: via"), "utf-8")
+    other = ReleaseRules({"via": "Movilidad"}, rules.timezone, rules.docs_dir, rules.root)  # no «salud»
+    loader = CachedLoader(cache, "code")
+    loader(path, rules)
+    loader(other_path, other)
+    loader.save()
+    with pytest.raises(ReleaseError, match="salud"):
+        CachedLoader(cache, "code")(path, other)
