@@ -85,6 +85,10 @@ def test_a_repeated_attribute_counts_once_as_browsers_read_it() -> None:
     assert facts.digest == DIGEST
     facts = read_page(page(f'<meta name="otra" name="pregon:digest" content="{OTHER}">'))
     assert facts.digest is None
+    # An anchor a browser cannot jump to does not make a live update look published.
+    facts = read_page(page("", '<p id="parrafo" id="actualizacion-2">Texto</p><br id="salto" id="actualizacion-3"/>'))
+    assert {"parrafo", "salto"} <= facts.ids
+    assert not {"actualizacion-2", "actualizacion-3"} & facts.ids
 
 
 @given(st.text(max_size=300))
