@@ -45,11 +45,8 @@ def fetch(
     ``max_bytes`` stops the download.
     """
     try:
-        if client is not None:
-            stream = client.stream("GET", url, timeout=timeout, follow_redirects=False)
-        else:
-            stream = httpx.stream("GET", url, timeout=timeout, follow_redirects=False)
-        with stream as response:
+        opener = client.stream if client is not None else httpx.stream
+        with opener("GET", url, timeout=timeout, follow_redirects=False) as response:
             if response.status_code != 200:
                 raise MediaError(
                     f"{url} respondió {response.status_code}; la imagen no está publicada en esa dirección"
