@@ -31,6 +31,17 @@ def build(project: Path, dest: Path, now: str = FIXED_NOW) -> set[str]:
 
 def build_log(project: Path, dest: Path, now: str = FIXED_NOW) -> tuple[set[str], int]:
     """The cached pages a build had to render, and how many it copied without MkDocs' page pipeline."""
+    proc = run_build(project, dest, now)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rendered = set(re.findall(r"página renderizada \(no estaba en el caché\): (\S+)", proc.stderr))
+    served = re.search(r"\((\d+) sin pasar por MkDocs\)", proc.stderr)
+    return rendered, int(served.group(1)) if served else 0
+
+
+def run_build(
+    project: Path, dest: Path, now: str = FIXED_NOW, *, strict: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build -v`` of ``project`` into ``dest``, in the project as CI runs it; not checked."""
     env = {**os.environ, "PREGON_SITE_URL": SITE_URL, "PREGON_NOW": now, "NO_MKDOCS_2_WARNING": "1"}
     cmd = [
         sys.executable,
@@ -38,17 +49,13 @@ def build_log(project: Path, dest: Path, now: str = FIXED_NOW) -> tuple[set[str]
         "mkdocs",
         "build",
         "-v",
-        "--strict",
+        *(["--strict"] if strict else []),
         "-f",
         str(project / "mkdocs.yml"),
-        "-d",
-        str(dest),
     ]
-    proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    rendered = set(re.findall(r"página renderizada \(no estaba en el caché\): (\S+)", proc.stderr))
-    served = re.search(r"\((\d+) sin pasar por MkDocs\)", proc.stderr)
-    return rendered, int(served.group(1)) if served else 0
+    return subprocess.run(
+        [*cmd, "-d", str(dest)], cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
 
 
 def clean_build(project: Path, dest: Path, now: str = FIXED_NOW) -> None:
@@ -279,19 +286,13 @@ def test_a_cache_committed_to_the_repository_is_not_used(project_copy: Path, tmp
     before = {p: p.read_bytes() for p in cache.rglob("*") if p.is_file()}
     assert before
 
-    env = {**os.environ, "PREGON_SITE_URL": SITE_URL, "PREGON_NOW": FIXED_NOW, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-v", "-f", str(project_copy / "mkdocs.yml")]
-    proc = subprocess.run(
-        [*cmd, "-d", str(tmp_path / "warm")], cwd=project_copy, env=env, capture_output=True, text=True, check=False
-    )
+    proc = run_build(project_copy, tmp_path / "warm", strict=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "está en el repositorio; no se usa" in proc.stderr
     assert "git rm -r --cached .cache/pregon" in proc.stderr
     assert "caché de construcción:" not in proc.stderr  # no page came from it
     assert {p: p.read_bytes() for p in cache.rglob("*") if p.is_file()} == before  # nor was it written
-    strict = subprocess.run(
-        [*cmd, "--strict", "-d", str(tmp_path / "strict")], cwd=project_copy, env=env, capture_output=True, check=False
-    )
+    strict = run_build(project_copy, tmp_path / "strict")
     assert strict.returncode != 0  # a strict build stops on it
     shutil.rmtree(project_copy / ".cache")
     build(project_copy, tmp_path / "clean")
@@ -311,25 +312,7 @@ def test_a_committed_cache_behind_a_symlink_is_not_used(project_copy: Path, tmp_
     tracked = subprocess.run(["git", "ls-files", "-s", ".cache"], cwd=project_copy, capture_output=True, text=True)
     assert tracked.stdout.startswith("120000")  # the symlink itself is in the commit
 
-    env = {**os.environ, "PREGON_SITE_URL": SITE_URL, "PREGON_NOW": FIXED_NOW, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "-v",
-            "-f",
-            str(project_copy / "mkdocs.yml"),
-            "-d",
-            str(tmp_path / "warm"),
-        ],
-        cwd=project_copy,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = run_build(project_copy, tmp_path / "warm", strict=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "está en el repositorio; no se usa" in proc.stderr
     assert "caché de construcción:" not in proc.stderr  # no page came from it
