@@ -23,6 +23,7 @@ from rich.text import Text
 
 from pregon.cli import config_option, dry_run_option
 from pregon.console import make_console
+from pregon.safe_text import defuse_lines, neutralise
 
 from .alerts import UNVERIFIED, notify, run_alert
 from .config import ConfigError, load_config
@@ -52,9 +53,9 @@ _STYLES = {
 def print_report(report: RunReport, console: Console) -> None:
     """The dry-run previews (exact text, counts and limits) and the per-item, per-channel table."""
     if report.fatal:
-        console.print(f"[bold red]Error:[/] {escape(redact(report.fatal))}")
+        console.print(f"[bold red]Error:[/] {escape(neutralise(redact(report.fatal)))}")
         for note in report.notes:
-            console.print(Text(redact(note)))
+            console.print(Text(defuse_lines(redact(note))))
         return
     for outcome in report.outcomes:
         if outcome.status == "would_post" and outcome.post is not None:
@@ -66,8 +67,8 @@ def print_report(report: RunReport, console: Console) -> None:
             reply = f"\n[en respuesta a] {post.reply_to.remote_id}" if post.reply_to else ""
             console.print(
                 Panel(
-                    Text(post.text + media + reply),  # the post's own text: never markup
-                    title=escape(title),
+                    Text(defuse_lines(post.text + media + reply)),  # the post's text: never markup nor a command
+                    title=escape(neutralise(title)),
                     subtitle=f"{post.length} / {post.limit} {_unit(post.network or post.channel)}",
                     expand=False,
                 )
@@ -87,17 +88,18 @@ def print_report(report: RunReport, console: Console) -> None:
             detail = o.detail + length
             if o.url and o.status != "would_post":
                 detail += f" {o.url}"
-            # Details quote networks, editors and URLs: plain Text, so "[...]" is never markup.
+            # Details quote networks, editors, URLs and the live site: plain Text, so "[...]" is never
+            # markup, and one defused line, so nothing they say starts a workflow command.
             table.add_row(
-                Text(o.item),
-                Text(_account(o)),
-                Text(o.update or ""),
+                Text(neutralise(o.item)),
+                Text(neutralise(_account(o))),
+                Text(neutralise(o.update or "")),
                 Text(LABELS[o.status], style=_STYLES.get(o.status, "")),
-                Text(detail),
+                Text(neutralise(detail)),
             )
         console.print(table)
     for note in report.notes:
-        console.print(Text(redact(note)))
+        console.print(Text(defuse_lines(redact(note))))
     if not rows:
         console.print("Nada nuevo que publicar.")
     if report.unverified:

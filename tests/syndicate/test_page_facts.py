@@ -1,11 +1,12 @@
 """One reading of a live release page for the web-first gate and the press e-mail.
 
-The unit tests feed HTML to the parser; the last test runs ``pregon syndicate`` as a subprocess
+The unit tests feed HTML to the parser; the last tests run ``pregon syndicate`` as a subprocess
 against a real HTTP server of a hand-made live site whose page says two digests at once.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -19,6 +20,7 @@ from pregon.syndicate.live import LiveCheck
 from pregon.syndicate.manifest import parse_manifest
 from pregon.syndicate.page_facts import AMBIGUOUS, read_page
 
+from tests.review.test_hostile_output import PAYLOADS
 from tests.syndicate.harness import run_syndicate
 from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
 
@@ -120,3 +122,22 @@ def test_the_live_check_refuses_a_page_that_says_two_digests(tmp_path: Path, han
     assert "más de un" in result.output
     assert not (project / "outbox").exists()
     assert not any(line.get("state") == "intent" for line in ledger_lines(project))
+
+
+def test_hostile_values_from_the_live_site_start_no_workflow_command(tmp_path: Path, hand_site: HandSite) -> None:
+    """The build refuses control characters in what editors write; a live site (or manifest)
+    that carries them anyway, in a title, a summary or a page's digest, still prints no line that
+    starts a GitHub Actions command, however a log reader splits lines."""
+    spec = Spec("uno", title="Título" + PAYLOADS[4], summary="Resumen " + " ".join(PAYLOADS))
+    stale = Spec("dos")
+    hand_site.write([spec, stale], page_digests={"dos": "&#10;::error::pwn&#10;##[error]x"})
+    project = make_project(tmp_path / "project", {"channels": {"outbox": {"folder": "outbox"}}})
+    approve(project, spec.digest)
+    approve(project, stale.digest)
+    with hand_site.serve() as site:
+        result = run_syndicate(project, site, "--dry-run")
+    assert result.returncode == 0, result.output
+    assert "Resumen" in result.output and "otra versión" in result.output  # both reached the output
+    lines = re.split("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]", result.output)
+    assert [line for line in lines if line.lstrip().startswith("::") or "##[" in line] == []
+    assert "\x1b" not in result.output
