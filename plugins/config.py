@@ -6,9 +6,13 @@ Every option is typed and has a default, so this file doubles as the reference o
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+
+from pregon.safe_text import INVISIBLE
 
 from .sanitize import DEFAULT_IFRAME_HOSTS
 
@@ -109,3 +113,37 @@ class PregonConfig(Config):
     # Options of `pregon check` (rule files, word list, allowed e-mails…), validated by
     # pregon.review.project; declared here so `mkdocs build --strict` accepts the key.
     review = c.Type(dict, default={})
+
+
+# Options that never reach the site: `pregon syndicate` and `pregon check` validate their own.
+_NOT_PUBLISHED = frozenset({"syndicate", "review"})
+
+
+def invisible_option(options: Mapping[str, Any], prefix: str = "") -> tuple[str, str] | None:
+    """The first option whose text carries a control character (written as a YAML escape such as
+    ``"\\x07"``), and that character: the site, the feeds and the manifest would carry it, and
+    the syndicator refuses such a manifest."""
+    for key, value in options.items():
+        if not prefix and key in _NOT_PUBLISHED:
+            continue
+        bad_key = INVISIBLE.search(key) if isinstance(key, str) else None
+        if bad_key:
+            return f"{prefix}(un nombre)", bad_key.group()
+        found = _invisible_in(value, f"{prefix}{key}")
+        if found:
+            return found
+    return None
+
+
+def _invisible_in(value: Any, name: str) -> tuple[str, str] | None:
+    if isinstance(value, str):
+        char = INVISIBLE.search(value)
+        return (name, char.group()) if char else None
+    if isinstance(value, Mapping):
+        return invisible_option(value, name + ".")
+    if isinstance(value, list | tuple):
+        for position, part in enumerate(value):
+            inner = _invisible_in(part, f"{name}[{position}]")
+            if inner:
+                return inner
+    return None

@@ -31,7 +31,7 @@ from pregon.safe_text import neutralise_log
 from . import brand, csp, derivatives, fingerprint, lifecycle, meta, search, themedir
 from .cache import BuildCache, TemplateCache, digest
 from .catalog import Catalog, Entry, load_catalog
-from .config import PregonConfig
+from .config import PregonConfig, invisible_option
 from .derivatives import CropFile
 from .feeds import FeedCache, FeedSite, feed_paths, render_feeds
 from .gitinfo import tracked_under
@@ -88,6 +88,19 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             self.now = lifecycle.now(tz)
         except ValueError as exc:
             raise PluginError(f"pregon: {exc}") from None
+        invisible = invisible_option(self.config) or invisible_option(
+            {
+                "site_name": config.site_name,
+                "site_url": config.site_url or "",
+                "site_description": config.site_description or "",
+            }
+        )
+        if invisible:
+            option, char = invisible
+            raise PluginError(
+                f"pregon: la opción `{option}` de mkdocs.yml contiene un carácter invisible (U+{ord(char):04X}), "
+                "quizá escrito como escape entre comillas dobles: bórrelo"
+            )
         if not config.site_url:
             raise PluginError(
                 "pregon: falta `site_url` en mkdocs.yml: los feeds y el manifiesto necesitan direcciones absolutas"

@@ -22,6 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml  # type: ignore[import-untyped]
 
+from pregon.safe_text import INVISIBLE
+
 from .localfiles import LocalFileError, read_local
 from .moments import MomentError, as_moment, read_moment
 from .problems import Loc, Problem, ReleaseError, clip, field_name
@@ -37,8 +39,6 @@ MAX_SOURCE_BYTES = 2 * 1024 * 1024
 """A release is text: 2 MB is a book; anything bigger is a mistake and would slow every build."""
 MAX_DEPTH = 12
 """Nesting levels of the front matter (the schema needs 3; `search` options a few more)."""
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-"""Characters no release needs and that break XML, e-mail headers or line numbers (tab and LF are fine)."""
 # Images in the body: ![alt](src "title"), ![alt][label] or ![label] with a definition `[label]: src`,
 # and HTML <img>/<video>/<source> src attributes. Every repetition stops at a bracket or `<`, so a
 # body of 50,000 `![` or `<img` is scanned once, not once per opener.
@@ -112,7 +112,7 @@ def read_source(path: Path, root: Path | None = None) -> SourceFile:
             f"hay un carácter invisible (U+{ord(m.group()):04X}) en esta línea: bórrelo (suele llegar al copiar y pegar)",
             text.count("\n", 0, m.start()) + 1,
         )
-        for _, m in zip(range(20), _INVISIBLE.finditer(text), strict=False)
+        for _, m in zip(range(20), INVISIBLE.finditer(text), strict=False)
     ]
     if invisible:
         raise ReleaseError(invisible)
@@ -243,7 +243,7 @@ class _FrontMatter:
         tag = self._tag(event, parent)
         if tag == _YAML + "merge":
             raise self._fail(event, parent, "las claves de fusión `<<` no se permiten: escriba cada campo completo")
-        if tag != _YAML + "str" or not key.strip() or _INVISIBLE.search(key):
+        if tag != _YAML + "str" or not key.strip() or INVISIBLE.search(key):
             raise self._fail(
                 event, parent, f"la clave «{clip(key)}» no es un nombre de campo: use letras, como `title:`"
             )
@@ -290,7 +290,7 @@ class _FrontMatter:
             return []
         value = event.value
         if tag == _YAML + "str":
-            invisible = _INVISIBLE.search(value)
+            invisible = INVISIBLE.search(value)
             if invisible:  # written as an escape ("\x07", "\r") inside double quotes
                 raise self._fail(
                     event,

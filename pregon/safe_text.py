@@ -19,6 +19,11 @@ import unicodedata
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _COMMAND_V1 = "##["
 
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+"""Characters no release text needs and that break XML, e-mail headers or line numbers (tab and
+LF are fine). The build refuses them in every source file and front-matter value; the
+syndicator refuses a manifest that carries them, since no Pregón build writes one."""
+
 
 def _escape_char(char: str) -> str:
     if char == "\n":

@@ -9,10 +9,14 @@ does not know rather than guessing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from pregon.safe_text import INVISIBLE
 
 MANIFEST_PATH = "pregon/manifest.json"
 """Where the manifest lives, relative to the site root."""
@@ -26,8 +30,34 @@ ID_META = "pregon:id"
 """Name of the ``<meta>`` tag that carries an item's stable id on its live page."""
 
 
+def _visible(value: Any, where: str = "") -> Any:
+    """Refuse a text carrying a character no Pregón build writes (terminal escapes, NUL…)."""
+    if isinstance(value, str):
+        found = INVISIBLE.search(value)
+        if found:
+            raise PydanticCustomError(
+                "pregon_invisible",
+                "contiene un carácter invisible (U+{code}){where}",
+                {"code": f"{ord(found.group()):04X}", "where": where},
+            )
+    elif isinstance(value, tuple | list):
+        for position, part in enumerate(value):
+            _visible(part, f" en el elemento {position + 1}")
+    elif isinstance(value, dict):
+        for key, part in value.items():
+            _visible(key, " en un nombre")
+            shown = f"«{key[:40]}»" if isinstance(key, str) and key.isprintable() else "un valor"
+            _visible(part, f" en {shown}")
+    return value
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_invisible(cls, value: Any) -> Any:
+        return _visible(value)
 
 
 class Crop(_Frozen):
@@ -175,5 +205,60 @@ def parse_manifest(raw: bytes | str) -> Manifest:
         )
     try:
         return Manifest.model_validate(data)
-    except ValueError as exc:
-        raise ManifestError(f"manifiesto inválido: {exc}") from exc
+    except ValidationError as exc:
+        raise ManifestError(describe_errors(exc, data)) from None
+
+
+_EXPECTED = {
+    "missing": "falta este campo",
+    "string_type": "se esperaba un texto",
+    "int_type": "se esperaba un número entero",
+    "int_parsing": "se esperaba un número entero",
+    "int_from_float": "se esperaba un número entero",
+    "float_type": "se esperaba un número",
+    "float_parsing": "se esperaba un número",
+    "bool_type": "se esperaba true o false",
+    "bool_parsing": "se esperaba true o false",
+    "datetime_type": "se esperaba una fecha y hora ISO 8601",
+    "datetime_parsing": "se esperaba una fecha y hora ISO 8601",
+    "datetime_from_date_parsing": "se esperaba una fecha y hora ISO 8601",
+    "literal_error": "valor no permitido",
+    "tuple_type": "se esperaba una lista",
+    "list_type": "se esperaba una lista",
+    "dict_type": "se esperaba un objeto",
+    "model_type": "se esperaba un objeto",
+    "model_attributes_type": "se esperaba un objeto",
+}
+_SHOWN_ERRORS = 10
+
+
+def _place(loc: Sequence[Any], data: Mapping[str, Any]) -> str:
+    """``items[3] («vacunacion-2026») → media[0] → alt``: where the error is, by item id when known."""
+    parts: list[str] = []
+    for depth, part in enumerate(loc):
+        if isinstance(part, int) and parts:
+            parts[-1] += f"[{part}]"
+            if depth == 1 and loc[0] == "items":
+                items = data.get("items")
+                item = items[part] if isinstance(items, list) and part < len(items) else None
+                item_id = item.get("id") if isinstance(item, dict) else None
+                if isinstance(item_id, str) and item_id.isprintable():
+                    parts[-1] += f" («{item_id[:80]}»)"
+        elif isinstance(part, str) and part.isprintable():
+            parts.append(part[:40])
+        else:
+            parts.append("(un nombre ilegible)")
+    return " → ".join(parts) or "documento"
+
+
+def describe_errors(exc: ValidationError, data: Mapping[str, Any]) -> str:
+    """One Spanish line naming each wrong field; never the value itself (it may be anything)."""
+    errors = exc.errors()
+    problems = []
+    for error in errors[:_SHOWN_ERRORS]:
+        kind = str(error.get("type", ""))
+        message = error["msg"] if kind.startswith("pregon_") else _EXPECTED.get(kind, "valor no válido")
+        problems.append(f"{_place(error.get('loc', ()), data)}: {message}")
+    if len(errors) > _SHOWN_ERRORS:
+        problems.append(f"y {len(errors) - _SHOWN_ERRORS} errores más")
+    return "manifiesto inválido: " + "; ".join(problems)

@@ -20,6 +20,7 @@ from pregon.syndicate.live import LiveCheck
 from pregon.syndicate.manifest import parse_manifest
 from pregon.syndicate.page_facts import AMBIGUOUS, read_page
 
+from pregon.safe_text import INVISIBLE
 from tests.review.test_hostile_output import PAYLOADS
 from tests.syndicate.harness import run_syndicate
 from tests.syndicate.sitekit import HandSite, Spec, approve, ledger_lines, make_project
@@ -126,9 +127,13 @@ def test_the_live_check_refuses_a_page_that_says_two_digests(tmp_path: Path, han
 
 def test_hostile_values_from_the_live_site_start_no_workflow_command(tmp_path: Path, hand_site: HandSite) -> None:
     """The build refuses control characters in what editors write; a live site (or manifest)
-    that carries them anyway, in a title, a summary or a page's digest, still prints no line that
-    starts a GitHub Actions command, however a log reader splits lines."""
-    spec = Spec("uno", title="Título" + PAYLOADS[4], summary="Resumen " + " ".join(PAYLOADS))
+    that carries line breaks and command prefixes anyway, in a title, a summary or a page's
+    digest, still prints no line that starts a GitHub Actions command, however a log reader
+    splits lines. (A manifest with other control characters is refused whole:
+    ``test_manifest_reader.py``.)"""
+    allowed = [p for p in PAYLOADS if not INVISIBLE.search(p)]
+    assert len(allowed) >= 4
+    spec = Spec("uno", title="Título" + allowed[0], summary="Resumen " + " ".join(allowed))
     stale = Spec("dos")
     hand_site.write([spec, stale], page_digests={"dos": "&#10;::error::pwn&#10;##[error]x"})
     project = make_project(tmp_path / "project", {"channels": {"outbox": {"folder": "outbox"}}})
