@@ -140,7 +140,11 @@ class CachedLoader:
         media = [(p, file_status(p), _file_digest(p) or "") for p in media_paths(release, docs_dir)]
         media = [(p, d, st) for p, st, d in media]  # status read before the bytes: a write between is caught
         if self.cache is not None:
-            self.cache.put(KIND, key, pickle.dumps((release, media), protocol=pickle.HIGHEST_PROTOCOL))
+            payload = pickle.dumps((release, media), protocol=pickle.HIGHEST_PROTOCOL)
+            self.cache.put(KIND, key, payload)
+            # Pickling leaves a UTF-8 copy inside every non-ASCII string it wrote (CPython keeps
+            # it as long as the string lives): the release read back is the same values without.
+            release, media = pickle.loads(payload)
         return self._remember(path, status, key, media, release)
 
     def _remember(

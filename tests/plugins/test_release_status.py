@@ -10,6 +10,7 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -126,3 +127,20 @@ def test_a_loader_that_changes_rules_saves_no_status_of_the_old_ones(
     loader.save()
     with pytest.raises(ReleaseError, match="salud"):
         CachedLoader(cache, "code")(path, other)
+
+
+def test_a_release_stored_in_the_cache_holds_its_texts_once(tmp_path: Path) -> None:
+    """Pickling a string keeps a UTF-8 copy of it inside the string (CPython) when it is not
+    ASCII, as every Spanish text is: a release kept after being stored would weigh twice."""
+    docs = tmp_path / "content"
+    folder = docs / "prensa" / "2026" / "11"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (1200, 630), (30, 90, 160)).save(folder / "vacunas.png")
+    body = "La Secretaría de Salud vacunó a niñas y niños en la jornada. " * 40
+    (folder / "vacunas.md").write_text(TEXT.format(title="Jornada de vacunación") + body, encoding="utf-8")
+    rules = ReleaseRules({"salud": "Secretaría de Salud"}, ZoneInfo("America/Bogota"), docs, tmp_path)
+    release = CachedLoader(BuildCache(tmp_path / "cache"), "code")(folder / "vacunas.md", rules)
+    assert "niñas" in release.body
+    for text in (release.body, release.title, release.meta.summary):
+        unshared = "".join(list(text))  # the same characters in a string nothing has encoded
+        assert sys.getsizeof(text) == sys.getsizeof(unshared)
