@@ -244,11 +244,14 @@ class CropFile(File):
         return True
 
     def copy_file(self, dirty: bool = False) -> None:
-        folder = os.path.dirname(self.abs_dest_path)
+        # Not File.abs_dest_path: that cached property would grow each of the build's tens of
+        # thousands of crop files by a path and a larger attribute table, kept to the end.
+        target = os.path.join(self.dest_dir, self.dest_uri)
+        folder = os.path.dirname(target)
         if folder not in self.memo.folders:  # an image's crops share a folder: one mkdir for all
             os.makedirs(folder, exist_ok=True)
             self.memo.folders.add(folder)
-        with open(self.abs_dest_path, "wb") as out:
+        with open(target, "wb") as out:
             out.write(self.content_bytes)
         if self.kept is not None:
             self.kept.wrote(self.dest_uri, self.job.origin)
@@ -292,20 +295,15 @@ class Crops:
 
     def __init__(self) -> None:
         self.rows: dict[str, list[PlanRow]] = {}  # image site path → its crops
-        self._made: dict[str, tuple[Crop, ...]] = {}
 
     def add(self, src: str, rows: list[PlanRow]) -> None:
         self.rows[src] = rows
-        self._made.pop(src, None)
 
     def of(self, media: Media) -> tuple[Crop, ...]:
+        """Made on each call and not kept: a page and the manifest ask once each per image."""
         if media.kind != "image":
             return ()
-        src = media.src or ""
-        made = self._made.get(src)
-        if made is None:
-            made = self._made[src] = tuple(Crop(*row[:5]) for row in self.rows.get(src, ()))
-        return made
+        return tuple(Crop(*row[:5]) for row in self.rows.get(media.src or "", ()))
 
     def link_card(self, media: Media) -> Crop | None:
         return next((c for c in self.of(media) if c.ratio == LINK_CARD.label), None)

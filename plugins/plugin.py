@@ -45,6 +45,7 @@ from .pages import View, add_view_files, build_views, share_links
 from .problems import Problem
 from .release import ReleaseRules
 from .release_cache import CachedLoader
+from .rendered_file import RenderedFile
 from .sanitize import body_problems, clean_body_html, frame_sources, removals
 from .schedule import NEXT_PATH, render_next, source_commit
 from .site import SiteContext, current_announcement, fecha
@@ -308,7 +309,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             )
         outputs = {path: b"" for _, prefix, _, _ in self.feed_sets for path in feed_paths(prefix).values()}
         outputs |= self._dependencia_sitemaps(files, groups)
-        outputs[MANIFEST_PATH] = render_manifest(
+        manifest = functools.partial(
+            render_manifest,
             self.site,
             listed,
             self.feeds,
@@ -316,6 +318,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             crops=self.crops,
             items=ItemTexts(self.cache, self.entry_keys),
         )
+        files.append(RenderedFile(config, MANIFEST_PATH, manifest))
         releases = [e.release for e in self.catalog.entries.values()] + self.catalog.hidden
         expires = self.announcement.expires if self.announcement else None
         outputs[NEXT_PATH] = render_next(
@@ -449,6 +452,10 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         if cached is not None:
             page.meta["template"] = CACHED_TEMPLATE
             serve_cached(page, cached)
+        if entry is not None and _same_body(markdown, entry.release.body):
+            # MkDocs made its own copy of the body while looking for front matter; the
+            # catalogue's copy serves, and a 20,000-release build holds one copy, not two.
+            return entry.release.body
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -641,6 +648,12 @@ def _drop_unpublished(files: Files, catalog: Catalog) -> None:
 
 def _all_media(release: Any) -> list[Any]:
     return [*release.media, *(m for u in release.updates for m in u.media)]
+
+
+def _same_body(markdown: str, body: str) -> bool:
+    """``markdown`` is ``body`` as MkDocs passes it on: without the blank lines that start it
+    (which Markdown ignores)."""
+    return body.endswith(markdown) and not body[: len(body) - len(markdown)].strip("\n")
 
 
 def _body_origin(page: Page, source: str | Path | None, root: Path) -> tuple[str, int | None]:
