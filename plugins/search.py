@@ -60,19 +60,14 @@ _SEARCH_PAGE_SOURCE = "---\ntitle: Buscar\ntemplate: buscar.html\nsearch:\n  exc
 
 
 def release_group(year: int, month: int, newest_year: int) -> str:
-    """The bundle of a release: for the newest year its quarter (``2026-t4``), for older years
-    its half-year (``2025-s1``, ``2025-s2``).
+    """The bundle of a release: its year, or for the newest year its quarter (``2026-t4``).
 
     A new release rebuilds the bundle it falls in; a quarter holds a quarter of a year's releases,
-    so the daily rebuild costs a quarter as much. Pagefind holds a whole bundle in memory: a full
-    year of a busy portal (6,700 releases) peaks at about 650 MB, a half-year at half that, so no
-    bundle of an old year outweighs the rest of the build. Halves, not quarters, keep the first
-    query to a handful of bundles. When the next year begins, the quarters of the year before
-    are indexed once more as two halves.
+    so the daily rebuild costs a quarter as much. Older years stay whole, so the first query
+    merges a handful of bundles, not dozens. When the next year begins, the quarters of the year
+    before are indexed once more as one bundle.
     """
-    if year == newest_year:
-        return f"{year}-t{(month - 1) // 3 + 1}"
-    return f"{year}-s{1 if month <= 6 else 2}"
+    return f"{year}-t{(month - 1) // 3 + 1}" if year == newest_year else str(year)
 
 
 def add_search_page(files: Files, config: MkDocsConfig) -> None:
@@ -210,7 +205,7 @@ def scratch_dir(expected_bytes: int, shm: str = "/dev/shm") -> str | None:
 DOCUMENT_KIND = "search-document"  # build-cache kind: digest of a release page's document
 _HEX_DIGEST = re.compile(rb"[0-9a-f]{64}")
 
-PRIMARY = "paginas"  # the bundle at ``pagefind/`` (content pages); releases by period below it
+PRIMARY = "paginas"  # the bundle at ``pagefind/`` (content pages); releases by year below it
 BUNDLE_KIND = "search"
 _ORIGIN = "search:"  # + bundle key + ":" + number of files (kept_output)
 _DONE = ".pregon-bundle"  # last file of a complete cached bundle: every file's SHA-256
@@ -219,11 +214,10 @@ _DONE = ".pregon-bundle"  # last file of a complete cached bundle: every file's 
 class SearchIndex:
     """The indexed pages of one build, handed to Pagefind as small documents, one bundle per group.
 
-    Releases go in one bundle per period (:func:`release_group`, ``pagefind/2025-s2/``) and the
-    other pages in the primary bundle (``pagefind/``); the search page merges them in the browser
-    (``mergeIndex``). A new release changes its period's bundle only: with a
-    :class:`BuildCache`, every other bundle is copied from the cache, so Pagefind's time and
-    memory follow the period, not the archive.
+    Releases go in one bundle per year (``pagefind/<year>/``) and the other pages in the primary
+    bundle (``pagefind/``); the search page merges them in the browser (``mergeIndex``). A new
+    release changes its year's bundle only: with a :class:`BuildCache`, every other bundle is
+    copied from the cache, so Pagefind's time and memory follow the year, not the archive.
     Bundles are made reproducible (:mod:`pregon.plugins.pagefind_canon`), so a warm build's
     index is byte for byte a clean build's.
     """

@@ -42,7 +42,7 @@ def test_build_bench_runs_all_three_builds_on_synthetic_releases(
     assert figures["plain"]["pages"] == figures["plain-nosearch"]["pages"] == 6
     assert figures["pregon"]["pages"] > figures["plain"]["pages"]
     assert all(figures[k]["cpu_seconds"] > 0 and figures[k]["peak_mb"] > 0 for k in ("plain", "pregon"))
-    # Every synthetic release is valid, published and searchable (one bundle per period), the one
+    # Every synthetic release is valid, published and searchable (one bundle per year), the one
     # the warm builds added included: they build into the cold build's folder, as an office does.
     # The main bundle (pagefind/ itself) holds the other pages and the dependencias, not releases.
     bundles = (tmp_path / "work/n5/site-pregon/pagefind").glob("*/pagefind-entry.json")

@@ -1,5 +1,5 @@
-"""Search across years: each half-year of releases is its own Pagefind bundle (the newest year,
-one per quarter), merged in the browser.
+"""Search across years: each year of releases is its own Pagefind bundle (the newest year, one per
+quarter), merged in the browser.
 
 A copy of the example project gets a release from 2025; a query whose words are in releases of
 both years lists both, the dependencia filter still works across bundles, and the bundles the
@@ -43,7 +43,7 @@ def test_one_query_finds_releases_of_several_years(
     site = tmp_path / "site"
     result = build_site(site, f"http://127.0.0.1:{port}/", project=project_copy)
     assert result.returncode == 0, result.stderr
-    assert (site / "pagefind" / "2025-s2" / "pagefind-entry.json").exists()  # September 2025
+    assert (site / "pagefind" / "2025" / "pagefind-entry.json").exists()
     assert (site / "pagefind" / "2026-t2" / "pagefind-entry.json").exists()  # April's release
     with serve_directory(site, port) as url:
         page = new_page(browser, offsite)
@@ -55,12 +55,11 @@ def test_one_query_finds_releases_of_several_years(
             expect(links.filter(has_text=OLD_TITLE)).to_be_visible(timeout=10_000)
             expect(links.filter(has_text=NEW_TITLE)).to_be_visible(timeout=10_000)
             assert links.filter(has_text=OLD_TITLE).get_attribute("href") == "/prensa/2025/09/siembra-quebrada/"
-            # The primary bundle, one per half of an older year and one per quarter of 2026, all
-            # from this site.
+            # The primary bundle, one per older year and one per quarter of 2026, all from this site.
             entries = [u for u in requested if "pagefind-entry.json" in u]
             bundles = sorted({re.sub(r"pagefind-entry\.json.*$", "", u).removeprefix(url) for u in entries})
             quarters = [f"pagefind/2026-t{q}/" for q in range(1, 5)]
-            assert bundles == ["pagefind/", "pagefind/2025-s2/", *quarters], entries
+            assert bundles == ["pagefind/", "pagefind/2025/", *quarters], entries
             # The filter spans bundles: both releases are Secretaría de Ambiente's.
             page.get_by_label(re.compile("Secretaría de Ambiente")).check()
             expect(links).to_have_count(2, timeout=5_000)

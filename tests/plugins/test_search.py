@@ -194,18 +194,3 @@ def test_a_release_document_digest_comes_from_the_cache_under_its_page_key(tmp_p
     lazy = warm._documents["2026"][0]
     assert isinstance(lazy, search.LazyRelease)
     assert lazy.html("es") == search.release_document(other, entry).html("es")  # type: ignore[arg-type]
-
-
-def test_releases_are_bundled_by_quarter_this_year_and_by_half_year_before() -> None:
-    """Pagefind holds a bundle in memory: no old year goes in one piece (650 MB at 6,700 releases)."""
-    newest = 2026
-    assert [search.release_group(2026, m, newest) for m in (1, 3, 4, 6, 7, 9, 10, 12)] == [
-        "2026-t1", "2026-t1", "2026-t2", "2026-t2", "2026-t3", "2026-t3", "2026-t4", "2026-t4",
-    ]  # fmt: skip
-    assert [search.release_group(2025, m, newest) for m in (1, 6, 7, 12)] == ["2025-s1", "2025-s1", "2025-s2", "2025-s2"]
-    assert search.release_group(2019, 3, newest) == "2019-s1"
-    # The search page lists bundles newest first; names of one year sort within it.
-    index = search.SearchIndex()
-    for group in ("2025-s1", "2026-t1", "2025-s2", "2024-s2", search.PRIMARY):
-        index.add(RELEASE, group=group)
-    assert list(index.bundles()) == [search.PRIMARY, "2026-t1", "2025-s2", "2025-s1", "2024-s2"]

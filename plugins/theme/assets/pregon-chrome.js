@@ -46,7 +46,7 @@
     var query = new URLSearchParams(window.location.search).get("q") || "";
     // Pagefind derives its bundle and the site's base path from the script's URL, so the page
     // works under any sub-path. Images stay off: results are read on mobile data too.
-    // One bundle per period of releases, merged into the primary one; result URLs are relative
+    // One bundle per year of releases, merged into the primary one; result URLs are relative
     // to the site root, which is the primary bundle's parent (works under a sub-path too).
     var primary = new URL(el.dataset.pregonPrimary || "pagefind/", window.location.href);
     var root = new URL("../", primary).pathname;
