@@ -55,20 +55,20 @@ class PageFacts(HTMLParser):
         """Inner HTML of the first release body (empty if the page has none: see ``body_found``)."""
         return "".join(self._parts)
 
-    def _attributes(self, attrs: list[tuple[str, str | None]]) -> dict[str, str | None]:
+    def _note(self, tag: str, attrs: list[tuple[str, str | None]]) -> dict[str, str | None]:
         """The element's attributes as browsers read them (a repeated one: the first counts);
-        its ``id`` is noted on the way."""
+        its ``id``, and a digest or id meta, are noted on the way, wherever the element is."""
         values: dict[str, str | None] = {}
         for name, value in attrs:
             values.setdefault(name, value)
         if values.get("id"):
             self.ids.add(str(values["id"]))
+        if tag == "meta" and values.get("name") in (DIGEST_META, ID_META):
+            self._meta.setdefault(str(values["name"]), set()).add(values.get("content") or "")
         return values
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = self._attributes(attrs)
-        if tag == "meta" and values.get("name") in (DIGEST_META, ID_META):
-            self._meta.setdefault(str(values["name"]), set()).add(values.get("content") or "")
+        values = self._note(tag, attrs)
         if self._body_done:
             return
         if self._depth:
@@ -82,7 +82,7 @@ class PageFacts(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._depth and not self._body_done:
             self._parts.append(self.get_starttag_text() or "")  # as written; the depth is unchanged
-            self._attributes(attrs)
+            self._note(tag, attrs)
         else:
             self.handle_starttag(tag, attrs)
 

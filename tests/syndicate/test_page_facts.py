@@ -77,6 +77,16 @@ def test_two_different_digests_match_no_approval() -> None:
         )
 
 
+@pytest.mark.parametrize("written", ["<meta {}>", "<meta {}/>", "<meta {} />"])
+def test_a_second_digest_counts_wherever_it_is_and_however_it_is_closed(written: str) -> None:
+    """Inside the release body too (the build's cleaning drops a <meta> there; a page made by
+    other means need not)."""
+    other = written.format(f'name="pregon:digest" content="{OTHER}"')
+    facts = read_page(page(f'<meta name="pregon:digest" content="{DIGEST}">', f"<p>Texto</p>{other}<p>más</p>"))
+    assert facts.digest == AMBIGUOUS
+    assert facts.body_html.endswith("<p>más</p>")
+
+
 def test_two_different_ids_match_no_release_whatever_its_id() -> None:
     facts = read_page(page('<meta name="pregon:id" content="uno"><meta name="pregon:id" content="dos">'))
     assert facts.page_id == AMBIGUOUS
