@@ -12,7 +12,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from pregon.safe_text import INVISIBLE
+from pregon.safe_text import KEY, first_invisible
 
 from .sanitize import DEFAULT_IFRAME_HOSTS
 
@@ -119,31 +119,18 @@ class PregonConfig(Config):
 _NOT_PUBLISHED = frozenset({"syndicate", "review"})
 
 
-def invisible_option(options: Mapping[str, Any], prefix: str = "") -> tuple[str, str] | None:
+def invisible_option(options: Mapping[str, Any]) -> tuple[str, str] | None:
     """The first option whose text carries a control character (written as a YAML escape such as
     ``"\\x07"``), and that character: the site, the feeds and the manifest would carry it, and
     the syndicator refuses such a manifest."""
-    for key, value in options.items():
-        if not prefix and key in _NOT_PUBLISHED:
-            continue
-        bad_key = INVISIBLE.search(key) if isinstance(key, str) else None
-        if bad_key:
-            return f"{prefix}(un nombre)", bad_key.group()
-        found = _invisible_in(value, f"{prefix}{key}")
-        if found:
-            return found
-    return None
-
-
-def _invisible_in(value: Any, name: str) -> tuple[str, str] | None:
-    if isinstance(value, str):
-        char = INVISIBLE.search(value)
-        return (name, char.group()) if char else None
-    if isinstance(value, Mapping):
-        return invisible_option(value, name + ".")
-    if isinstance(value, list | tuple):
-        for position, part in enumerate(value):
-            inner = _invisible_in(part, f"{name}[{position}]")
-            if inner:
-                return inner
-    return None
+    found = first_invisible({k: v for k, v in options.items() if k not in _NOT_PUBLISHED})
+    if found is None:
+        return None
+    path, char = found
+    name = ""
+    for step in path:
+        if isinstance(step, int):
+            name += f"[{step}]"
+        else:
+            name += ("." if name else "") + ("(un nombre)" if step is KEY else str(step))
+    return name, char

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Mapping
 
 # Everything str.splitlines() breaks at is a superset of what the runner's line reader breaks
 # at (\n, \r); escaping all of them also keeps viewers that honour U+2028 or NEL honest.
@@ -23,6 +24,32 @@ INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\uf
 """Characters no release text needs and that break XML, e-mail headers or line numbers (tab and
 LF are fine). The build refuses them in every source file and front-matter value; the
 syndicator refuses a manifest that carries them, since no Pregón build writes one."""
+
+KEY = None
+"""Last step of a :func:`first_invisible` path when the character is in a mapping's key."""
+
+
+def first_invisible(value: object) -> tuple[tuple[str | int | None, ...], str] | None:
+    """The first :data:`INVISIBLE` character in ``value``, a text or lists and mappings of texts
+    (keys included, each before its value): the path of keys and positions to it, and the
+    character. ``None`` when there is none."""
+    if isinstance(value, str):
+        found = INVISIBLE.search(value)
+        return ((), found.group()) if found else None
+    if isinstance(value, Mapping):
+        for key, part in value.items():
+            bad_key = INVISIBLE.search(key) if isinstance(key, str) else None
+            if bad_key:
+                return (KEY,), bad_key.group()
+            inner = first_invisible(part)
+            if inner:
+                return (key, *inner[0]), inner[1]
+    elif isinstance(value, list | tuple):
+        for position, part in enumerate(value):
+            inner = first_invisible(part)
+            if inner:
+                return (position, *inner[0]), inner[1]
+    return None
 
 
 def _escape_char(char: str) -> str:

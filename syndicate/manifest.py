@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from pregon.safe_text import INVISIBLE
+from pregon.safe_text import KEY, first_invisible
 
 MANIFEST_PATH = "pregon/manifest.json"
 """Where the manifest lives, relative to the site root."""
@@ -30,25 +30,26 @@ ID_META = "pregon:id"
 """Name of the ``<meta>`` tag that carries an item's stable id on its live page."""
 
 
-def _visible(value: Any, where: str = "") -> Any:
+def _visible(value: Any) -> Any:
     """Refuse a text carrying a character no Pregón build writes (terminal escapes, NUL…)."""
-    if isinstance(value, str):
-        found = INVISIBLE.search(value)
-        if found:
-            raise PydanticCustomError(
-                "pregon_invisible",
-                "contiene un carácter invisible (U+{code}){where}",
-                {"code": f"{ord(found.group()):04X}", "where": where},
-            )
-    elif isinstance(value, tuple | list):
-        for position, part in enumerate(value):
-            _visible(part, f" en el elemento {position + 1}")
-    elif isinstance(value, dict):
-        for key, part in value.items():
-            _visible(key, " en un nombre")
-            shown = f"«{key[:40]}»" if isinstance(key, str) and key.isprintable() else "un valor"
-            _visible(part, f" en {shown}")
-    return value
+    found = first_invisible(value)
+    if found is None:
+        return value
+    path, char = found
+    where = ""
+    if path:
+        step = path[-1]
+        if isinstance(step, int):
+            where = f" en el elemento {step + 1}"
+        elif step is KEY:
+            where = " en un nombre"
+        else:
+            where = f" en «{step[:40]}»" if isinstance(step, str) and step.isprintable() else " en un valor"
+    raise PydanticCustomError(
+        "pregon_invisible",
+        "contiene un carácter invisible (U+{code}){where}",
+        {"code": f"{ord(char):04X}", "where": where},
+    )
 
 
 class _Frozen(BaseModel):
