@@ -35,6 +35,7 @@ from .kept_output import KeptOutput
 from .media import Media
 from .records import Record
 from .release import Release
+from .rendered_file import RenderedFile
 
 FOLDER = "pregon/recortes"
 """Where the crops are published on the portal."""
@@ -211,21 +212,19 @@ def render(
     return cut(decode(data, draft), box, size)
 
 
-class CropFile(File):
+class CropFile(RenderedFile):
     """A crop in MkDocs' file list: made (or read from the cache) only when MkDocs copies it."""
 
     def __init__(
         self, config: MkDocsConfig, path: str, job: Job, cache: BuildCache | None, memo: Memo, kept: KeptOutput | None
     ) -> None:
-        super().__init__(path, src_dir=None, dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
-        self.generated_by = "pregon"
+        super().__init__(config, path)
         self.job = job
         self.cache = cache
         self.memo = memo
         self.kept = kept
 
-    @property  # type: ignore[override]
-    def content_bytes(self) -> bytes:
+    def render(self) -> bytes:
         job = self.job
         if self.cache is not None:
             cached = self.cache.get("crop", job.key)
@@ -236,13 +235,6 @@ class CropFile(File):
             self.cache.put("crop", job.key, made)
         return made
 
-    @content_bytes.setter
-    def content_bytes(self, value: bytes) -> None:
-        raise AttributeError("a crop is made from its source image")
-
-    def is_modified(self) -> bool:
-        return True
-
     def copy_file(self, dirty: bool = False) -> None:
         # Not File.abs_dest_path: that cached property would grow each of the build's tens of
         # thousands of crop files by a path and a larger attribute table, kept to the end.
@@ -252,7 +244,7 @@ class CropFile(File):
             os.makedirs(folder, exist_ok=True)
             self.memo.folders.add(folder)
         with open(target, "wb") as out:
-            out.write(self.content_bytes)
+            out.write(self.render())
         if self.kept is not None:
             self.kept.wrote(self.dest_uri, self.job.origin)
 

@@ -15,14 +15,20 @@ from mkdocs.structure.files import File
 
 
 class RenderedFile(File):
-    def __init__(self, config: MkDocsConfig, path: str, render: Callable[[], bytes]) -> None:
+    """Bytes from ``render`` (or, in a subclass, from its own :meth:`render`), made on each read."""
+
+    def __init__(self, config: MkDocsConfig, path: str, render: Callable[[], bytes] | None = None) -> None:
         super().__init__(path, src_dir=None, dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
         self.generated_by = "pregon"
         self._render = render
 
+    def render(self) -> bytes:
+        assert self._render is not None, "a RenderedFile needs render= or its own render()"
+        return self._render()
+
     @property  # type: ignore[override]
     def content_bytes(self) -> bytes:
-        return self._render()
+        return self.render()
 
     @content_bytes.setter
     def content_bytes(self, value: bytes) -> None:
@@ -34,4 +40,4 @@ class RenderedFile(File):
     def copy_file(self, dirty: bool = False) -> None:
         os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
         with open(self.abs_dest_path, "wb") as out:
-            out.write(self._render())
+            out.write(self.render())
