@@ -55,6 +55,7 @@ from pydantic import (
 
 from .alerts import AlertsConfig
 from .schedule import ScheduleConfig
+from .validation_es import EXPECTED
 
 
 class ConfigError(ValueError):
@@ -311,9 +312,8 @@ def parse_config(raw: Mapping[str, Any] | None, path: Path) -> SyndicateConfig:
 
 
 _MESSAGES = {
-    "missing": "falta este campo",
+    **EXPECTED,
     "extra_forbidden": "campo desconocido (revise la ortografía)",
-    "literal_error": "valor no permitido",
     "string_pattern_mismatch": "formato inválido",
 }
 

@@ -42,6 +42,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 from .channels.base import Published
 from .jsonlines import RecordError, append_records, read_records
 from .redaction import REDACTOR
+from .validation_es import EXPECTED
 
 # --- corrections and expiry (syndicate/corrections.py) -------------------------------------
 # Written under the post key of an item's own post, with ``digest`` = the corrected version
@@ -334,15 +335,7 @@ def parse_entry(where: str, data: dict[str, Any]) -> Entry:
     return entry
 
 
-_EXPECTED = {
-    "int_type": "se esperaba un número entero",
-    "bool_type": "se esperaba true o false",
-    "string_type": "se esperaba un texto",
-    "literal_error": "estado desconocido",
-    "missing": "falta este campo",
-    "extra_forbidden": "campo desconocido",
-    "unexpected_keyword_argument": "campo desconocido",
-}
+_EXPECTED = {**EXPECTED, "literal_error": "estado desconocido"}
 
 
 def _problem(error: Any) -> str:

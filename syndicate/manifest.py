@@ -18,6 +18,8 @@ from pydantic_core import PydanticCustomError
 
 from pregon.safe_text import KEY, first_invisible
 
+from .validation_es import EXPECTED
+
 MANIFEST_PATH = "pregon/manifest.json"
 """Where the manifest lives, relative to the site root."""
 
@@ -210,26 +212,6 @@ def parse_manifest(raw: bytes | str) -> Manifest:
         raise ManifestError(describe_errors(exc, data)) from None
 
 
-_EXPECTED = {
-    "missing": "falta este campo",
-    "string_type": "se esperaba un texto",
-    "int_type": "se esperaba un número entero",
-    "int_parsing": "se esperaba un número entero",
-    "int_from_float": "se esperaba un número entero",
-    "float_type": "se esperaba un número",
-    "float_parsing": "se esperaba un número",
-    "bool_type": "se esperaba true o false",
-    "bool_parsing": "se esperaba true o false",
-    "datetime_type": "se esperaba una fecha y hora ISO 8601",
-    "datetime_parsing": "se esperaba una fecha y hora ISO 8601",
-    "datetime_from_date_parsing": "se esperaba una fecha y hora ISO 8601",
-    "literal_error": "valor no permitido",
-    "tuple_type": "se esperaba una lista",
-    "list_type": "se esperaba una lista",
-    "dict_type": "se esperaba un objeto",
-    "model_type": "se esperaba un objeto",
-    "model_attributes_type": "se esperaba un objeto",
-}
 _SHOWN_ERRORS = 10
 
 
@@ -258,7 +240,7 @@ def describe_errors(exc: ValidationError, data: Mapping[str, Any]) -> str:
     problems = []
     for error in errors[:_SHOWN_ERRORS]:
         kind = str(error.get("type", ""))
-        message = error["msg"] if kind.startswith("pregon_") else _EXPECTED.get(kind, "valor no válido")
+        message = error["msg"] if kind.startswith("pregon_") else EXPECTED.get(kind, "valor no válido")
         problems.append(f"{_place(error.get('loc', ()), data)}: {message}")
     if len(errors) > _SHOWN_ERRORS:
         problems.append(f"y {len(errors) - _SHOWN_ERRORS} errores más")
