@@ -14,6 +14,7 @@ from urllib.parse import urldefrag, urljoin
 
 import httpx
 
+from .bounded_get import TooLarge, get_bounded
 from .manifest import (
     DIGEST_META,
     MANIFEST_PATH,
@@ -23,7 +24,7 @@ from .manifest import (
     Update,
     parse_manifest,
 )
-from .page_facts import AMBIGUOUS, PageFacts, read_page
+from .page_facts import AMBIGUOUS, MAX_PAGE_BYTES, PageFacts, read_page
 
 
 @dataclass(frozen=True)
@@ -70,17 +71,21 @@ class LiveCheck:
     def _page(self, url: str) -> PageFacts | Verdict:
         if url not in self._pages:
             try:
-                response = self.client.get(url)
+                answer = get_bounded(url, MAX_PAGE_BYTES, self.client)
             except httpx.HTTPError as exc:
                 self._pages[url] = Verdict(False, f"la página {url} no responde ({_describe(exc)})")
+            except TooLarge as exc:
+                self._pages[url] = Verdict(
+                    False, f"la página {url} pesa más de {exc.limit_mb} MB: no es una página de comunicado"
+                )
             else:
-                if response.status_code != 200:
+                if answer.status_code != 200:
                     self._pages[url] = Verdict(
                         False,
-                        f"la página {url} respondió {response.status_code}, no 200",
+                        f"la página {url} respondió {answer.status_code}, no 200",
                     )
                 else:
-                    self._pages[url] = read_page(response.text)
+                    self._pages[url] = read_page(answer.text)
         return self._pages[url]
 
     def _feed_entries(self) -> tuple[set[str], set[str]] | Verdict:

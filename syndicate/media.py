@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import httpx
 from PIL import Image, ImageOps
 
+from .bounded_get import TooLarge, get_bounded
 from .manifest import Media
 
 
@@ -45,24 +46,14 @@ def fetch(
     ``max_bytes`` stops the download.
     """
     try:
-        opener = client.stream if client is not None else httpx.stream
-        with opener("GET", url, timeout=timeout, follow_redirects=False) as response:
-            if response.status_code != 200:
-                raise MediaError(
-                    f"{url} respondió {response.status_code}; la imagen no está publicada en esa dirección"
-                )
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes(1024 * 1024):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise MediaError(
-                        f"{url} pesa más de {max_bytes // (1024 * 1024)} MB; no es una imagen para una red"
-                    )
-                chunks.append(chunk)
+        answer = get_bounded(url, max_bytes, client, timeout)
+    except TooLarge as exc:
+        raise MediaError(f"{url} pesa más de {exc.limit_mb} MB; no es una imagen para una red") from None
     except httpx.HTTPError as exc:
         raise MediaError(f"no se pudo descargar {url}: {exc.__class__.__name__}") from exc
-    return b"".join(chunks)
+    if answer.status_code != 200:
+        raise MediaError(f"{url} respondió {answer.status_code}; la imagen no está publicada en esa dirección")
+    return answer.content
 
 
 def describe(data: bytes) -> ImageFile:

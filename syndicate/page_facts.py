@@ -17,6 +17,9 @@ from html.parser import HTMLParser
 from .manifest import DIGEST_META, ID_META
 
 BODY_CLASS = "pregon-release__body"
+# A release page is tens of kilobytes, a long live coverage a few megabytes: a longer answer is not
+# a page the build wrote, and it is not read whole (``bounded_get``).
+MAX_PAGE_BYTES = 20 * 1024 * 1024
 AMBIGUOUS = "(ambigua)"  # a meta given twice with different contents; no digest or id can be this
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 

@@ -24,7 +24,8 @@ import html2text
 import httpx
 import nh3
 
-from ..page_facts import BODY_CLASS, read_page
+from ..bounded_get import TooLarge, get_bounded
+from ..page_facts import BODY_CLASS, MAX_PAGE_BYTES, read_page
 from .base import PermanentError, TransientError
 
 _TAGS = {
@@ -102,11 +103,15 @@ def parse_body(page: str, page_url: str, digest: str) -> ReleaseBody:
 def fetch_body(page_url: str, digest: str, timeout: float = 30.0) -> ReleaseBody:
     """Fetch the live page of a release and take its body (see the module notes)."""
     try:
-        response = httpx.get(page_url, timeout=timeout, follow_redirects=False)
+        answer = get_bounded(page_url, MAX_PAGE_BYTES, timeout=timeout)
     except httpx.HTTPError as exc:
         raise TransientError(f"correo: la página {page_url} no responde ({exc.__class__.__name__})") from None
-    if response.status_code != 200:
+    except TooLarge as exc:
         raise TransientError(
-            f"correo: la página {page_url} respondió {response.status_code}; no se envía antes de que esté publicada"
+            f"correo: la página {page_url} pesa más de {exc.limit_mb} MB: no es una página de comunicado"
+        ) from None
+    if answer.status_code != 200:
+        raise TransientError(
+            f"correo: la página {page_url} respondió {answer.status_code}; no se envía antes de que esté publicada"
         )
-    return parse_body(response.text, page_url, digest)
+    return parse_body(answer.text, page_url, digest)
