@@ -466,12 +466,16 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             return None  # stored after this very cleaning (page_cache)
         hosts = self.config.iframe_hosts
         entry = self.catalog.entries.get(page.file.src_uri)
-        # A release's file was read once already; MkDocs only holds its body.
-        source = entry.release.path if entry else page.file.abs_src_path
         cleaned = clean_body_html(html, hosts)
         removed = removals(html, hosts, cleaned)
         if removed:
-            shown, first_line = _body_origin(page, source, Path(config.config_file_path).resolve().parent)
+            first_line: int | None
+            if entry is not None and page.markdown == entry.release.body:
+                # The catalogue parsed the release's file and knows where its body starts.
+                shown, first_line = entry.release.display_path, entry.release.body_line
+            else:  # MkDocs only holds the body of another page: find it in the file
+                root = Path(config.config_file_path).resolve().parent
+                shown, first_line = _body_origin(page, page.file.abs_src_path, root)
             for problem in body_problems(shown, page.markdown or "", first_line, removed):
                 log.warning(str(problem))
         return cleaned

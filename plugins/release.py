@@ -257,6 +257,7 @@ class Release(Record):
     src_uri: str  # relative to docs_dir, posix
     meta: FrontMatter
     body: str
+    body_line: int  # 1-based line of the file where ``body`` starts (for messages about the body)
     digest: str
     image: Media | None
     gallery: tuple[Media, ...]
@@ -377,6 +378,7 @@ def release_from_source(source: SourceFile, rules: ReleaseRules) -> Release:
         src_uri=src_uri,
         meta=meta,
         body=source.body,
+        body_line=source.body_line,
         digest=digest.item_digest(source.meta, source.body, item_files),
         image=main_image,
         gallery=gallery,
