@@ -48,7 +48,7 @@ def get_bounded(url: str, max_bytes: int, client: httpx.Client | None = None, ti
 
     With a ``client``, its timeout holds unless ``timeout`` is given; without one, 30 s. Transport
     failures raise :class:`httpx.HTTPError` as ``httpx`` does; an answer that is not a 200 is
-    returned with its body (also capped) for the caller to describe.
+    returned without reading its body (no caller uses an error page), for the caller to describe.
     """
     if client is not None:
         chosen = httpx.USE_CLIENT_DEFAULT if timeout is None else timeout
@@ -56,6 +56,8 @@ def get_bounded(url: str, max_bytes: int, client: httpx.Client | None = None, ti
     else:
         stream = httpx.stream("GET", url, timeout=30.0 if timeout is None else timeout, follow_redirects=False)
     with stream as response:
+        if response.status_code != 200:
+            return Answer(response.status_code, b"", response.encoding or "utf-8")
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes(_CHUNK):

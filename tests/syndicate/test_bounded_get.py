@@ -8,6 +8,7 @@ lowered cap.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 
 import httpx
@@ -27,6 +28,11 @@ MB = 1024 * 1024
 
 class _Portal(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        # The client stops reading at its cap, as it should; the server's write then fails.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._answer()
+
+    def _answer(self) -> None:
         if self.path == "/sin-largo":
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
@@ -40,6 +46,11 @@ class _Portal(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif self.path == "/no-existe":
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"x" * (3 * MB))  # an error page bigger than any cap below
         else:
             self.send_response(302)
             self.send_header("Location", "http://otro.example/")
@@ -59,6 +70,8 @@ def test_the_cap_counts_bytes_read_and_a_redirect_is_an_answer_of_its_own() -> N
         with httpx.Client(timeout=5.0) as client:
             moved = get_bounded(url + "movida", MB, client)
         assert moved.status_code == 302 and moved.content == b""
+        missing = get_bounded(url + "no-existe", MB)
+        assert missing.status_code == 404 and missing.content == b""  # an error page is not read
 
 
 def test_the_charset_of_the_answer_decodes_the_text() -> None:
