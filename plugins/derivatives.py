@@ -6,9 +6,8 @@ when the point is near an edge. It is then shrunk to the network's size if it is
 never enlarged: a small photo gives a smaller crop of the right ratio.
 
 Planning (which file, which size) reads only the image header, so the manifest, the page's
-``og:image`` and ``pregon check`` know every crop before any is made. The JPEG itself is made
-when MkDocs copies the site's media (:class:`CropFile`), one at a time, or taken from the build
-cache. Its name carries a hash of the source bytes, the focal point and the crop's size: same
+``og:image`` and ``pregon check`` know every crop before any is made. The JPEGs themselves are made at the end
+of the build (:meth:`Crops.write`), one at a time, or taken from the build cache. Its name carries a hash of the source bytes, the focal point and the crop's size: same
 input, same name, same bytes (the encoder is given no clock, no EXIF and fixed settings).
 """
 
@@ -26,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import PIL
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File
 from PIL import Image, ImageOps
 
 from .cache import BuildCache, digest
@@ -35,7 +32,6 @@ from .kept_output import KeptOutput
 from .media import Media
 from .records import Record
 from .release import Release
-from .rendered_file import RenderedFile
 
 FOLDER = "pregon/recortes"
 """Where the crops are published on the portal."""
@@ -212,43 +208,6 @@ def render(
     return cut(decode(data, draft), box, size)
 
 
-class CropFile(RenderedFile):
-    """A crop in MkDocs' file list: made (or read from the cache) only when MkDocs copies it."""
-
-    def __init__(
-        self, config: MkDocsConfig, path: str, job: Job, cache: BuildCache | None, memo: Memo, kept: KeptOutput | None
-    ) -> None:
-        super().__init__(config, path)
-        self.job = job
-        self.cache = cache
-        self.memo = memo
-        self.kept = kept
-
-    def render(self) -> bytes:
-        job = self.job
-        if self.cache is not None:
-            cached = self.cache.get("crop", job.key)
-            if cached is not None:
-                return cached
-        made = cut(self.memo.decoded(job), job.box, job.size)
-        if self.cache is not None:
-            self.cache.put("crop", job.key, made)
-        return made
-
-    def copy_file(self, dirty: bool = False) -> None:
-        # Not File.abs_dest_path: that cached property would grow each of the build's tens of
-        # thousands of crop files by a path and a larger attribute table, kept to the end.
-        target = os.path.join(self.dest_dir, self.dest_uri)
-        folder = os.path.dirname(target)
-        if folder not in self.memo.folders:  # an image's crops share a folder: one mkdir for all
-            os.makedirs(folder, exist_ok=True)
-            self.memo.folders.add(folder)
-        with open(target, "wb") as out:
-            out.write(self.render())
-        if self.kept is not None:
-            self.kept.wrote(self.dest_uri, self.job.origin)
-
-
 class Memo:
     """What the crops of one build share: the last image decoded (the four crops of an image are
     copied one after the other) and the site folders already made."""
@@ -300,21 +259,53 @@ class Crops:
     def link_card(self, media: Media) -> Crop | None:
         return next((c for c in self.of(media) if c.ratio == LINK_CARD.label), None)
 
-    def files(self, config: MkDocsConfig, cache: BuildCache | None, kept: KeptOutput | None = None) -> list[File]:
-        """The crops to write, as MkDocs files; those the previous build left in the site folder
-        are kept there (:mod:`.kept_output`) and get no file at all."""
-        by_path = {row[1]: row for rows in self.rows.values() for row in rows}
+    def write(self, site_dir: str, cache: BuildCache | None, kept: KeptOutput | None = None) -> int:
+        """Write every crop into ``site_dir``, made or taken from the build cache; those the
+        previous build left in the site folder stay there (:mod:`.kept_output`). Returns how
+        many were written.
+
+        Crops are not MkDocs files: 80,000 ``File`` objects at 20,000 releases, each with its
+        job and cached URLs, were held from the file list to the end of the build. Here each
+        crop's job exists only while it is written."""
         to_make = []
-        for path, row in by_path.items():
-            if kept is not None and kept.place(path, "crop:" + row[10]):
-                if cache is not None:
-                    cache.keep("crop", row[10])  # for a build without the previous output
-                continue
-            to_make.append((path, _job(row)))
+        for rows in self.rows.values():
+            for row in rows:
+                if kept is not None and kept.place(row[1], "crop:" + row[10]):
+                    if cache is not None:
+                        cache.keep("crop", row[10])  # for a build without the previous output
+                    continue
+                to_make.append(row)
         # In source order, so that the memo decodes each image once.
-        to_make.sort(key=lambda pj: (pj[1].source_sha, pj[1].draft or (0, 0), pj[0]))
+        to_make.sort(key=lambda row: (row[6], tuple(row[9] or (0, 0)), row[1]))
         memo = Memo()
-        return [CropFile(config, path, job, cache, memo, kept) for path, job in to_make]
+        written, last = 0, None
+        for row in to_make:
+            if row[1] == last:  # two copies of one image with the same name: one file
+                continue
+            last = row[1]
+            job = _job(row)
+            target = os.path.join(site_dir, row[1])
+            folder = os.path.dirname(target)
+            if folder not in memo.folders:  # an image's crops share a folder: one mkdir for all
+                os.makedirs(folder, exist_ok=True)
+                memo.folders.add(folder)
+            with open(target, "wb") as out:
+                out.write(_made(job, cache, memo))
+            if kept is not None:
+                kept.wrote(row[1], job.origin)
+            written += 1
+        return written
+
+
+def _made(job: Job, cache: BuildCache | None, memo: Memo) -> bytes:
+    if cache is not None:
+        cached = cache.get("crop", job.key)
+        if cached is not None:
+            return cached
+    made = cut(memo.decoded(job), job.box, job.size)
+    if cache is not None:
+        cache.put("crop", job.key, made)
+    return made
 
 
 def release_images(release: Release) -> Iterable[tuple[Media, Focus]]:

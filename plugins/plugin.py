@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections import Counter
 from html import escape
 from pathlib import Path
 from typing import Any, cast
@@ -28,11 +29,10 @@ from mkdocs.utils.templates import TemplateContext
 
 from pregon.safe_text import neutralise_log
 
-from . import brand, csp, derivatives, fingerprint, lifecycle, meta, search, themedir
+from . import brand, csp, derivatives, fingerprint, lifecycle, meta, search, search_periods, themedir
 from .cache import BuildCache, TemplateCache, digest
 from .catalog import Catalog, Entry, load_catalog
 from .config import PregonConfig, invisible_option
-from .derivatives import CropFile
 from .feeds import FeedCache, FeedSite, feed_paths, render_feeds
 from .gitinfo import tracked_under
 from .htmlconform import conform
@@ -326,8 +326,6 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         )
         for path, content in outputs.items():
             files.append(File.generated(config, path, content=content))
-        for crop in self.crops.files(config, self.cache, self.kept):
-            files.append(crop)
 
     def _dependencia_sitemaps(self, files: Files, groups: dict[str, list[Entry]]) -> dict[str, bytes]:
         """``dependencias/<slug>/sitemap.xml``, where the theme looks next to the dependencia's feeds."""
@@ -387,8 +385,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         self.produced = templates | {f.dest_uri for f in files}
         unique = unique_dests(f.dest_uri for f in files) - templates
         for file in list(files):
-            if isinstance(file, ServedFile | CropFile):
-                continue  # they keep or write their own output
+            if isinstance(file, ServedFile):
+                continue  # it keeps or writes its own output
             copied = type(file) is File and not file.is_documentation_page() and not file.generated_by
             origin = None
             if copied and file.dest_uri in unique and file.abs_src_path is not None:
@@ -414,13 +412,14 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         self.search = search.SearchIndex(
             lang=config.theme.get("language") or "es", expected_bytes=2 * size, cache=self.cache, kept=self.kept
         )
-        newest = max((entry.release.date.year for _, entry in indexed if entry is not None), default=0)
+        months = Counter((e.release.date.year, e.release.date.month) for _, e in indexed if e is not None)
+        bundle_of = search_periods.periods(months)
         for page, entry in indexed:
             if entry is None:
                 self.search.add(search.page_document(page))
             else:
                 date = entry.release.date
-                group = search.release_group(date.year, date.month, newest)
+                group = bundle_of[(date.year, date.month)]
                 page_key = self.page_cache.keys.get(page.file.src_uri) if self.page_cache else None
                 self.search.add_release(page, entry, group, page_key)
         for src_uri, view in self.views.items():
@@ -556,6 +555,8 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
+        # While Pagefind indexes on the other core.
+        self.crops.write(config.site_dir, self.cache, self.kept)
         self.search.finish()
         if self.kept is not None:
             self.kept.close(self.produced)

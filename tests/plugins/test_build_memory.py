@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from pregon.plugins.derivatives import CropFile
+from pregon.plugins.derivatives import FOLDER as CROPS
 from pregon.plugins.manifest import MANIFEST_PATH
 from pregon.plugins.plugin import PregonPlugin
 
@@ -26,8 +26,8 @@ from tests.conftest import FIXED_NOW, ROOT
 class Seen:
     bodies: list[tuple[str, bool]] = field(default_factory=list)  # release page → holds the catalogue's body
     manifest_held: list[bool] = field(default_factory=list)  # at each rendered page
-    crops_written: int = 0
-    crops_holding_a_path: int = 0  # crop files that kept a path once written
+    crops_planned: set[str] = field(default_factory=set)
+    crops_in_file_list: int = 0  # MkDocs files for crops, held to the end of the build
     site: Path = Path()
 
 
@@ -60,9 +60,8 @@ def seen(tmp_path_factory: pytest.TempPathFactory) -> Seen:
         return on_post_page(self, output, page=page, config=config)
 
     def watch_build(self, *, config):  # type: ignore[no-untyped-def]
-        crops = [f for f in self._watched_files if isinstance(f, CropFile)]
-        out.crops_written = sum(os.path.exists(os.path.join(config.site_dir, f.dest_uri)) for f in crops)
-        out.crops_holding_a_path = sum("abs_dest_path" in vars(f) for f in crops)
+        out.crops_planned = {row[1] for rows in self.crops.rows.values() for row in rows}
+        out.crops_in_file_list = sum(f.dest_uri.startswith(CROPS + "/") for f in self._watched_files)
         return on_post_build(self, config=config)
 
     patch.setattr(PregonPlugin, "on_post_build", watch_build)
@@ -88,6 +87,8 @@ def test_the_manifest_is_made_when_written_and_not_held_while_pages_render(seen:
     assert manifest["format"] == "pregon-manifest" and len(manifest["items"]) >= 5
 
 
-def test_crop_files_once_written_hold_no_path(seen: Seen) -> None:
-    assert seen.crops_written >= 20
-    assert seen.crops_holding_a_path == 0
+def test_crops_are_written_without_a_file_object_each(seen: Seen) -> None:
+    written = {p.relative_to(seen.site).as_posix() for p in (seen.site / CROPS).rglob("*.jpg")}
+    assert len(seen.crops_planned) >= 20
+    assert written == seen.crops_planned
+    assert seen.crops_in_file_list == 0
