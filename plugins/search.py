@@ -41,6 +41,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import normalize_url
 
+from . import search_periods
 from .cache import BuildCache, digest
 from .catalog import Entry
 from .kept_output import KeptOutput
@@ -57,17 +58,6 @@ EXCLUDED = (".headerlink",)
 
 # Front matter of the generated search page: its own template, and never in the index itself.
 _SEARCH_PAGE_SOURCE = "---\ntitle: Buscar\ntemplate: buscar.html\nsearch:\n  exclude: true\n---\n"
-
-
-def release_group(year: int, month: int, newest_year: int) -> str:
-    """The bundle of a release: its year, or for the newest year its quarter (``2026-t4``).
-
-    A new release rebuilds the bundle it falls in; a quarter holds a quarter of a year's releases,
-    so the daily rebuild costs a quarter as much. Older years stay whole, so the first query
-    merges a handful of bundles, not dozens. When the next year begins, the quarters of the year
-    before are indexed once more as one bundle.
-    """
-    return f"{year}-t{(month - 1) // 3 + 1}" if year == newest_year else str(year)
 
 
 def add_search_page(files: Files, config: MkDocsConfig) -> None:
@@ -205,7 +195,7 @@ def scratch_dir(expected_bytes: int, shm: str = "/dev/shm") -> str | None:
 DOCUMENT_KIND = "search-document"  # build-cache kind: digest of a release page's document
 _HEX_DIGEST = re.compile(rb"[0-9a-f]{64}")
 
-PRIMARY = "paginas"  # the bundle at ``pagefind/`` (content pages); releases by year below it
+PRIMARY = "paginas"  # the bundle at ``pagefind/`` (content pages); releases by period below it
 BUNDLE_KIND = "search"
 _ORIGIN = "search:"  # + bundle key + ":" + number of files (kept_output)
 _DONE = ".pregon-bundle"  # last file of a complete cached bundle: every file's SHA-256
@@ -214,10 +204,11 @@ _DONE = ".pregon-bundle"  # last file of a complete cached bundle: every file's 
 class SearchIndex:
     """The indexed pages of one build, handed to Pagefind as small documents, one bundle per group.
 
-    Releases go in one bundle per year (``pagefind/<year>/``) and the other pages in the primary
-    bundle (``pagefind/``); the search page merges them in the browser (``mergeIndex``). A new
-    release changes its year's bundle only: with a :class:`BuildCache`, every other bundle is
-    copied from the cache, so Pagefind's time and memory follow the year, not the archive.
+    Releases go in one bundle per period (``pagefind/2025/``, ``pagefind/2026-t4/``: see
+    :mod:`.search_periods`) and the other pages in the primary bundle (``pagefind/``); the search
+    page merges them in the browser (``mergeIndex``). A new release changes its period's bundle
+    only: with a :class:`BuildCache`, every other bundle is copied from the cache, so Pagefind's
+    time and memory follow the period, not the archive.
     Bundles are made reproducible (:mod:`pregon.plugins.pagefind_canon`), so a warm build's
     index is byte for byte a clean build's.
     """
@@ -282,7 +273,7 @@ class SearchIndex:
 
     def bundles(self) -> dict[str, str]:
         """Group → bundle path under the site root; the primary one first."""
-        others = sorted((g for g in self._groups if g != PRIMARY), reverse=True)  # newest year first
+        others = sorted((g for g in self._groups if g != PRIMARY), key=search_periods.start, reverse=True)
         groups = ([PRIMARY] if PRIMARY in self._groups else []) + others
         if not groups:
             return {}

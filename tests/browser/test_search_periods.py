@@ -1,5 +1,5 @@
-"""Search across years: each year of releases is its own Pagefind bundle (the newest year, one per
-quarter), merged in the browser.
+"""Search across periods: each past year of releases is its own Pagefind bundle, the newest year
+one per quarter (its first semester one bundle once closed), merged in the browser.
 
 A copy of the example project gets a release from 2025; a query whose words are in releases of
 both years lists both, the dependencia filter still works across bundles, and the bundles the
@@ -44,7 +44,7 @@ def test_one_query_finds_releases_of_several_years(
     result = build_site(site, f"http://127.0.0.1:{port}/", project=project_copy)
     assert result.returncode == 0, result.stderr
     assert (site / "pagefind" / "2025" / "pagefind-entry.json").exists()
-    assert (site / "pagefind" / "2026-t2" / "pagefind-entry.json").exists()  # April's release
+    assert (site / "pagefind" / "2026-s1" / "pagefind-entry.json").exists()  # April's release: a closed semester
     with serve_directory(site, port) as url:
         page = new_page(browser, offsite)
         try:
@@ -55,11 +55,12 @@ def test_one_query_finds_releases_of_several_years(
             expect(links.filter(has_text=OLD_TITLE)).to_be_visible(timeout=10_000)
             expect(links.filter(has_text=NEW_TITLE)).to_be_visible(timeout=10_000)
             assert links.filter(has_text=OLD_TITLE).get_attribute("href") == "/prensa/2025/09/siembra-quebrada/"
-            # The primary bundle, one per older year and one per quarter of 2026, all from this site.
+            # The primary bundle, one per older year, then 2026's first semester, third and open
+            # fourth quarter (the newest release is from November), all from this site.
             entries = [u for u in requested if "pagefind-entry.json" in u]
             bundles = sorted({re.sub(r"pagefind-entry\.json.*$", "", u).removeprefix(url) for u in entries})
-            quarters = [f"pagefind/2026-t{q}/" for q in range(1, 5)]
-            assert bundles == ["pagefind/", "pagefind/2025/", *quarters], entries
+            periods = ["pagefind/2026-s1/", "pagefind/2026-t3/", "pagefind/2026-t4/"]
+            assert bundles == ["pagefind/", "pagefind/2025/", *periods], entries
             # The filter spans bundles: both releases are Secretaría de Ambiente's.
             page.get_by_label(re.compile("Secretaría de Ambiente")).check()
             expect(links).to_have_count(2, timeout=5_000)
