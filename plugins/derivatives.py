@@ -132,25 +132,42 @@ def file_word(src: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:60] or "imagen"
 
 
-def plan(data: bytes, src: str, focus: Focus) -> tuple[list[Crop], list[Job]]:
-    """The crops of the image ``data`` (site path ``src``), and how to make each one."""
+ImageFacts = tuple  # (sha256, width, height, stored width, stored height, is a JPEG, focus x, focus y)
+"""What planning needs of an image, as plain values: what a build keeps per image (and caches
+with ``marshal``). Its crops and jobs are worked out again from these when asked for."""
+
+
+def image_facts(data: bytes, focus: Focus) -> ImageFacts:
+    """Read the header of the image ``data``: its size as seen and as stored, and its hash."""
     with Image.open(io.BytesIO(data)) as img:
         width, height = oriented_size(img)
         stored, jpeg = img.size, img.format == "JPEG"
-    sha = hashlib.sha256(data).hexdigest()
+    fx, fy = focus if focus is not None else (None, None)
+    return (hashlib.sha256(data).hexdigest(), width, height, stored[0], stored[1], jpeg, fx, fy)
+
+
+def plan_image(facts: ImageFacts, src: str, source: str = "") -> tuple[list[Crop], list[Job]]:
+    """The crops of an image (site path ``src``, file ``source``), and how to make each one."""
+    sha, width, height, stored_w, stored_h, jpeg, fx, fy = facts
+    focus = (fx, fy) if fx is not None and fy is not None else None
     word = file_word(src)
     shapes = [(ratio, *crop_box(width, height, ratio, focus)) for ratio in RATIOS]
     # A JPEG decodes at 1/2, 1/4 or 1/8 of its size much faster; allowed while every crop still
     # has at least as many pixels as it keeps.
     reduction = min((box[2] - box[0]) / size[0] for _, box, size in shapes)
-    draft = (math.ceil(stored[0] / reduction), math.ceil(stored[1] / reduction)) if jpeg and reduction >= 2 else None
+    draft = (math.ceil(stored_w / reduction), math.ceil(stored_h / reduction)) if jpeg and reduction >= 2 else None
     crops, jobs = [], []
     for ratio, box, size in shapes:
-        job = Job("", sha, box, size, draft)
+        job = Job(source, sha, box, size, draft)
         name = f"{word}.{ratio.word}-{size[0]}x{size[1]}.{job.key[:12]}.jpg"
         crops.append(Crop(ratio.label, f"{FOLDER}/{name}", size[0], size[1]))
         jobs.append(job)
     return crops, jobs
+
+
+def plan(data: bytes, src: str, focus: Focus) -> tuple[list[Crop], list[Job]]:
+    """The crops of the image ``data`` (site path ``src``), and how to make each one."""
+    return plan_image(image_facts(data, focus), src)
 
 
 @dataclass(frozen=True)
@@ -225,39 +242,33 @@ class Memo:
         return self.last[1]
 
 
-PlanRow = tuple  # (ratio, path, width, height, mime, source, source_sha, box, size, draft, key)
-"""One crop of a plan as plain values: a cached plan loads with ``marshal`` and becomes
-:class:`Crop` and :class:`Job` objects only for the images that need them."""
-
-
-def _row(crop: Crop, job: Job) -> PlanRow:
-    return (crop.ratio, crop.path, crop.width, crop.height, crop.mime, job.source, job.source_sha, job.box,
-            job.size, job.draft, job.key)  # fmt: skip
-
-
-def _job(row: PlanRow) -> Job:
-    job = Job(row[5], row[6], tuple(row[7]), tuple(row[8]), tuple(row[9]) if row[9] is not None else None)
-    job.__dict__["key"] = row[10]  # the cached_property, as computed when the plan was made
-    return job
-
-
 class Crops:
-    """The crops of every image this build publishes, keyed by the image's site path."""
+    """The crops of every image this build publishes, keyed by the image's site path.
 
-    def __init__(self) -> None:
-        self.rows: dict[str, list[PlanRow]] = {}  # image site path → its crops
+    Only each image's facts are kept (about 400 bytes): the four crops and their jobs were
+    about 2.8 KB per image, held through the build (56 MB at 20,000 releases)."""
 
-    def add(self, src: str, rows: list[PlanRow]) -> None:
-        self.rows[src] = rows
+    def __init__(self, docs_dir: str | Path = "") -> None:
+        self.docs_dir = os.fspath(docs_dir)
+        self.images: dict[str, ImageFacts] = {}  # image site path → its facts
+
+    def add(self, src: str, facts: ImageFacts) -> None:
+        self.images[src] = facts
+
+    def _plan(self, src: str) -> tuple[list[Crop], list[Job]]:
+        return plan_image(self.images[src], src, os.path.join(self.docs_dir, src))
 
     def of(self, media: Media) -> tuple[Crop, ...]:
         """Made on each call and not kept: a page and the manifest ask once each per image."""
-        if media.kind != "image":
+        if media.kind != "image" or not media.src or media.src not in self.images:
             return ()
-        return tuple(Crop(*row[:5]) for row in self.rows.get(media.src or "", ()))
+        return tuple(self._plan(media.src)[0])
 
     def link_card(self, media: Media) -> Crop | None:
         return next((c for c in self.of(media) if c.ratio == LINK_CARD.label), None)
+
+    def paths(self) -> set[str]:
+        return {crop.path for src in self.images for crop in self._plan(src)[0]}
 
     def write(self, site_dir: str, cache: BuildCache | None, kept: KeptOutput | None = None) -> int:
         """Write every crop into ``site_dir``, made or taken from the build cache; those the
@@ -267,33 +278,33 @@ class Crops:
         Crops are not MkDocs files: 80,000 ``File`` objects at 20,000 releases, each with its
         job and cached URLs, were held from the file list to the end of the build. Here each
         crop's job exists only while it is written."""
-        to_make = []
-        for rows in self.rows.values():
-            for row in rows:
-                if kept is not None and kept.place(row[1], "crop:" + row[10]):
-                    if cache is not None:
-                        cache.keep("crop", row[10])  # for a build without the previous output
-                    continue
-                to_make.append(row)
         # In source order, so that the memo decodes each image once.
-        to_make.sort(key=lambda row: (row[6], tuple(row[9] or (0, 0)), row[1]))
+        order = sorted(self.images, key=lambda src: (self.images[src][0], src))
         memo = Memo()
-        written, last = 0, None
-        for row in to_make:
-            if row[1] == last:  # two copies of one image with the same name: one file
-                continue
-            last = row[1]
-            job = _job(row)
-            target = os.path.join(site_dir, row[1])
-            folder = os.path.dirname(target)
-            if folder not in memo.folders:  # an image's crops share a folder: one mkdir for all
-                os.makedirs(folder, exist_ok=True)
-                memo.folders.add(folder)
-            with open(target, "wb") as out:
-                out.write(_made(job, cache, memo))
-            if kept is not None:
-                kept.wrote(row[1], job.origin)
-            written += 1
+        written, sha = 0, ""
+        done: set[str] = set()  # crop paths of this source already placed (two copies, one name)
+        for src in order:
+            if self.images[src][0] != sha:
+                sha = self.images[src][0]
+                done.clear()
+            for crop, job in zip(*self._plan(src), strict=True):
+                if crop.path in done:
+                    continue
+                done.add(crop.path)
+                if kept is not None and kept.place(crop.path, job.origin):
+                    if cache is not None:
+                        cache.keep("crop", job.key)  # for a build without the previous output
+                    continue
+                target = os.path.join(site_dir, crop.path)
+                folder = os.path.dirname(target)
+                if folder not in memo.folders:  # an image's crops share a folder: one mkdir for all
+                    os.makedirs(folder, exist_ok=True)
+                    memo.folders.add(folder)
+                with open(target, "wb") as out:
+                    out.write(_made(job, cache, memo))
+                if kept is not None:
+                    kept.wrote(crop.path, job.origin)
+                written += 1
         return written
 
 
@@ -321,44 +332,53 @@ def release_images(release: Release) -> Iterable[tuple[Media, Focus]]:
                 yield m, None
 
 
-def plan_release(release: Release, docs_dir: Path) -> dict[str, list[PlanRow]]:
-    """Crops of each image of ``release`` (site path → plan rows); unreadable images get none."""
-    planned: dict[str, list[PlanRow]] = {}
+def plan_release(release: Release, docs_dir: Path) -> dict[str, ImageFacts]:
+    """The facts of each image of ``release`` (site path → facts); unreadable images get none."""
+    planned: dict[str, ImageFacts] = {}
     for media, focus in release_images(release):
         if not media.src or media.src in planned:
             continue
-        source = os.path.join(docs_dir, media.src)
         try:
-            with open(source, "rb") as f:
-                data = f.read()
-            crops, jobs = plan(data, media.src, focus)
+            with open(os.path.join(docs_dir, media.src), "rb") as f:
+                planned[media.src] = image_facts(f.read(), focus)
         except Exception:  # the loader already accepted it; a file changed since is left uncut
             continue
-        planned[media.src] = [
-            _row(crop, Job(source, j.source_sha, j.box, j.size, j.draft)) for crop, j in zip(crops, jobs, strict=True)
-        ]
     return planned
 
 
-def _load_plan(payload: bytes) -> dict[str, list[PlanRow]] | None:
+_FACT_TYPES: tuple[type | tuple[type, ...], ...] = (
+    str,
+    int,
+    int,
+    int,
+    int,
+    bool,
+    (float, type(None)),
+    (float, type(None)),
+)
+
+
+def _load_plan(payload: bytes) -> dict[str, ImageFacts] | None:
     try:
         planned = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
         return None
     if not isinstance(planned, dict) or not all(
-        isinstance(src, str) and isinstance(rows, list) and all(isinstance(r, tuple) and len(r) == 11 for r in rows)
-        for src, rows in planned.items()
+        isinstance(src, str)
+        and isinstance(facts, tuple)
+        and len(facts) == len(_FACT_TYPES)
+        and all(isinstance(value, kind) for value, kind in zip(facts, _FACT_TYPES, strict=True))
+        for src, facts in planned.items()
     ):
         return None
     return planned
 
 
 def plan_site(releases: Iterable[tuple[Release, str]], docs_dir: Path, cache: BuildCache | None, code: str) -> Crops:
-    """Crops of every image of ``releases`` ((release, content key) pairs). A release's plan is
-    kept in the build cache under its content key (file and media bytes), so a warm build reads
-    no image to know its crops."""
-    crops = Crops()
-    # Pillow's version too: each row carries its crop's key, which depends on it.
+    """Crops of every image of ``releases`` ((release, content key) pairs). A release's image
+    facts are kept in the build cache under its content key (file and media bytes), so a warm
+    build reads no image to know its crops."""
+    crops = Crops(docs_dir)
     common = (crops_version(), code, os.path.abspath(docs_dir))
     for release, content_key in releases:
         key = digest("crop-plan", *common, content_key)
@@ -373,6 +393,6 @@ def plan_site(releases: Iterable[tuple[Release, str]], docs_dir: Path, cache: Bu
             planned = plan_release(release, docs_dir)
             if cache is not None:
                 cache.put("crop-plan", key, marshal.dumps(planned))
-        for src, rows in planned.items():
-            crops.add(src, rows)
+        for src, facts in planned.items():
+            crops.add(src, facts)
     return crops

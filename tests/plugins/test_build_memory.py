@@ -60,7 +60,7 @@ def seen(tmp_path_factory: pytest.TempPathFactory) -> Seen:
         return on_post_page(self, output, page=page, config=config)
 
     def watch_build(self, *, config):  # type: ignore[no-untyped-def]
-        out.crops_planned = {row[1] for rows in self.crops.rows.values() for row in rows}
+        out.crops_planned = self.crops.paths()
         out.crops_in_file_list = sum(f.dest_uri.startswith(CROPS + "/") for f in self._watched_files)
         return on_post_build(self, config=config)
 

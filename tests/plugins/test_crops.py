@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import marshal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pregon.plugins import derivatives
+from pregon.plugins.cache import BuildCache
 from pregon.plugins.derivatives import LINK_CARD, PORTRAIT, RATIOS, SQUARE, STORY, crop_box, plan, render
 from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import load_release, load_rules
@@ -285,3 +287,56 @@ def test_a_focal_point_without_an_image_stops_the_build(project_copy: Path, tmp_
     assert result.returncode != 0
     assert "content/prensa/2026/08/cine-al-parque.md:7: `focal_point` necesita `image`" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+# --- the cached plan -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"\x00garbage",
+        # The earlier format: one row per crop, not the image's facts.
+        marshal.dumps({"prensa/a.jpg": [("1.91:1", "pregon/recortes/a.jpg", 1, 1, "image/jpeg")]}),
+        marshal.dumps({"prensa/a.jpg": ("sha", 1200, 630, 1200, 630, True, "0.5", None)}),
+    ],
+    ids=["bytes", "rows", "text-point"],
+)
+def test_a_damaged_or_older_cached_plan_is_planned_again(tmp_path: Path, payload: bytes) -> None:
+    """A cached plan is data the next build trusts: any other shape means planning again from
+    the image, with the same crops as without a cache, and the entry replaced."""
+
+    docs = tmp_path / "content"
+    folder = docs / "prensa" / "2026" / "03"
+    folder.mkdir(parents=True)
+    (folder / "a.jpg").write_bytes(photo((1200, 630), (0.5, 0.5)))
+    (folder / "a.md").write_text(
+        "---\ntitle: Un título\ndate: 2026-03-01 09:00\nsummary: Un resumen.\ndependencia: salud\n"
+        "image: a.jpg\nimage_alt: Una imagen gris.\nfocal_point: {x: 0.3, y: 0.6}\n---\n\nTexto.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Prueba\ndocs_dir: content\nplugins:\n  - pregon:\n      dependencias:\n        salud: Salud\n",
+        encoding="utf-8",
+    )
+    release = load_release(folder / "a.md", load_rules(tmp_path / "mkdocs.yml"))
+    assert release.image is not None
+    expected = derivatives.plan_site([(release, "clave")], docs, None, "código").of(release.image)
+    assert [c.ratio for c in expected] == ["1.91:1", "1:1", "4:5", "9:16"]
+
+    planned: list[str] = []
+
+    class Watched(BuildCache):
+        def put(self, kind: str, key: str, data: bytes) -> None:
+            if kind == "crop-plan":
+                planned.append(key)
+            super().put(kind, key, data)
+
+    cache = Watched(tmp_path / "cache")
+    derivatives.plan_site([(release, "clave")], docs, cache, "código")
+    [key] = planned
+    cache.put("crop-plan", key, payload)
+    again = derivatives.plan_site([(release, "clave")], docs, cache, "código")
+    assert again.of(release.image) == expected
+    assert len(planned) == 3  # planned, damaged by the test, planned again
+    assert cache.get("crop-plan", key) != payload
