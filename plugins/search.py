@@ -197,7 +197,7 @@ _HEX_DIGEST = re.compile(rb"[0-9a-f]{64}")
 
 PRIMARY = "paginas"  # the bundle at ``pagefind/`` (content pages); releases by period below it
 BUNDLE_KIND = "search"
-_ORIGIN = "search:"  # + bundle key + ":" + number of files (kept_output)
+_ORIGIN = "search:"  # + bundle key (kept_output)
 _DONE = ".pregon-bundle"  # last file of a complete cached bundle: every file's SHA-256
 
 
@@ -314,7 +314,7 @@ class SearchIndex:
 
     def _bundle(self, group: str, target: Path, key: str) -> None:
         cached = self.cache.folder(BUNDLE_KIND, key) if self.cache else None
-        if self.kept is not None and self.kept.place_all(_ORIGIN + key + ":"):
+        if self.kept is not None and self.kept.place_group(_ORIGIN + key):
             return
         if cached is not None and _complete(cached):
             self._record(target, key, _copy_bundle(cached, target))
@@ -339,9 +339,7 @@ class SearchIndex:
         if self.kept is None:
             return
         folder = target.relative_to(self._site).as_posix().rstrip("/")
-        origin = f"{_ORIGIN}{key}:{len(copied)}"
-        for path in copied:
-            self.kept.wrote(f"{folder}/{path}", origin)
+        self.kept.wrote_group((f"{folder}/{path}" for path in copied), _ORIGIN + key)
 
     def finish(self) -> None:
         """Wait for the bundles started by :meth:`start`, then drop the documents."""

@@ -8,12 +8,16 @@ on an office's machine), compared with clean builds (no cache, empty folder) of 
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from pregon.plugins.cache import BuildCache
+from pregon.plugins.kept_output import FORMAT, KIND, KeptOutput
 
 from tests.conftest import FIXED_NOW
 
@@ -144,3 +148,49 @@ def test_a_failed_build_and_a_dirty_build_reuse_nothing_they_cannot_prove(projec
     before = files(site)
     assert build(project_copy, site, "--dirty") == (0, 0)  # (not strict: MkDocs warns about --dirty)
     assert files(site) == before
+
+
+# --- the records themselves ---------------------------------------------------------------------
+
+
+def _build_once(cache_dir: Path, site: Path, files: dict[str, bytes], groups: dict[str, list[str]]) -> KeptOutput:
+    """What a build does with the kept output: set aside, bring back, write, record, close."""
+    kept = KeptOutput(BuildCache(cache_dir), str(site))
+    kept.set_aside()
+    site.mkdir(exist_ok=True)  # MkDocs' emptying of the folder
+    kept.bring_back()
+    for dest, data in files.items():
+        if not kept.place(dest, f"origen:{dest}"):
+            (site / dest).parent.mkdir(parents=True, exist_ok=True)
+            (site / dest).write_bytes(data)
+            kept.wrote(dest, f"origen:{dest}")
+    for origin, dests in groups.items():
+        if not kept.place_group(origin):
+            for dest in dests:
+                (site / dest).parent.mkdir(parents=True, exist_ok=True)
+                (site / dest).write_bytes(origin.encode())
+            kept.wrote_group(dests, origin)
+    kept.close(files)
+    return kept
+
+
+def test_a_group_is_kept_whole_or_not_at_all(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    bundle = {"search:clave": ["pagefind/a.pf", "pagefind/b.pf"]}
+    assert _build_once(cache, site, {"x.html": b"x"}, bundle).placed == 0
+    assert _build_once(cache, site, {"x.html": b"x"}, bundle).placed == 3
+    (site / "pagefind/b.pf").write_bytes(b"cambiado por otra cosa")  # one file of the group touched
+    again = _build_once(cache, site, {"x.html": b"x"}, bundle)
+    assert again.placed == 1  # x.html only: the whole group was written again
+    assert (site / "pagefind/b.pf").read_bytes() == b"search:clave"
+    assert _build_once(cache, site, {"x.html": b"x"}, {"search:otra": bundle["search:clave"]}).placed == 1
+
+
+def test_a_damaged_or_older_record_of_the_output_reuses_nothing(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = _build_once(cache, site, {"x.html": b"x", "y.html": b"y"}, {})
+    older = marshal.dumps({"x.html": ("origen:x.html", 1, 2, 3)})  # the format before records were bytes
+    for payload in (older, b"\x00", marshal.dumps((FORMAT, {"x.html": b"short"}, {}))):
+        first.cache.put(KIND, first.key, payload)
+        assert _build_once(cache, site, {"x.html": b"x", "y.html": b"y"}, {}).placed == 0
+    assert _build_once(cache, site, {"x.html": b"x", "y.html": b"y"}, {}).placed == 2
