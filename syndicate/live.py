@@ -24,7 +24,7 @@ from .manifest import (
     Update,
     parse_manifest,
 )
-from .page_facts import AMBIGUOUS, MAX_PAGE_BYTES, PageFacts, read_page
+from .page_facts import AMBIGUOUS, MAX_PAGE_BYTES, PageFacts, read_page, too_large
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,7 @@ class LiveCheck:
             except httpx.HTTPError as exc:
                 self._pages[url] = Verdict(False, f"la página {url} no responde ({_describe(exc)})")
             except TooLarge as exc:
-                self._pages[url] = Verdict(
-                    False, f"la página {url} pesa más de {exc.limit_mb} MB: no es una página de comunicado"
-                )
+                self._pages[url] = Verdict(False, too_large(url, exc.limit_mb))
             else:
                 if answer.status_code != 200:
                     self._pages[url] = Verdict(

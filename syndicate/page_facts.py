@@ -24,6 +24,11 @@ AMBIGUOUS = "(ambigua)"  # a meta given twice with different contents; no digest
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
+def too_large(url: str, limit_mb: int) -> str:
+    """Why a page over :data:`MAX_PAGE_BYTES` is refused (the live gate and the press e-mail)."""
+    return f"la página {url} pesa más de {limit_mb} MB: no es una página de comunicado"
+
+
 class PageFacts(HTMLParser):
     """Feed it a page (``read_page``); then read ``digest``, ``page_id``, ``ids``, ``body_html``."""
 

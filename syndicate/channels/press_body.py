@@ -25,7 +25,7 @@ import httpx
 import nh3
 
 from ..bounded_get import TooLarge, get_bounded
-from ..page_facts import BODY_CLASS, MAX_PAGE_BYTES, read_page
+from ..page_facts import BODY_CLASS, MAX_PAGE_BYTES, read_page, too_large
 from .base import PermanentError, TransientError
 
 _TAGS = {
@@ -107,9 +107,7 @@ def fetch_body(page_url: str, digest: str, timeout: float = 30.0) -> ReleaseBody
     except httpx.HTTPError as exc:
         raise TransientError(f"correo: la página {page_url} no responde ({exc.__class__.__name__})") from None
     except TooLarge as exc:
-        raise TransientError(
-            f"correo: la página {page_url} pesa más de {exc.limit_mb} MB: no es una página de comunicado"
-        ) from None
+        raise TransientError(f"correo: {too_large(page_url, exc.limit_mb)}") from None
     if answer.status_code != 200:
         raise TransientError(
             f"correo: la página {page_url} respondió {answer.status_code}; no se envía antes de que esté publicada"
