@@ -314,12 +314,14 @@ def train(labelled: Path, dry_run: bool) -> None:
     if folds >= 2 and len(counts) > 1:
         from sklearn.metrics import f1_score
 
+        from .colombia import decimal
+
         texts, labels = [e.text for e in examples], [e.label for e in examples]
         predicted = cross_val_predict(
             build_pipeline(), texts, labels, cv=StratifiedKFold(folds, shuffle=True, random_state=1)
         )
         score = f1_score(labels, predicted, average="macro")
-        click.echo(f"Macro-F1 con validación cruzada ({folds} particiones, solo sus textos): {score:.2f}")
+        click.echo(f"Macro-F1 con validación cruzada ({folds} particiones, solo sus textos): {decimal(score)}")
     else:
         click.echo("Muy pocos ejemplos por clase para medir el macro-F1 (se necesitan al menos 2 de cada una).")
     if dry_run:

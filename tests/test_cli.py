@@ -4,6 +4,7 @@ tables keep one row per line in CI logs; every command that writes can be simula
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import click
@@ -191,6 +192,7 @@ def test_first_use_training_shows_progress_on_stderr(tmp_path: Path, monkeypatch
     steps = [line.strip() for line in err.splitlines() if line.strip().startswith("paso ")]
     assert [s.split(":")[0] for s in steps] == [f"paso {n} de {TrainingProgress.STEPS}" for n in range(1, 5)]
     assert err.count("listo en") == TrainingProgress.STEPS and "Modelo de sentimiento entrenado en" in err
+    assert len(re.findall(r"listo en \d+,\d s", err)) == TrainingProgress.STEPS  # a Colombian decimal comma
     assert classifier.predict(["¿Ese subsidio aplica para el estrato 2?"]) == ["neutro"]
     assert list((tmp_path / "sentimiento").glob("modelo-*.joblib"))
     again = cached_classifier()  # from the cache: silent

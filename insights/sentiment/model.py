@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from ..colombia import decimal
 from .labelled import Example, bundled_corpus, corpus_bytes
 from .lexicon import LexiconFeatures, asks_for_information, fold, normalise
 
@@ -181,16 +182,16 @@ class TrainingProgress:
     def step(self, what: str) -> None:
         now = time.monotonic()
         if self.number:
-            self._say(f"  listo en {now - self.last:.1f} s")
+            self._say(f"  listo en {decimal(now - self.last, 1)} s")
         self.number += 1
         self.last = now
         self._say(f"  paso {self.number} de {self.STEPS}: {what}…")
 
     def done(self) -> None:
         now = time.monotonic()
-        self._say(f"  listo en {now - self.last:.1f} s")
+        self._say(f"  listo en {decimal(now - self.last, 1)} s")
         self._say(
-            f"Modelo de sentimiento entrenado en {now - self.began:.1f} s; las próximas veces se usa el guardado."
+            f"Modelo de sentimiento entrenado en {decimal(now - self.began, 1)} s; las próximas veces se usa el guardado."
         )
 
 

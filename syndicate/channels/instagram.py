@@ -77,10 +77,12 @@ def image_problems(
             f"instagram: la imagen `{name}` es {mime}; Instagram solo acepta JPEG. Publique una versión JPEG"
         )
     if size is not None and size > MAX_IMAGE_BYTES:
-        problems.append(f"instagram: la imagen `{name}` pesa {size / 1048576:.1f} MB; el máximo es 8 MB")
+        megabytes = f"{size / 1048576:.1f}".replace(".", ",")
+        problems.append(f"instagram: la imagen `{name}` pesa {megabytes} MB; el máximo es 8 MB")
     if width and height and not MIN_RATIO - 0.005 <= width / height <= MAX_RATIO + 0.005:
+        ratio = f"{width / height:.2f}".replace(".", ",")
         problems.append(
-            f"instagram: la imagen `{name}` mide {width}×{height} (proporción {width / height:.2f}); "
+            f"instagram: la imagen `{name}` mide {width}×{height} (proporción {ratio}); "
             "Instagram acepta de 4:5 (0,80) a 1,91:1. Recórtela o use otra imagen"
         )
     return problems

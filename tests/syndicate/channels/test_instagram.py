@@ -128,7 +128,7 @@ def test_render_reports_what_instagram_would_refuse_without_truncating(site: str
     png = ch.render(make_item(site, [("logo.png", 800, 800)]))
     assert any("solo acepta JPEG" in p and "logo.png" in p for p in png.problems)
     tall = ch.render(make_item(site, [("alta.jpg", 600, 1400)]))
-    assert any("600×1400" in p and "4:5" in p for p in tall.problems)
+    assert any("600×1400" in p and "4:5" in p and "(proporción 0,43)" in p for p in tall.problems)
     wide_but_fine = ch.render(make_item(site, [("portada.jpg", 2400, 1260)]))
     assert wide_but_fine.sendable  # widths over 1440 are rescaled by Instagram, not refused
     tags = " ".join(f"#tema{n}" for n in range(31))
