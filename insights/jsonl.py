@@ -14,11 +14,18 @@ from typing import Any
 from ..syndicate.jsonlines import RecordError, read_file
 
 
-def read_lines(path: Path) -> Iterator[dict[str, Any]]:
-    """The objects of ``path``, one per non-blank line; nothing if the file does not exist."""
+def read_places(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The objects of ``path`` with their place (``path:line``), one per non-blank line; nothing
+    if the file does not exist."""
     if not path.is_file():
         return
     for place, line in read_file(path):
         if not isinstance(line, dict) or line.get("v") != 1:
             raise RecordError(f'{place}: se esperaba un objeto con "v": 1')
+        yield place, line
+
+
+def read_lines(path: Path) -> Iterator[dict[str, Any]]:
+    """The objects of ``path``, one per non-blank line; nothing if the file does not exist."""
+    for _, line in read_places(path):
         yield line
