@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from pregon.numbers_es import decimal
+
 from ..syndicate.schedule import TIMEZONE
 
 LANGUAGE = "[$-240A]"  # es-CO
@@ -32,12 +34,6 @@ def integer(value: int | float, *, sign: bool = False) -> str:
     """12.345 (and +12.345 with ``sign``)."""
     text = f"{round(value):+,d}" if sign else f"{round(value):,d}"
     return text.replace(",", ".")
-
-
-def decimal(value: float, places: int = 2) -> str:
-    """1.234,56"""
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def percent(fraction: float, places: int = 2, *, sign: bool = False) -> str:

@@ -11,6 +11,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from pregon.numbers_es import size_text
+
 _CHUNK = 1 << 20
 # O_NOFOLLOW refuses a symlink as the last component; O_NONBLOCK keeps a FIFO from blocking open().
 _FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -31,10 +33,6 @@ class LocalFile:
     size: int
     sha256: str
     data: bytes | None = None
-
-
-def size_text(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB".replace(".", ",") if n >= 1024 * 1024 else f"{n:,} B".replace(",", ".")
 
 
 class SiteFolder:

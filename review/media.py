@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from pregon.plugins.release import Media
 
+from pregon.numbers_es import size_text
+
 from .findings import ReleaseReport
 
 RULE = "imagenes"
@@ -81,12 +83,6 @@ MIN_SIDE = 200
 """Below this, no network shows a large preview (Facebook's absolute minimum is 200×200)."""
 
 
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MB".replace(".", ",")
-    return f"{n:,} B".replace(",", ".")
-
-
 def check(
     report: ReleaseReport,
     images: Iterable[tuple[str, Media, int | None]],
@@ -139,7 +135,7 @@ def _over(limits: ImageLimits, image: Media, name: str, network: str) -> list[st
     out = []
     if limits.max_bytes and image.bytes and image.bytes > limits.max_bytes:
         out.append(
-            f"`{name}` pesa {_size(image.bytes)} y {network} acepta hasta {_size(limits.max_bytes)} ({limits.source})"
+            f"`{name}` pesa {size_text(image.bytes)} y {network} acepta hasta {size_text(limits.max_bytes)} ({limits.source})"
         )
     if image.mime and image.mime not in limits.formats:
         accepted = ", ".join(_FORMAT_NAMES[f] for f in limits.formats)

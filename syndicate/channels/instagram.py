@@ -43,6 +43,8 @@ from typing import Any, ClassVar
 
 from pydantic import SecretStr
 
+from pregon.numbers_es import decimal, size_text
+
 from .. import media as media_files
 from ..manifest import Item, Media, Update
 from .base import (
@@ -77,12 +79,10 @@ def image_problems(
             f"instagram: la imagen `{name}` es {mime}; Instagram solo acepta JPEG. Publique una versión JPEG"
         )
     if size is not None and size > MAX_IMAGE_BYTES:
-        megabytes = f"{size / 1048576:.1f}".replace(".", ",")
-        problems.append(f"instagram: la imagen `{name}` pesa {megabytes} MB; el máximo es 8 MB")
+        problems.append(f"instagram: la imagen `{name}` pesa {size_text(size)}; el máximo es 8 MB")
     if width and height and not MIN_RATIO - 0.005 <= width / height <= MAX_RATIO + 0.005:
-        ratio = f"{width / height:.2f}".replace(".", ",")
         problems.append(
-            f"instagram: la imagen `{name}` mide {width}×{height} (proporción {ratio}); "
+            f"instagram: la imagen `{name}` mide {width}×{height} (proporción {decimal(width / height)}); "
             "Instagram acepta de 4:5 (0,80) a 1,91:1. Recórtela o use otra imagen"
         )
     return problems
