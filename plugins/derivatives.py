@@ -6,8 +6,9 @@ when the point is near an edge. It is then shrunk to the network's size if it is
 never enlarged: a small photo gives a smaller crop of the right ratio.
 
 Planning (which file, which size) reads only the image header, so the manifest, the page's
-``og:image`` and ``pregon check`` know every crop before any is made. The JPEGs themselves are made at the end
-of the build (:meth:`Crops.write`), one at a time, or taken from the build cache. Its name carries a hash of the source bytes, the focal point and the crop's size: same
+``og:image`` and ``pregon check`` know every crop before any is made. The JPEGs themselves are
+made at the end of the build (:meth:`Crops.write`), one at a time, or taken from the build cache.
+A crop's name carries a hash of the source bytes, the focal point and the crop's size: same
 input, same name, same bytes (the encoder is given no clock, no EXIF and fixed settings).
 """
 
