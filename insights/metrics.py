@@ -143,19 +143,37 @@ def _parse(where: str, line: dict[str, Any]) -> _AccountLine | _PostLine | _Gone
         # and times are still read from their ISO text.
         return _METRIC_LINE.validate_json(json.dumps(line))
     except ValidationError as exc:
-        problems = "; ".join(_problem(error) for error in exc.errors())
+        expected: dict[str, list[str]] = {}  # field → what it should have been, in pydantic's order
+        for error in exc.errors():
+            field_name, what = _problem(error)
+            if what not in expected.setdefault(field_name, []):
+                expected[field_name].append(what)
+        problems = "; ".join(f"campo `{name}`: {_either(whats)}" for name, whats in expected.items())
         raise RecordError(f"{where}: línea de métricas ilegible ({problems})") from None
 
 
-def _problem(error: Any) -> str:
-    # The first part of a location inside the union is the kind's tag: the field comes after it.
+_MEMBERS = frozenset({"str", "int", "none"})  # how pydantic names the members of ``str | int`` in a location
+
+
+def _problem(error: Any) -> tuple[str, str]:
+    """The field an error is about, and what that field should have been."""
+    # The first part of a location inside the union is the kind's tag, the field comes after it,
+    # and a field of several types (``remote_id``) adds the member that was tried.
     parts = [str(p) for p in error.get("loc", ()) if not isinstance(p, int)]
     if len(parts) > 1 and parts[0] in ("account", "post", "gone", "mentions"):
         parts = parts[1:]
+    if len(parts) > 1 and parts[-1] in _MEMBERS:
+        parts = parts[:-1]
     field_name = ".".join(parts) or "línea"
     if error.get("type") in ("union_tag_invalid", "union_tag_not_found"):
         field_name = "kind"
-    return f"campo `{field_name}`: {_EXPECTED.get(error.get('type', ''), 'valor no válido')}"
+    return field_name, _EXPECTED.get(error.get("type", ""), "valor no válido")
+
+
+def _either(whats: list[str]) -> str:
+    """«se esperaba un texto o un número entero» from two expectations of one field."""
+    rest = [w.removeprefix("se esperaba ") for w in whats[1:]]
+    return " o ".join([whats[0], *rest])
 
 
 class MetricsStore:

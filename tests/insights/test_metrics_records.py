@@ -46,6 +46,7 @@ def write(folder: Path, *lines: dict[str, object]) -> Path:
         ({k: v for k, v in GOOD.items() if k != "channel"}, "channel", "falta este campo"),
         ({**POST, "taken_at": "ayer"}, "taken_at", "se esperaba una fecha y hora ISO 8601"),
         ({**POST, "impressions": 1.5}, "impressions", "se esperaba un número entero"),
+        ({**POST, "remote_id": ["99"]}, "remote_id", "se esperaba un texto o un número entero)"),
         ({"v": 1, "kind": "mentions", "date": "2026-11-02", "channel": "x", "replies": "3"}, "replies", "entero"),
     ],
 )
