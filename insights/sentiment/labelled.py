@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..spreadsheet import SpreadsheetError, csv_rows, xlsx_rows
+
 LABELS = ("negativo", "neutro", "positivo")
 """The three classes, in the order reports list them."""
 
@@ -63,34 +65,13 @@ def read_labelled(path: Path) -> list[Example]:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise LabelledFileError(f"{path}: el archivo no existe")
-    if suffix == ".csv":
-        rows = _csv_rows(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
-    else:
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise LabelledFileError(f"{path}: formato no soportado; use un archivo .csv o .xlsx")
-    return _examples(path, rows)
-
-
-def _csv_rows(path: Path) -> list[list[object]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        try:
-            dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [list(r) for r in csv.reader(fh, dialect)]
-
-
-def _xlsx_rows(path: Path) -> list[list[object]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        return [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        rows = csv_rows(path) if suffix == ".csv" else xlsx_rows(path)
+    except SpreadsheetError as exc:
+        raise LabelledFileError(str(exc)) from None
+    return _examples(path, rows)
 
 
 def _examples(path: Path, rows: Iterable[list[object]]) -> list[Example]:
@@ -115,6 +96,8 @@ def _examples(path: Path, rows: Iterable[list[object]]) -> list[Example]:
         label = canonical_label(raw_label)
         if text is None or not str(text).strip():
             problems.append(f"fila {number}, columna texto: está vacía")
+        elif raw_label is None or not str(raw_label).strip():
+            problems.append(f"fila {number}, columna etiqueta: está vacía")
         elif label is None:
             problems.append(f"fila {number}, columna etiqueta: {raw_label!r} no es positivo, neutro ni negativo")
         else:

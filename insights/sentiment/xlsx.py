@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..colombia import SENTIMENT_COLOURS
 from ..growth import display_name
+from ..spreadsheet import SpreadsheetError, xlsx_rows
 from ..workbook import Column, Report
 from .labelled import LABELS, canonical_label
 from .report import SentimentReport
@@ -158,17 +159,14 @@ def _database(book: Report, report: SentimentReport, networks: dict[str, str]) -
 
 def read_corrections(path: Path) -> dict[str, str]:
     """``id -> label`` from the «Muestras» sheet of a report an analyst edited."""
-    from openpyxl import load_workbook
-
     if not path.is_file():
         raise CorrectionsError(f"{path}: el archivo no existe")
-    book = load_workbook(path, read_only=True, data_only=True)
     try:
-        if SAMPLES_SHEET not in book.sheetnames:
-            raise CorrectionsError(f"{path}: falta la hoja «{SAMPLES_SHEET}» del informe de sentimiento")
-        rows = list(book[SAMPLES_SHEET].iter_rows(values_only=True))
-    finally:
-        book.close()
+        rows = xlsx_rows(path, SAMPLES_SHEET)
+    except SpreadsheetError as exc:
+        raise CorrectionsError(
+            f"{exc} (se espera el informe de sentimiento con la columna {CORRECTION_COLUMN})"
+        ) from None
     header = [str(h or "").strip().lower() for h in (rows[0] if rows else ())]
     if ID_COLUMN not in header or CORRECTION_COLUMN not in header:
         raise CorrectionsError(f"{path}, hoja «{SAMPLES_SHEET}»: faltan las columnas {ID_COLUMN} y {CORRECTION_COLUMN}")
@@ -184,5 +182,11 @@ def read_corrections(path: Path) -> dict[str, str]:
                 f"{path}, hoja «{SAMPLES_SHEET}», fila {number}, columna {CORRECTION_COLUMN}: "
                 f"{raw!r} no es positivo, neutro ni negativo"
             )
-        corrections[str(row[id_col])] = label
+        sample = row[id_col] if id_col < len(row) else None
+        if sample is None or not str(sample).strip():
+            raise CorrectionsError(
+                f"{path}, hoja «{SAMPLES_SHEET}», fila {number}, columna {ID_COLUMN}: está vacía; "
+                "la corrección no se puede ligar a su muestra"
+            )
+        corrections[str(sample)] = label
     return corrections
