@@ -11,6 +11,10 @@ from pregon.calendar_es import month_and_year
 
 _PATTERN = re.compile(r"(\d{4})-(\d{2})")
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""Years a report can be about: every month in this range has a previous and a next one that
+Python's dates can hold (year 1 has no previous month, year 9999 no next one)."""
+
 
 @dataclass(frozen=True, order=True)
 class Month:
@@ -23,7 +27,10 @@ class Month:
         match = _PATTERN.fullmatch(text.strip())
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise ValueError(f"mes inválido {text!r}: use el formato AAAA-MM, por ejemplo 2026-11")
-        return cls(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"mes inválido {text!r}: el año debe estar entre {FIRST_YEAR} y {LAST_YEAR}")
+        return cls(year, int(match.group(2)))
 
     @classmethod
     def of(cls, moment: date) -> Month:

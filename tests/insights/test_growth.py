@@ -157,6 +157,19 @@ def test_bad_month_is_a_clear_error(year) -> None:
     assert "use el formato AAAA-MM" in result.output
 
 
+@pytest.mark.parametrize("command", [["report", "growth"], ["report", "sentiment"], ["audit"]])
+@pytest.mark.parametrize("month", ["0000-01", "0001-01", "9999-12"])
+def test_a_month_at_the_edge_of_the_calendar_is_a_clear_error(
+    year, command: list[str], month: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Year 0 does not exist, and year 1 has no previous month nor 9999 a next one for the
+    month-over-month comparison: a Spanish usage error, not a ValueError or OverflowError."""
+    monkeypatch.setenv("PREGON_PRIVATE_DIR", str(tmp_path / "privado"))
+    result = CliRunner().invoke(pregon, [*command, "-f", str(year.config), "--month", month, "-o", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert f"mes inválido '{month}': el año debe estar entre 1900 y 2999" in result.output
+
+
 def test_portal_page_is_written_when_configured(year, tmp_path: Path) -> None:
     project = tmp_path / "portal"
     project.mkdir()
