@@ -11,9 +11,10 @@ from pregon.calendar_es import month_and_year
 
 _PATTERN = re.compile(r"(\d{4})-(\d{2})")
 
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-"""Years a report can be about: every month in this range has a previous and a next one that
-Python's dates can hold (year 1 has no previous month, year 9999 no next one)."""
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""Years a report can be about: the plausible years of a release's dates (``plugins/moments.py``).
+Every month in this range has a previous and a next one that Python's dates can hold (year 1 has
+no previous month, year 9999 no next one)."""
 
 
 @dataclass(frozen=True, order=True)

@@ -167,7 +167,7 @@ def test_a_month_at_the_edge_of_the_calendar_is_a_clear_error(
     monkeypatch.setenv("PREGON_PRIVATE_DIR", str(tmp_path / "privado"))
     result = CliRunner().invoke(pregon, [*command, "-f", str(year.config), "--month", month, "-o", str(tmp_path)])
     assert result.exit_code == 2, result.output
-    assert f"mes inválido '{month}': el año debe estar entre 1900 y 2999" in result.output
+    assert f"mes inválido '{month}': el año debe estar entre 1900 y 2200" in result.output
 
 
 def test_portal_page_is_written_when_configured(year, tmp_path: Path) -> None:
