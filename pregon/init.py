@@ -132,6 +132,22 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
+_NOT_ON_ONE_LINE = frozenset(("Cc", "Cf", "Zl", "Zp"))
+"""Unicode categories of control, format and line-break characters: none belongs in a name, an
+address or a phone, and each would end up in mkdocs.yml and on every page of the portal."""
+
+
+def one_line(value: str, option: str) -> str:
+    """``value`` without surrounding spaces; refused if it holds a line break or a control character."""
+    bad = next((c for c in value if unicodedata.category(c) in _NOT_ON_ONE_LINE), None)
+    if bad is not None:
+        raise click.BadParameter(
+            f"contiene un salto de línea o un carácter de control (U+{ord(bad):04X}); escríbalo en una sola línea",
+            param_hint=option,
+        )
+    return value.strip()
+
+
 def check_url(value: str, option: str) -> str:
     value = value.strip()
     if not re.fullmatch(r"https?://[^\s/?#]+\.[^\s/?#]+(/[^\s]*)?", value):
@@ -154,7 +170,7 @@ def parse_pairs(values: tuple[str, ...], option: str, *, what: str) -> list[tupl
     """``clave=valor`` pairs (``--red facebook=https://…``); each key once."""
     pairs: list[tuple[str, str]] = []
     for value in values:
-        key, sep, rest = value.partition("=")
+        key, sep, rest = one_line(value, option).partition("=")
         if not sep or not key.strip() or not rest.strip():
             raise click.BadParameter(f"{value!r}: escriba {what}", param_hint=option)
         key = key.strip().lower()
@@ -168,7 +184,7 @@ def parse_dependencias(values: tuple[str, ...]) -> dict[str, str]:
     """``slug=Nombre`` or just ``Nombre`` (the slug is made from it)."""
     out: dict[str, str] = {}
     for value in values:
-        slug, sep, name = value.partition("=")
+        slug, sep, name = one_line(value, "--dependencia").partition("=")
         if not sep:
             slug, name = slugify(value), value
         slug, name = slug.strip(), name.strip()
@@ -434,7 +450,8 @@ def _ask(
     """The option's value, or the answer to ``question`` in a terminal (asked again while
     ``check`` refuses it); None when optional and left blank."""
     if value is not None and value.strip():
-        return check(value.strip(), option) if check else value.strip()
+        value = one_line(value, option)
+        return check(value, option) if check else value
     while interactive():
         answer = str(click.prompt(question, default="" if not required else None, show_default=False)).strip()
         if not answer and not required:
@@ -442,6 +459,7 @@ def _ask(
         if not answer:
             continue
         try:
+            answer = one_line(answer, option)
             return check(answer, option) if check else answer
         except click.BadParameter as exc:
             click.echo(f"Valor inválido: {exc.message}", err=True)

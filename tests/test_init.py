@@ -140,6 +140,11 @@ def test_dry_run_lists_the_changes_and_writes_nothing(project_copy: Path) -> Non
         (["--nombre", "X", "--url", "https://x.gov.co/", "--red", "facebook"], "escriba «red=URL»"),
         (["--nombre", "X", "--url", "https://x.gov.co/", "--enlace", "blog=https://x.gov.co/b"], "no es privacidad, terminos, pqrsd ni accesibilidad"),
         (["--nombre", "X", "--url", "https://x.gov.co/", "--dependencia", "Salud", "--dependencia", "salud=Salud"], "aparece dos veces"),
+        (["--nombre", "Alcaldía\nde X", "--url", "https://x.gov.co/"], "Valor inválido para --nombre: contiene un salto de línea o un carácter de control (U+000A)"),
+        (["--nombre", "X", "--url", "https://x.gov.co/", "--telefono", "601\x00234"], "Valor inválido para --telefono: contiene un salto de línea o un carácter de control (U+0000)"),
+        (["--nombre", "X", "--url", "https://x\x00.gov.co/"], "Valor inválido para --url: contiene un salto"),
+        (["--nombre", "X", "--url", "https://x.gov.co/", "--red", "facebook=https://fb.com/x\u2028"], "Valor inválido para --red: contiene un salto"),
+        (["--nombre", "X", "--url", "https://x.gov.co/", "--dependencia", "salud=Salud\r"], "Valor inválido para --dependencia: contiene un salto"),
     ],
 )  # fmt: skip
 def test_bad_values_are_refused_in_spanish_and_change_nothing(
