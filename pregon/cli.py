@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -44,6 +45,25 @@ dry_run_option = click.option(
     is_flag=True,
     help="Muestra lo que se haría, sin escribir ni enviar nada.",
 )
+
+_NOT_ON_ONE_LINE = frozenset(("Cc", "Cf", "Zl", "Zp"))
+"""Unicode categories of control, format and line-break characters: none belongs in a value typed
+on the command line that ends up in a file (a name, an address, a title), and each would break it."""
+
+_EMOJI_JOINER = "\u200d"
+"""The zero-width joiner inside emoji such as 👩‍⚕️: a format character that belongs in a title."""
+
+
+def one_line(value: str, option: str) -> str:
+    """``value`` without surrounding spaces; refused if it holds a line break or a control character."""
+    bad = next((c for c in value if unicodedata.category(c) in _NOT_ON_ONE_LINE and c != _EMOJI_JOINER), None)
+    if bad is not None:
+        raise click.BadParameter(
+            f"contiene un salto de línea o un carácter de control (U+{ord(bad):04X}); escríbalo en una sola línea",
+            param_hint=option,
+        )
+    return value.strip()
+
 
 # name -> "module:attribute" of a click command
 COMMANDS: dict[str, str] = {

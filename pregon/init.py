@@ -38,7 +38,7 @@ from typing import Any
 import click
 import yaml
 
-from .cli import config_option, dry_run_option
+from .cli import config_option, dry_run_option, one_line
 
 EXAMPLE_MARKERS: tuple[str, ...] = (
     "San Isidro del Río",
@@ -130,22 +130,6 @@ class Plan:
 def slugify(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
-
-
-_NOT_ON_ONE_LINE = frozenset(("Cc", "Cf", "Zl", "Zp"))
-"""Unicode categories of control, format and line-break characters: none belongs in a name, an
-address or a phone, and each would end up in mkdocs.yml and on every page of the portal."""
-
-
-def one_line(value: str, option: str) -> str:
-    """``value`` without surrounding spaces; refused if it holds a line break or a control character."""
-    bad = next((c for c in value if unicodedata.category(c) in _NOT_ON_ONE_LINE), None)
-    if bad is not None:
-        raise click.BadParameter(
-            f"contiene un salto de línea o un carácter de control (U+{ord(bad):04X}); escríbalo en una sola línea",
-            param_hint=option,
-        )
-    return value.strip()
 
 
 def check_url(value: str, option: str) -> str:

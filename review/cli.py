@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import click
 
-from pregon.cli import config_option, dry_run_option
+from pregon.cli import config_option, dry_run_option, one_line
 
 from .changed import GitError, changed_files, default_base, releases_for
 from .findings import Finding, Severity
@@ -95,6 +95,9 @@ def new(title: str, dependencia: str, config_path: Path, dry_run: bool) -> None:
     """Crea un comunicado nuevo (TITULO) con su encabezado listo para completar."""
     from .new import ReleaseExists, UnknownDependencia, create_release
 
+    title = one_line(title, "TITULO")
+    if not title:
+        raise click.BadParameter("está vacío: escriba el título del comunicado", param_hint="TITULO")
     try:
         project = load_project(config_path)
         created = create_release(project, title, dependencia, dry_run=dry_run)

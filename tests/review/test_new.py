@@ -63,3 +63,27 @@ def test_new_command_prints_next_steps_in_spanish(ws: Workspace) -> None:
     assert again.returncode == 1 and "ya existe" in again.stderr
     wrong = run_cli(ws.root, "new", "Algo", "--dependencia", "hacienda")
     assert wrong.returncode == 1 and "gobierno" in wrong.stderr
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("   ", "Valor inválido para TITULO: está vacío"),
+        ("Cierre de la vía\nal Alto", "Valor inválido para TITULO: contiene un salto de línea o un carácter de control (U+000A)"),
+        ("Cierre\x1b[31m de la vía", "(U+001B)"),
+        ("Cierre\u202e de la vía", "(U+202E)"),
+    ],
+)  # fmt: skip
+def test_new_refuses_a_blank_title_or_one_with_control_characters(ws: Workspace, title: str, message: str) -> None:
+    before = sorted((ws.root / "content").rglob("*"))
+    result = run_cli(ws.root, "new", title, "--dependencia", "gobierno")
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert sorted((ws.root / "content").rglob("*")) == before
+
+
+def test_new_keeps_an_emoji_title_whole(ws: Workspace) -> None:
+    """The zero-width joiner inside an emoji is not refused as a control character."""
+    result = run_cli(ws.root, "new", "Jornada de salud 👩‍⚕️ en la plaza", "--dependencia", "salud")
+    assert result.returncode == 0, result.stderr
+    created = ws.root / "content/prensa/2026/11/jornada-de-salud-en-la-plaza.md"
+    assert 'title: "Jornada de salud 👩‍⚕️ en la plaza"' in created.read_text(encoding="utf-8")
