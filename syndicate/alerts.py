@@ -90,7 +90,9 @@ def send_mail(settings: SmtpSettings, to: tuple[str, ...], subject: str, text: s
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = ", ".join(to)
-    message["Subject"] = subject
+    # A header holds one line: `pregon alerta --motivo` comes from a CI script, which may pass a
+    # multi-line value (EmailMessage would raise rather than send the alert).
+    message["Subject"] = " ".join("".join(c if c.isprintable() else " " for c in subject).split())
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=parseaddr(settings.sender)[1].rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot

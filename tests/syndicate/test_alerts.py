@@ -181,6 +181,32 @@ def test_alerta_command_for_a_failed_job(tmp_path: Path, smtp: SMTPServer, tls: 
     assert "desplegar: failure" in mail.message.get_content()
 
 
+def test_a_multi_line_reason_is_one_subject_line_and_no_header(
+    tmp_path: Path, smtp: SMTPServer, tls: dict[str, Path]
+) -> None:
+    """A CI script may pass a reason with line breaks; the alert still goes out, and a line break
+    cannot add a header (``Bcc:``) to it."""
+    project = make_project(tmp_path / "project", {"alerts": alerts_section(smtp, tls)})
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "pregon"),
+            "alerta",
+            "--motivo",
+            "el despliegue\r\nBcc: otro@example.org\x07",
+        ],
+        cwd=project,
+        env={"PATH": "/usr/bin:/bin", "PREGON_ALERT_PASSWORD": PASSWORD},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    [mail] = smtp.messages
+    assert str(mail.message["Subject"]) == "Pregón: falló el despliegue Bcc: otro@example.org"
+    assert mail.message["Bcc"] is None and mail.rcpt_tos == [OFFICE]
+
+
 def test_a_wrong_smtp_password_is_said_and_the_job_fails(
     tmp_path: Path, smtp: SMTPServer, tls: dict[str, Path]
 ) -> None:
