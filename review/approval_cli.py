@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -103,7 +104,7 @@ def aprobacion() -> None:
 
 
 @aprobacion.command()
-@click.option("--pr", "number", type=int, required=True, help="Número del pull request.")
+@click.option("--pr", "number", type=click.IntRange(min=1), required=True, help="Número del pull request.")
 @click.option("--enlace", default=None, help="Dirección que abre el estado (p. ej. la ejecución del flujo).")
 @click.option("--sin-avisar", is_flag=True, help="No pedir revisores ni enviar correos; solo el estado.")
 @config_option
@@ -158,10 +159,27 @@ def estado(number: int, enlace: str | None, sin_avisar: bool, config_path: Path,
         api.close()
 
 
+def _commit_sha(value: str | None) -> str | None:
+    """A commit id as git and the forges write it: 7 to 64 hexadecimal digits."""
+    if value is not None and not re.fullmatch(r"[0-9a-fA-F]{7,64}", value):
+        raise click.BadParameter(f"{value!r} no es un commit (de 7 a 64 cifras hexadecimales)")
+    return value
+
+
 @aprobacion.command()
-@click.option("--commit", "sha", default=None, help="Commit fusionado en main (por defecto el del CI o HEAD).")
 @click.option(
-    "--pr", "number", type=int, default=None, help="Pull/merge request fusionado (por defecto, el del commit)."
+    "--commit",
+    "sha",
+    default=None,
+    callback=lambda _ctx, _param, value: _commit_sha(value),
+    help="Commit fusionado en main (por defecto el del CI o HEAD).",
+)
+@click.option(
+    "--pr",
+    "number",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Pull/merge request fusionado (por defecto, el del commit).",
 )
 @click.option(
     "--forja",

@@ -87,7 +87,7 @@ def _shown(path: Path) -> str:
     required=True,
     help="Punto de control: contenido o diseño (según mkdocs.yml).",
 )
-@click.option("--pr", type=int, default=None, help="Número del pull request aprobado.")
+@click.option("--pr", type=click.IntRange(min=1), default=None, help="Número del pull request aprobado.")
 @click.option(
     "--all",
     "approve_all",
