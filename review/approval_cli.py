@@ -160,8 +160,11 @@ def estado(number: int, enlace: str | None, sin_avisar: bool, config_path: Path,
 
 
 def _commit_sha(value: str | None) -> str | None:
-    """A commit id as git and the forges write it: 7 to 64 hexadecimal digits."""
-    if value is not None and not re.fullmatch(r"[0-9a-fA-F]{7,64}", value):
+    """A commit id as git and the forges write it: 7 to 64 hexadecimal digits. Empty (a CI
+    variable that is not set) means the default, as before."""
+    if not value:
+        return None
+    if not re.fullmatch(r"[0-9a-fA-F]{7,64}", value):
         raise click.BadParameter(f"{value!r} no es un commit (de 7 a 64 cifras hexadecimales)")
     return value
 
