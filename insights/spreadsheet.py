@@ -50,8 +50,10 @@ def csv_rows(path: Path) -> list[list[object]]:
         dialect = csv.excel
     try:
         return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
-    except csv.Error as exc:
-        raise SpreadsheetError(f"{path}: no se pudo leer como CSV ({exc})") from None
+    except csv.Error:  # an unclosed quote or a cell past the csv module's size limit
+        raise SpreadsheetError(
+            f"{path}: no se pudo leer como CSV: revise las comillas (una celda con comillas sin cerrar o demasiado larga)"
+        ) from None
 
 
 def xlsx_rows(path: Path, sheet: str | None = None) -> list[list[object]]:

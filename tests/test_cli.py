@@ -57,7 +57,10 @@ def _run(*args: str) -> str:
         (["aprobacion", "estado", "--pr", "-5"], "Error: Valor inválido para '--pr': -5 no está en el rango x>=1."),
         (["aprobacion", "registrar", "--pr", "0"], "Error: Valor inválido para '--pr': 0 no está en el rango x>=1."),
         (["approve", "--role", "contenido", "--pr", "0"], "Error: Valor inválido para '--pr': 0 no está en el rango"),
-        (["aprobacion", "registrar", "--commit", "HEAD~1"], "'HEAD~1' no es un commit (de 7 a 64 cifras hexadecimales)"),
+        (
+            ["aprobacion", "registrar", "--commit", "HEAD~1"],
+            "'HEAD~1' no es un commit (de 7 a 64 cifras hexadecimales)",
+        ),
     ],
 )
 def test_messages_are_in_spanish(args: list[str], expected: str) -> None:

@@ -71,6 +71,14 @@ def test_excel_unicode_text_is_read(tmp_path: Path) -> None:
     assert [(e.text, e.label) for e in read_labelled(path)] == [("¿Dónde queda la sede?", "neutro")]
 
 
+def test_a_cell_past_the_csv_size_limit_is_a_spanish_error(tmp_path: Path) -> None:
+    path = tmp_path / "etiquetas.csv"
+    path.write_text('texto,etiqueta\n"' + "x" * 200_000 + '",positivo\n', encoding="utf-8")
+    with pytest.raises(LabelledFileError, match="revise las comillas") as caught:
+        read_labelled(path)
+    assert "field larger" not in str(caught.value)
+
+
 def test_an_empty_label_is_named_as_empty(tmp_path: Path) -> None:
     path = tmp_path / "etiquetas.csv"
     path.write_text('texto,etiqueta\nhola,positivo\n"sin etiqueta\n', encoding="utf-8")
