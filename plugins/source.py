@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 import yaml  # type: ignore[import-untyped]
 
 from pregon.safe_text import INVISIBLE
+from pregon.yaml_es import yaml_reason
 
 from .localfiles import LocalFileError, read_local
 from .moments import MomentError, as_moment, read_moment
@@ -169,7 +170,7 @@ class _FrontMatter:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + self.FIRST_LINE if mark is not None else None
-            problem = getattr(exc, "problem", None) or "sintaxis inválida"
+            problem = yaml_reason(exc)
             raise _refuse(
                 self.shown,
                 f"el encabezado YAML no se puede leer ({problem}): revise los dos puntos, "

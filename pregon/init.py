@@ -39,6 +39,7 @@ import click
 import yaml
 
 from .cli import config_option, dry_run_option, one_line
+from .yaml_es import yaml_reason
 
 EXAMPLE_MARKERS: tuple[str, ...] = (
     "San Isidro del Río",
@@ -352,7 +353,9 @@ def _check_yaml(text: str, config: Path) -> dict[str, Any]:
     try:
         loaded = yaml_load(text)
     except yaml.YAMLError as exc:
-        raise InitError(f"{config}: la configuración resultante no es YAML válido ({exc}); no se cambió nada") from None
+        raise InitError(
+            f"{config}: la configuración resultante no es YAML válido ({yaml_reason(exc)}); no se cambió nada"
+        ) from None
     return loaded if isinstance(loaded, dict) else {}
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from pregon.yaml_es import yaml_line, yaml_reason
+
 from .findings import ReleaseReport
 from .inclusive import RuleFileError
 
@@ -35,8 +37,12 @@ def load_calendar(path: Path) -> list[Period]:
     """Read the calendar file at ``path`` (``periods:`` with ``name``, ``start``, ``end``)."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleFileError(f"{path}: no se puede leer el calendario electoral ({exc})") from None
+    except OSError as exc:
+        raise RuleFileError(f"{path}: no se puede leer el calendario electoral ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise RuleFileError(
+            f"{path}{yaml_line(exc)}: el calendario electoral no es YAML válido ({yaml_reason(exc)})"
+        ) from None
     periods = []
     for i, entry in enumerate(data.get("periods") or []):
         start, end = (entry or {}).get("start"), (entry or {}).get("end")

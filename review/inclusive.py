@@ -29,6 +29,8 @@ from typing import Any
 import regex
 import yaml
 
+from pregon.yaml_es import yaml_line, yaml_reason
+
 from .findings import ReleaseReport
 from .prose import Piece
 
@@ -137,8 +139,12 @@ def load_rules(path: Path) -> list[Rule]:
     """Read the rule file at ``path``."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleFileError(f"{path}: no se puede leer el archivo de lenguaje incluyente ({exc})") from None
+    except OSError as exc:
+        raise RuleFileError(f"{path}: no se puede leer el archivo de lenguaje incluyente ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise RuleFileError(
+            f"{path}{yaml_line(exc)}: el archivo de lenguaje incluyente no es YAML válido ({yaml_reason(exc)})"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("rules") or [], list):
         raise RuleFileError(f"{path}: se esperaba `rules:` con una lista de reglas")
     rules = [_rule(path, i, entry) for i, entry in enumerate(data.get("rules") or [], start=1)]

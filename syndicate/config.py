@@ -53,6 +53,8 @@ from pydantic import (
     field_validator,
 )
 
+from pregon.yaml_es import yaml_reason
+
 from .alerts import AlertsConfig
 from .schedule import ScheduleConfig
 from .validation_es import EXPECTED
@@ -340,7 +342,7 @@ def load_config(path: str | Path = "mkdocs.yml") -> SyndicateConfig:
         mark = getattr(exc, "problem_mark", None)
         where = f", línea {mark.line + 1}" if mark is not None else ""
         raise ConfigError(
-            f"{path}{where}: YAML inválido ({getattr(exc, 'problem', exc)})", mark.line + 1 if mark else None
+            f"{path}{where}: YAML inválido ({yaml_reason(exc)})", mark.line + 1 if mark else None
         ) from None
     if not isinstance(document, Mapping):
         raise ConfigError(f"{path}: se esperaba un mapa de opciones de MkDocs")
