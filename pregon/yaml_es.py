@@ -16,6 +16,28 @@ _FOUND = r"(?P<found>.+)"
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), spanish)
     for pattern, spanish in (
+        # libyaml (the C parser the build uses) says it without quoting what it found.
+        (r"found character that cannot start any token", "hay un carácter que no puede empezar un valor (ponga el valor entre comillas)"),
+        (r"did not find expected node content", "falta un valor (ponga el texto entre comillas)"),
+        (r"did not find expected alphabetic or numeric character", "se esperaba una letra o un número (un valor que empieza con «&» o «*» va entre comillas)"),
+        (r"did not find expected (?:comment or line break|whitespace or line break)", "después de cerrar las comillas solo puede ir un comentario"),
+        (r"could not find expected directive name|found unknown directive name|found unexpected non-alphabetical character", "un renglón que empieza con «%» va entre comillas"),
+        (r"did not find expected <document start>", "se esperaba «---» (un documento nuevo)"),
+        (r"did not find expected ',' or '\]'", "se esperaba «,» o «]»: cierre el corchete de la lista"),
+        (r"did not find expected ',' or '\}'", "se esperaba «,» o «}}»: cierre la llave"),
+        (r"did not find expected key", "la sangría no cuadra: se esperaba el nombre de un campo"),
+        (r"did not find expected '-' indicator", "la sangría no cuadra: se esperaba un elemento de lista («- »)"),
+        (r"mapping values are not allowed in this context", "hay un «:» que no separa un campo de su valor (ponga el valor entre comillas)"),
+        (r"mapping keys are not allowed in this context", "aquí no puede empezar un campo"),
+        (r"block sequence entries are not allowed in this context", "aquí no puede empezar una lista («- »)"),
+        (r"found an indentation indicator equal to 0", "después de «|» o «>» la sangría va de 1 a 9"),
+        (r"did not find URI escaped octet|did not find expected tag URI|found undefined tag handle", "un valor que empieza con «!» es una etiqueta de YAML (ponga el valor entre comillas)"),
+        (r"found a tab character", "hay un tabulador: use espacios para la sangría"),
+        (r"found undefined alias$", "un valor que empieza con «*» va entre comillas"),
+        (r"found unknown escape character$", "hay una secuencia «\\» que no existe entre comillas dobles (use comillas simples)"),
+        (r"found an incorrect (?:leading|trailing) UTF-8 octet|invalid (?:leading|trailing) UTF-8 octet", "el texto no está en UTF-8"),
+        (r"found unexpected '(?P<found>.)'", "hay un «{found}» que no puede estar ahí (ponga el valor entre comillas)"),
+        # PyYAML (pure Python) quotes what it found.
         (r"mapping values are not allowed here", "hay un «:» que no separa un campo de su valor (ponga el valor entre comillas)"),
         (r"could not find expected ':'", "falta «:» después del nombre del campo"),
         (r"found character '\\t' that cannot start any token", "hay un tabulador: use espacios para la sangría"),

@@ -43,11 +43,34 @@ def test_common_mistakes_are_explained_in_spanish(text: str, reason: str) -> Non
     assert re.fullmatch(r":\d+", yaml_line(refusal))
 
 
+LOADERS = [yaml.SafeLoader, *([yaml.CSafeLoader] if yaml.__with_libyaml__ else [])]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("tags: [obras\n---\n", "se esperaba «,» o «]»: cierre el corchete de la lista"),
+        ("title: Vía cerrada: desvío\n", "hay un «:» que no separa un campo de su valor"),
+        ("title: @alcaldia\n", "hay un carácter que no puede empezar un valor"),
+        ("title: x\n\tsummary: y\n", "hay un tabulador"),
+    ],
+)
+def test_the_c_parser_the_build_uses_is_explained_too(text: str, reason: str) -> None:
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML sin libyaml: la construcción usa el analizador en Python, probado arriba")
+    with pytest.raises(yaml.YAMLError) as caught:
+        yaml.load(text, Loader=yaml.CSafeLoader)
+    assert reason in yaml_reason(caught.value)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab :-[]{},\"'\\&*!|>#@%`\t\n ñ")), max_size=40))
-def test_no_refusal_is_reported_in_english(text: str) -> None:
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ab :-[]{},\"'\\&*!|>#@%`\t\n ñ?0.")), max_size=40),
+    loader=st.sampled_from(LOADERS),
+)
+def test_no_refusal_is_reported_in_english(text: str, loader: type) -> None:
     try:
-        yaml.safe_load(text)
+        yaml.load(text, Loader=loader)  # only the safe loaders are sampled
     except yaml.YAMLError as exc:
         reason = yaml_reason(exc)
         assert reason and not ENGLISH.search(reason), (text, getattr(exc, "problem", None), reason)
