@@ -22,18 +22,24 @@ def shipped_rules() -> list[inclusive.Rule]:
     return inclusive.load_rules(RULES)
 
 
-def _labelled() -> list[dict[str, object]]:
-    return yaml.safe_load((DATA / "lenguaje_incluyente_etiquetado.yml").read_text(encoding="utf-8"))["frases"]
+LABELLED_SETS = ("lenguaje_incluyente_etiquetado.yml", "lenguaje_incluyente_segundo_conjunto.yml")
+
+
+def _labelled(name: str = LABELLED_SETS[0]) -> list[dict[str, object]]:
+    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))["frases"]
 
 
 # --- Inclusive language -------------------------------------------------------------------------
 
 
-def test_inclusive_rules_reach_the_goal_on_the_labelled_sentences(shipped_rules: list[inclusive.Rule]) -> None:
+@pytest.mark.parametrize("name", LABELLED_SETS)
+def test_inclusive_rules_reach_the_goal_on_the_labelled_sentences(
+    shipped_rules: list[inclusive.Rule], name: str
+) -> None:
     """Recall ≥ 0.90 and precision ≥ 0.95, counted per expression: an expected expression is found
     when a hit overlaps it; a hit that overlaps none is a false alarm."""
-    sentences = _labelled()
-    assert len(sentences) >= 150
+    sentences = _labelled(name)
+    assert len(sentences) >= (150 if name == LABELLED_SETS[0] else 100)
     found = missed = false_alarms = 0
     misses: list[str] = []
     for row in sentences:
