@@ -23,7 +23,8 @@ RULE = "datos-personales"
 
 # An identity number is only told apart from an amount or a population count by the words before
 # it: the kind of document (every Colombian form: C.C., T.I., NUIP, R.C., C.E., PPT, PEP, passport)
-# or "identificado con…", "documento", written with or without dots, with or without "n.º".
+# or "identificado con…", "documento", written with or without dots, with or without "n.º". A PEP
+# has 15 digits; a cédula up to 10.
 _DOCUMENT_KIND = (
     r"c\.?\s?c\.?|cédula(?:\s+de\s+(?:ciudadanía|extranjería))?|t\.?\s?i\.?|tarjeta\s+de\s+identidad"
     r"|nuip|r\.?\s?c\.?|registro\s+civil(?:\s+de\s+nacimiento)?|c\.?\s?e\.?|ppt|pep"
@@ -41,7 +42,7 @@ _ID_NUMBER = regex.compile(
     + r")"
     + _NUMBER_WORD
     + r")\s*[:.]?\s*)"
-    r"(?P<number>(?i:[a-z]{1,3}\s?)?\d{1,3}(?:\.\d{3}){1,3}(?:-\d)?|(?i:[a-z]{1,3})?\d{5,11})(?![\d.]*\d)"
+    r"(?P<number>(?i:[a-z]{1,3}\s?)?\d{1,3}(?:\.\d{3}){1,3}(?:-\d)?|(?i:[a-z]{1,3})?\d{5,15})(?![\d.]*\d)"
 )
 # Colombian mobiles (3xx xxx xxxx, in groups of 3-3-4 or 3-3-2-2, with spaces, dots, dashes or
 # brackets, optionally +57) and landlines (60X + 7 digits since 2021; "(1) 234 5678" before).

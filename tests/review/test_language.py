@@ -249,6 +249,7 @@ def _personal(text: str, phones: tuple[str, ...] = ()) -> list[str]:
         ("La T.I. 1.098.765.432 del niño.", ["1.098.765.432"]),
         ("Con NUIP 1098765432.", ["1098765432"]),
         ("Con C.E. 456789 y PPT 5123456.", ["456789", "5123456"]),
+        ("Con PEP 987654321012345, vigente.", ["987654321012345"]),
         ("Su pasaporte AB123456 venció.", ["AB123456"]),
         ("CC. 1.020.304.050 registrada.", ["1.020.304.050"]),
         ("Identificado con el número 1.020.304.050 recibió.", ["1.020.304.050"]),
