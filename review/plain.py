@@ -60,6 +60,13 @@ ABBREVIATIONS = frozenset(
         "sres",
         "sras",
         "srta",
+        "mtro",
+        "mtra",
+        "abg",
+        "enf",
+        "coord",
+        "hno",
+        "hna",
         "ud",
         "uds",
         "etc",
@@ -167,12 +174,14 @@ def _is_abbreviation(text: str, end: regex.Match[str]) -> bool:
         return False
     word = token.group(1).lower().rstrip(".")
     following = _NEXT.match(text, end.end()).group(1)
-    if word in ("m",) and following.isupper():
-        return False  # "a las 8 a. m. El evento…": a. m. closes the sentence
+    if word in ("m", "etc") and following.isupper():
+        return False  # "a las 8 a. m. El evento…", "vías, puentes, etc. Después…": the sentence closes
     if len(word) == 1 and word.isalpha():
         return True  # initials and one-letter abbreviations: "J. Pérez", "C. C."
     if "." in word:
-        return True  # "S.A.S", "C.C"
+        # "S.A.S", "C.C", "p.ej" are abbreviations; "www.alcaldia.gov.co. Allí…" is an address that
+        # ends the sentence.
+        return all(len(part) <= 2 for part in word.split(".")) or not following.isupper()
     return word in ABBREVIATIONS or following.isdigit()
 
 
