@@ -2,7 +2,9 @@
 
 On top of the dictionary: the Colombian public-administration list shipped with Pregón
 (``rules/palabras_administracion_publica.txt``, always loaded), the office's own list, and every word
-the inclusive-language rules suggest. A list entry also accepts its plural. Only prose is read:
+the inclusive-language rules suggest. A list entry also accepts its plural, and a word regularly
+built from a known one (an adverb in -mente, a verb with its pronouns, a prefix: ``word_forms``) is
+known too. Only prose is read:
 code, URLs, link targets, tables and front-matter keys never reach the checker (see ``prose``).
 
 The dictionary is a system package (Debian ``hunspell-es``, with ``libenchant-2-2``). When it is not
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import regex
 
+from . import word_forms
 from .findings import ReleaseReport
 from .inclusive import fold
 from .prose import Piece
@@ -86,11 +89,17 @@ class SpellChecker:
         self._words = frozenset(_plain(w) for w in (*words, *shipped_words()))
 
     def known(self, word: str) -> bool:
-        folded = _plain(word)
-        if folded in self._words or any(s in self._words for s in _singulars(folded)) or self._dict.check(word):
+        if self._listed(word):
             return True
         # Sentence-initial or title-cased words: accept when the lower-case form is known.
-        return word[:1].isupper() and self._dict.check(word.lower())
+        if word[:1].isupper() and self._dict.check(word.lower()):
+            return True
+        # A regular formation of a known word: «prioritariamente», «conmutarla», «microcuenca».
+        return any(len(base) >= 2 and self._listed(base) for base in word_forms.bases(word.lower()))
+
+    def _listed(self, word: str) -> bool:
+        folded = _plain(word)
+        return folded in self._words or any(s in self._words for s in _singulars(folded)) or self._dict.check(word)
 
     def suggest(self, word: str) -> list[str]:
         return self._dict.suggest(word)[:_MAX_SUGGESTIONS]
