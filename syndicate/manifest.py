@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from pregon.safe_text import KEY, first_invisible
@@ -52,15 +52,6 @@ def _visible(value: Any) -> Any:
         "contiene un carácter invisible (U+{code}){where}",
         {"code": f"{ord(char):04X}", "where": where},
     )
-
-
-def _one_line(value: str) -> str:
-    """A title goes into e-mail subjects and post headers; the build refuses one with a line break."""
-    if "\n" in value:  # every other line break is an invisible character, refused for every text
-        raise PydanticCustomError(
-            "pregon_one_line", "tiene un salto de línea (ninguna construcción de Pregón lo escribe)"
-        )
-    return value
 
 
 class _Frozen(BaseModel):
@@ -131,7 +122,7 @@ class Item(_Frozen):
     id: str = Field(description="Stable id: survives edits of title, date and body.")
     url: str = Field(description="Canonical absolute URL of the release page.")
     digest: str = Field(description="'sha256:<hex>' of the approved source and its media files.")
-    title: Annotated[str, AfterValidator(_one_line)]
+    title: str
     summary: str
     date: datetime = Field(description="Publication moment (timezone-aware).")
     updated: datetime | None = None
