@@ -182,7 +182,7 @@ class TeamKitChannel(Channel):
             limit=self.text_limit,
             link=item.url,
             problems=tuple(problems),
-            extra={"blocks": blocks, "subject": f"Para difundir: {item.title}", "title": item.title},
+            extra={"blocks": blocks, "subject": f"Para difundir: {' '.join(item.title.split())}", "title": item.title},
         )
 
     # --- publishing --------------------------------------------------------------------------

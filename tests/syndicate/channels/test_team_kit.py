@@ -124,3 +124,17 @@ def test_kit_needs_a_way_to_reach_the_team_and_a_team(
         nobody.publish(nobody.render(release(media_site)))
     item = live_release(media_site)
     assert kit(private, email=smtp_config).render(item, item.updates[0]).skip
+
+
+def test_a_title_with_a_line_break_still_makes_a_one_line_subject(
+    smtp_server: Any, smtp_config: dict[str, Any], private: Path, media_site: str
+) -> None:
+    """The build keeps titles on one line, but a hand-made manifest may not: the kit still goes
+    out, and the line break cannot add a header to the message."""
+    item = release(media_site, title="Cierre vial\nBcc: otro@example.org")
+    ch = kit(private, email=smtp_config)
+    ch.publish(ch.render(item))
+    [delivery] = smtp_server.messages
+    assert delivery.message["Subject"] == "Para difundir: Cierre vial Bcc: otro@example.org"
+    assert delivery.message["Bcc"] is None
+    assert sorted(delivery.rcpt_tos) == ["laura@alcaldia.test", "pedro@alcaldia.test"]
