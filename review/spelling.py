@@ -4,8 +4,8 @@ On top of the dictionary: the Colombian public-administration list shipped with 
 (``rules/palabras_administracion_publica.txt``, always loaded), the office's own list, and every word
 the inclusive-language rules suggest. A list entry also accepts its plural, and a word regularly
 built from a known one (an adverb in -mente, a verb with its pronouns, a prefix: ``word_forms``) is
-known too. Only prose is read:
-code, URLs, link targets, tables and front-matter keys never reach the checker (see ``prose``).
+known too. Only prose is read: code, URLs, link targets, tables and front-matter keys never reach
+the checker (see ``prose``).
 
 The dictionary is a system package (Debian ``hunspell-es``, with ``libenchant-2-2``). When it is not
 installed the check says so once, as a warning, and the rest of ``pregon check`` goes on.

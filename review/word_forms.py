@@ -1,12 +1,12 @@
 """The regular Spanish word formations a dictionary does not list one by one.
 
 Hunspell's ``es_CO`` knows ``prioritaria``, ``conmutar`` and ``cuenca`` but not every word Spanish
-builds from them with a rule: the adverb in ``-mente`` (``prioritariamente``), a verb with its
-pronouns attached (``conmutarla``, ``inscríbase``, ``entregándoles``) and a prefix written together
-with its word, as the Ortografía de la RAE (2010) asks (``microcuenca``, ``sobretasa``), and the
-feminine of a word listed in the masculine (``panelera``). Each
-function yields the words a form is built from; the spell checker accepts the form when one of them
-is a word it knows. Nothing here is a list of words: only the rules.
+builds from them by rule: the adverb in ``-mente`` (``prioritariamente``), a verb with its pronouns
+attached (``conmutarla``, ``inscríbase``, ``entregándoles``), a prefix written joined to its word as
+the Ortografía de la RAE (2010) asks (``microcuenca``, ``sobretasa``), and the feminine of a word
+listed in the masculine (``panelera``). Each function yields the words a form is built from; the
+spell checker accepts the form when one of them is a word it knows. Nothing here is a list of
+words: only the rules.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ def prefix_bases(word: str) -> Iterator[str]:
     """«microcuenca» → «cuenca», «comorbilidades» → «morbilidades», «sobretasa» → «tasa»."""
     lowered = word.casefold()
     for prefix in PREFIXES:
-        if lowered.startswith(prefix) and len(lowered) - len(prefix) >= _MIN_REST + (len(prefix) <= 2):
+        shortest = _MIN_REST + 1 if len(prefix) <= 2 else _MIN_REST  # «co», «bi»: one letter more
+        if lowered.startswith(prefix) and len(lowered) - len(prefix) >= shortest:
             rest = lowered[len(prefix) :]
             yield rest
             if rest.startswith("rr"):  # «contrarreforma», «autorregulación»: the r doubles after a vowel
