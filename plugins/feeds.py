@@ -29,6 +29,8 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 from lxml import etree  # type: ignore[import-untyped]
 from mkdocs.config.defaults import MkDocsConfig
 
+from pregon.json_input import loads as json_loads
+
 from . import fingerprint
 from .cache import BuildCache, digest
 from .catalog import Entry
@@ -301,7 +303,7 @@ class FeedCache:
         stored = self.cache.get(self.KIND, key)
         if stored is not None:
             try:
-                return {path: text.encode("utf-8") for path, text in json.loads(stored).items()}
+                return {path: text.encode("utf-8") for path, text in json_loads(stored).items()}
             except (ValueError, AttributeError, UnicodeEncodeError):
                 self.cache.discard(self.KIND, key)
         outputs = render_feeds(self.site, entries, prefix=prefix, title=title, home=home, body=body)

@@ -33,6 +33,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
+from pregon.json_input import loads as json_loads
+
 from .cache import BuildCache, digest
 from .kept_output import KeptOutput
 
@@ -92,7 +94,7 @@ class PageCache:
         if payload is None:
             return None
         try:
-            data = json.loads(payload)
+            data = json_loads(payload)
             return Stored(str(data["content"]), frozenset(map(str, data["anchors"])))
         except (ValueError, KeyError, TypeError):
             self.cache.discard(KIND, key)

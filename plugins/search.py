@@ -41,6 +41,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import normalize_url
 
+from pregon.json_input import loads as json_loads
+
 from . import search_periods
 from .cache import BuildCache, digest
 from .catalog import Entry
@@ -402,7 +404,7 @@ def _store_bundle(fresh: Path, cached: Path) -> None:
 def _complete(cached: Path) -> bool:
     """A cached bundle counts only if every file it listed is there with the same bytes."""
     try:
-        listing = json.loads((cached / _DONE).read_text(encoding="utf-8"))
+        listing = json_loads((cached / _DONE).read_text(encoding="utf-8"))
         files = _files(cached)
         ok = isinstance(listing, dict) and sorted(listing) == [p.relative_to(cached).as_posix() for p in files]
         ok = ok and all(listing[p.relative_to(cached).as_posix()] == digest(p.read_bytes()) for p in files)

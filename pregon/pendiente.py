@@ -16,7 +16,6 @@ safe answer). Standard library only: the scheduled job runs it before installing
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -24,6 +23,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from .json_input import loads as json_loads
 
 NEXT_PATH = "pregon/next.json"
 TIMEOUT = 20  # seconds for the deployed portal to answer
@@ -40,7 +41,7 @@ def decide(document: bytes | None, now: datetime, commit: str | None) -> Decisio
     if document is None:
         return Decision(True, f"no se pudo leer {NEXT_PATH} del portal publicado: se construye")
     try:
-        doc = json.loads(document)
+        doc = json_loads(document)
         if not isinstance(doc, dict) or doc.get("format") != "pregon-next" or doc.get("version") != 1:
             raise ValueError("formato desconocido")
         moment = doc.get("next_change")

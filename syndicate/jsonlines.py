@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pregon.json_input import loads as json_loads
+
 QUARANTINE_SUFFIX = ".ilegible"
 REPAIR_COMMAND = "pregon registros reparar"
 
@@ -82,7 +84,7 @@ def _parse(path: Path, number: int, raw: bytes) -> Any:
     if not text.strip():
         return _BLANK
     try:
-        return json.loads(text)
+        return json_loads(text)
     except ValueError as exc:
         reason = getattr(exc, "msg", "JSON inválido")
         raise RecordError(f"{path}:{number}: línea ilegible ({reason})") from None

@@ -14,6 +14,8 @@ from urllib.parse import urldefrag, urljoin
 
 import httpx
 
+from pregon.json_input import loads as json_loads
+
 from .bounded_get import TooLarge, get_bounded
 from .manifest import (
     DIGEST_META,
@@ -91,7 +93,7 @@ class LiveCheck:
             url = urljoin(self.site, self.manifest.feeds.json_feed)
             try:
                 response = self.client.get(url)
-                data = response.json() if response.status_code == 200 else None
+                data = json_loads(response.content) if response.status_code == 200 else None
             except (httpx.HTTPError, ValueError):
                 data = None
             if not isinstance(data, dict) or not isinstance(data.get("items"), list):

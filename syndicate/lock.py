@@ -16,6 +16,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
+from pregon.json_input import loads as json_loads
+
 
 class LockBusy(RuntimeError):
     """Another run holds the lock; the message (Spanish) names it."""
@@ -38,7 +40,7 @@ class RunLock:
             holder = handle.read().strip()
             handle.close()
             try:
-                info = json.loads(holder)
+                info = json_loads(holder)
                 who = f"proceso {info['pid']} en {info['host']}, desde {info['since']}"
             except (ValueError, KeyError, TypeError):
                 who = "otro proceso"

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from pregon.json_input import loads as json_loads
 from pregon.safe_text import KEY, first_invisible
 
 from .validation_es import EXPECTED
@@ -193,12 +194,11 @@ class ManifestError(ValueError):
 
 def parse_manifest(raw: bytes | str) -> Manifest:
     """Validate a manifest document; raise :class:`ManifestError` with a readable message."""
-    import json
 
     try:
-        data = json.loads(raw)
+        data = json_loads(raw)
     except ValueError as exc:
-        raise ManifestError(f"el manifiesto no es JSON válido: {exc}") from exc
+        raise ManifestError(f"el manifiesto no es JSON válido: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != "pregon-manifest":
         raise ManifestError("el documento no es un manifiesto de Pregón (falta format: pregon-manifest)")
     if data.get("version") != SUPPORTED_VERSION:

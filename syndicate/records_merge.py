@@ -9,9 +9,10 @@ theirs that ours lacks, each once and in its side's order. A line that is not co
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
+
+from pregon.json_input import loads as json_loads
 
 
 def union(ours: bytes, theirs: bytes) -> bytes:
@@ -21,7 +22,7 @@ def union(ours: bytes, theirs: bytes) -> bytes:
             raise ValueError("última línea incompleta")
         for line in side.splitlines():
             if line.strip():
-                json.loads(line.decode("utf-8"))
+                json_loads(line)
     seen = set(ours.splitlines())
     added: list[bytes] = []
     for line in theirs.splitlines():

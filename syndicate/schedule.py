@@ -29,7 +29,6 @@ unreadable or has no entry for the channel, the configured ``windows`` apply and
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -38,6 +37,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pregon.json_input import loads as json_loads
 
 TIMEZONE = ZoneInfo("America/Bogota")
 DAYS = ("lun", "mar", "mie", "jue", "vie", "sab", "dom")
@@ -104,7 +105,7 @@ class Due:
 def load_best_hours(records: Path) -> dict[str, dict[str, frozenset[int]]]:
     """The best-hours file as channel -> day -> hours; empty when missing or unreadable."""
     try:
-        data = json.loads((records / BEST_HOURS_FILE).read_text(encoding="utf-8"))
+        data = json_loads((records / BEST_HOURS_FILE).read_text(encoding="utf-8"))
         out: dict[str, dict[str, frozenset[int]]] = {}
         for channel, days in (data.get("channels") or {}).items():
             out[channel] = {day_key(d): frozenset(int(h) for h in hours) for d, hours in days.items()}

@@ -22,6 +22,8 @@ from typing import Any
 
 import httpx
 
+from pregon.json_input import loads as json_loads
+
 from .base import ChannelError, PermanentError, RateLimited, TransientError
 from .transport import REDACTOR, send
 
@@ -99,7 +101,7 @@ class XRPC:
         if self._session_file is None or not self._session_file.exists():
             return None
         try:
-            saved = json.loads(self._session_file.read_text(encoding="utf-8"))
+            saved = json_loads(self._session_file.read_text(encoding="utf-8"))
         except ValueError:
             return None
         if not isinstance(saved, dict) or saved.get("service") != self.service or saved.get("handle") != self.handle:

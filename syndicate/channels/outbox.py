@@ -19,6 +19,8 @@ from typing import Any
 
 import httpx
 
+from pregon.json_input import loads as json_loads
+
 from .. import counting, media, text
 from ..manifest import Item, Update
 from .base import Channel, PermanentError, Post, Published, ReadBack, TransientError, same_words
@@ -137,7 +139,7 @@ class OutboxChannel(Channel):
         """Reads the post's JSON file back: it is there, with the text and link that were sent."""
         path = self.folder / f"{published.remote_id}.json"
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
+            record = json_loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return ReadBack.failed(f"outbox: el archivo {path} ya no existe")
         except (OSError, ValueError) as exc:

@@ -67,7 +67,9 @@ def line(**changes: object) -> bytes:
         (line(sorpresa=1), "campo `sorpresa`: campo desconocido"),
         (line(key=["a"]), "campo `key`"),
         (b"[1, 2]\n", "se esperaba un objeto JSON"),
-        (b'{"v": 1, "state": \n', "línea ilegible"),
+        (b'{"v": 1, "state": \n', "línea ilegible (falta un valor)"),
+        (b'{"v": 1 "state": "intent"}\n', "línea ilegible (falta una coma)"),
+        (b"[" * 100_000 + b"]" * 100_000 + b"\n", "línea ilegible (tiene demasiados niveles anidados)"),
     ],
 )
 def test_an_unreadable_line_names_file_line_and_field(tmp_path: Path, bad: bytes, says: str) -> None:
