@@ -53,6 +53,7 @@ LOADERS = [yaml.SafeLoader, *([yaml.CSafeLoader] if yaml.__with_libyaml__ else [
         ("title: Vía cerrada: desvío\n", "hay un «:» que no separa un campo de su valor"),
         ("title: @alcaldia\n", "hay un carácter que no puede empezar un valor"),
         ("title: x\n\tsummary: y\n", "hay un tabulador"),
+        ("title: " + "[" * 20_000 + "]" * 20_000 + "\n", "tiene demasiados niveles anidados"),
     ],
 )
 def test_the_c_parser_the_build_uses_is_explained_too(text: str, reason: str) -> None:
