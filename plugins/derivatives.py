@@ -243,6 +243,11 @@ class Memo:
         return self.last[1]
 
 
+class DamagedImage(ValueError):
+    """An image whose header read well but whose data does not decode (a file cut short); the
+    message, in Spanish, names it."""
+
+
 class Crops:
     """The crops of every image this build publishes, keyed by the image's site path.
 
@@ -301,8 +306,15 @@ class Crops:
                 if folder not in memo.folders:  # an image's crops share a folder: one mkdir for all
                     os.makedirs(folder, exist_ok=True)
                     memo.folders.add(folder)
+                try:
+                    made = _made(job, cache, memo)
+                except Exception:  # truncation is an OSError; a hostile file raises many types in Pillow
+                    raise DamagedImage(
+                        f"la imagen `{src}` está incompleta o dañada (el archivo se cortó al copiarlo o "
+                        "subirlo): expórtela de nuevo; `pregon check` la señala antes de publicar"
+                    ) from None
                 with open(target, "wb") as out:
-                    out.write(_made(job, cache, memo))
+                    out.write(made)
                 if kept is not None:
                     kept.wrote(crop.path, job.origin)
                 written += 1

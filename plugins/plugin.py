@@ -556,7 +556,10 @@ class PregonPlugin(BasePlugin[PregonConfig]):
         if not self.config.enabled:
             return
         # While Pagefind indexes on the other core.
-        self.crops.write(config.site_dir, self.cache, self.kept)
+        try:
+            self.crops.write(config.site_dir, self.cache, self.kept)
+        except derivatives.DamagedImage as exc:  # on_build_error stops the search index and the cache
+            raise PluginError(f"pregon: {exc}") from None
         self.search.finish()
         if self.kept is not None:
             self.kept.close(self.produced)

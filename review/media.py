@@ -16,9 +16,12 @@ Decision (documented in the README):
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
+from PIL import Image
 from pregon.plugins.release import Media
 
 from pregon.numbers_es import size_text
@@ -144,3 +147,28 @@ def _over(limits: ImageLimits, image: Media, name: str, network: str) -> list[st
         pixels = f"{image.width * image.height:,}".replace(",", ".")
         out.append(f"`{name}` tiene {pixels} píxeles y {network} acepta hasta {limits.max_pixels:,}".replace(",", "."))
     return out
+
+
+def check_complete(report: ReleaseReport, files: Iterable[tuple[str, Path, int | None]]) -> list[Path]:
+    """Decode each (field, file, line) image whole: a file cut short (an interrupted copy or
+    upload) has a valid header, so the build accepts it, and only fails when it makes the crops.
+    Returns the files that decode."""
+    whole = []
+    for field_name, path, line in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # a missing or unreadable file is reported by the loader
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                img.load()
+        except Exception:  # truncation is an OSError; hostile headers raise many types inside Pillow
+            report.error(
+                RULE,
+                f"`{field_name}`: la imagen `{path.name}` está incompleta o dañada (el archivo se cortó al "
+                "copiarlo o subirlo): expórtela de nuevo",
+                line,
+            )
+            continue
+        whole.append(path)
+    return whole

@@ -117,3 +117,33 @@ def test_bad_announcement_date_is_a_clean_config_error(project_copy: Path, tmp_p
     assert result.returncode != 0
     assert "`announcement.expires: mañana` no es una fecha válida" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_image_cut_short_fails_the_build_in_spanish_and_check_finds_it_first(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    """A JPEG whose copy was interrupted keeps a valid header, so it passes the loader; the build
+    used to end in Pillow's OSError while making the crops. `pregon check` decodes it whole."""
+    image = project_copy / "content" / "prensa/2026/03/biblioteca-horario-extendido.jpg"
+    whole = image.read_bytes()
+    image.write_bytes(whole[: len(whole) // 3])
+    result = build_site(tmp_path / "site", "http://portal.example/", project=project_copy)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    assert (
+        "pregon: la imagen `prensa/2026/03/biblioteca-horario-extendido.jpg` está incompleta o dañada" in result.stderr
+    )
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "pregon"), "check", SHOWN],
+        cwd=project_copy,
+        env={**os.environ, "PREGON_NOW": FIXED_NOW},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert f"{SHOWN}:7  error  [imagenes] `image`: la imagen `biblioteca-horario-extendido.jpg` está incompleta" in (
+        check.stdout
+    )
+    image.write_bytes(whole)  # exported again: the next build goes through
+    assert build_site(tmp_path / "site", "http://portal.example/", project=project_copy).returncode == 0
