@@ -35,14 +35,14 @@ gusto gusta fantastico fantastica espectacular perfect* chevere bacan* berraco b
 verraco verraca berraquera juicios* atent* amable amables servicial dignidad digno digna
 derechos igualdad justicia paz inclusion acces* recuper* construimos construyendo
 inaugur* entreg* beneficio beneficios benefici* oportunidad oportunidades
-amo amamos adoro adorable encantador* encantad* precios* guap* divertid* ilusion* emocionante
+amo amamos adoro adorable encantador* encantad* precioso preciosa preciosos preciosas guap* divertid* ilusion* emocionante
 emocionad* sonris* sonrie* sonreir risas carcajada* abrazo abrazos beso besos besit* cariño
 cariños* querid* felicidad bendicion* glorios* brillante brillantes magnific* estupend*
 sensacional fenomenal chulo chula guay top crack cracks ole viva vivan hurra triunf* victori*
 ganamos ganador* campeon* recomiendo recomendable animo animos lujo ternura tierno tierna dulce
 felicidades alivio aliviad* satisfech* satisfaccion agradable optimis* entusias* motivad* inspirador*
 merecid* honor honrad* ejemplar impecable mola molan molar pasada vacaciones cumpleaños idolo
-belleza fascin* impresionante favorito favorita favoritos delicios* sabros* bendecid* dichos*
+belleza fascin* impresionante favorito favorita favoritos delicios* sabros* bendecid* dichoso dichosa dichosos dichosas
 afortunad* premio premios premiad* logr* divin* besazo* ganas cumple regalo regalos risa diversion
 mejores buenisim* gustan gustaria ojala
 """.split()  # noqa: SIM905 - a word list reads best as plain text
@@ -60,7 +60,7 @@ cansad* harto harta hartos aburr* estafa estafas fraude irrespet* abuso abusos i
 injusticia desigualdad pobreza hambre miedo susto preocup* alarm* escandal* exig* tarde
 demora demoras retraso retrasos cobr* caro caros impuesto impuestos paro despid* cierre
 cerrado cerrada cierran recorte recortes contamin* ruido destru* manipul* propaganda
-payas* sinverguenza sinverguenzas descar* ineptos inepto inepta ineptitud
+payas* sinverguenza sinverguenzas descarad* ineptos inepto inepta ineptitud
 odio odiar odia odian odios* asco asquer* rabia rabios* enfad* enoj* cabread* furios* llor*
 lastima desgracia* tragedia tragic* horror horroros* espantos* terror terrorif* terroris*
 atentado* muere mueren murio fallec* luto sufr* angusti* ansiedad agobi* estres estresad*

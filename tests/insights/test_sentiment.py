@@ -296,6 +296,10 @@ def test_lexicon_cues_handle_negation_accents_and_emoji() -> None:
     assert (named("no vale la pena")["positivas"], named("no vale la pena")["negativas"]) == (0, 1)  # negated
     # Links and @handles carry no polarity: "@buenvecino" is not the word "buen".
     assert named("@buenvecino https://mal.example/x")["positivas"] == named("x")["positivas"] == 0
+    # A stem reaches only its own family: «descarado», not «descargar»; «precioso», not «precios».
+    assert named("¿Dónde descargo el formulario? Es una descarga rápida")["negativas"] == 0
+    assert named("Los precios y los dichos del concejal")["positivas"] == 0
+    assert named("Qué descarados, preciosa la plaza")["negativas"] == 1 == named("preciosa la plaza")["positivas"]
 
 
 def test_office_labels_accept_the_usual_spellings() -> None:
