@@ -288,3 +288,13 @@ def test_gitlab_job_saves_records_on_their_branch_and_still_fails(
     assert log.splitlines()[0] == f"pregon-bot|{message} (pipeline 7) [skip ci]"
     assert show(forge, "pregon-registros", "ledger/2026-11.jsonl") == '{"v": 1}\n'
     assert git(forge, "rev-parse", "main") == main_before
+
+
+def test_builds_in_ci_print_no_english_mkdocs_notice() -> None:
+    """MkDocs announces its 2.0 release in English at every build unless NO_MKDOCS_2_WARNING is
+    set; the workflows that build set it for every job."""
+    for path in (REVIEW, PUBLISH):
+        assert load(path)["env"]["NO_MKDOCS_2_WARNING"] == "1", path
+    gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    assert gitlab["variables"]["NO_MKDOCS_2_WARNING"] == "1"
+
