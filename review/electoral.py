@@ -12,12 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import yaml
-
-from pregon.yaml_es import yaml_line, yaml_reason
-
 from .findings import ReleaseReport
-from .inclusive import RuleFileError
+from .inclusive import RuleFileError, read_yaml_mapping
 
 RULE = "ley-de-garantias"
 
@@ -35,17 +31,14 @@ class Period:
 
 def load_calendar(path: Path) -> list[Period]:
     """Read the calendar file at ``path`` (``periods:`` with ``name``, ``start``, ``end``)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise RuleFileError(f"{path}: no se puede leer el calendario electoral ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise RuleFileError(
-            f"{path}{yaml_line(exc)}: el calendario electoral no es YAML válido ({yaml_reason(exc)})"
-        ) from None
+    data = read_yaml_mapping(path, "el calendario electoral")
+    entries = data.get("periods") or []
+    if not isinstance(entries, list):
+        raise RuleFileError(f"{path}: `periods` debe ser una lista de periodos")
     periods = []
-    for i, entry in enumerate(data.get("periods") or []):
-        start, end = (entry or {}).get("start"), (entry or {}).get("end")
+    for i, entry in enumerate(entries):
+        entry = entry if isinstance(entry, dict) else {}
+        start, end = entry.get("start"), entry.get("end")
         if not isinstance(start, date) or not isinstance(end, date) or end < start:
             raise RuleFileError(
                 f"{path}: el periodo {i + 1} necesita `start` y `end` como fechas AAAA-MM-DD, con `end` después de `start`"

@@ -135,17 +135,31 @@ def _rule(path: Path, number: int, entry: Any) -> Rule:
     )
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml also caps the nesting depth
+
+
+def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
+    """The mapping in the YAML file ``path`` (an office's rule file, ``what`` it is, for the
+    message), ``{}`` when it is empty; :class:`RuleFileError` in Spanish otherwise."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+    except OSError as exc:
+        raise RuleFileError(f"{path}: no se puede leer {what} ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise RuleFileError(f"{path}: {what} no está en UTF-8") from None
+    except yaml.YAMLError as exc:
+        raise RuleFileError(f"{path}{yaml_line(exc)}: {what} no es YAML válido ({yaml_reason(exc)})") from None
+    except RecursionError:
+        raise RuleFileError(f"{path}: {what} tiene demasiados niveles anidados") from None
+    if not isinstance(data, dict):
+        raise RuleFileError(f"{path}: {what} debe ser un mapa de campos `nombre: valor`")
+    return data
+
+
 def load_rules(path: Path) -> list[Rule]:
     """Read the rule file at ``path``."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise RuleFileError(f"{path}: no se puede leer el archivo de lenguaje incluyente ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise RuleFileError(
-            f"{path}{yaml_line(exc)}: el archivo de lenguaje incluyente no es YAML válido ({yaml_reason(exc)})"
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("rules") or [], list):
+    data = read_yaml_mapping(path, "el archivo de lenguaje incluyente")
+    if not isinstance(data.get("rules") or [], list):
         raise RuleFileError(f"{path}: se esperaba `rules:` con una lista de reglas")
     rules = [_rule(path, i, entry) for i, entry in enumerate(data.get("rules") or [], start=1)]
     seen: set[str] = set()

@@ -297,4 +297,3 @@ def test_builds_in_ci_print_no_english_mkdocs_notice() -> None:
         assert load(path)["env"]["NO_MKDOCS_2_WARNING"] == "1", path
     gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
     assert gitlab["variables"]["NO_MKDOCS_2_WARNING"] == "1"
-

@@ -12,7 +12,9 @@ from PIL import Image
 from pregon.plugins.release import Media as PluginMedia
 from pregon.review import check as checking
 from pregon.review import media
+from pregon.review.electoral import load_calendar
 from pregon.review.findings import ReleaseReport, Severity
+from pregon.review.inclusive import RuleFileError, load_rules
 from pregon.review.project import load_project
 
 from .conftest import ROOT_EXAMPLE, Workspace, jpeg, line_of_text, rules
@@ -326,3 +328,31 @@ def test_a_channel_with_nothing_to_send_is_shown_as_skipped(ws: Workspace) -> No
     report = ws.report(ws.write("sin-video"))  # a photo, no video: nothing for YouTube
     [youtube] = [p for p in report.previews if p.channel == "youtube"]
     assert youtube.skipped and not youtube.problems and not rules(report, "redes")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (b"- una\n- lista\n", "debe ser un mapa de campos"),
+        (b"periods: 2026\n", "`periods` debe ser una lista"),
+        (b"periods: [texto]\n", "el periodo 1 necesita `start` y `end`"),
+        (b"periods: [{start: 2026-01-01, end: 2025-01-01}]\n", "con `end` después de `start`"),
+        (b"periods: [\n", "no es YAML válido (falta un valor; ponga el texto entre comillas)"),
+        (b"periods: " + b"[" * 5000 + b"]" * 5000 + b"\n", "demasiados niveles anidados"),
+        (b"name: caf\xe9\n", "no está en UTF-8"),
+    ],
+)  # fmt: skip
+def test_a_damaged_electoral_calendar_is_a_spanish_error(tmp_path: Path, text: bytes, says: str) -> None:
+    path = tmp_path / "calendario.yml"
+    path.write_bytes(text)
+    with pytest.raises(RuleFileError) as caught:
+        load_calendar(path)
+    assert str(caught.value).startswith(f"{path}") and says in str(caught.value)
+
+
+@pytest.mark.parametrize("text", [b"- a\n", b"rules: [\n", b"rules: " + b"[" * 5000 + b"]" * 5000 + b"\n", b"\xff"])
+def test_a_damaged_rule_file_is_a_spanish_error(tmp_path: Path, text: bytes) -> None:
+    path = tmp_path / "reglas.yml"
+    path.write_bytes(text)
+    with pytest.raises(RuleFileError, match="el archivo de lenguaje incluyente"):
+        load_rules(path)
