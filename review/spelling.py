@@ -35,11 +35,17 @@ class DictionaryMissing(RuntimeError):
 
 
 def load_words(path: Path) -> frozenset[str]:
-    """The office word list: one word per line, ``#`` comments, compared without case."""
+    """The office word list: one word per line, ``#`` comments, compared without case; UTF-8, or
+    Windows-1252 as older Notepads save it."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        data = path.read_bytes()
     except OSError:
         return frozenset()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # saved as «ANSI» by an older Windows Notepad
+        text = data.decode("cp1252", errors="replace")
+    lines = text.splitlines()
     return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.lstrip().startswith("#"))
 
 

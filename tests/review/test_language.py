@@ -182,6 +182,16 @@ def test_a_formation_rule_does_not_hide_a_typo(checker: spelling.SpellChecker, t
     assert not checker.known(typo)
 
 
+def test_an_office_word_list_saved_by_an_old_notepad_is_read(tmp_path: Path) -> None:
+    """Windows-1252 («ANSI»), with Windows line ends, and UTF-8 with a byte-order mark."""
+    ansi = tmp_path / "ansi.txt"
+    ansi.write_bytes("# Lista de la oficina\r\nCundinamarqués\r\nveedor\r\n".encode("cp1252"))
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes("\ufeffPáramo Santurbán\n".encode())
+    assert spelling.load_words(ansi) == {"cundinamarqués", "veedor"}
+    assert spelling.load_words(bom) == {"páramo santurbán"}
+
+
 def test_spelling_accepts_list_words_in_the_plural_and_every_suggested_word(
     checker: spelling.SpellChecker, shipped_rules: list[inclusive.Rule]
 ) -> None:
