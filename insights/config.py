@@ -28,6 +28,8 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pregon.config_file import AnyTagLoader, ConfigFileError, config_text
+
 from ..syndicate.config import ConfigError, SyndicateConfig, load_config
 from .sentiment.classifier import DEFAULT
 
@@ -117,17 +119,10 @@ def load_settings(path: str | Path = "mkdocs.yml") -> Settings:
     return Settings(path.parent.resolve(), syndicate, parse_insights(syndicate.insights, path), _entity_name(path))
 
 
-class _AnyTag(yaml.SafeLoader):
-    """Reads mkdocs.yml for names only: every tag (!ENV, !!python/name…) loads as None."""
-
-
-_AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def _entity_name(path: Path) -> str:
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_AnyTag) or {}
-    except (OSError, yaml.YAMLError):
+        document = yaml.load(config_text(path), Loader=AnyTagLoader) or {}
+    except ConfigFileError:
         return ""
     plugins = document.get("plugins") if isinstance(document, Mapping) else None
     entries = (

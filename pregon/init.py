@@ -39,6 +39,7 @@ import click
 import yaml
 
 from .cli import config_option, dry_run_option, one_line
+from .config_file import ConfigFileError, config_text
 from .yaml_es import yaml_reason
 
 EXAMPLE_MARKERS: tuple[str, ...] = (
@@ -295,6 +296,10 @@ def _home(index: Path, name: str) -> str:
 def _read_config(config: Path) -> dict[str, Any]:
     from mkdocs.utils.yaml import yaml_load
 
+    try:
+        config_text(config)
+    except ConfigFileError as exc:
+        raise InitError(str(exc)) from None
     try:
         with config.open("rb") as handle:
             loaded = yaml_load(handle)

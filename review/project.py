@@ -32,6 +32,8 @@ from pregon.plugins.release import Release, ReleaseRules, load_rules
 from pregon.plugins.sanitize import DEFAULT_IFRAME_HOSTS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pregon.config_file import ConfigFileError, config_text
+
 RULES_PACKAGE = "pregon.review"
 
 DEFAULT_FILES = {
@@ -136,6 +138,10 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
     config_file = Path(config_file)
     if not config_file.is_file():
         raise ProjectError(f"{config_file}: no existe; ejecute el comando en la carpeta del portal o use --config")
+    try:
+        config_text(config_file)  # the file, its encoding and its YAML, explained in Spanish
+    except ConfigFileError as exc:
+        raise ProjectError(str(exc)) from None
     try:
         config = load_config(str(config_file))
         rules = load_rules(config_file)

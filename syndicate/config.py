@@ -53,7 +53,7 @@ from pydantic import (
     field_validator,
 )
 
-from pregon.yaml_es import yaml_reason
+from pregon.config_file import ConfigFileError, config_text
 
 from .alerts import AlertsConfig
 from .schedule import ScheduleConfig
@@ -334,16 +334,9 @@ def load_config(path: str | Path = "mkdocs.yml") -> SyndicateConfig:
     """Read mkdocs.yml at ``path`` and return the validated ``syndicate`` configuration."""
     path = Path(path)
     try:
-        with path.open(encoding="utf-8") as handle:
-            document = yaml.load(handle, Loader=_Loader)
-    except OSError as exc:
-        raise ConfigError(f"{path}: no se puede leer ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", línea {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(
-            f"{path}{where}: YAML inválido ({yaml_reason(exc)})", mark.line + 1 if mark else None
-        ) from None
+        document = yaml.load(config_text(path), Loader=_Loader)
+    except ConfigFileError as exc:
+        raise ConfigError(str(exc), exc.line) from None
     if not isinstance(document, Mapping):
         raise ConfigError(f"{path}: se esperaba un mapa de opciones de MkDocs")
     options = _plugin_options(document.get("plugins"))

@@ -75,5 +75,5 @@ def test_missing_and_broken_files(tmp_path: Path) -> None:
         load_config(tmp_path / "nada.yml")
     bad = tmp_path / "mkdocs.yml"
     bad.write_text("plugins:\n  - pregon: {syndicate: [}\n")
-    with pytest.raises(ConfigError, match=r"mkdocs.yml, línea \d+: YAML inválido"):
+    with pytest.raises(ConfigError, match=r"mkdocs.yml:2: YAML inválido \(falta un valor"):
         load_config(bad)
