@@ -230,8 +230,10 @@ def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
         )
     for name in names:
         # Empty counts as unset: a workflow's `env: X: ${{ secrets.X }}` gives "" for a missing secret.
-        if os.environ.get(name):
-            return EnvStr(os.environ[name], name)
+        # Surrounding spaces and line breaks are a pasting accident (a secret copied with its
+        # newline); no token, password or address has them.
+        if os.environ.get(name, "").strip():
+            return EnvStr(os.environ[name].strip(), name)
     return default if default is not None else MissingEnv(tuple(names), node.start_mark.line + 1)
 
 

@@ -59,6 +59,11 @@ def derived_forms(secret: str) -> set[str]:
         html.escape(secret),
         base64.b64encode(secret.encode()).decode(),
         base64.urlsafe_b64encode(secret.encode()).decode().rstrip("="),
+        # Python's repr of the value, as libraries quote a refused one («Illegal header value
+        # b'Bearer abc\\n'»), and the value without the line break a pasted secret often ends in.
+        repr(secret)[1:-1],
+        repr(secret.encode())[2:-1],
+        secret.strip(),
     }
     return {f for f in forms if len(f) >= MIN_SECRET_LENGTH}
 

@@ -31,6 +31,31 @@ def test_a_secret_is_hidden_in_every_form_it_takes_on_the_wire() -> None:
     assert redactor("nada secreto aquí") == "nada secreto aquí"
 
 
+@pytest.mark.parametrize("secret", ["tok-ñandú-123\n", "tok-abc-123\x00", "tok-abc-123\r\n"])
+def test_a_secret_pasted_with_a_stray_character_is_hidden_as_a_library_quotes_it(secret: str) -> None:
+    """httpx (h11) refuses such a header with «Illegal header value b'…'», quoting the value as
+    Python writes bytes; the value is hidden in that form, as a str repr, and without the stray
+    character."""
+    redactor = Redactor()
+    redactor.add(secret)
+    for text in (f"Illegal header value {secret.encode()!r}", f"valor {secret!r}", f"token {secret.strip()} rechazado"):
+        assert "123" not in redactor(text), redactor(text)
+
+
+def test_an_env_secret_loses_the_line_break_it_was_pasted_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pregon.syndicate.config import load_config
+
+    monkeypatch.setenv("PREGON_TOKEN_PEGADO", "  token-de-prueba-123\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "plugins:\n  - pregon:\n      syndicate:\n        channels:\n"
+        "          bluesky: {handle: prensa.test, app_password: !ENV PREGON_TOKEN_PEGADO}\n",
+        encoding="utf-8",
+    )
+    options = load_config(config).channels["bluesky"]
+    assert str(options["app_password"]) == "token-de-prueba-123"
+
+
 def test_short_values_are_not_treated_as_secrets() -> None:
     redactor = Redactor()
     redactor.add("es")
