@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import load_release
 from pregon.review.new import ReleaseExists, UnknownDependencia, create_release, slugify
@@ -87,3 +89,32 @@ def test_new_keeps_an_emoji_title_whole(ws: Workspace) -> None:
     assert result.returncode == 0, result.stderr
     created = ws.root / "content/prensa/2026/11/jornada-de-salud-en-la-plaza.md"
     assert 'title: "Jornada de salud 👩‍⚕️ en la plaza"' in created.read_text(encoding="utf-8")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    title=st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=80
+    ).filter(lambda t: t.strip())
+)
+def test_what_new_writes_the_loader_reads_back_as_the_same_title(ws: Workspace, title: str) -> None:
+    """Any title an editor can type (quotes, colons, #, emoji, right-to-left letters…) survives the
+    YAML that `pregon new` writes: once the blanks are filled, the release loads with that title,
+    or the loader names the title's own problem."""
+    project = ws.project()
+    try:
+        created = create_release(project, title.strip(), "salud")
+    except ReleaseExists:
+        return
+    text = created.path.read_text(encoding="utf-8")
+    text = text.replace('summary: ""', "summary: Atención gratuita el sábado en la plaza.", 1)
+    text = text.replace('image_alt: ""', "image_alt: Una enfermera toma la presión a un señor.", 1)
+    (created.folder / "foto.jpg").write_bytes(jpeg())
+    created.path.write_text(text, encoding="utf-8")
+    try:
+        release = load_release(created.path, project.rules)
+    except ReleaseError as refused:
+        assert {p.field for p in refused.value.problems} <= {"title"}, refused.value.problems
+    else:
+        assert release.meta.title == title.strip()
+    created.path.unlink()
