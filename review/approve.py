@@ -99,7 +99,7 @@ def _shown(path: Path) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("content/prensa"),
     show_default=True,
-    help="Carpeta de comunicados para --all.",
+    help="Carpeta de los comunicados (los de --all, y donde debe estar cada uno que se aprueba).",
 )
 @config_option
 @dry_run_option
@@ -149,7 +149,12 @@ def approve(
     at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     new: list[dict[str, Any]] = []
     failed = False
+    releases_folder = content.resolve()
     for path in paths:
+        if path.suffix != ".md" or path.name == "index.md" or releases_folder not in path.resolve().parents:
+            click.echo(f"{_shown(path)}: no es un comunicado (un archivo .md dentro de {content})", err=True)
+            failed = True
+            continue
         if _authored(path, login, email):
             click.echo(f"{_shown(path)}: {login} es autor de cambios de este comunicado y no puede aprobarlo", err=True)
             failed = True

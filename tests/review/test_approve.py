@@ -85,6 +85,15 @@ def test_only_configured_approvers_and_control_points(project_copy: Path) -> Non
     assert wrong_role.returncode == 2 and "contenido, diseño" in wrong_role.stderr
 
 
+def test_only_releases_can_be_approved(project_copy: Path) -> None:
+    """mkdocs.yml, a page, an image or a file outside the releases folder records nothing."""
+    before = records(project_copy)
+    for path in ("mkdocs.yml", "content/index.md", "content/prensa/2026/03/biblioteca-horario-extendido.jpg"):
+        refused = approve(project_copy, path, "--role", "contenido")
+        assert refused.returncode == 1 and f"{path}: no es un comunicado" in refused.stderr, refused.stderr
+    assert records(project_copy) == before
+
+
 def test_an_edit_voids_the_approval_until_approved_again(project_copy: Path, tmp_path: Path) -> None:
     for name in ("ledger", "decisions"):
         for path in (project_copy / "records" / name).glob("*.jsonl"):
