@@ -65,6 +65,18 @@ def one_line(value: str, option: str) -> str:
     return value.strip()
 
 
+def site_address(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Callback of every ``--site`` option: the published portal's address, checked."""
+    from .site_url import check_site
+
+    if value is None:
+        return None
+    try:
+        return check_site(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 # name -> "module:attribute" of a click command
 COMMANDS: dict[str, str] = {
     "demo": "pregon.demo:demo",

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from .json_input import loads as json_loads
+from .site_url import check_site
 
 NEXT_PATH = "pregon/next.json"
 TIMEOUT = 20  # seconds for the deployed portal to answer
@@ -100,7 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commit", help="commit que se publicaría (por omisión: el HEAD de git)")
     parser.add_argument("--exit-code", action="store_true", help="termina con 0 si hay que construir y con 3 si no")
     args = parser.parse_args(argv)
-    decision = run(args.site, args.commit)
+    try:
+        site = check_site(args.site)
+    except ValueError as exc:
+        print(f"pregon pendiente: --site: {exc}", file=sys.stderr)
+        return 2
+    decision = run(site, args.commit)
     return 3 if args.exit_code and not decision.due else 0
 
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import click
 
 from . import pendiente as logic
-from .cli import dry_run_option
+from .cli import dry_run_option, site_address
 
 
 @click.command(name="pendiente")
-@click.option("--site", required=True, help="Dirección del portal publicado.")
+@click.option("--site", required=True, callback=site_address, help="Dirección del portal publicado.")
 @click.option("--commit", help="Commit que se publicaría (por omisión: el HEAD de git).")
 @click.option("--exit-code", is_flag=True, help="Termina con 0 si hay que construir y con 3 si no.")
 @dry_run_option

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from pregon.cli import config_option, dry_run_option
+from pregon.cli import config_option, dry_run_option, site_address
 from pregon.console import make_console
 from pregon.safe_text import defuse_lines, neutralise
 
@@ -136,6 +136,7 @@ def _now() -> datetime | None:
     "--site",
     envvar="PREGON_SITE_URL",
     required=True,
+    callback=site_address,
     help="URL del portal publicado (de ahí se lee el manifiesto).",
 )
 @config_option
