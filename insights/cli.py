@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from xlsxwriter.exceptions import FileCreateError
 
 from ..cli import config_option, dry_run_option
+from ..os_errors import reason as os_reason
 from ..syndicate.config import ConfigError
 from ..syndicate.jsonlines import RecordError
 from ..syndicate.ledger import LedgerError
@@ -61,6 +63,10 @@ def _errors(func: F) -> F:
             sys.exit(2)
         except (RecordError, LedgerError) as exc:
             click.echo(f"Error en los registros: {exc}", err=True)
+            sys.exit(1)
+        except (OSError, FileCreateError) as exc:
+            where = getattr(exc, "filename", None) or getattr(exc.__context__, "filename", None) or "un archivo"
+            click.echo(f"Error: {where}: {os_reason(exc)}; no se terminó el comando", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -274,6 +280,10 @@ def audit(config_path: Path, month: str, output: Path | None, dry_run: bool) -> 
         )
         return
     folder = output or settings.reports_dir()
+    if folder.exists() and not folder.is_dir():
+        raise click.BadParameter(
+            f"{folder}: debe ser una carpeta (los registros son un .xlsx y varios .csv)", param_hint="--salida"
+        )
     if dry_run:
         click.echo(
             f"Simulación: se escribirían los registros del mes en {folder} ({len(data.decisions)} decisiones, "
@@ -360,6 +370,14 @@ def _accuracy_note(classifier: TfidfClassifier) -> str:
 
 
 def _target(output: Path | None, default_folder: Path, name: str) -> Path:
+    """Where a report goes: ``-o`` a folder (the default name inside) or an ``.xlsx`` file; the
+    PDF is written beside it."""
     if output is None:
         return default_folder / name
-    return output / name if output.is_dir() or not output.suffix else output
+    if output.is_dir() or not output.suffix:
+        return output / name
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{output}: use un archivo .xlsx o una carpeta", param_hint="--salida")
+    if output.exists() and not output.is_file():
+        raise click.BadParameter(f"{output}: no es un archivo", param_hint="--salida")
+    return output

@@ -13,6 +13,8 @@ import csv
 import io
 from pathlib import Path
 
+from pregon.os_errors import reason
+
 
 class SpreadsheetError(ValueError):
     """A file that cannot be read as a table; the message names the file."""
@@ -28,7 +30,7 @@ def csv_rows(path: Path) -> list[list[object]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SpreadsheetError(f"{path}: no se pudo leer ({exc.strerror or 'error de lectura'})") from None
+        raise SpreadsheetError(f"{path}: no se pudo leer ({reason(exc)})") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's «Texto Unicode»
         try:
             data = data.decode("utf-16").encode("utf-8")

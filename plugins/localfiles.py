@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pregon.numbers_es import size_text
+from pregon.os_errors import reason
 
 _CHUNK = 1 << 20
 # O_NOFOLLOW refuses a symlink as the last component; O_NONBLOCK keeps a FIFO from blocking open().
@@ -76,7 +77,7 @@ def read_local(path: Path, limit: int, *, keep: bool) -> LocalFile:
             raise LocalFileError("es un enlace simbólico: copie el archivo real en su lugar") from None
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
             raise LocalFileError("no existe: revise el nombre y la carpeta", missing=True) from None
-        raise LocalFileError(f"no se puede leer ({exc.strerror})") from None
+        raise LocalFileError(f"no se puede leer ({reason(exc)})") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -94,7 +95,7 @@ def read_local(path: Path, limit: int, *, keep: bool) -> LocalFile:
             if keep:
                 kept.append(chunk)
     except OSError as exc:
-        raise LocalFileError(f"no se puede leer ({exc.strerror})") from None
+        raise LocalFileError(f"no se puede leer ({reason(exc)})") from None
     finally:
         os.close(fd)
     return LocalFile(size, h.hexdigest(), b"".join(kept) if keep else None)

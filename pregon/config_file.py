@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from .os_errors import reason
 from .yaml_es import yaml_reason
 
 
@@ -37,7 +38,7 @@ def config_text(path: str | Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigFileError(f"{path}: no se puede leer ({exc.strerror})") from None
+        raise ConfigFileError(f"{path}: no se puede leer ({reason(exc)})") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

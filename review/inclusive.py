@@ -29,6 +29,7 @@ from typing import Any
 import regex
 import yaml
 
+from pregon.os_errors import reason
 from pregon.yaml_es import yaml_line, yaml_reason
 
 from .findings import ReleaseReport
@@ -144,7 +145,7 @@ def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except OSError as exc:
-        raise RuleFileError(f"{path}: no se puede leer {what} ({exc.strerror})") from None
+        raise RuleFileError(f"{path}: no se puede leer {what} ({reason(exc)})") from None
     except UnicodeDecodeError:
         raise RuleFileError(f"{path}: {what} no está en UTF-8") from None
     except yaml.YAMLError as exc:

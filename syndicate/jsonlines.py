@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pregon.json_input import loads as json_loads
+from pregon.os_errors import reason
 
 QUARANTINE_SUFFIX = ".ilegible"
 REPAIR_COMMAND = "pregon registros reparar"
@@ -57,7 +58,7 @@ def read_file(path: Path) -> Iterator[tuple[str, Any]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RecordError(f"{path}: no se puede leer ({exc.strerror})") from None
+        raise RecordError(f"{path}: no se puede leer ({reason(exc)})") from None
     lines = data.split(b"\n")
     tail = lines.pop()  # what follows the last "\n": empty in a whole file
     for number, raw in enumerate(lines, start=1):
@@ -180,6 +181,4 @@ def repair_folder(records: Path) -> list[str]:
 
 
 def _reason(exc: OSError) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return "disco lleno o límite de tamaño alcanzado"
-    return exc.strerror or exc.__class__.__name__
+    return reason(exc)

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from pregon.json_input import loads as json_loads
+from pregon.os_errors import reason
 
 from .. import counting, media, text
 from ..manifest import Item, Update
@@ -126,7 +127,7 @@ class OutboxChannel(Channel):
             temporary.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
             os.replace(temporary, target)
         except OSError as exc:
-            raise PermanentError(f"outbox: no se pudo escribir en {self.folder} ({exc.strerror})") from None
+            raise PermanentError(f"outbox: no se pudo escribir en {self.folder} ({reason(exc)})") from None
         return self._published(post.key)
 
     def _published(self, key: str) -> Published:

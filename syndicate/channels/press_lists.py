@@ -38,6 +38,8 @@ from typing import Any
 import yaml
 from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 
+from pregon.os_errors import reason
+
 from ..jsonlines import RecordError, append_lines, append_records, read_file, read_records
 from .base import PermanentError
 
@@ -92,7 +94,7 @@ def load_press_lists(file: Path | None, env_var: str) -> dict[str, PressList]:
             text, where = file.read_text(encoding="utf-8"), str(file)
         except OSError as exc:
             raise PermanentError(
-                f"correo: no se puede leer el archivo de destinatarios {file} ({exc.strerror})"
+                f"correo: no se puede leer el archivo de destinatarios {file} ({reason(exc)})"
             ) from None
     elif os.environ.get(env_var):
         text, where = os.environ[env_var], f"la variable de entorno {env_var}"

@@ -64,6 +64,8 @@ import httpx
 import yaml
 from pydantic import SecretStr
 
+from pregon.os_errors import reason
+
 from ..counting import graphemes
 from ..manifest import Item, Update
 from ..media import LINK_CARD, best_image
@@ -364,7 +366,7 @@ class WhatsAppChannel(Channel):
                 text, where = file.read_text(encoding="utf-8"), str(file)
             except OSError as exc:
                 raise PermanentError(
-                    f"whatsapp: no se puede leer el archivo de suscriptores {file} ({exc.strerror})"
+                    f"whatsapp: no se puede leer el archivo de suscriptores {file} ({reason(exc)})"
                 ) from None
         elif os.environ.get(variable):
             text, where = os.environ[variable], f"la variable de entorno {variable}"

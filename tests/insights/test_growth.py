@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import zipfile
 from collections import defaultdict
 from datetime import datetime
@@ -245,3 +246,30 @@ def test_releases_are_named_by_their_titles(project_copy: Path, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     rows = list(openpyxl.load_workbook(out)["Comunicados"].iter_rows(values_only=True))
     assert ("Abre sus puertas la nueva sede del hospital municipal", "X", 1, 7, 50, item) in rows
+
+
+@pytest.mark.parametrize("command", [["report", "growth"], ["report", "sentiment"], ["audit"]])
+def test_an_output_that_cannot_be_written_is_a_spanish_error(
+    year, command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder that is a file, a name that is not .xlsx, a place with no permission: a message
+    naming the path, never a FileExistsError or xlsxwriter's FileCreateError."""
+    monkeypatch.setenv("PREGON_PRIVATE_DIR", str(year.private))
+    a_file = tmp_path / "archivo"
+    a_file.write_text("x", encoding="utf-8")
+    locked = tmp_path / "cerrada"
+    locked.mkdir(mode=0o500)
+    wrong_suffix = tmp_path / "informe.txt"
+    for output, says in (
+        (a_file / "x.xlsx", f"{a_file}"),
+        (wrong_suffix, "use un archivo .xlsx o una carpeta")
+        if command[0] == "report"
+        else (a_file, "debe ser una carpeta"),
+    ):
+        result = CliRunner().invoke(pregon, [*command, "-f", str(year.config), "--month", MONTH, "-o", str(output)])
+        assert result.exit_code in (1, 2), result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        assert says in result.output and "Traceback" not in result.output
+    if os.geteuid() != 0:  # root writes anywhere
+        result = CliRunner().invoke(pregon, [*command, "-f", str(year.config), "--month", MONTH, "-o", str(locked)])
+        assert result.exit_code == 1 and "no hay permiso" in result.output, result.output
