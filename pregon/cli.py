@@ -10,6 +10,7 @@ import importlib
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -97,6 +98,18 @@ COMMANDS: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a file the system refused (a folder that is a file, a full disk, no
+        permission) ends it with the path and the reason in Spanish, not a traceback. Commands
+        report the refusals they expect themselves; this is the last word on the others."""
+        from .os_errors import reason
+
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = exc.filename if isinstance(exc.filename, str) and exc.filename.isprintable() else None
+            raise click.ClickException(f"{where}: {reason(exc)}" if where else reason(exc)) from None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 

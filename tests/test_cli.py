@@ -130,6 +130,20 @@ def test_new_with_dry_run_writes_nothing(project_copy: Path, monkeypatch: pytest
     assert sorted(p for p in project_copy.rglob("*") if ".git" not in p.parts) == before
 
 
+def test_a_file_the_system_refuses_ends_a_command_in_spanish(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Here a file stands where `pregon new` makes the month's folder; any command gets the path
+    and the reason, never an OSError traceback."""
+    monkeypatch.chdir(project_copy)
+    monkeypatch.setenv("PREGON_NOW", "2026-12-20T10:00:00-05:00")
+    (project_copy / "content/prensa/2026/12").write_text("no es una carpeta", encoding="utf-8")
+    result = CliRunner().invoke(main, ["new", "Feria del libro", "-d", "cultura"], prog_name="pregon")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "content/prensa/2026/12" in result.output and "una parte de la ruta es un archivo" in result.output
+
+
 def test_audit_with_dry_run_writes_nothing(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project_copy)
     out = project_copy / "informes-prueba"
