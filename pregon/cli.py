@@ -66,6 +66,12 @@ def one_line(value: str, option: str) -> str:
     return value.strip()
 
 
+def one_line_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Callback for a free-text option whose value goes into a record or a file: :func:`one_line`."""
+    shown = param.opts[0] if getattr(param, "opts", None) else str(param.name)
+    return None if value is None else one_line(value, shown)
+
+
 def site_address(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """Callback of every ``--site`` option: the published portal's address, checked."""
     from .site_url import check_site

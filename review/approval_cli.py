@@ -23,7 +23,7 @@ from typing import NoReturn
 
 import click
 
-from pregon.cli import config_option, dry_run_option
+from pregon.cli import config_option, dry_run_option, one_line_option
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -105,7 +105,12 @@ def aprobacion() -> None:
 
 @aprobacion.command()
 @click.option("--pr", "number", type=click.IntRange(min=1), required=True, help="Número del pull request.")
-@click.option("--enlace", default=None, help="Dirección que abre el estado (p. ej. la ejecución del flujo).")
+@click.option(
+    "--enlace",
+    default=None,
+    callback=one_line_option,
+    help="Dirección que abre el estado (p. ej. la ejecución del flujo).",
+)
 @click.option("--sin-avisar", is_flag=True, help="No pedir revisores ni enviar correos; solo el estado.")
 @config_option
 @dry_run_option

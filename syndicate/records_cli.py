@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from pregon.cli import config_option, dry_run_option
+from pregon.cli import config_option, dry_run_option, one_line_option
 
 from .channels.base import post_key
 from .config import ConfigError, SyndicateConfig, load_config
@@ -135,7 +135,9 @@ def reparar(config_path: Path, dry_run: bool) -> None:
 @registros.command()
 @click.argument("comunicado")
 @click.argument("canal")
-@click.option("--actualizacion", default=None, help="Id de la actualización, si es una actualización.")
+@click.option(
+    "--actualizacion", default=None, callback=one_line_option, help="Id de la actualización, si es una actualización."
+)
 @click.option(
     "--publicado/--no-publicado",
     "posted",
@@ -143,9 +145,17 @@ def reparar(config_path: Path, dry_run: bool) -> None:
     default=None,
     help="Lo que se vio en la red: la publicación está (no se reenvía) o no está (se enviará).",
 )
-@click.option("--url", default=None, help="Dirección de la publicación en la red, si está.")
-@click.option("--id", "remote_id", default=None, help="Id de la publicación en la red (p. ej. el número del mensaje).")
-@click.option("--por", "by", default=None, help="Quién lo comprobó (por omisión, la identidad de git).")
+@click.option("--url", default=None, callback=one_line_option, help="Dirección de la publicación en la red, si está.")
+@click.option(
+    "--id",
+    "remote_id",
+    default=None,
+    callback=one_line_option,
+    help="Id de la publicación en la red (p. ej. el número del mensaje).",
+)
+@click.option(
+    "--por", "by", default=None, callback=one_line_option, help="Quién lo comprobó (por omisión, la identidad de git)."
+)
 @config_option
 @dry_run_option
 @_errors

@@ -61,8 +61,11 @@ def _run(*args: str) -> str:
             ["aprobacion", "registrar", "--commit", "HEAD~1"],
             "'HEAD~1' no es un commit (de 7 a 64 cifras hexadecimales)",
         ),
+        (["registros", "confirmar", "x", "outbox", "--publicado", "--por", "Ana\nBcc"], "Valor inválido para --por: contiene un salto de línea"),
+        (["registros", "confirmar", "x", "outbox", "--publicado", "--id", "\x1b[31m"], "Valor inválido para --id: contiene un salto de línea o un carácter de control (U+001B)"),
+        (["aprobacion", "estado", "--pr", "3", "--enlace", "https://x\n::error::y"], "Valor inválido para --enlace: contiene un salto de línea"),
     ],
-)
+)  # fmt: skip
 def test_messages_are_in_spanish(args: list[str], expected: str) -> None:
     output = _run(*args)
     assert expected in output
