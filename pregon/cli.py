@@ -116,6 +116,12 @@ class LazyGroup(click.Group):
             where = exc.filename if isinstance(exc.filename, str) and exc.filename.isprintable() else None
             raise click.ClickException(f"{where}: {reason(exc)}" if where else reason(exc)) from None
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # A shell cannot pass NUL, but a program calling pregon can; no path or text holds one.
+        if any("\x00" in arg for arg in args):
+            raise click.UsageError("un argumento contiene el carácter NUL (U+0000)", ctx)
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
