@@ -6,7 +6,6 @@ not be read or a report could not be made, 2 for a configuration or input error.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ import click
 from xlsxwriter.exceptions import FileCreateError
 
 from ..cli import config_option, dry_run_option
+from ..clock import fixed_now
 from ..os_errors import reason as os_reason
 from ..syndicate.config import ConfigError
 from ..syndicate.jsonlines import RecordError
@@ -40,8 +40,7 @@ _OUTPUT = click.option("-o", "--salida", "output", type=click.Path(path_type=Pat
 
 def _now() -> datetime:
     # PREGON_NOW fixes the clock for reproducible tests and demos, as for builds and syndicate.
-    value = os.environ.get("PREGON_NOW")
-    return datetime.fromisoformat(value) if value else datetime.now(UTC)
+    return fixed_now() or datetime.now(UTC)
 
 
 def _month(text: str) -> Month:

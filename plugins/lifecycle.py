@@ -10,9 +10,9 @@ import os
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
-from .release import Release, Update, parse_moment
+from pregon.clock import CLOCK_ENV, clock_error
 
-CLOCK_ENV = "PREGON_NOW"
+from .release import Release, Update, parse_moment
 
 
 class State(enum.Enum):
@@ -30,9 +30,7 @@ def now(tz: tzinfo) -> datetime:
     try:
         return parse_moment(value, tz)
     except ValueError:
-        raise ValueError(
-            f"{CLOCK_ENV}={value!r} no es una fecha ISO 8601 (por ejemplo 2026-11-20T10:00:00-05:00)"
-        ) from None
+        raise clock_error(value) from None
 
 
 def state(release: Release, at: datetime) -> State:

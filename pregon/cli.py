@@ -108,6 +108,7 @@ class LazyGroup(click.Group):
         """Run the command; a file the system refused (a folder that is a file, a full disk, no
         permission) ends it with the path and the reason in Spanish, not a traceback. Commands
         report the refusals they expect themselves; this is the last word on the others."""
+        from .clock import ClockError
         from .os_errors import reason
 
         try:
@@ -115,6 +116,8 @@ class LazyGroup(click.Group):
         except OSError as exc:
             where = exc.filename if isinstance(exc.filename, str) and exc.filename.isprintable() else None
             raise click.ClickException(f"{where}: {reason(exc)}" if where else reason(exc)) from None
+        except ClockError as exc:
+            raise click.ClickException(str(exc)) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # A shell cannot pass NUL, but a program calling pregon can; no path or text holds one.

@@ -24,7 +24,6 @@ the project untouched, and ``--dry-run`` lists what would change without writing
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sys
@@ -39,6 +38,7 @@ import click
 import yaml
 
 from .cli import config_option, dry_run_option, one_line
+from .clock import fixed_now
 from .config_file import ConfigFileError, config_text
 from .yaml_es import yaml_reason
 
@@ -547,8 +547,7 @@ def init(
     )
     if has_marker(entity.name):
         raise click.BadParameter(f"{entity.name!r} es el nombre del ejemplo", param_hint="--nombre")
-    clock = os.environ.get("PREGON_NOW")
-    year = (datetime.fromisoformat(clock) if clock else datetime.now()).year
+    year = (fixed_now() or datetime.now()).year
     plan = plan_init(config_path, entity, force=forzar, year=year)
     if dry_run:
         click.echo(f"Simulación de `pregon init` para {entity.name}:")

@@ -24,6 +24,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from .clock import ClockError, fixed_now
 from .json_input import loads as json_loads
 from .site_url import check_site
 
@@ -82,8 +83,7 @@ def head_commit() -> str | None:
 def run(site: str, commit: str | None, now: datetime | None = None) -> Decision:
     """Decide, print ``pendiente=true|false`` (and add it to ``$GITHUB_OUTPUT`` when set)."""
     if now is None:
-        clock = os.environ.get("PREGON_NOW")  # the build's own clock override, for rehearsals
-        now = datetime.fromisoformat(clock) if clock else datetime.now(UTC)
+        now = fixed_now() or datetime.now(UTC)  # the build's own clock override, for rehearsals
     decision = decide(fetch(site), now, commit or head_commit())
     line = f"pendiente={'true' if decision.due else 'false'}"
     print(line)
@@ -106,7 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"pregon pendiente: --site: {exc}", file=sys.stderr)
         return 2
-    decision = run(site, args.commit)
+    try:
+        decision = run(site, args.commit)
+    except ClockError as exc:
+        print(f"pregon pendiente: {exc}", file=sys.stderr)
+        return 2
     return 3 if args.exit_code and not decision.due else 0
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import UTC, datetime
 
@@ -10,6 +9,7 @@ import click
 
 from . import pendiente as logic
 from .cli import dry_run_option, site_address
+from .clock import fixed_now
 
 
 @click.command(name="pendiente")
@@ -23,8 +23,7 @@ def pendiente(site: str, commit: str | None, exit_code: bool, dry_run: bool) -> 
     Escribe pendiente=true|false en $GITHUB_OUTPUT cuando existe; con --dry-run solo lo muestra.
     """
     if dry_run:
-        clock = os.environ.get("PREGON_NOW")
-        now = datetime.fromisoformat(clock) if clock else datetime.now(UTC)
+        now = fixed_now() or datetime.now(UTC)
         decision = logic.decide(logic.fetch(site), now, commit or logic.head_commit())
         click.echo(f"pendiente={'true' if decision.due else 'false'}")
         click.echo(f"pregon pendiente: {decision.reason}", err=True)

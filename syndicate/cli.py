@@ -8,7 +8,6 @@ configuration error (also when only one account could not be configured: the oth
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pregon.cli import config_option, dry_run_option, site_address
+from pregon.clock import fixed_now
 from pregon.console import make_console
 from pregon.safe_text import defuse_lines, neutralise
 
@@ -127,8 +127,7 @@ def _unit(channel: str) -> str:
 
 def _now() -> datetime | None:
     # PREGON_NOW fixes the schedule's clock (reproducible tests and demos), as it does for builds.
-    value = os.environ.get("PREGON_NOW")
-    return datetime.fromisoformat(value) if value else None
+    return fixed_now()
 
 
 @click.command()

@@ -225,3 +225,24 @@ def test_first_use_training_shows_progress_on_stderr(tmp_path: Path, monkeypatch
     assert again.predict(["Excelente gestión, gracias alcaldía"]) == classifier.predict(
         ["Excelente gestión, gracias alcaldía"]
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["syndicate", "--dry-run", "--site", "http://127.0.0.1:9/"],
+        ["pendiente", "--site", "http://127.0.0.1:9/"],
+        ["collect", "--dry-run"],
+        ["new", "Feria del libro", "-d", "cultura", "--dry-run"],
+        ["init", "--dry-run", "--nombre", "Alcaldía de Prueba", "--url", "https://prensa.prueba.gov.co/"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_clock_override_that_is_not_a_moment_is_said_in_spanish(
+    project_copy: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project_copy)
+    monkeypatch.setenv("PREGON_NOW", "mañana")
+    result = CliRunner().invoke(main, command, prog_name="pregon")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "PREGON_NOW='mañana' no es una fecha ISO 8601" in result.output
