@@ -158,23 +158,21 @@ def test_token_expiry_is_read_from_github_and_warned_days_before() -> None:
     assert past is not None and "venció" in past.subject
 
 
-def test_alerta_command_for_a_failed_job(tmp_path: Path, smtp: SMTPServer, tls: dict[str, Path]) -> None:
-    project = make_project(tmp_path / "project", {"alerts": alerts_section(smtp, tls)})
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "pregon"),
-            "alerta",
-            "--motivo",
-            "la publicación del portal",
-            "--detalle",
-            "desplegar: failure",
-        ],
+def run_alerta(project: Path, *args: str, password: str = PASSWORD) -> subprocess.CompletedProcess[str]:
+    """``pregon alerta`` as CI runs it, with only the alert password in the environment."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "pregon"), "alerta", *args],
         cwd=project,
-        env={"PATH": "/usr/bin:/bin", "PREGON_ALERT_PASSWORD": PASSWORD},
+        env={"PATH": "/usr/bin:/bin", "PREGON_ALERT_PASSWORD": password},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_alerta_command_for_a_failed_job(tmp_path: Path, smtp: SMTPServer, tls: dict[str, Path]) -> None:
+    project = make_project(tmp_path / "project", {"alerts": alerts_section(smtp, tls)})
+    result = run_alerta(project, "--motivo", "la publicación del portal", "--detalle", "desplegar: failure")
     assert result.returncode == 1, result.stderr  # the job that alerts stays red
     [mail] = smtp.messages
     assert str(mail.message["Subject"]) == "Pregón: falló la publicación del portal"
@@ -187,19 +185,7 @@ def test_a_multi_line_reason_is_one_subject_line_and_no_header(
     """A CI script may pass a reason with line breaks; the alert still goes out, and a line break
     cannot add a header (``Bcc:``) to it."""
     project = make_project(tmp_path / "project", {"alerts": alerts_section(smtp, tls)})
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "pregon"),
-            "alerta",
-            "--motivo",
-            "el despliegue\r\nBcc: otro@example.org\x07",
-        ],
-        cwd=project,
-        env={"PATH": "/usr/bin:/bin", "PREGON_ALERT_PASSWORD": PASSWORD},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_alerta(project, "--motivo", "el despliegue\r\nBcc: otro@example.org\x07")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     [mail] = smtp.messages
@@ -211,14 +197,7 @@ def test_a_wrong_smtp_password_is_said_and_the_job_fails(
     tmp_path: Path, smtp: SMTPServer, tls: dict[str, Path]
 ) -> None:
     project = make_project(tmp_path / "project", {"alerts": alerts_section(smtp, tls)})
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "pregon"), "alerta", "--motivo", "x"],
-        cwd=project,
-        env={"PATH": "/usr/bin:/bin", "PREGON_ALERT_PASSWORD": "otra"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_alerta(project, "--motivo", "x", password="otra")
     assert result.returncode == 2
     assert "rechazó el usuario o la contraseña" in result.stderr and "Traceback" not in result.stderr
     assert not smtp.messages
