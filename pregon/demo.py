@@ -56,6 +56,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @click.option(
     "--port",
     default=8000,
+    type=click.IntRange(1, 65535 - 99),  # up to 100 ports are tried from here
     show_default=True,
     help="Primer puerto a probar en 127.0.0.1.",
 )

@@ -65,6 +65,7 @@ def _run(*args: str) -> str:
         (["registros", "confirmar", "x", "outbox", "--publicado", "--id", "\x1b[31m"], "Valor inválido para --id: contiene un salto de línea o un carácter de control (U+001B)"),
         (["aprobacion", "estado", "--pr", "3", "--enlace", "https://x\n::error::y"], "Valor inválido para --enlace: contiene un salto de línea"),
         (["check", "-f", "mk\x00docs.yml"], "Error: un argumento contiene el carácter NUL (U+0000)"),
+        (["demo", "--no-serve", "--port", "0"], "Error: Valor inválido para '--port': 0 no está en el rango 1<=x<=65436."),
     ],
 )  # fmt: skip
 def test_messages_are_in_spanish(args: list[str], expected: str) -> None:
