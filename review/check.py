@@ -150,9 +150,11 @@ def check_release(
         networks = {str(options.get("network") or key) for key, options in project.channels.items()}
         media.check(report, images, networks, rendered)
         docs_dir = project.rules.docs_dir
-        files = [(n, docs_dir / m.src, ln) for n, m, ln in images if m.src]
-        whole = set(media.check_complete(report, files))
-        personal.check_images(report, [f for f in files if f[1] in whole], strip=strip_exif, dry_run=dry_run)
+        local = [(n, m.kind, docs_dir / m.src, ln) for n, m, ln in images if m.src]
+        broken = media.check_complete(report, [(n, path, ln) for n, kind, path, ln in local if kind == "image"])
+        personal.check_images(
+            report, [(n, path, ln) for n, _, path, ln in local if path not in broken], strip=strip_exif, dry_run=dry_run
+        )
         plain.check_preview_lengths(
             report, release.meta.title, release.meta.summary, lines["title"], source.line(("summary",))
         )

@@ -149,11 +149,11 @@ def _over(limits: ImageLimits, image: Media, name: str, network: str) -> list[st
     return out
 
 
-def check_complete(report: ReleaseReport, files: Iterable[tuple[str, Path, int | None]]) -> list[Path]:
+def check_complete(report: ReleaseReport, files: Iterable[tuple[str, Path, int | None]]) -> set[Path]:
     """Decode each (field, file, line) image whole: a file cut short (an interrupted copy or
     upload) has a valid header, so the build accepts it, and only fails when it makes the crops.
-    Returns the files that decode."""
-    whole = []
+    Returns the files that do not decode."""
+    broken = set()
     for field_name, path, line in files:
         try:
             data = path.read_bytes()
@@ -169,6 +169,5 @@ def check_complete(report: ReleaseReport, files: Iterable[tuple[str, Path, int |
                 "copiarlo o subirlo): expórtela de nuevo",
                 line,
             )
-            continue
-        whole.append(path)
-    return whole
+            broken.add(path)
+    return broken
