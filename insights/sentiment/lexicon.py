@@ -154,10 +154,23 @@ EMOTICON_SCORE = 0.5
 """What one emoticon weighs, on the Emoji Sentiment Ranking's scale (a smiling emoji scores 0.3–0.7)."""
 
 
+NEWER_EMOJI = {
+    "🤬": -0.6, "🤮": -0.6, "🤢": -0.5, "🙄": -0.3, "🤡": -0.4, "😤": -0.3, "🥵": -0.2,
+    "🥰": 0.7, "🤩": 0.6, "🥳": 0.6, "🫶": 0.7, "🤗": 0.5, "🤝": 0.4, "🫡": 0.3,
+}  # fmt: skip
+"""Emoji published after the Emoji Sentiment Ranking (2015), which it does not score, with the score
+of the ranked emoji closest in meaning (🤬 like 😠 but stronger, 🥰 like 😍; 🤡, the clown, is how
+replies mock an official); 🤔 and other neutral ones are left out on purpose."""
+
+
 def emoji_scores(text: str) -> list[float]:
-    """Sentiment score (-1…1) of every emoji in ``text`` that the Emoji Sentiment Ranking knows,
-    and of every typed emoticon."""
-    scores = [EMOJI_SENTIMENT_DICT[c]["sentiment_score"] for c in text if c in EMOJI_SENTIMENT_DICT]
+    """Sentiment score (-1…1) of every emoji in ``text`` that the Emoji Sentiment Ranking (or
+    :data:`NEWER_EMOJI`) knows, and of every typed emoticon."""
+    scores = [
+        EMOJI_SENTIMENT_DICT[c]["sentiment_score"] if c in EMOJI_SENTIMENT_DICT else NEWER_EMOJI[c]
+        for c in text
+        if c in EMOJI_SENTIMENT_DICT or c in NEWER_EMOJI
+    ]
     scores += [EMOTICON_SCORE] * len(_EMOTICON_POSITIVE.findall(text))
     scores += [-EMOTICON_SCORE] * len(_EMOTICON_NEGATIVE.findall(text))
     return scores
@@ -217,6 +230,23 @@ _REQUEST = re.compile(
 _COMPLAINT_QUESTION = re.compile(
     r"\b(?:por\s*que|hasta\s+cuando|cuando\s+(?:van|piensan|vienen)|que\s+paso\s+con|para\s+que|y\s+la\s+plata)\b"
 )
+
+
+EMOJI_ONLY_AT_LEAST = 0.1
+"""A reply made only of emoji (👏👏👏, 😡) has no words for the model to read: it is polar when the
+mean score of its emoji is at least this far from zero, neutral otherwise."""
+
+
+def emoji_only_label(text: str) -> str | None:
+    """The label of a text with no words, only emoji or emoticons; None when it has words (or
+    nothing the rankings score)."""
+    if any(t not in ("enlace", "usuario") for t in TOKEN.findall(fold(normalise(text)))):
+        return None
+    scores = emoji_scores(text)
+    if not scores:
+        return None
+    mean = sum(scores) / len(scores)
+    return "positivo" if mean >= EMOJI_ONLY_AT_LEAST else "negativo" if mean <= -EMOJI_ONLY_AT_LEAST else "neutro"
 
 
 def asks_for_information(text: str) -> bool:

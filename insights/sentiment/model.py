@@ -26,9 +26,9 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from ..colombia import decimal
 from .labelled import Example, bundled_corpus, corpus_bytes
-from .lexicon import LexiconFeatures, asks_for_information, fold, normalise
+from .lexicon import LexiconFeatures, asks_for_information, emoji_only_label, fold, normalise
 
-REVISION = "4"
+REVISION = "5"
 """Bump when the pipeline below changes, so cached models trained by older code are not used (a
 change to the lexicon or the threshold is caught by :func:`rules_digest` without it)."""
 
@@ -52,6 +52,8 @@ def rules_digest() -> str:
         " ".join(sorted(lexicon.NEGATORS)),
         repr(sorted(lexicon.PHRASES.items())),
         repr(lexicon.EMOTICON_SCORE),
+        repr(sorted(lexicon.NEWER_EMOJI.items())),
+        repr(lexicon.EMOJI_ONLY_AT_LEAST),
         *(pattern.pattern for pattern in lexicon.PATTERNS),
     ):
         h.update(part.encode("utf-8") + b"\x1e")
@@ -117,6 +119,7 @@ class TfidfClassifier:
             label = max(probability, key=lambda c: probability[c])
             if label != "neutro" and (probability[label] < POLAR_AT_LEAST or asks_for_information(text)):
                 label = "neutro"
+            label = emoji_only_label(text) or label
             decided.append((label, probability.get(label, 0.0)))
         return decided
 

@@ -302,6 +302,22 @@ def test_lexicon_cues_handle_negation_accents_and_emoji() -> None:
     assert named("Qué descarados, preciosa la plaza")["negativas"] == 1 == named("preciosa la plaza")["positivas"]
 
 
+def test_a_reply_made_only_of_emoji_is_read_by_its_emoji() -> None:
+    """With no words the model has nothing to read and called every such reply neutral; their
+    emoji decide (newer ones such as 🤬 and 🤡 included), and a neutral one stays neutral."""
+    model = default_classifier()
+    replies = ["👏👏👏", "😍", "@alcaldia 🙏", "😡😡", "🤬", "🤡🤡", "🤔", "https://x.example/a 👍"]
+    assert model.predict(replies) == [
+        "positivo", "positivo", "positivo", "negativo", "negativo", "negativo", "neutro", "positivo",
+    ]  # fmt: skip
+    # A text with words is still the model's call (the emoji are one of its cues), even when its
+    # only words are a link or a handle's placeholder and something else.
+    from pregon.insights.sentiment.lexicon import emoji_only_label
+
+    assert emoji_only_label("Otra vez sin agua en el barrio 👏") is None
+    assert emoji_only_label("@alcaldia 👏") == "positivo" and emoji_only_label("sí 👏") is None
+
+
 def test_office_labels_accept_the_usual_spellings() -> None:
     from pregon.insights.sentiment.labelled import canonical_label
 
