@@ -306,9 +306,14 @@ def load_rules(config_file: str | Path = "mkdocs.yml") -> ReleaseRules:
     """Read the ``pregon`` plugin options from ``config_file`` (MkDocs validates it; nothing is built)."""
     from mkdocs.config import load_config
 
-    config = load_config(str(config_file))
-    plugin = config.plugins["pregon"]
-    options = plugin.config
+    return rules_from(load_config(str(config_file)))
+
+
+def rules_from(config: Any) -> ReleaseRules:
+    """The release rules of a loaded MkDocs configuration; ``KeyError`` if it does not enable the
+    ``pregon`` plugin; zoneinfo's ``KeyError``, ``ValueError`` or ``OSError`` for a time zone it
+    cannot use."""
+    options = config.plugins["pregon"].config
     return ReleaseRules(
         dependencias=dict(options.dependencias),
         timezone=ZoneInfo(options.timezone),

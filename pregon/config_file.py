@@ -25,8 +25,11 @@ class ConfigFileError(ValueError):
         self.line = line
 
 
-class AnyTagLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Reads a YAML document whatever its tags (``!ENV``, ``!!python/name``…): each loads as None."""
+class AnyTagLoader(yaml.SafeLoader):
+    """Reads a YAML document whatever its tags (``!ENV``, ``!!python/name``…): each loads as None.
+
+    PyYAML's own parser, as MkDocs and ``syndicate.config`` read mkdocs.yml: libyaml accepts some
+    tab placements that PyYAML refuses, so checking with it would let such a file through."""
 
 
 AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)

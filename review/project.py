@@ -21,6 +21,8 @@ Paths are relative to mkdocs.yml; a missing option uses the file shipped with Pr
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File
-from pregon.plugins.release import Release, ReleaseRules, load_rules
+from pregon.plugins.release import Release, ReleaseRules, rules_from
 from pregon.plugins.sanitize import DEFAULT_IFRAME_HOSTS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -129,10 +131,26 @@ class Project:
         return path.suffix == ".md" and self.releases_root in path.parents
 
 
+class _MkDocsProblems(logging.Handler):
+    """MkDocs logs each configuration error, then aborts with «Aborted with a configuration
+    error!»: the errors are kept (the plugin one in Spanish) to say what is wrong."""
+
+    _PLUGIN = re.compile(r"The \"(.+)\" plugin is not installed")
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        text = re.sub(r"^Config value '([^']*)': ", r"`\1`: ", text)
+        self.messages.append(self._PLUGIN.sub(r"el plugin «\1» no está instalado", text))
+
+
 def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
     """Read ``config_file`` with MkDocs (nothing is built) and the plugin's release rules."""
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
     from pregon.syndicate.config import ConfigError, parse_config
 
     config_file = Path(config_file)
@@ -142,11 +160,25 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
         config_text(config_file)  # the file, its encoding and its YAML, explained in Spanish
     except ConfigFileError as exc:
         raise ProjectError(str(exc)) from None
+    problems = _MkDocsProblems()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(problems)
     try:
         config = load_config(str(config_file))
-        rules = load_rules(config_file)
-    except ConfigurationError as exc:
-        raise ProjectError(f"{config_file}: configuración inválida: {exc}") from None
+    except (ConfigurationError, Abort) as exc:
+        reasons = "; ".join(problems.messages) or str(exc)
+        raise ProjectError(f"{config_file}: configuración inválida: {reasons}") from None
+    finally:
+        mkdocs_log.removeHandler(problems)
+    if "pregon" not in config.plugins:
+        raise ProjectError(f"{config_file}: no activa el plugin de Pregón (en `plugins:` falta `- pregon:`)")
+    try:
+        rules = rules_from(config)
+    except (KeyError, ValueError, OSError):  # zoneinfo's refusals of a name it cannot use
+        timezone = config.plugins["pregon"].config.timezone
+        raise ProjectError(
+            f"{config_file}: `timezone: {timezone}` no es una zona horaria (p. ej. America/Bogota)"
+        ) from None
     options = config.plugins["pregon"].config
     try:
         syndicate = parse_config(options.get("syndicate") or {}, config_file)

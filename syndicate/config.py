@@ -54,6 +54,7 @@ from pydantic import (
 )
 
 from pregon.config_file import ConfigFileError, config_text
+from pregon.yaml_es import yaml_reason
 
 from .alerts import AlertsConfig
 from .schedule import ScheduleConfig
@@ -339,6 +340,10 @@ def load_config(path: str | Path = "mkdocs.yml") -> SyndicateConfig:
         document = yaml.load(config_text(path), Loader=_Loader)
     except ConfigFileError as exc:
         raise ConfigError(str(exc), exc.line) from None
+    except yaml.YAMLError as exc:  # a construction error of !ENV (config_text reads every tag as None)
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(f"{path}{f':{line}' if line else ''}: YAML inválido ({yaml_reason(exc)})", line) from None
     if not isinstance(document, Mapping):
         raise ConfigError(f"{path}: se esperaba un mapa de opciones de MkDocs")
     options = _plugin_options(document.get("plugins"))

@@ -49,3 +49,52 @@ def test_a_config_that_cannot_be_read_is_explained_in_spanish(
     expected = "el archivo no está en UTF-8" if how == "windows-1252" else "YAML inválido ("
     assert f"mkdocs.yml:{line}: {expected}" in result.output, result.output
     assert "Traceback" not in result.output and "codec" not in result.output
+
+
+def test_a_tab_that_only_libyaml_accepts_is_refused_with_the_line(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """libyaml reads «{default:<TAB>immediate}», PyYAML (MkDocs' parser and the syndicator's)
+    does not: the shared check uses PyYAML's, so the office hears it once, in Spanish, with the
+    line, instead of a ScannerError from a later reader."""
+    config = project_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("schedule: {default: immediate}", "schedule: {default:\timmediate}", 1), encoding="utf-8"
+    )
+    line = text[: text.index("schedule: {default: immediate}")].count("\n") + 1
+    monkeypatch.chdir(project_copy)
+    for command in (["audit", "--month", "2026-11", "--dry-run"], ["check", "--all"], ["collect", "--dry-run"]):
+        result = CliRunner().invoke(main, command, prog_name="pregon")
+        assert result.exit_code not in (0, None) and isinstance(result.exception, SystemExit), repr(result.exception)
+        assert f"mkdocs.yml:{line}: YAML inválido (hay un tabulador" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("timezone: America/Bogota", "timezone: Marte/Olimpo", "`timezone: Marte/Olimpo` no es una zona horaria"),
+        ("  - pregon:\n", "  - search:\n  - tags:\n  - pregon_no:\n", "configuración inválida"),
+    ],
+)
+def test_check_explains_a_config_without_a_usable_pregon_plugin(
+    project_copy: Path, old: str, new: str, says: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = project_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    monkeypatch.chdir(project_copy)
+    result = CliRunner().invoke(main, ["check", "--all"], prog_name="pregon")
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert says in result.output
+
+
+def test_check_says_when_mkdocs_yml_does_not_enable_pregon(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = project_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("plugins:\n")
+    config.write_text(text[:start] + "plugins:\n  - search\n", encoding="utf-8")
+    monkeypatch.chdir(project_copy)
+    result = CliRunner().invoke(main, ["check", "--all"], prog_name="pregon")
+    assert result.exit_code != 0 and isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "no activa el plugin de Pregón" in result.output
