@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pregon.cli import main
+
+EXAMPLE_CONFIG = (Path(__file__).resolve().parent.parent / "mkdocs.yml").read_bytes()
 
 COMMANDS = [
     ["syndicate", "--dry-run", "--site", "http://127.0.0.1:9/"],
@@ -98,3 +102,35 @@ def test_check_says_when_mkdocs_yml_does_not_enable_pregon(project_copy: Path, m
     result = CliRunner().invoke(main, ["check", "--all"], prog_name="pregon")
     assert result.exit_code != 0 and isinstance(result.exception, SystemExit), repr(result.exception)
     assert "no activa el plugin de Pregón" in result.output
+
+
+_MUTATION = st.lists(
+    st.tuples(st.integers(0, 10**6), st.sampled_from([*b"\x00\t\n \"':-[{!&*\xff\xc3", 65])),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=_MUTATION, cut_at=st.one_of(st.none(), st.floats(0, 1)), command=st.sampled_from(COMMANDS[:6]))
+def test_a_damaged_mkdocs_yml_never_ends_a_command_in_a_traceback(
+    project_copy: Path,
+    cuts: list[tuple[int, int]],
+    cut_at: float | None,
+    command: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bytes of mkdocs.yml replaced (NUL, tab, quotes, YAML indicators, a stray UTF-8 byte) or the
+    file cut short, as an editor or a bad merge leaves it: every command ends with its own
+    message (a SystemExit), never another exception."""
+    config = project_copy / "mkdocs.yml"  # the same copy for every example: start from the original
+    data = bytearray(EXAMPLE_CONFIG)
+    for position, value in cuts:
+        data[position % len(data)] = value
+    if cut_at is not None:
+        data = data[: int(len(data) * cut_at)]
+    config.write_bytes(bytes(data))
+    monkeypatch.chdir(project_copy)
+    monkeypatch.setenv("PREGON_PRIVATE_DIR", str(project_copy.parent / "privado"))
+    result = CliRunner().invoke(main, command, prog_name="pregon")
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
