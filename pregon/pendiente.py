@@ -95,10 +95,29 @@ def run(site: str, commit: str | None, now: datetime | None = None) -> Decision:
     return decision
 
 
+# argparse's own words (it looks them up through gettext as it runs), in Spanish: this module
+# runs before anything is installed, so click and its translation (pregon.click_es) are not there.
+_ARGPARSE_ES = {
+    "usage: ": "uso: ",
+    "options": "opciones",
+    "show this help message and exit": "muestra esta ayuda y termina",
+    "the following arguments are required: %s": "faltan los argumentos: %s",
+    "unrecognized arguments: %s": "argumentos desconocidos: %s",
+    "expected one argument": "se esperaba un valor",
+    "argument %(argument_name)s: %(message)s": "argumento %(argument_name)s: %(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": "opción ambigua: %(option)s puede ser %(matches)s",
+    "ignored explicit argument %r": "se ignoró el valor %r",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="pregon pendiente", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--site", required=True, help="dirección del portal publicado")
-    parser.add_argument("--commit", help="commit que se publicaría (por omisión: el HEAD de git)")
+    setattr(argparse, "_", lambda text: _ARGPARSE_ES.get(text, text))  # noqa: B010 - argparse reads its module global
+    parser = argparse.ArgumentParser(
+        prog="pregon pendiente",
+        description="¿Hay algo que publicar? Compara /pregon/next.json del portal con la hora y el commit.",
+    )
+    parser.add_argument("--site", required=True, metavar="URL", help="dirección del portal publicado")
+    parser.add_argument("--commit", metavar="COMMIT", help="commit que se publicaría (por omisión: el HEAD de git)")
     parser.add_argument("--exit-code", action="store_true", help="termina con 0 si hay que construir y con 3 si no")
     args = parser.parse_args(argv)
     try:

@@ -48,3 +48,21 @@ def test_a_bad_site_is_a_usage_error_in_every_command(site: str, says: str) -> N
 def test_a_good_site_is_kept_without_surrounding_spaces() -> None:
     assert check_site("  https://prensa.example/  ") == "https://prensa.example/"
     assert check_site("http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+
+
+def test_the_stdlib_only_pendiente_speaks_spanish_too() -> None:
+    """The scheduled job's `python -m pregon.pendiente` has no click: argparse's own words are
+    translated (usage, help, a missing or unknown argument)."""
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "pregon.pendiente", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
+        return done.stdout + done.stderr
+
+    shown = run("--help") + run() + run("--site", "https://x.example/", "--otra") + run("--site")
+    assert "uso: pregon pendiente" in shown and "muestra esta ayuda y termina" in shown
+    assert "faltan los argumentos: --site" in shown and "argumentos desconocidos: --otra" in shown
+    assert "argumento --site: se esperaba un valor" in shown
+    for english in ("usage:", "show this help", "required", "unrecognized", "expected one", "does a scheduled"):
+        assert english not in shown, english
