@@ -147,10 +147,21 @@ class PostHistory:
 
     @property
     def needs_reconciliation(self) -> bool:
-        """An intent never followed by an outcome, or a failure that may have posted anyway."""
+        """An intent never followed by an outcome, or a failure that may have posted anyway.
+
+        Only an outcome settles an intent: a read-back line after it, with the confirmation gone
+        (a hand edit, a bad merge), leaves the post to be looked up before anything is sent, never
+        sent again blindly."""
         last = self.last
-        return last is not None and (
-            last.state in ("intent", "unverified") or (last.state == "failed" and last.uncertain)
+        if last is None:
+            return False
+        if last.state in ("intent", "unverified") or (last.state == "failed" and last.uncertain):
+            return True
+        if self.done is not None:
+            return False
+        intents = [i for i, e in enumerate(self.entries) if e.state == "intent"]
+        return bool(intents) and not any(
+            e.state == "failed" or e.state in DONE_STATES for e in self.entries[intents[-1] + 1 :]
         )
 
     @property

@@ -67,6 +67,43 @@ def test_outbox_reconciles_an_intent_left_by_a_crash(tmp_path: Path, hand_site: 
     assert (project / "outbox" / f"{key}.json").read_text() == written
 
 
+def test_an_intent_whose_confirmation_is_gone_is_looked_up_not_sent_again(tmp_path: Path, hand_site: HandSite) -> None:
+    """Found by mutating a real ledger: with the `confirmed` line lost (a hand edit, a bad merge)
+    but its `read_back` line kept, the last line was no intent, so the post was sent again without
+    looking. Only an outcome settles an intent: the run finds the post and reconciles it."""
+    project = make_project(tmp_path / "project", {})
+    spec = Spec("uno")
+    hand_site.write([spec])
+    approve(project, spec.digest)
+    with hand_site.serve() as site:
+        assert run_syndicate(project, site).returncode == 0
+        path = next((project / "records" / "ledger").glob("*.jsonl"))
+        kept = [line for line in path.read_text().splitlines() if json.loads(line)["state"] != "confirmed"]
+        assert [json.loads(line)["state"] for line in kept][-1] == "read_back"
+        path.write_text("\n".join(kept) + "\n")
+        result = run_syndicate(project, site)
+    assert result.returncode == 0, result.output
+    assert "ya existía" in result.stdout
+    assert [line["state"] for line in sending_lines(project)].count("intent") == 1  # nothing sent twice
+
+
+def test_a_history_is_settled_only_by_an_outcome(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path, run="r1")
+    common = {"item": "i", "channel": "outbox", "digest": "sha256:1", "attempt": 1}
+    for key, states in {
+        "sin-resultado": ["intent", "read_back"],
+        "fallo": ["intent", "failed"],
+        "hecho": ["intent", "confirmed", "read_back"],
+        "reintento": ["intent", "failed", "intent"],
+    }.items():
+        for state in states:
+            ledger.append(state, key=key, **common)  # type: ignore[arg-type]
+    assert [k for k in ("sin-resultado", "fallo", "hecho", "reintento") if ledger.history(k).needs_reconciliation] == [
+        "sin-resultado",
+        "reintento",
+    ]
+
+
 def test_unreadable_approval_records_stop_the_run(tmp_path: Path, hand_site: HandSite) -> None:
     project = make_project(tmp_path / "project", {})
     spec = Spec("uno")
