@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,18 +49,24 @@ def test_dry_run_ledger_refuses_writes(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def test_outbox_reconciles_an_intent_left_by_a_crash(tmp_path: Path, hand_site: HandSite) -> None:
-    """The outbox wrote its files, the run died before confirming: the next run adopts them."""
+@contextlib.contextmanager
+def published_once(tmp_path: Path, hand_site: HandSite) -> Iterator[tuple[Path, str, Path]]:
+    """A project whose approved release «uno» went out to the outbox in a first run, with its
+    live site still served: (project, site, ledger file)."""
     project = make_project(tmp_path / "project", {})
     spec = Spec("uno")
     hand_site.write([spec])
     approve(project, spec.digest)
     with hand_site.serve() as site:
         assert run_syndicate(project, site).returncode == 0
+        yield project, site, next((project / "records" / "ledger").glob("*.jsonl"))
+
+
+def test_outbox_reconciles_an_intent_left_by_a_crash(tmp_path: Path, hand_site: HandSite) -> None:
+    """The outbox wrote its files, the run died before confirming: the next run adopts them."""
+    with published_once(tmp_path, hand_site) as (project, site, path):
         key = post_key("uno", "outbox")
         written = (project / "outbox" / f"{key}.json").read_text()
-        lines = (project / "records" / "ledger").glob("*.jsonl")
-        path = next(lines)
         path.write_text(path.read_text().splitlines()[0] + "\n")  # keep only the intent
         result = run_syndicate(project, site)
     assert result.returncode == 0, result.output
@@ -71,13 +79,7 @@ def test_an_intent_whose_confirmation_is_gone_is_looked_up_not_sent_again(tmp_pa
     """Found by mutating a real ledger: with the `confirmed` line lost (a hand edit, a bad merge)
     but its `read_back` line kept, the last line was no intent, so the post was sent again without
     looking. Only an outcome settles an intent: the run finds the post and reconciles it."""
-    project = make_project(tmp_path / "project", {})
-    spec = Spec("uno")
-    hand_site.write([spec])
-    approve(project, spec.digest)
-    with hand_site.serve() as site:
-        assert run_syndicate(project, site).returncode == 0
-        path = next((project / "records" / "ledger").glob("*.jsonl"))
+    with published_once(tmp_path, hand_site) as (project, site, path):
         kept = [line for line in path.read_text().splitlines() if json.loads(line)["state"] != "confirmed"]
         assert [json.loads(line)["state"] for line in kept][-1] == "read_back"
         path.write_text("\n".join(kept) + "\n")
