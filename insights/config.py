@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pregon.config_file import AnyTagLoader, ConfigFileError, config_text
+from pregon.config_file import ConfigFileError, load_config_document
 
 from ..syndicate.config import ConfigError, SyndicateConfig, load_config
 from .sentiment.classifier import DEFAULT
@@ -121,7 +120,7 @@ def load_settings(path: str | Path = "mkdocs.yml") -> Settings:
 
 def _entity_name(path: Path) -> str:
     try:
-        document = yaml.load(config_text(path), Loader=AnyTagLoader) or {}
+        document = load_config_document(path) or {}
     except ConfigFileError:
         return ""
     plugins = document.get("plugins") if isinstance(document, Mapping) else None

@@ -1,20 +1,22 @@
-"""mkdocs.yml as text, for every command that reads it: the file, its encoding and its YAML syntax.
+"""mkdocs.yml read and parsed for every command that reads it: the file, its encoding, its YAML.
 
 An office edits mkdocs.yml by hand, sometimes with an editor that saves Windows-1252, and every
-``pregon`` command reads it first. :func:`config_text` reads it once and says in Spanish, with the
-line, what keeps it from being read: the file, a byte that is not UTF-8, a YAML mistake (checked
-with a loader that accepts every tag, since ``!ENV`` and ``!!python/name`` are MkDocs' business).
-Each caller then loads the text with its own loader.
+``pregon`` command reads it first. :func:`load_config_document` reads it, parses it once with the
+caller's loader and says in Spanish, with the line, what keeps it from being used: the file, a byte
+that is not UTF-8, a YAML mistake. :class:`AnyTagLoader` is the loader for callers that only need
+to know the file is readable or want plain names from it (``!ENV`` and ``!!python/name`` are
+MkDocs' business).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .os_errors import reason
-from .yaml_es import yaml_reason
+from .yaml_es import problem_line, yaml_reason
 
 
 class ConfigFileError(ValueError):
@@ -35,8 +37,9 @@ class AnyTagLoader(yaml.SafeLoader):
 AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def config_text(path: str | Path) -> str:
-    """The text of mkdocs.yml at ``path``; :class:`ConfigFileError` if it cannot be used."""
+def load_config_document(path: str | Path, loader: type[yaml.SafeLoader] = AnyTagLoader) -> Any:
+    """The document of mkdocs.yml at ``path`` as ``loader`` builds it (a subclass of PyYAML's
+    SafeLoader); :class:`ConfigFileError` if it cannot be read, decoded or parsed."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -52,12 +55,10 @@ def config_text(path: str | Path) -> str:
             line,
         ) from None
     try:
-        yaml.load(text, Loader=AnyTagLoader)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        stopped: int | None = mark.line + 1 if mark is not None else None
+        stopped = problem_line(exc)
         where = f":{stopped}" if stopped is not None else ""
         raise ConfigFileError(f"{path}{where}: YAML inválido ({yaml_reason(exc)})", stopped) from None
     except RecursionError:
         raise ConfigFileError(f"{path}: YAML inválido (tiene demasiados niveles anidados)") from None
-    return text

@@ -39,7 +39,7 @@ import yaml
 
 from .cli import config_option, dry_run_option, one_line
 from .clock import fixed_now
-from .config_file import ConfigFileError, config_text
+from .config_file import ConfigFileError, load_config_document
 from .yaml_es import yaml_reason
 
 EXAMPLE_MARKERS: tuple[str, ...] = (
@@ -297,7 +297,7 @@ def _read_config(config: Path) -> dict[str, Any]:
     from mkdocs.utils.yaml import yaml_load
 
     try:
-        config_text(config)
+        load_config_document(config)
     except ConfigFileError as exc:
         raise InitError(str(exc)) from None
     try:

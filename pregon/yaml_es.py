@@ -91,10 +91,16 @@ def _named(found: str) -> str:
     return "otro elemento" if found.startswith("'<") else found
 
 
-def yaml_line(exc: yaml.YAMLError) -> str:
-    """``":N"`` with the 1-based line PyYAML stopped at, to follow a path; empty when it gave none."""
+def problem_line(exc: yaml.YAMLError) -> int | None:
+    """The 1-based line PyYAML stopped at, or None when it gave none."""
     mark = getattr(exc, "problem_mark", None)
-    return f":{mark.line + 1}" if mark is not None else ""
+    return mark.line + 1 if mark is not None else None
+
+
+def yaml_line(exc: yaml.YAMLError) -> str:
+    """``":N"`` with the line PyYAML stopped at, to follow a path; empty when it gave none."""
+    line = problem_line(exc)
+    return f":{line}" if line is not None else ""
 
 
 def yaml_reason(exc: yaml.YAMLError) -> str:

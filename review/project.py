@@ -34,7 +34,7 @@ from pregon.plugins.release import Release, ReleaseRules, rules_from
 from pregon.plugins.sanitize import DEFAULT_IFRAME_HOSTS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pregon.config_file import ConfigFileError, config_text
+from pregon.config_file import ConfigFileError, load_config_document
 
 RULES_PACKAGE = "pregon.review"
 
@@ -157,7 +157,7 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
     if not config_file.is_file():
         raise ProjectError(f"{config_file}: no existe; ejecute el comando en la carpeta del portal o use --config")
     try:
-        config_text(config_file)  # the file, its encoding and its YAML, explained in Spanish
+        load_config_document(config_file)  # the file, its encoding and its YAML, explained in Spanish
     except ConfigFileError as exc:
         raise ProjectError(str(exc)) from None
     problems = _MkDocsProblems()

@@ -53,8 +53,7 @@ from pydantic import (
     field_validator,
 )
 
-from pregon.config_file import ConfigFileError, config_text
-from pregon.yaml_es import yaml_reason
+from pregon.config_file import ConfigFileError, load_config_document
 
 from .alerts import AlertsConfig
 from .schedule import ScheduleConfig
@@ -337,13 +336,9 @@ def load_config(path: str | Path = "mkdocs.yml") -> SyndicateConfig:
     """Read mkdocs.yml at ``path`` and return the validated ``syndicate`` configuration."""
     path = Path(path)
     try:
-        document = yaml.load(config_text(path), Loader=_Loader)
+        document = load_config_document(path, _Loader)
     except ConfigFileError as exc:
         raise ConfigError(str(exc), exc.line) from None
-    except yaml.YAMLError as exc:  # a construction error of !ENV (config_text reads every tag as None)
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(f"{path}{f':{line}' if line else ''}: YAML inválido ({yaml_reason(exc)})", line) from None
     if not isinstance(document, Mapping):
         raise ConfigError(f"{path}: se esperaba un mapa de opciones de MkDocs")
     options = _plugin_options(document.get("plugins"))

@@ -138,7 +138,7 @@ def append_lines(path: Path, records: list[dict[str, Any]], *, durable: bool = F
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, mode)
     except OSError as exc:
         raise RecordError(
-            f"{path}: no se pudo escribir en los registros ({_reason(exc)}); no se escribió nada"
+            f"{path}: no se pudo escribir en los registros ({reason(exc)}); no se escribió nada"
         ) from None
     try:
         size = os.fstat(descriptor).st_size
@@ -152,7 +152,7 @@ def append_lines(path: Path, records: list[dict[str, Any]], *, durable: bool = F
             os.ftruncate(descriptor, size)
             os.fsync(descriptor)
             raise RecordError(
-                f"{path}: no se pudo escribir en los registros ({_reason(exc)}); no se escribió nada "
+                f"{path}: no se pudo escribir en los registros ({reason(exc)}); no se escribió nada "
                 "y el archivo quedó como estaba"
             ) from None
     finally:
@@ -178,7 +178,3 @@ def repair_folder(records: Path) -> list[str]:
     if not records.is_dir():
         return []
     return [message for path in sorted(records.rglob("*.jsonl")) if (message := quarantine_torn_tail(path))]
-
-
-def _reason(exc: OSError) -> str:
-    return reason(exc)
