@@ -21,6 +21,7 @@ import shutil
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2.bccache import Bucket, BytecodeCache
@@ -51,14 +52,32 @@ def file_status(path: str) -> str:
     return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
 
-def digest(*parts: bytes | str) -> str:
-    """Hex SHA-256 of ``parts``, each length-prefixed so that ("ab", "c") ≠ ("a", "bc")."""
-    h = hashlib.sha256()
+def _feed(h: hashlib._Hash, parts: tuple[bytes | str, ...]) -> None:
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
+
+
+def digest(*parts: bytes | str) -> str:
+    """Hex SHA-256 of ``parts``, each length-prefixed so that ("ab", "c") ≠ ("a", "bc")."""
+    h = hashlib.sha256()
+    _feed(h, parts)
     return h.hexdigest()
+
+
+def digest_after(*prefix: bytes | str) -> Callable[..., str]:
+    """``digest(*prefix, *parts)`` as a function of ``parts``, with the prefix hashed once: for
+    keys made by the ten thousand that share their first parts (every crop of a site)."""
+    base = hashlib.sha256()
+    _feed(base, prefix)
+
+    def finish(*parts: bytes | str) -> str:
+        h = base.copy()
+        _feed(h, parts)
+        return h.hexdigest()
+
+    return finish
 
 
 class BuildCache:

@@ -28,7 +28,7 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageOps
 
-from .cache import BuildCache, digest
+from .cache import BuildCache, digest, digest_after
 from .kept_output import KeptOutput
 from .media import Media
 from .records import Record
@@ -71,22 +71,18 @@ class Crop(Record):
     mime: str = "image/jpeg"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
     """What making one crop needs: the source file, its region and the output size. ``draft`` is
-    the size the JPEG decoder may reduce the source to first (all crops of the image share it)."""
+    the size the JPEG decoder may reduce the source to first (all crops of the image share it);
+    ``key`` names the crop's bytes (:func:`crop_key`)."""
 
     source: str  # absolute path
     source_sha: str
     box: tuple[int, int, int, int]
     size: tuple[int, int]
-    draft: tuple[int, int] | None = None
-
-    @functools.cached_property
-    def key(self) -> str:
-        return digest(
-            "crop", ALGORITHM, PIL.__version__, self.source_sha, repr(self.box), repr(self.size), repr(self.draft)
-        )
+    draft: tuple[int, int] | None
+    key: str
 
     @property
     def origin(self) -> str:
@@ -95,6 +91,16 @@ class Job:
 
 
 Focus = tuple[float, float] | None
+Box = tuple[int, int, int, int]
+Size = tuple[int, int]
+
+_crop_key = digest_after("crop", ALGORITHM, PIL.__version__)
+
+
+def crop_key(source_sha: str, box: Box, size: Size, draft: Size | None) -> str:
+    """What a crop's bytes depend on: its source's hash, region, size and decode size, the
+    algorithm and Pillow. Its first 12 characters are in the crop's file name."""
+    return _crop_key(source_sha, repr(box), repr(size), repr(draft))
 
 
 def crops_version() -> str:
@@ -147,19 +153,29 @@ def image_facts(data: bytes, focus: Focus) -> ImageFacts:
     return (hashlib.sha256(data).hexdigest(), width, height, stored[0], stored[1], jpeg, fx, fy)
 
 
+@functools.lru_cache(maxsize=1024)
+def _geometry(
+    width: int, height: int, stored: Size, jpeg: bool, focus: Focus
+) -> tuple[tuple[tuple[Ratio, Box, Size], ...], Size | None]:
+    """Each ratio's region and size, and the size the decoder may reduce the source to. Photos of
+    one camera share their size, so a site has few of these (a warm build plans every image)."""
+    shapes = tuple((ratio, *crop_box(width, height, ratio, focus)) for ratio in RATIOS)
+    # A JPEG decodes at 1/2, 1/4 or 1/8 of its size much faster; allowed while every crop still
+    # has at least as many pixels as it keeps.
+    reduction = min((box[2] - box[0]) / size[0] for _, box, size in shapes)
+    draft = (math.ceil(stored[0] / reduction), math.ceil(stored[1] / reduction)) if jpeg and reduction >= 2 else None
+    return shapes, draft
+
+
 def plan_image(facts: ImageFacts, src: str, source: str = "") -> tuple[list[Crop], list[Job]]:
     """The crops of an image (site path ``src``, file ``source``), and how to make each one."""
     sha, width, height, stored_w, stored_h, jpeg, fx, fy = facts
     focus = (fx, fy) if fx is not None and fy is not None else None
+    shapes, draft = _geometry(width, height, (stored_w, stored_h), jpeg, focus)
     word = file_word(src)
-    shapes = [(ratio, *crop_box(width, height, ratio, focus)) for ratio in RATIOS]
-    # A JPEG decodes at 1/2, 1/4 or 1/8 of its size much faster; allowed while every crop still
-    # has at least as many pixels as it keeps.
-    reduction = min((box[2] - box[0]) / size[0] for _, box, size in shapes)
-    draft = (math.ceil(stored_w / reduction), math.ceil(stored_h / reduction)) if jpeg and reduction >= 2 else None
     crops, jobs = [], []
     for ratio, box, size in shapes:
-        job = Job(source, sha, box, size, draft)
+        job = Job(source, sha, box, size, draft, crop_key(sha, box, size, draft))
         name = f"{word}.{ratio.word}-{size[0]}x{size[1]}.{job.key[:12]}.jpg"
         crops.append(Crop(ratio.label, f"{FOLDER}/{name}", size[0], size[1]))
         jobs.append(job)
