@@ -38,6 +38,7 @@ from .gitinfo import tracked_under
 from .htmlconform import conform
 from .kept_output import KeptOutput, source_origin, unique_dests
 from .manifest import MANIFEST_PATH, ItemTexts, entity_facts, render_manifest
+from .nesting import NestingGuard
 from .page_cache import TEMPLATE as CACHED_TEMPLATE
 from .page_cache import PageCache, ServedFile
 from .page_cache import serve as serve_cached
@@ -114,6 +115,9 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 "válida; escríbala como AAAA-MM-DD HH:MM"
             ) from None
         themedir.register(config)
+        # A body nested deep enough to make Python-Markdown recurse is refused by name and line.
+        self.nesting = NestingGuard()
+        config.markdown_extensions.append(self.nesting)  # type: ignore[arg-type]  # Markdown takes instances
         self.frame_sources = frame_sources(self.config.iframe_hosts)
         self.rules = ReleaseRules(
             dependencias=dict(self.config.dependencias),
@@ -452,9 +456,13 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             page.meta["template"] = CACHED_TEMPLATE
             serve_cached(page, cached)
         if entry is not None and _same_body(markdown, entry.release.body):
+            release = entry.release
+            self.nesting.page(lambda: (release.display_path, release.body_line))
             # MkDocs made its own copy of the body while looking for front matter; the
             # catalogue's copy serves, and a 20,000-release build holds one copy, not two.
-            return entry.release.body
+            return release.body
+        root = Path(config.config_file_path).resolve().parent
+        self.nesting.page(lambda: _body_origin(page, page.file.abs_src_path, root))
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

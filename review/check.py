@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pregon.plugins.lifecycle import now
+from pregon.plugins.nesting import NestingGuard, TooDeep
 from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import Media, Release, release_from_source, update_id
 from pregon.plugins.sanitize import body_problems, removals
@@ -99,10 +100,16 @@ def _check_body_html(report: ReleaseReport, source: SourceFile, project: Project
     """Errors for what the portal's sanitiser would remove from the body, as the build renders it."""
     import markdown
 
+    guard = NestingGuard()
+    guard.page(lambda: (report.path, prose.body_first_line(source)))
     converter = markdown.Markdown(
-        extensions=list(project.markdown_extensions), extension_configs=dict(project.markdown_configs)
+        extensions=[*project.markdown_extensions, guard], extension_configs=dict(project.markdown_configs)
     )
-    html = converter.convert(source.body)
+    try:
+        html = converter.convert(source.body)
+    except TooDeep as exc:  # the build refuses it alike
+        report.error(RULE_HTML, exc.reason, exc.line)
+        return
     removed = removals(html, project.iframe_hosts)
     for problem in body_problems(report.path, source.body, prose.body_first_line(source), removed):
         report.error(RULE_HTML, problem.message, problem.line)
