@@ -41,6 +41,8 @@ RULE = "lenguaje-incluyente"
 # ciudadanos" and "niños, niñas y adolescentes" both fit; a feminine form two sentences away does not.
 _DOUBLET_WINDOW = 45
 _CONTEXT_WINDOW = 80
+MATCH_SECONDS = 2.0
+"""Longest a rule may take on one piece of text: an office's own pattern can backtrack for minutes."""
 _WORD_EDGE_BEFORE = r"(?<![\p{L}\p{N}@])"
 _WORD_EDGE_AFTER = r"(?![\p{L}\p{N}@])"
 _FLAGS = regex.IGNORECASE | regex.V1
@@ -71,7 +73,8 @@ class Rule:
     doublet: bool = False
 
     def hits(self, folded: str) -> Iterator[regex.Match[str]]:
-        for match in self.pattern.finditer(folded):
+        """Raises TimeoutError when the rule's patterns take over :data:`MATCH_SECONDS` on ``folded``."""
+        for match in self.pattern.finditer(folded, timeout=MATCH_SECONDS):
             if self.unless_before is not None and self.unless_before.search(
                 folded, max(0, match.start() - _CONTEXT_WINDOW), match.start()
             ):
@@ -253,10 +256,20 @@ def _names_something(folded: str, match: regex.Match[str]) -> bool:
 # --- Checking -----------------------------------------------------------------------------------
 
 
-def matches(rules: Iterable[Rule], text: str) -> Iterator[tuple[Rule, regex.Match[str]]]:
-    """Every rule hit in ``text`` (offsets into ``text``), in text order, without overlapping hits."""
+def matches(
+    rules: Iterable[Rule], text: str, too_slow: list[Rule] | None = None
+) -> Iterator[tuple[Rule, regex.Match[str]]]:
+    """Every rule hit in ``text`` (offsets into ``text``), in text order, without overlapping hits.
+    A rule that takes too long on ``text`` is left out and added to ``too_slow``."""
     folded = fold(text)
-    hits = sorted(((r, m) for r in rules for m in r.hits(folded)), key=lambda h: (h[1].start(), -h[1].end()))
+    found: list[tuple[Rule, regex.Match[str]]] = []
+    for rule in rules:
+        try:
+            found += [(rule, m) for m in rule.hits(folded)]
+        except TimeoutError:
+            if too_slow is not None:
+                too_slow.append(rule)
+    hits = sorted(found, key=lambda h: (h[1].start(), -h[1].end()))
     end = -1
     for rule, match in hits:
         if match.start() >= end:
@@ -267,7 +280,8 @@ def matches(rules: Iterable[Rule], text: str) -> Iterator[tuple[Rule, regex.Matc
 def check(report: ReleaseReport, pieces: Iterable[Piece], rules: list[Rule]) -> None:
     """Warn about every rule hit in the release's prose."""
     for piece in pieces:
-        for rule, match in matches(rules, piece.text):
+        too_slow: list[Rule] = []
+        for rule, match in matches(rules, piece.text, too_slow):
             found = " ".join(piece.text[match.start() : match.end()].split())
             suggestion = " / ".join(f"«{s}»" for s in rule.suggest)
             note = f" ({rule.note})" if rule.note else ""
@@ -276,4 +290,11 @@ def check(report: ReleaseReport, pieces: Iterable[Piece], rules: list[Rule]) -> 
                 RULE,
                 f"`{piece.field}`: «{found}» ({rule.family}){note}; considere {suggestion}{source}",
                 piece.line_at(match.start()),
+            )
+        for rule in too_slow:
+            report.warning(
+                RULE,
+                f"`{piece.field}`: la regla «{rule.id}» tardó más de {MATCH_SECONDS:g} s en este texto y no se "
+                "aplicó: revise su expresión (un patrón que se repite dentro de otro puede tardar minutos)",
+                piece.line_at(0),
             )

@@ -32,6 +32,7 @@ SUMMARY_PREVIEW, SUMMARY_SEARCH = 200, 155
 _END = regex.compile(r"[.!?…]+[»”\"')\]]*(?=\s|$)")
 _NEXT = regex.compile(r"\s*(\S?)")
 _TOKEN_BEFORE = regex.compile(r"([\p{L}\p{N}.º°ª]+)$")
+_LONGEST_TOKEN = 64  # longer than any abbreviation: a longer token before a period is a word or a number
 # Abbreviations of Colombian public writing: after them a period does not end the sentence.
 ABBREVIATIONS = frozenset(
     [
@@ -169,7 +170,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _is_abbreviation(text: str, end: regex.Match[str]) -> bool:
-    token = _TOKEN_BEFORE.search(text, 0, end.start())
+    # Only the end of the text before: an anchored search from 0 read the whole text again at
+    # every period (minutes for a long body full of abbreviations).
+    token = _TOKEN_BEFORE.search(text, max(0, end.start() - _LONGEST_TOKEN), end.start())
     if token is None:
         return False
     word = token.group(1).lower().rstrip(".")

@@ -300,3 +300,39 @@ def test_institutional_phones_are_allowed(ws: Workspace) -> None:
     path = ws.write("lineas", body="Informes en la línea (601) 234 5678 o al 311 456 7890.\n")
     found = [f.message.split("«")[1].split("»")[0] for f in rules(ws.report(path), "datos-personales")]
     assert found == ["311 456 7890"]
+
+
+def test_a_rule_that_backtracks_for_minutes_is_skipped_with_a_warning_and_the_others_still_apply(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An office's own pattern can be catastrophic on some text (here a nested repetition on a long
+    run of «a»): `pregon check` used to hang on it. Now that rule is named and left out."""
+    monkeypatch.setattr(inclusive, "MATCH_SECONDS", 0.2)
+    (ws.root / "propias.yml").write_text(
+        "rules:\n  - id: lenta\n    family: estilo\n    patterns: ['(a|aa)+c']\n    suggest: [otra cosa]\n",
+        encoding="utf-8",
+    )
+    ws.configure(review="inclusive_language_extra: [propias.yml]\n")
+    path = ws.write("lenta", body="Invitamos a los funcionarios. " + "a" * 60 + "\n")
+    messages = [f.message for f in rules(ws.report(path), "lenguaje-incluyente")]
+    assert any("«los funcionarios»" in m for m in messages), messages
+    [slow] = [m for m in messages if "«lenta»" in m]
+    assert "tardó más de 0.2 s en este texto y no se aplicó" in slow
+
+
+def test_numbers_before_a_noun_are_read_in_linear_time() -> None:
+    """The shipped rules allowed «1.500 vecinos» with ``\\d[\\d.]*``, which tried every digit of a
+    long run of «1.1.1…» to its end: 30 s for 40 KB. Both the hit and the run now stay cheap."""
+    shipped = inclusive.load_rules(RULES)
+    assert [m.group() for _, m in inclusive.matches(shipped, "Llegaron 1.500 campesinos.")] == ["1.500 campesinos"]
+    slow: list[inclusive.Rule] = []
+    assert list(inclusive.matches(shipped, "1." * 20_000, slow)) == []
+    assert slow == []
+
+
+def test_a_long_body_full_of_abbreviations_is_split_without_rereading_it() -> None:
+    """Each period used to search the text from its start for the word before it: a 180 KB body
+    of abbreviations kept `pregon check` busy for minutes. The answer is the same as for one copy."""
+    one = "El Sr. Pérez llegó a las 8 a. m. con la Dra. Gómez. Trajo 3.150 kits, etc. Después habló."
+    many = " ".join([one] * 2_000)
+    assert len(plain.sentences(many)) == 2_000 * len(plain.sentences(one)) == 6_000
