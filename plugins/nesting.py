@@ -35,6 +35,8 @@ MAX_TREE_DEPTH = 120
 """Nested elements in a body's HTML; about 1,000 made the table of contents recurse too deep."""
 
 _FENCE = re.compile(r"\s*(`{3,}|~{3,})")
+_PREFIX = re.compile(r"(?: +|>|(?:[-*+]|\d{1,9}[.)])(?= |$))+")
+_PREFIX_TOKEN = re.compile(r" +|>|[-*+]|\d{1,9}[.)]")
 _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)([^<>]*)")
 _MARKDOWN_ATTRIBUTE = re.compile(r"\smarkdown(?=[\s=>/]|$)", re.IGNORECASE)
 _BRACKET = re.compile(r"\\.|\]\(?|[\[)]")
@@ -118,11 +120,7 @@ def deep_block_line(lines: list[str], tab_length: int = 4) -> int | None:
         if not line.strip():
             brackets = targets = 0  # a blank line ends the paragraph, and any link in it
             continue
-        prefix = line[: len(line) - len(line.lstrip(" >"))]
-        quotes = prefix.count(">")
-        inside = prefix.rsplit(">", 1)[-1]  # the indentation inside the innermost quote
-        indent = len(inside) - 1 if quotes and inside.startswith(" ") else len(inside)
-        depth = quotes + indent // tab_length
+        depth = _prefix_depth(line, tab_length)
         deepest_html = len(blocks)
         if "<" in line:
             for tag in _TAG.finditer(line):
@@ -147,6 +145,23 @@ def deep_block_line(lines: list[str], tab_length: int = 4) -> int | None:
         if depth + deepest_html > MAX_BLOCK_DEPTH or deepest_brackets > MAX_BLOCK_DEPTH:
             return index
     return None
+
+
+def _prefix_depth(line: str, tab_length: int) -> int:
+    """Blocks a line opens before its text: each ``>`` or list marker («- - 1. x» is three lists),
+    and each ``tab_length`` spaces of indentation (the space after a marker does not count)."""
+    prefix = _PREFIX.match(line)
+    if prefix is None:
+        return 0
+    depth, after_marker = 0, False
+    for token in _PREFIX_TOKEN.findall(prefix.group()):
+        if token[0] == " ":
+            depth += (len(token) - after_marker) // tab_length
+            after_marker = False
+        else:
+            depth += 1
+            after_marker = True
+    return depth
 
 
 class _TreeDepth(Treeprocessor):
