@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 
 from .localfiles import LocalFile, LocalFileError, SiteFolder, read_local
-from .problems import Loc
+from .problems import Loc, clip
 from .records import Record
 from .source import Reference, is_local_video, is_url
 from .videoinfo import video_info
@@ -82,9 +82,9 @@ class MediaReader:
             found = read_local(target, limit, keep=keep)
         except LocalFileError as exc:
             if exc.missing:
-                message = f"no se encuentra el archivo `{ref.ref}` junto al comunicado: revise el nombre y la carpeta"
+                message = f"no se encuentra el archivo `{clip(ref.ref, 120)}` junto al comunicado: revise el nombre y la carpeta"
             else:
-                message = f"el archivo `{ref.ref}` {exc}"
+                message = f"el archivo `{clip(ref.ref, 120)}` {exc}"
             self.fail(ref.field, message, ref.loc)
             return None
         self.hashed.append((ref, found))
@@ -96,11 +96,13 @@ class MediaReader:
             # Reported at the image's own line: that is where the missing alt text goes.
             self.fail(
                 alt_field,
-                f"falta `{alt_field}` para la imagen `{ref.ref}`: describa la imagen para personas que no pueden verla",
+                f"falta `{alt_field}` para la imagen `{clip(ref.ref, 120)}`: describa la imagen para personas que no pueden verla",
                 ref.loc,
             )
         if not ref.ref.lower().endswith(IMAGE_SUFFIXES):
-            self.fail(ref.field, f"`{ref.ref}` no es una imagen: use un archivo JPG, PNG, WebP o GIF", ref.loc)
+            self.fail(
+                ref.field, f"`{clip(ref.ref, 120)}` no es una imagen: use un archivo JPG, PNG, WebP o GIF", ref.loc
+            )
             return None
         found = self.file(ref, keep=True)
         if found is None:
@@ -111,7 +113,9 @@ class MediaReader:
                 width, height = img.size
                 mime = Image.MIME.get(img.format or "")
         except Exception:  # Pillow's format plugins raise many types on a hostile header
-            self.fail(ref.field, f"`{ref.ref}` no es una imagen válida o está dañada: expórtela de nuevo", ref.loc)
+            self.fail(
+                ref.field, f"`{clip(ref.ref, 120)}` no es una imagen válida o está dañada: expórtela de nuevo", ref.loc
+            )
             return None
         return Media("image", alt or "", src=src, mime=mime, width=width, height=height, bytes=data.size)
 

@@ -65,7 +65,10 @@ class SourceFile:
     lines: Mapping[Loc, int]
 
     def line(self, loc: Loc) -> int | None:
-        """Line of ``loc``, or of its nearest enclosing value that has one."""
+        """Line of ``loc``, or of its nearest enclosing value that has one. ``("body", n)`` is the
+        body's line ``n`` (0-based)."""
+        if len(loc) == 2 and loc[0] == "body" and isinstance(loc[1], int):
+            return self.body_line + loc[1]
         for end in range(len(loc), 0, -1):
             found = self.lines.get(loc[:end])
             if found is not None:
@@ -344,18 +347,28 @@ def is_local_video(ref: str) -> bool:
 
 def body_images(body: str) -> list[str]:
     """Local images (and HTML videos) the body shows, in order of appearance."""
+    return [path for path, _ in body_image_places(body)]
+
+
+def body_image_places(body: str) -> list[tuple[str, int]]:
+    """Each local image (or HTML video) of the body, in order, with the body line (0-based) that
+    shows it."""
     definitions: dict[str, str] | None = None
-    out: list[str] = []
-    for alt, inline, label, html in _BODY_IMAGE.findall(body):
+    out: list[tuple[str, int]] = []
+    lines_before, counted = 0, 0
+    for found in _BODY_IMAGE.finditer(body):
+        alt, inline, label, html = found.groups()
         ref = inline or html
         if not ref:  # reference style: ![alt][label], ![alt][] or ![alt]
             if definitions is None:
                 definitions = {k.strip().lower(): v for k, v in reversed(_DEFINITION.findall(body))}
-            ref = definitions.get((label or alt).strip().lower(), "")
+            ref = definitions.get((label or alt or "").strip().lower(), "")
         if ref and not is_url(ref):
             path = _local_path(ref)
             if path:
-                out.append(path)
+                lines_before += body.count("\n", counted, found.start())
+                counted = found.start()
+                out.append((path, lines_before))
     return out
 
 
@@ -382,7 +395,7 @@ def item_references(source: SourceFile) -> list[Reference]:
     video = meta.get("video")
     if isinstance(video, str) and is_local_video(video):
         refs.append(Reference("video", video, ("video",), "video"))
-    refs.extend(Reference("body", ref, ("body",), "body") for ref in body_images(source.body))
+    refs.extend(Reference("body", ref, ("body", line), "body") for ref, line in body_image_places(source.body))
     return refs
 
 

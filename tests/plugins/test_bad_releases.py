@@ -51,6 +51,16 @@ SHOWN = f"content/{ITEM}.md"
             "image: no-existe.jpg",
             "no se encuentra el archivo `no-existe.jpg`",
         ),
+        (
+            "\nLos fines de semana",
+            "\nEl plano: ![Plano de la biblioteca](plano.png)\n\nLos fines de semana",
+            "md:15: no se encuentra el archivo `plano.png` junto al comunicado",
+        ),
+        (
+            "\nLos fines de semana",
+            "\n![Plano](" + "plano/" * 2000 + "x.png)\n\nLos fines de semana",
+            "md:15: el archivo `plano/plano/",
+        ),
     ],
     ids=[
         "missing-title",
@@ -59,6 +69,8 @@ SHOWN = f"content/{ITEM}.md"
         "unknown-dependencia",
         "malformed-yaml",
         "missing-image",
+        "missing-body-image-at-its-line",
+        "absurd-body-image-path-quoted-short",
     ],
 )
 def test_bad_front_matter_fails_the_build_in_spanish(
@@ -69,6 +81,7 @@ def test_bad_front_matter_fails_the_build_in_spanish(
     assert result.returncode != 0
     assert SHOWN in result.stderr and expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+    assert max(len(line) for line in result.stderr.splitlines()) < 400, "a message quotes a value whole"
 
 
 def test_bad_field_message_points_at_the_line(project_copy: Path, tmp_path: Path) -> None:
