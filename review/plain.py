@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import regex
+from pregon.plugins.problems import clip
 
 from .findings import ReleaseReport
 from .prose import Piece
@@ -203,7 +204,7 @@ def check_sentences(report: ReleaseReport, pieces: Iterable[Piece], max_words: i
             words = len(_WORD.findall(_MERIDIEM.sub(r"\1m", sentence)))
             if words <= max_words:
                 continue
-            opening = " ".join(sentence.split()[:6])
+            opening = clip(" ".join(sentence.split()[:6]), 80)
             message = (
                 f"`{piece.field}`: la frase que empieza «{opening}…» tiene {words} palabras; "
                 f"el lenguaje claro recomienda no más de {max_words}: divídala"

@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 import regex
+from pregon.plugins.problems import clip
 
 from . import word_forms
 from .findings import ReleaseReport
@@ -140,7 +141,7 @@ def check(report: ReleaseReport, pieces: Iterable[Piece], checker: SpellChecker)
             hint = f"; ¿quiso decir {', '.join(f'«{o}»' for o in options)}?" if options else ""
             report.warning(
                 RULE,
-                f"`{piece.field}`: «{word}» no está en el diccionario{hint} "
+                f"`{piece.field}`: «{clip(word)}» no está en el diccionario{hint} "
                 "(si es un nombre propio, agréguelo a la lista de palabras de la oficina)",
                 piece.line_at(match.start()),
             )

@@ -336,3 +336,12 @@ def test_a_long_body_full_of_abbreviations_is_split_without_rereading_it() -> No
     one = "El Sr. Pérez llegó a las 8 a. m. con la Dra. Gómez. Trajo 3.150 kits, etc. Después habló."
     many = " ".join([one] * 2_000)
     assert len(plain.sentences(many)) == 2_000 * len(plain.sentences(one)) == 6_000
+
+
+def test_messages_quote_a_runaway_word_or_sentence_short(ws: Workspace) -> None:
+    """A paste gone wrong (one 40,000-character «word», or a sentence of «a@a@…») used to be quoted
+    whole: one line of CI log per warning as long as the body."""
+    path = ws.write("pegado", body="Hola " + "a" * 40_000 + " y " + "_a" * 20_000 + ".\n")
+    findings = ws.report(path).findings
+    assert {f.rule for f in findings} >= {"ortografia", "lenguaje-claro"}
+    assert max(len(f.message) for f in findings) < 400
