@@ -27,6 +27,10 @@ DEEP = "[" * 100_000 + "]" * 100_000
         ('{"a": 1} {}', "sobra texto después del documento"),
         (DEEP, "tiene demasiados niveles anidados"),
         (b'{"a": "caf\xe9"}', "el texto no está en UTF-8"),
+        ('{"seguidores": NaN}', "«NaN» no es un número que Pregón pueda leer"),
+        ("[-Infinity]", "«-Infinity» no es un número que Pregón pueda leer"),
+        ('{"alcance": 1e999}', "«1e999» no es un número que Pregón pueda leer"),
+        ("[" + "9" * 5000 + "]", "«" + "9" * 39 + "…» no es un número que Pregón pueda leer"),
     ],
 )
 def test_every_refusal_is_a_spanish_value_error(text: str | bytes, reason: str) -> None:
