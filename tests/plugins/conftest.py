@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+from tests.conftest import FIXED_NOW
 
 LIVE = {
     "prensa/2026/01/plan-de-obras-2026",
@@ -44,3 +49,15 @@ def edit(project: Path, item_id: str, old: str, new: str) -> Path:
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path
+
+
+def pregon_check(project: Path, *paths: str | Path, now: str = FIXED_NOW) -> subprocess.CompletedProcess[str]:
+    """Run ``pregon check PATHS`` in ``project`` as the CLI (a real process, wide plain output)."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "pregon"), "check", *map(str, paths)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PREGON_NOW": now, "NO_COLOR": "1", "COLUMNS": "300"},
+        timeout=300,
+    )

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import FIXED_NOW, build_site
 
-from .conftest import edit
+from .conftest import edit, pregon_check
 
 ITEM = "prensa/2026/03/biblioteca-amplia-horario"
 SHOWN = f"content/{ITEM}.md"
@@ -146,14 +146,7 @@ def test_an_image_cut_short_fails_the_build_in_spanish_and_check_finds_it_first(
     assert (
         "pregon: la imagen `prensa/2026/03/biblioteca-horario-extendido.jpg` está incompleta o dañada" in result.stderr
     )
-    check = subprocess.run(
-        [str(Path(sys.executable).parent / "pregon"), "check", SHOWN],
-        cwd=project_copy,
-        env={**os.environ, "PREGON_NOW": FIXED_NOW},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    check = pregon_check(project_copy, SHOWN)
     assert check.returncode == 1, check.stdout + check.stderr
     assert f"{SHOWN}:7  error  [imagenes] `image`: la imagen `biblioteca-horario-extendido.jpg` está incompleta" in (
         check.stdout

@@ -3,9 +3,6 @@ the digest functions, `pregon check` and `mkdocs build` — never a traceback, i
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +10,9 @@ from pregon.plugins.digest import release_digest, update_digests
 from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import load_release, load_rules
 
-from tests.conftest import FIXED_NOW, build_site
+from tests.conftest import build_site
+
+from .conftest import pregon_check
 
 ITEM = "content/prensa/2026/03/biblioteca-amplia-horario.md"
 DATE = "date: 2026-03-16 09:00"
@@ -160,14 +159,7 @@ def test_pregon_check_reports_the_same_errors_without_traceback(project_copy: Pa
         text = target.read_text(encoding="utf-8")
         target.write_text(new if old is None else text.replace(old, new, 1), encoding="utf-8")
         bad[target] = (expected, line)
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "pregon"), "check", *map(str, bad)],
-        cwd=project_copy,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PREGON_NOW": FIXED_NOW, "NO_COLOR": "1", "COLUMNS": "300"},
-        timeout=300,
-    )
+    result = pregon_check(project_copy, *bad)
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output
     for expected, _ in bad.values():

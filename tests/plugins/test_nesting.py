@@ -8,9 +8,6 @@ thousand open brackets took a minute. The guard (`pregon.plugins.nesting`) stops
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import markdown
@@ -19,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pregon.plugins.nesting import MAX_BLOCK_DEPTH, MAX_TREE_DEPTH, NestingGuard, TooDeep, deep_block_line
 
-from tests.conftest import FIXED_NOW, ROOT, build_site
+from tests.conftest import ROOT, build_site
 
-from .conftest import edit
+from .conftest import edit, pregon_check
 
 ITEM = "prensa/2026/03/biblioteca-amplia-horario"
 SHOWN = f"content/{ITEM}.md"
@@ -114,14 +111,7 @@ def test_the_build_and_check_refuse_a_release_nested_too_deep_in_spanish(project
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout, result.stderr[-3000:]
     assert f"{SHOWN}:{line}: el cuerpo anida más de {MAX_TREE_DEPTH} elementos" in result.stderr, result.stderr
-    check = subprocess.run(
-        [str(Path(sys.executable).parent / "pregon"), "check", SHOWN],
-        cwd=project_copy,
-        env={**os.environ, "PREGON_NOW": FIXED_NOW},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    check = pregon_check(project_copy, SHOWN)
     assert check.returncode == 1, check.stdout + check.stderr
     assert "Traceback" not in check.stdout + check.stderr
     assert f"{SHOWN}:{line}  error  [html] el cuerpo anida más de" in check.stdout, check.stdout

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,9 @@ from pregon.plugins.digest import release_digest
 from pregon.plugins.problems import ReleaseError
 from pregon.plugins.release import load_release, load_rules
 
-from tests.conftest import FIXED_NOW, build_site
+from tests.conftest import build_site
+
+from .conftest import pregon_check
 
 FOLDER = "content/prensa/2026/03"
 ITEM = f"{FOLDER}/biblioteca-amplia-horario.md"
@@ -93,14 +93,7 @@ def test_the_build_stops_on_any_symlink_and_copies_nothing(project_copy: Path, t
 
 def test_pregon_check_reports_symlinks_as_errors(project_copy: Path) -> None:
     (project_copy / FOLDER / "enlace.jpg").symlink_to("/etc/passwd")
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "pregon"), "check", ITEM],
-        cwd=project_copy,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PREGON_NOW": FIXED_NOW, "NO_COLOR": "1", "COLUMNS": "300"},
-        timeout=300,
-    )
+    result = pregon_check(project_copy, ITEM)
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
     assert f"{FOLDER}/enlace.jpg: es un enlace simbólico" in result.stdout
 
