@@ -92,6 +92,7 @@ PIECES = st.sampled_from(
     ["> ", "    ", "\t", "- ", "1. ", "*", "**", "_", "[", "](", ")", "]", "==", "~~", "!!! note\n"]
 )
 PIECES = PIECES | st.sampled_from(["<div markdown>", "</div>", "\n", "\n\n", "a ", "`", "<span>", "|a|b|\n|-|-|\n"])
+PIECES = PIECES | st.sampled_from(["+ ", "* ", "2) ", "???+ note\n", ":   ", "[^1]: ", '<div markdown="1">\n\n', "!"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
