@@ -6,6 +6,7 @@ end in a traceback on it, and must never guess a number from a damaged line."""
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -103,4 +104,9 @@ def test_any_line_is_read_or_refused_with_a_record_error(fields: dict[str, objec
             try:
                 read(month)
             except RecordError as exc:
-                assert "2026-11.jsonl:1: línea de métricas ilegible (campo `" in str(exc)
+                if any(isinstance(v, float) and not math.isfinite(v) for v in fields.values()):
+                    # JSON has no NaN or Infinity (json.dumps writes them anyway): refused as JSON
+                    assert "2026-11.jsonl:1: línea ilegible («" in str(exc)
+                    assert "no es un número que Pregón pueda leer" in str(exc)
+                else:
+                    assert "2026-11.jsonl:1: línea de métricas ilegible (campo `" in str(exc)
