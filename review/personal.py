@@ -92,7 +92,12 @@ def check_text(
     accepted = institutional_domains(entity) | {a.lower() for a in allowed}
     own_phones = {_digits(p) for p in phones if _digits(p)}
     for piece in pieces:
+        # Each number or address once per field as written, at its first place: a pasted list
+        # repeats them (the same number in two notations is still shown in both).
+        seen: set[str] = set()
         for match in _ID_NUMBER.finditer(piece.text):
+            if _once(seen, "id:" + match.group("number")):
+                continue
             report.warning(
                 RULE,
                 f"`{piece.field}`: «{match.group('number')}» parece un número de documento de identidad; "
@@ -104,6 +109,8 @@ def check_text(
             span = match.span("number") if "number" in match.groupdict() else match.span()
             number = piece.text[span[0] : span[1]]
             if _digits(number) in own_phones or any(a < span[1] and span[0] < b for a, b in reported):
+                continue
+            if _once(seen, "tel:" + number.strip()):
                 continue
             reported.append(span)
             report.warning(
@@ -117,12 +124,22 @@ def check_text(
             address = match.group(0).rstrip(".")
             if address.lower() in accepted or "@" + address.rsplit("@", 1)[1].lower() in accepted:
                 continue
+            if _once(seen, "mail:" + address.lower()):
+                continue
             report.warning(
                 RULE,
                 f"`{piece.field}`: «{address}» es un correo fuera del dominio de la entidad; si es personal, "
                 "retírelo (si es institucional, agréguelo a `review.allowed_emails` en mkdocs.yml)",
                 piece.line_at(match.start()),
             )
+
+
+def _once(seen: set[str], key: str) -> bool:
+    """True if ``key`` was already reported; else remember it."""
+    if key in seen:
+        return True
+    seen.add(key)
+    return False
 
 
 def has_gps(data: bytes) -> bool:

@@ -345,3 +345,9 @@ def test_messages_quote_a_runaway_word_or_sentence_short(ws: Workspace) -> None:
     findings = ws.report(path).findings
     assert {f.rule for f in findings} >= {"ortografia", "lenguaje-claro"}
     assert max(len(f.message) for f in findings) < 400
+
+
+def test_a_number_or_address_repeated_in_a_field_is_reported_once_at_its_first_place() -> None:
+    """A pasted directory repeated one phone 3,000 times: 3,000 identical warnings in CI."""
+    text = "Informes: 311 456 78 90, vecina@gmail.com, C.C. 79.123.456.\n" * 3_000
+    assert _personal(text) == ["79.123.456", "311 456 78 90", "vecina@gmail.com"]
