@@ -21,6 +21,7 @@ Findings are warnings: the reviewer decides, nothing is rewritten. An office add
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,8 @@ RULE = "lenguaje-incluyente"
 # ciudadanos" and "niños, niñas y adolescentes" both fit; a feminine form two sentences away does not.
 _DOUBLET_WINDOW = 45
 _CONTEXT_WINDOW = 80
+SHOWN_PER_EXPRESSION = 5
+"""Warnings for one expression in one field; the rest are counted in one more warning."""
 MATCH_SECONDS = 2.0
 """Longest a rule may take on one piece of text: an office's own pattern can backtrack for minutes."""
 _WORD_EDGE_BEFORE = r"(?<![\p{L}\p{N}@])"
@@ -281,8 +284,12 @@ def check(report: ReleaseReport, pieces: Iterable[Piece], rules: list[Rule]) -> 
     """Warn about every rule hit in the release's prose."""
     for piece in pieces:
         too_slow: list[Rule] = []
+        times: Counter[str] = Counter()
         for rule, match in matches(rules, piece.text, too_slow):
             found = " ".join(piece.text[match.start() : match.end()].split())
+            times[found.lower()] += 1
+            if times[found.lower()] > SHOWN_PER_EXPRESSION:
+                continue  # summed up below: a pasted text can repeat one expression thousands of times
             suggestion = " / ".join(f"«{s}»" for s in rule.suggest)
             note = f" ({rule.note})" if rule.note else ""
             source = f" [{rule.source}]" if rule.source else ""
@@ -291,6 +298,14 @@ def check(report: ReleaseReport, pieces: Iterable[Piece], rules: list[Rule]) -> 
                 f"`{piece.field}`: «{found}» ({rule.family}){note}; considere {suggestion}{source}",
                 piece.line_at(match.start()),
             )
+        for found, count in times.items():
+            if count > SHOWN_PER_EXPRESSION:
+                report.warning(
+                    RULE,
+                    f"`{piece.field}`: «{found}» aparece {count - SHOWN_PER_EXPRESSION} veces más después de "
+                    "las señaladas; revíselas todas",
+                    piece.line_at(0),
+                )
         for rule in too_slow:
             report.warning(
                 RULE,

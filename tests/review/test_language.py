@@ -351,3 +351,10 @@ def test_a_number_or_address_repeated_in_a_field_is_reported_once_at_its_first_p
     """A pasted directory repeated one phone 3,000 times: 3,000 identical warnings in CI."""
     text = "Informes: 311 456 78 90, vecina@gmail.com, C.C. 79.123.456.\n" * 3_000
     assert _personal(text) == ["79.123.456", "311 456 78 90", "vecina@gmail.com"]
+
+
+def test_an_expression_repeated_thousands_of_times_gives_five_warnings_and_a_count(ws: Workspace) -> None:
+    path = ws.write("repetido", body="Invitamos a los funcionarios. " * 2_000 + "\n")
+    messages = [f.message for f in rules(ws.report(path), "lenguaje-incluyente")]
+    assert len(messages) == inclusive.SHOWN_PER_EXPRESSION + 1
+    assert messages[-1] == "`body`: «los funcionarios» aparece 1995 veces más después de las señaladas; revíselas todas"
