@@ -7,8 +7,9 @@ request), ended ``mkdocs build`` and ``pregon check`` with a RecursionError trac
 such bodies took minutes. :class:`NestingGuard` is a Markdown extension that stops both with a
 Spanish message naming the file and line, at depths no press release comes near:
 
-* before the block parser, from the source lines (after tabs are expanded): nesting by
-  indentation, ``>`` quote markers and open ``markdown`` HTML blocks, outside fenced code;
+* before the block parser, from the source lines (after tabs are expanded), outside fenced code:
+  nesting by indentation, ``>`` and list markers and open ``markdown`` HTML blocks, and square
+  brackets or link targets left open in a paragraph (each is scanned to the paragraph's end);
 * right after the inline patterns, from the element tree (an iterative walk): nested elements of
   any kind, emphasis and links included.
 
