@@ -1,10 +1,10 @@
 """JSON that comes from outside the process: records, the live site, caches, saved sessions.
 
-``json.loads`` has two surprises for such input: it raises ``RecursionError`` (not ``ValueError``)
+``json.loads`` has three surprises for such input: it raises ``RecursionError`` (not ``ValueError``)
 on a document nested a few thousand levels deep, which no caller expects; it reads ``NaN`` and
 ``Infinity``, which JSON does not have and xlsxwriter refuses to write; and its reasons are in
 English («Expecting ',' delimiter»), which every Spanish message would then quote. :func:`loads`
-raises :class:`JSONInputError` for both, a ``ValueError`` whose ``msg`` is in Spanish, so existing
+raises :class:`JSONInputError` for each, a ``ValueError`` whose ``msg`` is in Spanish, so existing
 ``except ValueError`` handlers keep working.
 """
 
