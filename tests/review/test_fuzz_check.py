@@ -36,3 +36,23 @@ def test_any_body_gets_findings_not_a_traceback(ws: Workspace, body: str, title:
     for report in result.reports:
         for finding in report.findings:
             assert finding.line is None or 1 <= finding.line <= lines, finding
+
+
+RUNS = st.lists(st.tuples(PIECES, st.integers(1, 3_000)), min_size=1, max_size=3)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(runs=RUNS)
+def test_a_piece_pasted_thousands_of_times_gets_short_findings_not_a_traceback(
+    ws: Workspace, runs: list[tuple[str, int]]
+) -> None:
+    """Long repetitions are what a broken paste produces, and what made the checks quadratic,
+    quote 40,000 characters or repeat one warning thousands of times."""
+    body = "".join(piece * times for piece, times in runs) + "\n"
+    path = ws.write("pegado", body=body)
+    result = ws.check(path)
+    lines = path.read_text(encoding="utf-8").count("\n") + 2
+    for report in result.reports:
+        for finding in report.findings:
+            assert finding.line is None or 1 <= finding.line <= lines, finding
+            assert len(finding.message) < 600, finding.message[:200]
