@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pregon.safe_text import clip as clip  # re-exported: releases and checks quote values with it
 from pregon.safe_text import neutralise
 
 
@@ -40,9 +41,3 @@ def field_name(loc: Loc) -> str:
     for part in loc:
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name
-
-
-def clip(value: object, limit: int = 60) -> str:
-    """A value quoted in a message, shortened: a message must stay readable whatever was written."""
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -14,6 +14,8 @@ import json
 import math
 from typing import Any
 
+from .safe_text import clip
+
 _REASONS = {
     "Expecting value": "falta un valor",
     "Expecting property name enclosed in double quotes": "un nombre de campo va entre comillas dobles",
@@ -72,8 +74,7 @@ def loads(data: str | bytes | bytearray) -> Any:
     try:
         return json.loads(data, parse_constant=_refuse_constant, parse_float=_finite, parse_int=_bounded_int)
     except _NotANumber as exc:
-        shown = str(exc) if len(str(exc)) <= 40 else str(exc)[:39] + "…"
-        raise JSONInputError(f"«{shown}» no es un número que Pregón pueda leer") from None
+        raise JSONInputError(f"«{clip(exc, 40)}» no es un número que Pregón pueda leer") from None
     except json.JSONDecodeError as exc:
         raise JSONInputError(_REASONS.get(exc.msg, "JSON inválido"), exc.lineno, exc.colno) from None
     except UnicodeDecodeError:

@@ -131,3 +131,9 @@ def neutralise_log(logger_name: str = "mkdocs") -> None:
     for handler in logging.getLogger(logger_name).handlers:
         if not any(isinstance(f, NeutralisingFilter) for f in handler.filters):
             handler.addFilter(NeutralisingFilter())
+
+
+def clip(value: object, limit: int = 60) -> str:
+    """A value quoted in a message, shortened: a message must stay readable whatever was written."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
