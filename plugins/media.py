@@ -62,6 +62,11 @@ def youtube_id(ref: str) -> str | None:
     return ref if _YOUTUBE_ID.match(ref) else None
 
 
+def _quoted(ref: Reference) -> str:
+    """The reference as a message quotes it: a path, or at most its first 120 characters."""
+    return clip(ref.ref, 120)
+
+
 class MediaReader:
     """Reads the local files of one release. ``hashed`` keeps (reference, file) in reading order,
     which is the order the digest hashes them in. Without ``docs_dir`` (a digest computed outside a
@@ -82,9 +87,11 @@ class MediaReader:
             found = read_local(target, limit, keep=keep)
         except LocalFileError as exc:
             if exc.missing:
-                message = f"no se encuentra el archivo `{clip(ref.ref, 120)}` junto al comunicado: revise el nombre y la carpeta"
+                message = (
+                    f"no se encuentra el archivo `{_quoted(ref)}` junto al comunicado: revise el nombre y la carpeta"
+                )
             else:
-                message = f"el archivo `{clip(ref.ref, 120)}` {exc}"
+                message = f"el archivo `{_quoted(ref)}` {exc}"
             self.fail(ref.field, message, ref.loc)
             return None
         self.hashed.append((ref, found))
@@ -96,13 +103,11 @@ class MediaReader:
             # Reported at the image's own line: that is where the missing alt text goes.
             self.fail(
                 alt_field,
-                f"falta `{alt_field}` para la imagen `{clip(ref.ref, 120)}`: describa la imagen para personas que no pueden verla",
+                f"falta `{alt_field}` para la imagen `{_quoted(ref)}`: describa la imagen para personas que no pueden verla",
                 ref.loc,
             )
         if not ref.ref.lower().endswith(IMAGE_SUFFIXES):
-            self.fail(
-                ref.field, f"`{clip(ref.ref, 120)}` no es una imagen: use un archivo JPG, PNG, WebP o GIF", ref.loc
-            )
+            self.fail(ref.field, f"`{_quoted(ref)}` no es una imagen: use un archivo JPG, PNG, WebP o GIF", ref.loc)
             return None
         found = self.file(ref, keep=True)
         if found is None:
@@ -113,9 +118,7 @@ class MediaReader:
                 width, height = img.size
                 mime = Image.MIME.get(img.format or "")
         except Exception:  # Pillow's format plugins raise many types on a hostile header
-            self.fail(
-                ref.field, f"`{clip(ref.ref, 120)}` no es una imagen válida o está dañada: expórtela de nuevo", ref.loc
-            )
+            self.fail(ref.field, f"`{_quoted(ref)}` no es una imagen válida o está dañada: expórtela de nuevo", ref.loc)
             return None
         return Media("image", alt or "", src=src, mime=mime, width=width, height=height, bytes=data.size)
 

@@ -461,8 +461,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
             # MkDocs made its own copy of the body while looking for front matter; the
             # catalogue's copy serves, and a 20,000-release build holds one copy, not two.
             return release.body
-        root = Path(config.config_file_path).resolve().parent
-        self.nesting.page(lambda: _body_origin(page, page.file.abs_src_path, root))
+        self.nesting.page(lambda: _body_origin(page, page.file.abs_src_path, self.rules.root))
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -481,8 +480,7 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 # The catalogue parsed the release's file and knows where its body starts.
                 shown, first_line = entry.release.display_path, entry.release.body_line
             else:  # MkDocs only holds the body of another page: find it in the file
-                root = Path(config.config_file_path).resolve().parent
-                shown, first_line = _body_origin(page, page.file.abs_src_path, root)
+                shown, first_line = _body_origin(page, page.file.abs_src_path, self.rules.root)
             for problem in body_problems(shown, page.markdown or "", first_line, removed):
                 log.warning(str(problem))
         return cleaned
