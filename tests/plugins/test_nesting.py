@@ -116,3 +116,12 @@ def test_the_build_and_check_refuse_a_release_nested_too_deep_in_spanish(project
     assert check.returncode == 1, check.stdout + check.stderr
     assert "Traceback" not in check.stdout + check.stderr
     assert f"{SHOWN}:{line}  error  [html] el cuerpo anida más de" in check.stdout, check.stdout
+
+
+def test_the_refusal_cannot_print_a_workflow_command() -> None:
+    """The message carries a file name an editor chose; CI reads `::` and `##[` as commands."""
+    guard = NestingGuard()
+    guard.page(lambda: ("content/prensa/::error::x\n##[warning]y.md", 3))
+    message = str(guard.refuse(0, "r"))
+    assert "\n" not in message and "##[" not in message
+    assert not message.lstrip().startswith("::")
