@@ -5,11 +5,13 @@ An office edits mkdocs.yml by hand, sometimes with an editor that saves Windows-
 caller's loader and says in Spanish, with the line, what keeps it from being used: the file, a byte
 that is not UTF-8, a YAML mistake. :class:`AnyTagLoader` is the loader for callers that only need
 to know the file is readable or want plain names from it (``!ENV`` and ``!!python/name`` are
-MkDocs' business).
+MkDocs' business). :class:`LocatedLoader` also keeps the line of every key (:class:`Located`),
+so that :func:`line_of` can point an error at the option it is about.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,66 @@ class AnyTagLoader(yaml.SafeLoader):
 
 
 AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+class Located(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers the line (1-based) of each of its keys."""
+
+    line: int
+    lines: dict[str, int]
+    key_line: int
+    """Line of the key this mapping is the value of (set for ``channels`` entries)."""
+
+
+def construct_located(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[Located]:
+    """PyYAML constructor of mappings as :class:`Located`."""
+    located = Located()
+    located.line = node.start_mark.line + 1
+    located.lines = {}
+    yield located
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        located[key] = loader.construct_object(value_node, deep=True)
+        located.lines[str(key)] = key_node.start_mark.line + 1
+
+
+class LocatedLoader(AnyTagLoader):
+    """:class:`AnyTagLoader` whose mappings are :class:`Located`."""
+
+
+LocatedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_located)
+
+
+def line_of(raw: Any, loc: Sequence[Any]) -> int | None:
+    """The line of the deepest key of ``loc`` found in a document of :class:`Located` mappings.
+
+    A list is entered at an integer index, or, as MkDocs' ``plugins`` and ``markdown_extensions``
+    are written, at the entry named by the key («- pregon: {…}» or «- pregon»)."""
+    line = getattr(raw, "line", None)
+    node = raw
+    for part in loc:
+        if isinstance(node, Sequence) and not isinstance(node, str):
+            node = _entry(node, part)
+            if node is None:
+                break
+            if isinstance(node, Located) and str(part) in node.lines:
+                line, node = node.lines[str(part)], node[part]
+            continue
+        lines = getattr(node, "lines", None)
+        if not isinstance(node, Mapping) or lines is None or str(part) not in lines:
+            break
+        line, node = lines[str(part)], node[part]
+    return line
+
+
+def _entry(items: Sequence[Any], part: Any) -> Any:
+    if isinstance(part, int) and not isinstance(part, bool):
+        return items[part] if -len(items) <= part < len(items) else None
+    for item in items:
+        if item == part or (isinstance(item, Mapping) and str(part) in map(str, item)):
+            return item
+    return None
 
 
 def load_config_document(path: str | Path, loader: type[yaml.SafeLoader] = AnyTagLoader) -> Any:

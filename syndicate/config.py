@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -53,7 +53,7 @@ from pydantic import (
     field_validator,
 )
 
-from pregon.config_file import ConfigFileError, load_config_document
+from pregon.config_file import ConfigFileError, Located, construct_located, line_of, load_config_document
 
 from .alerts import AlertsConfig
 from .schedule import ScheduleConfig
@@ -199,15 +199,6 @@ class MissingEnv:
         return " ni ".join(self.names)
 
 
-class Located(dict):  # type: ignore[type-arg]
-    """A YAML mapping that remembers the line (1-based) of each of its keys."""
-
-    line: int
-    lines: dict[str, int]
-    key_line: int
-    """Line of the key this mapping is the value of (set for ``channels`` entries)."""
-
-
 class _Loader(yaml.SafeLoader):
     """SafeLoader + ``!ENV`` (keeping the variable's name); any other tag loads as None."""
 
@@ -237,20 +228,8 @@ def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     return default if default is not None else MissingEnv(tuple(names), node.start_mark.line + 1)
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[Located]:
-    located = Located()
-    located.line = node.start_mark.line + 1
-    located.lines = {}
-    yield located
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        located[key] = loader.construct_object(value_node, deep=True)
-        located.lines[str(key)] = key_node.start_mark.line + 1
-
-
 _Loader.add_constructor("!ENV", _construct_env)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_located)
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
@@ -264,18 +243,6 @@ def _unset_to_none(value: Any) -> Any:
     if isinstance(value, list):
         return [_unset_to_none(v) for v in value]
     return value
-
-
-def line_of(raw: Any, loc: tuple[Any, ...]) -> int | None:
-    """The line of the deepest key of ``loc`` found in a mapping loaded by :func:`load_config`."""
-    line = getattr(raw, "line", None)
-    node = raw
-    for part in loc:
-        lines = getattr(node, "lines", None)
-        if not isinstance(node, Mapping) or lines is None or str(part) not in lines:
-            break
-        line, node = lines[str(part)], node[part]
-    return line
 
 
 def _plugin_options(plugins: Any) -> Mapping[str, Any] | None:
@@ -322,14 +289,28 @@ _MESSAGES = {
 }
 
 
+_BOUNDS = {
+    "greater_than": ("gt", "debe ser mayor que {}"),
+    "greater_than_equal": ("ge", "debe ser mayor o igual que {}"),
+    "less_than": ("lt", "debe ser menor que {}"),
+    "less_than_equal": ("le", "debe ser menor o igual que {}"),
+}
+
+
 def _spanish(error: Mapping[str, Any]) -> str:
     kind = str(error.get("type", ""))
-    message = _MESSAGES.get(kind) or str(error.get("msg", ""))
     ctx = error.get("ctx") or {}
+    if kind in _BOUNDS and _BOUNDS[kind][0] in ctx:
+        bound, wording = _BOUNDS[kind]
+        return wording.format(ctx[bound])
+    if kind in ("value_error", "assertion_error"):
+        # Our validators' own messages, already Spanish, after pydantic's «Value error, ».
+        return re.sub(r"\s+", " ", str(error.get("msg", "")).split(", ", 1)[-1])
+    message = _MESSAGES.get(kind, "valor no válido")
     if kind == "literal_error" and "expected" in ctx:
         message += f"; se esperaba {ctx['expected']}"
     # Never echo the input: it may be a secret.
-    return re.sub(r"\s+", " ", message)
+    return message
 
 
 def load_config(path: str | Path = "mkdocs.yml") -> SyndicateConfig:
