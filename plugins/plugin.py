@@ -18,6 +18,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment
+from mkdocs.config.base import ConfigErrors, ConfigWarnings, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -27,6 +28,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
+from pregon import mkdocs_es
+from pregon.config_file import ConfigFileError, LocatedLoader, line_of, load_config_document
 from pregon.safe_text import neutralise_log
 
 from . import brand, csp, derivatives, fingerprint, lifecycle, meta, search, search_periods, themedir
@@ -54,6 +57,7 @@ from .site_map import add_site_map
 from .sitemaps import render_sitemap, sitemap_path
 from .source import display_path
 from .symlinks import symlink_problems
+from .theme_options import theme_problem
 
 log = logging.getLogger("mkdocs.plugins.pregon")
 
@@ -68,12 +72,30 @@ TEMPLATES = {
 }
 
 
+def _where(config: MkDocsConfig, option: list[str]) -> str:
+    """«mkdocs.yml:12», the file and line of ``option``, read again only to point an error."""
+    path = Path(config.config_file_path or "mkdocs.yml")
+    try:
+        line = line_of(load_config_document(path, LocatedLoader), option)
+    except ConfigFileError:
+        line = None
+    return f"{path.name}:{line}" if line is not None else path.name
+
+
 class PregonPlugin(BasePlugin[PregonConfig]):
     # `mkdocs serve` and `--dirty` do not empty the site folder: its files are not set aside.
     keep_output = True
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.keep_output = command != "serve" and not dirty
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[ConfigErrors, ConfigWarnings]:
+        """MkDocs' validation of the plugin's options, its reasons said in Spanish."""
+        errors, warnings = super().load_config(options, config_file_path)
+        spanish_errors: ConfigErrors = [(key, ValidationError(mkdocs_es.reworded(str(error)))) for key, error in errors]
+        return spanish_errors, [(key, mkdocs_es.reworded(warning)) for key, warning in warnings]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -114,6 +136,10 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 f"pregon: `announcement.expires: {self.config.announcement.expires}` no es una fecha "
                 "válida; escríbala como AAAA-MM-DD HH:MM"
             ) from None
+        refused = theme_problem(config.theme, config.theme.dirs)
+        if refused:
+            option, reason = refused
+            raise PluginError(f"pregon: {_where(config, ['theme', option])}: `theme → {option}`: {reason}")
         themedir.register(config)
         # A body nested deep enough to make Python-Markdown recurse is refused by name and line.
         self.nesting = NestingGuard()

@@ -22,7 +22,6 @@ Paths are relative to mkdocs.yml; a missing option uses the file shipped with Pr
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -34,7 +33,8 @@ from pregon.plugins.release import Release, ReleaseRules, rules_from
 from pregon.plugins.sanitize import DEFAULT_IFRAME_HOSTS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pregon.config_file import ConfigFileError, load_config_document
+from pregon import mkdocs_es
+from pregon.config_file import ConfigFileError, LocatedLoader, line_of, load_config_document
 
 RULES_PACKAGE = "pregon.review"
 
@@ -133,18 +133,40 @@ class Project:
 
 class _MkDocsProblems(logging.Handler):
     """MkDocs logs each configuration error, then aborts with «Aborted with a configuration
-    error!»: the errors are kept (the plugin one in Spanish) to say what is wrong."""
-
-    _PLUGIN = re.compile(r"The \"(.+)\" plugin is not installed")
+    error!»: the errors are kept to say, in Spanish, what is wrong."""
 
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        text = record.getMessage()
-        text = re.sub(r"^Config value '([^']*)': ", r"`\1`: ", text)
-        self.messages.append(self._PLUGIN.sub(r"el plugin «\1» no está instalado", text))
+        self.messages.append(record.getMessage())
+
+
+def _crashed_option(exc: BaseException) -> list[str]:
+    """The option MkDocs was validating when its validator raised something else than a
+    validation error (``theme: {name: {}}`` is a TypeError inside MkDocs 1.6): the keys of its
+    ``Config._validate`` frames and the plugin names of its ``load_plugin`` frames, outermost first."""
+    path: list[str] = []
+    trace = exc.__traceback__
+    while trace is not None:
+        frame = trace.tb_frame
+        name = "key" if frame.f_code.co_name == "_validate" else "name" if frame.f_code.co_name == "load_plugin" else ""
+        value = frame.f_locals.get(name) if name else None
+        if isinstance(value, str) and "mkdocs" in frame.f_code.co_filename:
+            path.append(value)
+        trace = trace.tb_next
+    return path
+
+
+def _config_problems(config_file: Path, document: Any, messages: list[str]) -> str:
+    """One line per MkDocs message, in Spanish, each with the line of its option."""
+    lines = []
+    for message in (one for joined in messages for one in mkdocs_es.split(joined)):
+        line = line_of(document, mkdocs_es.option_path(message))
+        where = f":{line}" if line is not None else ""
+        lines.append(f"{config_file}{where}: configuración inválida: {mkdocs_es.spanish(message)}")
+    return "\n".join(lines)
 
 
 def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
@@ -157,7 +179,8 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
     if not config_file.is_file():
         raise ProjectError(f"{config_file}: no existe; ejecute el comando en la carpeta del portal o use --config")
     try:
-        load_config_document(config_file)  # the file, its encoding and its YAML, explained in Spanish
+        # The file, its encoding and its YAML, explained in Spanish; its lines point MkDocs' errors.
+        document = load_config_document(config_file, LocatedLoader)
     except ConfigFileError as exc:
         raise ProjectError(str(exc)) from None
     problems = _MkDocsProblems()
@@ -166,8 +189,15 @@ def load_project(config_file: str | Path = "mkdocs.yml") -> Project:
     try:
         config = load_config(str(config_file))
     except (ConfigurationError, Abort) as exc:
-        reasons = "; ".join(problems.messages) or str(exc)
-        raise ProjectError(f"{config_file}: configuración inválida: {reasons}") from None
+        raise ProjectError(_config_problems(config_file, document, problems.messages or [str(exc)])) from None
+    except Exception as exc:  # MkDocs' own validators fail on some shapes instead of refusing them
+        path = _crashed_option(exc)
+        line = line_of(document, path)
+        option = f"`{' → '.join(path)}`: " if path else ""
+        raise ProjectError(
+            f"{config_file}{f':{line}' if line is not None else ''}: configuración inválida: {option}"
+            f"MkDocs no puede leer este valor ({type(exc).__name__}); revise su forma en la guía de MkDocs"
+        ) from None
     finally:
         mkdocs_log.removeHandler(problems)
     if "pregon" not in config.plugins:
