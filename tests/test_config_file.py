@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -134,3 +138,68 @@ def test_a_damaged_mkdocs_yml_never_ends_a_command_in_a_traceback(
     monkeypatch.setenv("PREGON_PRIVATE_DIR", str(project_copy.parent / "privado"))
     result = CliRunner().invoke(main, command, prog_name="pregon")
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+class _TaglessLoader(yaml.SafeLoader):
+    """The example mkdocs.yml as plain data (its one ``!ENV`` becomes the default it names)."""
+
+
+_TaglessLoader.add_constructor("!ENV", lambda loader, node: "http://127.0.0.1:8000/")
+EXAMPLE_DOCUMENT = yaml.load(EXAMPLE_CONFIG.decode("utf-8"), Loader=_TaglessLoader)
+
+
+def _node_paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix] if prefix else []
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        found += _node_paths(child, (*prefix, key))
+    return found
+
+
+NODE_PATHS = _node_paths(EXAMPLE_DOCUMENT)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=False),
+    st.dates(),
+    st.text(max_size=30),
+    st.sampled_from(["", " ", "../../etc", "/abs", "x" * 3000, "2026-13-45", "es", "material"]),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+# What MkDocs' own validators say in English; every command must say it in Spanish.
+MKDOCS_ENGLISH = re.compile(
+    r"Expected|received|Config value|Invalid |Unrecognised|is not a valid|isn't an existing|Failed to load|Sub-option|Plugin '"
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    changes=st.lists(st.tuples(st.sampled_from(NODE_PATHS), _VALUES), min_size=1, max_size=2),
+    command=st.sampled_from([*COMMANDS[:7], ["new", "Un comunicado", "-d", "salud", "--dry-run"]]),
+)
+def test_a_value_of_the_wrong_kind_anywhere_in_mkdocs_yml_is_explained_in_spanish(
+    project_copy: Path, changes: list[tuple[tuple[Any, ...], Any]], command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any option of the example replaced by a value of another kind (a date for a list, a map for
+    a name, a number for a theme…), as a hand edit leaves it: every command ends with its own
+    message, never a traceback, and MkDocs' English validation messages reach the office in Spanish."""
+    document = copy.deepcopy(EXAMPLE_DOCUMENT)
+    for path, value in changes:
+        node = document
+        try:
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+        except (KeyError, IndexError, TypeError):  # an earlier change removed this option's parent
+            continue
+    (project_copy / "mkdocs.yml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    monkeypatch.chdir(project_copy)
+    monkeypatch.setenv("PREGON_PRIVATE_DIR", str(project_copy.parent / "privado"))
+    result = CliRunner().invoke(main, command, prog_name="pregon")
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert not MKDOCS_ENGLISH.search(result.output), result.output
