@@ -140,7 +140,18 @@ PLURAL: dict[tuple[str, str], tuple[str, str]] = {
 # Metavars click prints in usage lines and option lists.
 OPTIONS_METAVAR = "[OPCIONES]"
 SUBCOMMAND_METAVAR = "COMANDO [ARGUMENTOS]..."
-TYPE_NAMES = {"text": "texto", "integer": "entero", "float": "número", "boolean": "sí/no", "path": "ruta"}
+TYPE_NAMES = {
+    "text": "texto",
+    "integer": "entero",
+    "integer range": "entero",
+    "float": "número",
+    "float range": "número",
+    "boolean": "sí/no",
+    "path": "ruta",
+    "datetime": "fecha y hora",
+    "uuid": "UUID",
+    "filename": "archivo",
+}
 
 _MODULES = (
     "core",
@@ -175,9 +186,12 @@ def install() -> None:
             module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
-    for param_type in (click.STRING, click.INT, click.FLOAT, click.BOOL):
+    for param_type in (click.STRING, click.INT, click.FLOAT, click.BOOL, click.UUID):
         param_type.name = TYPE_NAMES.get(param_type.name, param_type.name)
-    click.Path.name = TYPE_NAMES["path"]
+    # Classes whose instances each command creates (IntRange(1, 65436), Path(…)).
+    for param_class in (click.IntRange, click.FloatRange, click.DateTime, click.File):
+        param_class.name = TYPE_NAMES.get(param_class.name, param_class.name)
+    click.Path.name = TYPE_NAMES["path"]  # click names each Path by what it accepts; one word here
 
 
 def localise(command: click.Command) -> click.Command:

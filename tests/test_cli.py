@@ -66,6 +66,8 @@ def _run(*args: str) -> str:
         (["aprobacion", "estado", "--pr", "3", "--enlace", "https://x\n::error::y"], "Valor inválido para --enlace: contiene un salto de línea"),
         (["check", "-f", "mk\x00docs.yml"], "Error: un argumento contiene el carácter NUL (U+0000)"),
         (["demo", "--no-serve", "--port", "0"], "Error: Valor inválido para '--port': 0 no está en el rango 1<=x<=65436."),
+        (["demo", "--no-serve", "--port", "x"], "Error: Valor inválido para '--port': 'x' no es un entero válido."),
+        (["approve", "--role", "contenido", "--pr", "uno"], "Valor inválido para '--pr': 'uno' no es un entero válido."),
     ],
 )  # fmt: skip
 def test_messages_are_in_spanish(args: list[str], expected: str) -> None:
