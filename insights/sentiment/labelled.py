@@ -64,7 +64,10 @@ def read_labelled(path: Path) -> list[Example]:
     """Read an office's labelled file (``.csv`` or ``.xlsx`` with columns texto, etiqueta)."""
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise LabelledFileError(f"{path}: el archivo no existe")
+        what = (
+            "es una carpeta" if path.is_dir() else "no es un archivo común" if path.exists() else "el archivo no existe"
+        )
+        raise LabelledFileError(f"{path}: {what}")
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise LabelledFileError(f"{path}: formato no soportado; use un archivo .csv o .xlsx")
     try:

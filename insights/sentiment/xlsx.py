@@ -160,7 +160,10 @@ def _database(book: Report, report: SentimentReport, networks: dict[str, str]) -
 def read_corrections(path: Path) -> dict[str, str]:
     """``id -> label`` from the «Muestras» sheet of a report an analyst edited."""
     if not path.is_file():
-        raise CorrectionsError(f"{path}: el archivo no existe")
+        what = (
+            "es una carpeta" if path.is_dir() else "no es un archivo común" if path.exists() else "el archivo no existe"
+        )
+        raise CorrectionsError(f"{path}: {what}")
     try:
         rows = xlsx_rows(path, SAMPLES_SHEET)
     except SpreadsheetError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -135,3 +136,18 @@ def test_any_bytes_give_rows_or_a_labelled_file_error(data: bytes, suffix: str, 
         assert str(exc).startswith(f"{path}: ")
     else:
         assert examples and all(e.label in ("positivo", "neutro", "negativo") for e in examples)
+
+
+@pytest.mark.parametrize("reader", [read_labelled, read_corrections])
+def test_a_path_that_is_not_a_file_says_what_it_is(tmp_path: Path, reader: Any) -> None:
+    folder = tmp_path / "etiquetas.csv"
+    folder.mkdir()
+    cases = [
+        (folder, "es una carpeta"),
+        (Path("/dev/null"), "no es un archivo común"),
+        (tmp_path / "no.csv", "el archivo no existe"),
+    ]
+    for path, said in cases:
+        with pytest.raises((LabelledFileError, CorrectionsError)) as refused:
+            reader(path)
+        assert str(refused.value) == f"{path}: {said}"
