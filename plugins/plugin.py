@@ -57,7 +57,7 @@ from .site_map import add_site_map
 from .sitemaps import render_sitemap, sitemap_path
 from .source import display_path
 from .symlinks import symlink_problems
-from .theme_options import theme_problem
+from .theme_options import material_problem
 
 log = logging.getLogger("mkdocs.plugins.pregon")
 
@@ -136,10 +136,10 @@ class PregonPlugin(BasePlugin[PregonConfig]):
                 f"pregon: `announcement.expires: {self.config.announcement.expires}` no es una fecha "
                 "válida; escríbala como AAAA-MM-DD HH:MM"
             ) from None
-        refused = theme_problem(config.theme, config.theme.dirs)
+        refused = material_problem(config.theme, config.extra, config.theme.dirs)
         if refused:
-            option, reason = refused
-            raise PluginError(f"pregon: {_where(config, ['theme', option])}: `theme → {option}`: {reason}")
+            keys, reason = refused
+            raise PluginError(f"pregon: {_where(config, keys)}: `{' → '.join(keys)}`: {reason}")
         themedir.register(config)
         # A body nested deep enough to make Python-Markdown recurse is refused by name and line.
         self.nesting = NestingGuard()
