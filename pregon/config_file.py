@@ -19,6 +19,7 @@ import yaml
 
 from .os_errors import reason
 from .yaml_es import problem_line, yaml_reason
+from .yaml_limits import BoundedAliases
 
 
 class ConfigFileError(ValueError):
@@ -29,7 +30,7 @@ class ConfigFileError(ValueError):
         self.line = line
 
 
-class AnyTagLoader(yaml.SafeLoader):
+class AnyTagLoader(BoundedAliases, yaml.SafeLoader):
     """Reads a YAML document whatever its tags (``!ENV``, ``!!python/name``…): each loads as None.
 
     PyYAML's own parser, as MkDocs and ``syndicate.config`` read mkdocs.yml: libyaml accepts some

@@ -41,6 +41,7 @@ from .cli import config_option, dry_run_option, one_line
 from .clock import fixed_now
 from .config_file import ConfigFileError, load_config_document
 from .yaml_es import yaml_reason
+from .yaml_limits import safe_load as bounded_safe_load
 
 EXAMPLE_MARKERS: tuple[str, ...] = (
     "San Isidro del Río",
@@ -282,8 +283,8 @@ def _home(index: Path, name: str) -> str:
         match = re.match(r"^---\s*\n(.*?)\n---\s*(\n|$)", text, re.S)
         if match:
             try:
-                loaded = yaml.safe_load(match.group(1))
-            except yaml.YAMLError:
+                loaded = bounded_safe_load(match.group(1))
+            except (yaml.YAMLError, RecursionError):
                 loaded = None
             if isinstance(loaded, dict):
                 front = {

@@ -37,6 +37,7 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"found unknown escape character$", "hay una secuencia «\\» que no existe entre comillas dobles; use comillas simples"),
         (r"found an incorrect (?:leading|trailing) UTF-8 octet|invalid (?:leading|trailing) UTF-8 octet", "el texto no está en UTF-8"),
         (r"exceeded maximum nesting depth", "tiene demasiados niveles anidados"),
+        (r"aliases expand the document beyond the limit", "sus alias «*» repiten los valores tantas veces que el documento no tendría fin; escriba cada valor completo"),
         (r"found unexpected '(?P<found>.)'", "hay un «{found}» que no puede estar ahí; ponga el valor entre comillas"),
         # PyYAML (pure Python) quotes what it found.
         (r"mapping values are not allowed here", "hay un «:» que no separa un campo de su valor; ponga el valor entre comillas"),

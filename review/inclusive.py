@@ -32,6 +32,7 @@ import yaml
 
 from pregon.os_errors import reason
 from pregon.yaml_es import yaml_line, yaml_reason
+from pregon.yaml_limits import BoundedFastLoader
 
 from .findings import ReleaseReport
 from .prose import Piece
@@ -142,7 +143,7 @@ def _rule(path: Path, number: int, entry: Any) -> Rule:
     )
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml also caps the nesting depth
+_LOADER = BoundedFastLoader  # libyaml also caps the nesting depth
 
 
 def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:

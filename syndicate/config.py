@@ -54,6 +54,7 @@ from pydantic import (
 )
 
 from pregon.config_file import ConfigFileError, Located, construct_located, line_of, load_config_document
+from pregon.yaml_limits import BoundedAliases
 
 from .alerts import AlertsConfig
 from .schedule import ScheduleConfig
@@ -199,7 +200,7 @@ class MissingEnv:
         return " ni ".join(self.names)
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(BoundedAliases, yaml.SafeLoader):
     """SafeLoader + ``!ENV`` (keeping the variable's name); any other tag loads as None."""
 
 

@@ -39,6 +39,8 @@ import yaml
 from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 
 from pregon.os_errors import reason
+from pregon.yaml_es import yaml_reason
+from pregon.yaml_limits import safe_load
 
 from ..jsonlines import RecordError, append_lines, append_records, read_file, read_records
 from .base import PermanentError
@@ -103,9 +105,11 @@ def load_press_lists(file: Path | None, env_var: str) -> dict[str, PressList]:
             f"correo: no hay destinatarios; configure recipients_file o la variable de entorno {env_var}"
         )
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        raise PermanentError(f"correo: {where} no es YAML ni JSON válido") from None
+        data = safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PermanentError(f"correo: {where} no es YAML ni JSON válido ({yaml_reason(exc)})") from None
+    except RecursionError:
+        raise PermanentError(f"correo: {where} tiene demasiados niveles anidados") from None
     if not isinstance(data, Mapping):
         raise PermanentError(f"correo: {where} debe ser un mapa lista → direcciones")
     lists: dict[str, PressList] = {}

@@ -65,6 +65,8 @@ import yaml
 from pydantic import SecretStr
 
 from pregon.os_errors import reason
+from pregon.yaml_es import yaml_reason
+from pregon.yaml_limits import safe_load
 
 from ..counting import graphemes
 from ..manifest import Item, Update
@@ -373,9 +375,11 @@ class WhatsAppChannel(Channel):
         else:
             raise PermanentError(f"whatsapp: no hay suscriptores; configure subscribers_file o la variable {variable}")
         try:
-            return yaml.safe_load(text), where
-        except yaml.YAMLError:
-            raise PermanentError(f"whatsapp: {where} no es YAML ni JSON válido") from None
+            return safe_load(text), where
+        except yaml.YAMLError as exc:
+            raise PermanentError(f"whatsapp: {where} no es YAML ni JSON válido ({yaml_reason(exc)})") from None
+        except RecursionError:
+            raise PermanentError(f"whatsapp: {where} tiene demasiados niveles anidados") from None
 
     def _number(self, entry: Any, where: str, list_name: str, position: int) -> str:
         """E.164 digits of one entry; the error names the entry's position, never the number."""
