@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from jinja2 import Environment
 from mkdocs.config.base import ConfigErrors, ConfigWarnings, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -92,7 +92,16 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
     ) -> tuple[ConfigErrors, ConfigWarnings]:
-        """MkDocs' validation of the plugin's options, its reasons said in Spanish."""
+        """MkDocs' validation of the plugin's options, its reasons said in Spanish.
+
+        First, mkdocs.yml itself is measured as Pregón's commands read it: MkDocs writes every
+        option to its debug log right after this validation, and an alias bomb there
+        («a1: &a1 [*a0, *a0, …]», see ``pregon.yaml_limits``) would keep it writing for ever."""
+        if config_file_path and Path(config_file_path).is_file():
+            try:
+                load_config_document(config_file_path)
+            except ConfigFileError as exc:
+                raise Abort(f"pregon: {exc}") from None
         errors, warnings = super().load_config(options, config_file_path)
         spanish_errors: ConfigErrors = [(key, ValidationError(mkdocs_es.reworded(str(error)))) for key, error in errors]
         return spanish_errors, [(key, mkdocs_es.reworded(warning)) for key, warning in warnings]

@@ -21,6 +21,7 @@ from pregon.cli import main
 from pregon.config_file import AnyTagLoader, LocatedLoader
 from pregon.yaml_es import yaml_reason
 from pregon.yaml_limits import MAX_EXPANDED_NODES, BoundedFastLoader, BoundedSafeLoader, overgrown
+from tests.conftest import build_site
 
 LOADERS = [BoundedSafeLoader, BoundedFastLoader, AnyTagLoader, LocatedLoader, SyndicateLoader]
 REFUSAL = "sus alias «*» repiten los valores tantas veces que el documento no tendría fin"
@@ -117,3 +118,20 @@ def test_pregon_check_refuses_a_mkdocs_yml_with_the_laughs(project_copy: Path, m
     result = CliRunner().invoke(main, ["check", "--all"], prog_name="pregon")
     assert result.exit_code != 0 and isinstance(result.exception, SystemExit), repr(result.exception)
     assert f"mkdocs.yml:{anchor_line}: YAML inválido ({REFUSAL}" in result.output
+
+
+def test_mkdocs_build_stops_at_the_laughs_instead_of_logging_them_for_ever(project_copy: Path) -> None:
+    """MkDocs writes every option to its debug log (an eager repr) after validating them; the
+    plugin's validation, which runs first, refuses the document."""
+    config = project_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("strict: false\n", "strict: false\nextra:\n" + laughs(indent="  "), 1), encoding="utf-8"
+    )
+    result = build_site(project_copy / "site", "https://portal.example/", project=project_copy)
+    assert result.returncode == 1
+    assert (
+        f"mkdocs.yml:{text[: text.index('strict: false')].count(chr(10)) + 8}: YAML inválido ({REFUSAL}"
+        in result.stdout + result.stderr
+    )
+    assert not (project_copy / "site").exists()
