@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -191,10 +192,11 @@ class BuildCache:
         """Remove the entries of a used kind that this build did not use, and other versions.
 
         Entries touched since this build started are kept: another build may be using them."""
+        _tag(self.root)
         parent = self.root.parent
         if parent.is_dir():
             for other in parent.iterdir():
-                if other.name.startswith("v") and other != self.root:
+                if other != self.root and _is_cache_version(other):
                     _remove(other)
         for kind, pack in self._packs.items():
             try:
@@ -212,6 +214,42 @@ class BuildCache:
                 for entry in shard.iterdir() if shard.is_dir() else ():
                     if entry.name not in keys and _mtime(entry) < self.started:
                         _remove(entry)
+
+
+CACHEDIR_TAG = "CACHEDIR.TAG"
+_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+"""The Cache Directory Tagging Specification's first line (backup tools skip such folders)."""
+_VERSION = re.compile(r"v\d+")
+_KINDS = frozenset(
+    {"crop", "crop-plan", "feeds", "jinja", "manifest-item", "output", "page", "page-html", "page-output"}
+    | {"release", "release-status", "search", "search-document", CACHEDIR_TAG}
+)
+"""Every entry a cache version has held (``page-output`` in the first formats)."""
+
+
+def _tag(root: Path) -> None:
+    """Mark ``root`` as a Pregón cache version: only such folders are ever removed as old versions."""
+    with contextlib.suppress(OSError):
+        if root.is_dir() and not (root / CACHEDIR_TAG).is_file():
+            (root / CACHEDIR_TAG).write_text(
+                f"{_SIGNATURE}\n# Caché de construcción de Pregón (se puede borrar; ver docs/rendimiento.md).\n",
+                encoding="utf-8",
+            )
+
+
+def _is_cache_version(path: Path) -> bool:
+    """A folder «v<n>» that a build cache wrote: tagged, or (formats before the tag) holding only
+    the cache's own kinds. Anything else next to the cache is the office's, and stays."""
+    if not _VERSION.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
+        return False
+    with contextlib.suppress(OSError):
+        if (path / CACHEDIR_TAG).read_text(encoding="utf-8").startswith(_SIGNATURE):
+            return True
+    try:
+        names = {entry.name for entry in os.scandir(path)}
+    except OSError:
+        return False
+    return bool(names) and names <= _KINDS
 
 
 def _mtime(path: Path) -> float:

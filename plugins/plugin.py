@@ -72,6 +72,24 @@ TEMPLATES = {
 }
 
 
+def _cache_clash(folder: Path, project: Path, docs: Path, site: Path) -> str | None:
+    """Why the build cache cannot live in ``folder`` (in Spanish), or None. Inside the docs folder
+    it would be published with the site; inside the site folder, emptied by every build; around
+    the project, content or site, its upkeep would touch the office's files."""
+
+    def within(path: Path, parent: Path) -> bool:
+        return path == parent or parent in path.parents
+
+    if within(folder, docs):
+        return "está dentro de la carpeta de los comunicados (docs_dir): se publicaría con el sitio"
+    if within(folder, site):
+        return "está dentro de la carpeta del sitio (site_dir), que cada construcción vacía"
+    for name, other in (("del proyecto", project), ("de los comunicados", docs), ("del sitio", site)):
+        if within(other, folder):
+            return f"contiene la carpeta {name}"
+    return None
+
+
 def _where(config: MkDocsConfig, option: list[str]) -> str:
     """«mkdocs.yml:12», the file and line of ``option``, read again only to point an error."""
     path = Path(config.config_file_path or "mkdocs.yml")
@@ -208,9 +226,14 @@ class PregonPlugin(BasePlugin[PregonConfig]):
     def _open_cache(self, config: MkDocsConfig) -> BuildCache | None:
         if not self.config.cache.enabled:
             return None
-        folder = Path(self.config.cache.dir)
-        if not folder.is_absolute():
-            folder = Path(config.config_file_path or ".").resolve().parent / folder
+        project = Path(config.config_file_path or ".").resolve().parent
+        folder = (project / self.config.cache.dir).resolve()  # an absolute dir stays as it is
+        clash = _cache_clash(folder, project, Path(config.docs_dir).resolve(), Path(config.site_dir).resolve())
+        if clash:
+            raise PluginError(
+                f"pregon: `cache.dir: {self.config.cache.dir}` {clash}; use una carpeta solo para el caché, "
+                "p. ej. .cache/pregon"
+            )
         if tracked_under(folder):
             # Cache entries are trusted (releases are pickled): one that came in a commit is not a
             # build's own and could run code or stand for an approved release. Build without it.

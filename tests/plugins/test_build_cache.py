@@ -316,3 +316,54 @@ def test_a_committed_cache_behind_a_symlink_is_not_used(project_copy: Path, tmp_
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "está en el repositorio; no se usa" in proc.stderr
     assert "caché de construcción:" not in proc.stderr  # no page came from it
+
+
+def _use_cache_dir(project: Path, folder: str) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("      pagination:\n", f"      cache: {{dir: '{folder}'}}\n      pagination:\n", 1),
+        encoding="utf-8",
+    )
+
+
+def test_the_cache_in_a_folder_of_the_office_removes_only_its_own_old_versions(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    """Pruning old formats removed every entry starting with «v» next to the cache: with
+    ``cache.dir: datos``, the office's ``datos/valores.csv`` and ``datos/videos/`` went with it."""
+    _use_cache_dir(project_copy, "datos")
+    datos = project_copy / "datos"
+    (datos / "videos").mkdir(parents=True)
+    (datos / "videos" / "rueda-de-prensa.txt").write_text("guion", encoding="utf-8")
+    (datos / "valores.csv").write_text("a,b\n", encoding="utf-8")
+    (datos / "v2").mkdir()
+    (datos / "v2" / "notas.txt").write_text("de la oficina", encoding="utf-8")  # named like a version
+    (datos / "v1" / "page-output" / "ab").mkdir(parents=True)  # a version of the first formats
+    build(project_copy, tmp_path / "site")
+    assert (datos / "videos" / "rueda-de-prensa.txt").read_text(encoding="utf-8") == "guion"
+    assert (datos / "valores.csv").exists() and (datos / "v2" / "notas.txt").exists()
+    assert not (datos / "v1").exists()
+    current = [p for p in datos.iterdir() if (p / "CACHEDIR.TAG").is_file()]
+    assert len(current) == 1 and (current[0] / "CACHEDIR.TAG").read_text().startswith(
+        "Signature: 8a477f597d28d172789f06886806bc55"
+    )
+
+
+def test_a_cache_folder_that_would_be_published_or_would_hold_the_project_is_refused(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    for folder, reason in (
+        ("content/cache", "está dentro de la carpeta de los comunicados (docs_dir): se publicaría con el sitio"),
+        ("..", "contiene la carpeta del proyecto"),
+        (str(tmp_path / "site" / "cache"), "está dentro de la carpeta del sitio (site_dir)"),
+    ):
+        config = project_copy / "mkdocs.yml"
+        original = config.read_text(encoding="utf-8")
+        _use_cache_dir(project_copy, folder)
+        proc = run_build(project_copy, tmp_path / "site")
+        config.write_text(original, encoding="utf-8")
+        assert proc.returncode != 0
+        assert f"pregon: `cache.dir: {folder}` {reason}" in proc.stderr, proc.stderr[-2000:]
+        assert "Traceback" not in proc.stderr
+    assert not (project_copy / "content" / "cache").exists()
